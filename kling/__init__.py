@@ -1,0 +1,96 @@
+"""Python SDK for the Kling AI API.
+
+>>> from kling import KlingClient
+>>> client = KlingClient()  # reads KLING_ACCESS_KEY / KLING_SECRET_KEY
+>>> task = client.text_to_video.create_and_wait(prompt="a corgi surfing at sunset")
+
+The clients and models are imported on first use, so ``import kling`` stays cheap.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ._errors import (
+    AccountError,
+    APIConnectionError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ContentPolicyError,
+    InvalidCredentialsError,
+    InvalidParameterError,
+    KlingAPIError,
+    KlingError,
+    MissingCredentialsError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+    TaskFailedError,
+    WaitTimeoutError,
+)
+from ._version import __version__
+
+if TYPE_CHECKING:
+    from ._async._client import AsyncKlingClient
+    from ._config import DEFAULT_BASE_URL
+    from ._models import Audio, Image, Task, TaskInfo, TaskResult, Video
+    from ._sync._client import KlingClient
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "APIConnectionError",
+    "APITimeoutError",
+    "AccountError",
+    "AsyncKlingClient",
+    "Audio",
+    "AuthenticationError",
+    "BadRequestError",
+    "ContentPolicyError",
+    "Image",
+    "InvalidCredentialsError",
+    "InvalidParameterError",
+    "KlingAPIError",
+    "KlingClient",
+    "KlingError",
+    "MissingCredentialsError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ServerError",
+    "Task",
+    "TaskFailedError",
+    "TaskInfo",
+    "TaskResult",
+    "Video",
+    "WaitTimeoutError",
+    "__version__",
+]
+
+_LAZY = {
+    "AsyncKlingClient": "kling._async._client",
+    "KlingClient": "kling._sync._client",
+    "DEFAULT_BASE_URL": "kling._config",
+    "Audio": "kling._models",
+    "Image": "kling._models",
+    "Task": "kling._models",
+    "TaskInfo": "kling._models",
+    "TaskResult": "kling._models",
+    "Video": "kling._models",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kling' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

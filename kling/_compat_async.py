@@ -1,0 +1,32 @@
+"""The async half of the I/O primitives the client code uses.
+
+``kling/_async`` imports this module as ``_compat``; the generator rewrites that import to
+``kling._compat_sync``, which offers the same names with blocking bodies. Keeping each async/sync
+difference here means the client code itself translates token by token.
+"""
+
+from __future__ import annotations
+
+import inspect
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import anyio
+
+__all__ = ["Awaitable", "call", "monotonic", "sleep"]
+
+monotonic = time.monotonic
+
+
+async def sleep(seconds: float) -> None:
+    """Sleep without blocking the event loop (asyncio or trio)."""
+    await anyio.sleep(seconds)
+
+
+async def call(callback: Callable[..., Any], *args: Any) -> Any:
+    """Call a user callback that may be sync or async, and return its result."""
+    result = callback(*args)
+    if inspect.isawaitable(result):
+        result = await result
+    return result

@@ -1,0 +1,26 @@
+"""The sync half of the I/O primitives: the same names as ``kling._compat_async``, blocking."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Annotated, Any, TypeAlias, TypeVar
+
+__all__ = ["Awaitable", "call", "monotonic", "sleep"]
+
+T = TypeVar("T")
+
+#: The sync twin of ``collections.abc.Awaitable[T]``: a sync callable returns ``T`` itself.
+Awaitable: TypeAlias = Annotated[T, "returned directly by the sync client"]
+
+monotonic = time.monotonic
+
+
+def sleep(seconds: float) -> None:
+    """Block the calling thread for ``seconds``."""
+    time.sleep(seconds)
+
+
+def call(callback: Callable[..., Any], *args: Any) -> Any:
+    """Call a user callback (sync: a coroutine function would make no sense here)."""
+    return callback(*args)

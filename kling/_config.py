@@ -1,0 +1,225 @@
+"""Client settings: arguments first, then environment variables, then defaults.
+
+Everything here is IO-free and shared by both clients. Secrets are wrapped in :class:`Secret` as
+soon as they are read, so that no ``repr``, log line or traceback local can show them.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from dataclasses import dataclass, field
+from typing import Literal, Optional, Union
+from urllib.parse import urlsplit
+
+import httpx
+
+from ._errors import InvalidCredentialsError, InvalidParameterError, MissingCredentialsError
+
+__all__ = ["DEFAULT_BASE_URL", "AuthMode", "ClientConfig", "Secret", "TimeoutTypes"]
+
+DEFAULT_BASE_URL = "https://api-singapore.klingai.com"
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_MAX_RETRIES = 3
+
+AuthMode = Literal["both", "jwt", "headers"]
+TimeoutTypes = Union[float, httpx.Timeout, None]  # noqa: UP007 - a runtime alias on 3.10
+_AUTH_MODES = ("both", "jwt", "headers")
+
+
+class Secret:
+    """A credential that never shows itself in ``repr``/``str``; ``.get()`` returns the value."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def get(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+def _clean_key(value: str, name: str) -> str:
+    """Strip outer whitespace (copy-paste from a console or a .env file) and refuse the rest."""
+    if not isinstance(value, str):
+        raise InvalidCredentialsError(f"{name} must be a string, got {type(value).__name__}")
+    cleaned = value.strip()
+    if not cleaned:
+        raise InvalidCredentialsError(f"{name} is empty")
+    for index, char in enumerate(cleaned):
+        if char.isspace() or not char.isprintable():
+            kind = "whitespace" if char.isspace() else "a control character"
+            raise InvalidCredentialsError(
+                f"{name} contains {kind} ({char!r}) at position {index}: copy the key again "
+                "from the Kling console, without spaces or line breaks"
+            )
+    return cleaned
+
+
+def _clean_base_url(value: str) -> str:
+    url = value.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidParameterError(
+            f"base_url must be an absolute http(s) URL such as {DEFAULT_BASE_URL!r}, got {value!r}",
+            field="base_url",
+        )
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise InvalidParameterError(
+            f"base_url {url!r} uses plain http, which would send your credentials unencrypted; "
+            "use https (plain http is allowed only for loopback hosts such as 127.0.0.1)",
+            field="base_url",
+        )
+    if parts.query or parts.fragment:
+        raise InvalidParameterError(
+            f"base_url must not carry a query or fragment, got {value!r}", field="base_url"
+        )
+    return url
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _env(name: str) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else None
+
+
+@dataclass(frozen=True)
+class ClientConfig:
+    """Resolved, validated settings shared by a client and the copies ``with_options`` makes."""
+
+    base_url: str
+    access_key: str | None = None
+    secret_key: Secret | None = field(default=None, repr=False)
+    api_key: Secret | None = field(default=None, repr=False)
+    auth: AuthMode = "both"
+    timeout: TimeoutTypes = DEFAULT_TIMEOUT
+    max_retries: int = DEFAULT_MAX_RETRIES
+
+    @classmethod
+    def resolve(
+        cls,
+        *,
+        access_key: str | None,
+        secret_key: str | None,
+        base_url: str | None,
+        api_key: str | None,
+        auth: str,
+        timeout: TimeoutTypes,
+        max_retries: int,
+    ) -> ClientConfig:
+        """Apply the precedence rules and validate; raise before any request is possible.
+
+        Precedence: an ``api_key`` argument, then ``access_key``/``secret_key`` arguments, then
+        ``KLING_API_KEY``, then ``KLING_ACCESS_KEY``/``KLING_SECRET_KEY``.
+        """
+        if auth not in _AUTH_MODES:
+            raise InvalidParameterError(
+                f"auth must be one of {', '.join(map(repr, _AUTH_MODES))}, got {auth!r}",
+                field="auth",
+            )
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+            raise InvalidParameterError(
+                f"max_retries must be an int >= 0 (0 turns retries off), got {max_retries!r}",
+                field="max_retries",
+            )
+        _check_timeout(timeout)
+        base = _clean_base_url(base_url or _env("KLING_BASE_URL") or DEFAULT_BASE_URL)
+        keys = _resolve_keys(access_key, secret_key, api_key)
+        return cls(
+            base_url=base,
+            access_key=keys[0],
+            secret_key=keys[1],
+            api_key=keys[2],
+            auth=auth,  # type: ignore[arg-type]  # checked against _AUTH_MODES above
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+
+    def __repr__(self) -> str:
+        who = (
+            "api_key=***"
+            if self.api_key
+            else f"access_key={_mask(self.access_key)!r}, secret_key=***"
+        )
+        return f"ClientConfig(base_url={self.base_url!r}, {who}, auth={self.auth!r})"
+
+
+def _mask(value: str | None) -> str | None:
+    # The access key is an identifier, not a secret, but a full key in every log is needless.
+    if value is None or len(value) <= 8:
+        return value
+    return f"{value[:4]}...{value[-4:]}"
+
+
+_Keys = tuple[Optional[str], Optional[Secret], Optional[Secret]]  # noqa: UP045 - runtime alias
+
+
+def _resolve_keys(access_key: str | None, secret_key: str | None, api_key: str | None) -> _Keys:
+    if api_key is not None:
+        return None, None, Secret(_clean_key(api_key, "api_key"))
+    if access_key is not None or secret_key is not None:
+        return _pair(access_key, secret_key, "access_key", "secret_key")
+    env_api_key = _env("KLING_API_KEY")
+    if env_api_key is not None:
+        return None, None, Secret(_clean_key(env_api_key, "KLING_API_KEY"))
+    env_access, env_secret = _env("KLING_ACCESS_KEY"), _env("KLING_SECRET_KEY")
+    if env_access is None and env_secret is None:
+        raise MissingCredentialsError(
+            "No Kling credentials found. Pass access_key= and secret_key= (or api_key=), or "
+            "set the KLING_ACCESS_KEY and KLING_SECRET_KEY environment variables "
+            "(KLING_API_KEY for a static API key)."
+        )
+    return _pair(env_access, env_secret, "KLING_ACCESS_KEY", "KLING_SECRET_KEY")
+
+
+def _pair(
+    access_key: str | None, secret_key: str | None, access_name: str, secret_name: str
+) -> _Keys:
+    # A half given as an argument may be completed from the environment.
+    access_key = access_key if access_key is not None else _env("KLING_ACCESS_KEY")
+    secret_key = secret_key if secret_key is not None else _env("KLING_SECRET_KEY")
+    if access_key is None or secret_key is None:
+        missing = (
+            "access_key (KLING_ACCESS_KEY)"
+            if access_key is None
+            else "secret_key (KLING_SECRET_KEY)"
+        )
+        raise MissingCredentialsError(
+            f"Kling credentials are incomplete: {missing} is missing. Set both "
+            "KLING_ACCESS_KEY and KLING_SECRET_KEY, or pass access_key= and secret_key=."
+        )
+    return (
+        _clean_key(access_key, access_name),
+        Secret(_clean_key(secret_key, secret_name)),
+        None,
+    )
+
+
+def _check_timeout(timeout: object) -> None:
+    if timeout is None or isinstance(timeout, httpx.Timeout):
+        return
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+        raise InvalidParameterError(
+            "timeout must be a positive number of seconds, an httpx.Timeout or None, "
+            f"got {timeout!r}",
+            field="timeout",
+        )

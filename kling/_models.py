@@ -1,0 +1,236 @@
+"""Response models. They mirror the API's names, keep unknown fields and tolerate nulls.
+
+Kling sends durations as strings (``"5.041"``), timestamps as Unix milliseconds and omits or
+nulls optional objects freely; the validators below turn those into floats, aware datetimes and
+empty defaults so user code never needs to guard against ``None`` lists.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+__all__ = [
+    "Audio",
+    "CostsResult",
+    "Element",
+    "FaceData",
+    "FAILED_STATUSES",
+    "Image",
+    "ParentVideo",
+    "ResourcePack",
+    "SUCCEEDED_STATUSES",
+    "Task",
+    "TaskInfo",
+    "TaskResult",
+    "TERMINAL_STATUSES",
+    "Video",
+    "Voice",
+    "WatermarkInfo",
+]
+
+#: ``succeed`` is the legacy spelling; ``succeeded`` the new standard's. Both mean done.
+SUCCEEDED_STATUSES = frozenset({"succeed", "succeeded"})
+FAILED_STATUSES = frozenset({"failed"})
+TERMINAL_STATUSES = SUCCEEDED_STATUSES | FAILED_STATUSES
+
+
+def _ms_to_datetime(value: Any) -> Any:
+    if value in (None, "", 0):
+        return None
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        value = int(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value / 1000, tz=timezone.utc)
+    return value
+
+
+def _blank_to_none(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def _none_to_empty_dict(value: Any) -> Any:
+    return {} if value is None else value
+
+
+def _none_to_empty_list(value: Any) -> Any:
+    return [] if value is None else value
+
+
+Timestamp = Annotated[datetime | None, BeforeValidator(_ms_to_datetime)]
+Seconds = Annotated[float | None, BeforeValidator(_blank_to_none)]
+
+
+class KlingModel(BaseModel):
+    """Base of every response model: unknown fields are kept (``model_extra``), never an error."""
+
+    model_config = ConfigDict(extra="allow", coerce_numbers_to_str=True, populate_by_name=True)
+
+
+class Video(KlingModel):
+    """A generated video. ``duration`` is in seconds."""
+
+    id: str | None = None
+    url: str | None = None
+    watermark_url: str | None = None
+    duration: Seconds = None
+    session_id: str | None = None
+
+
+class Image(KlingModel):
+    """A generated image; ``index`` is its 0-based position in the batch."""
+
+    index: int | None = None
+    url: str | None = None
+    watermark_url: str | None = None
+
+
+class Audio(KlingModel):
+    """Generated audio: ``url_mp3``/``url_wav`` for sound effects, ``url`` for TTS."""
+
+    id: str | None = None
+    url: str | None = None
+    duration: Seconds = None
+    url_mp3: str | None = None
+    url_wav: str | None = None
+    duration_mp3: Seconds = None
+    duration_wav: Seconds = None
+
+
+class Voice(KlingModel):
+    """A custom or preset voice; ``owned_by == "kling"`` for presets."""
+
+    voice_id: str | None = None
+    voice_name: str | None = None
+    trial_url: str | None = None
+    owned_by: str | None = None
+
+
+class Element(KlingModel):
+    """A custom or preset element (a reusable subject)."""
+
+    element_id: str | None = None
+    element_name: str | None = None
+    element_description: str | None = None
+    owned_by: str | None = None
+
+
+class ParentVideo(KlingModel):
+    """The source video of a derived task (extension, video-to-audio, advanced lip-sync)."""
+
+    id: str | None = None
+    url: str | None = None
+    duration: Seconds = None
+
+
+class WatermarkInfo(KlingModel):
+    """Whether a watermarked copy was requested."""
+
+    enabled: bool | None = None
+
+
+class TaskInfo(KlingModel):
+    """Echoes of the request: the caller's ``external_task_id`` and any parent video."""
+
+    external_task_id: str | None = None
+    parent_video: ParentVideo | None = None
+
+
+def _list_field() -> Any:
+    return Field(default_factory=list)
+
+
+class TaskResult(KlingModel):
+    """What a finished task produced; every list is empty rather than missing."""
+
+    videos: Annotated[list[Video], BeforeValidator(_none_to_empty_list)] = _list_field()
+    images: Annotated[list[Image], BeforeValidator(_none_to_empty_list)] = _list_field()
+    audios: Annotated[list[Audio], BeforeValidator(_none_to_empty_list)] = _list_field()
+    voices: Annotated[list[Voice], BeforeValidator(_none_to_empty_list)] = _list_field()
+    elements: Annotated[list[Element], BeforeValidator(_none_to_empty_list)] = _list_field()
+
+
+class Task(KlingModel):
+    """A Kling task, as returned by create, get, list and callbacks.
+
+    >>> task.task_status, task.videos[0].url  # doctest: +SKIP
+    """
+
+    task_id: str
+    task_status: str = "submitted"
+    task_status_msg: str | None = ""
+    task_info: Annotated[TaskInfo, BeforeValidator(_none_to_empty_dict)] = Field(
+        default_factory=TaskInfo
+    )
+    task_result: Annotated[TaskResult, BeforeValidator(_none_to_empty_dict)] = Field(
+        default_factory=TaskResult
+    )
+    watermark_info: WatermarkInfo | None = None
+    final_unit_deduction: str | None = None
+    created_at: Timestamp = None
+    updated_at: Timestamp = None
+
+    @property
+    def external_task_id(self) -> str | None:
+        """The caller's id for this task, if one was given."""
+        return self.task_info.external_task_id
+
+    @property
+    def videos(self) -> list[Video]:
+        return self.task_result.videos
+
+    @property
+    def images(self) -> list[Image]:
+        return self.task_result.images
+
+    @property
+    def audios(self) -> list[Audio]:
+        return self.task_result.audios
+
+    @property
+    def is_finished(self) -> bool:
+        """True once the task succeeded or failed."""
+        return self.task_status in TERMINAL_STATUSES
+
+    @property
+    def is_succeeded(self) -> bool:
+        return self.task_status in SUCCEEDED_STATUSES
+
+    @property
+    def is_failed(self) -> bool:
+        return self.task_status in FAILED_STATUSES
+
+
+class FaceData(KlingModel):
+    """A face found by ``identify_face``; times in milliseconds."""
+
+    face_id: str | None = None
+    face_image: str | None = None
+    start_time: int | None = None
+    end_time: int | None = None
+
+
+class ResourcePack(KlingModel):
+    """One resource pack from ``account.costs``."""
+
+    resource_pack_name: str | None = None
+    resource_pack_id: str | None = None
+    resource_pack_type: str | None = None
+    total_quantity: float | None = None
+    remaining_quantity: float | None = None
+    purchase_time: Timestamp = None
+    effective_time: Timestamp = None
+    invalid_time: Timestamp = None
+    status: str | None = None
+
+
+class CostsResult(KlingModel):
+    """The body of ``/account/costs``: the account's resource packs (empty when it has none)."""
+
+    code: int | None = None
+    msg: str | None = None
+    resource_pack_subscribe_infos: Annotated[
+        list[ResourcePack], BeforeValidator(_none_to_empty_list)
+    ] = _list_field()

@@ -1,0 +1,69 @@
+"""Builders for Kling responses, shared by the async and the generated sync tests."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+
+TASK_CREATED_AT = 1_722_769_557_708
+
+
+def ok(data: Any, request_id: str = "req-ok") -> httpx.Response:
+    return httpx.Response(
+        200, json={"code": 0, "message": "SUCCEED", "request_id": request_id, "data": data}
+    )
+
+
+def error(
+    status: int,
+    code: int,
+    message: str = "error",
+    request_id: str = "req-err",
+    headers: dict[str, str] | None = None,
+) -> httpx.Response:
+    return httpx.Response(
+        status,
+        json={"code": code, "message": message, "request_id": request_id},
+        headers=headers,
+    )
+
+
+def task(
+    task_id: str = "867283741759111202",
+    status: str = "submitted",
+    *,
+    external_task_id: str | None = None,
+    videos: list[dict[str, Any]] | None = None,
+    status_msg: str = "",
+    **extra: Any,
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "task_id": task_id,
+        "task_status": status,
+        "task_status_msg": status_msg,
+        "task_info": {"external_task_id": external_task_id} if external_task_id else {},
+        "created_at": TASK_CREATED_AT,
+        "updated_at": TASK_CREATED_AT,
+        **extra,
+    }
+    if videos is not None:
+        body["task_result"] = {"videos": videos}
+    return body
+
+
+def sent_json(request: httpx.Request) -> Any:
+    return json.loads(request.content)
+
+
+def decode_jwt(token: str, secret: str, *, verify_time: bool = True) -> dict[str, Any]:
+    """Verify a token as Kling would (the test keys are short, so PyJWT's warning is muted)."""
+    import warnings
+
+    import jwt
+
+    options = {} if verify_time else {"verify_exp": False, "verify_nbf": False}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", jwt.InsecureKeyLengthWarning)
+        return jwt.decode(token, secret, algorithms=["HS256"], options=options)  # type: ignore[arg-type]
