@@ -1,0 +1,108 @@
+"""Create parameters of every task family: TypedDicts for typing, one validator for all.
+
+``prepare_body(family, params)`` checks keyword arguments against the family's TypedDict (types,
+known values, limits, unknown keys) and cross-field rules, converts media inputs, and returns the
+JSON body. ``TYPED_PARAMS`` maps each family key to its TypedDict, for ``Unpack[...]``;
+endpoint paths live in ``kling._families``.
+"""
+
+from ._audio import TextToAudioParams, TtsParams, VideoToAudioParams
+from ._common import (
+    AudioInput,
+    CallbackOptions,
+    ElementListItem,
+    ImageInput,
+    ImageListItem,
+    TaskOptions,
+    VoiceListItem,
+    WatermarkInfo,
+)
+from ._general import (
+    ElementCreateParams,
+    ElementImageList,
+    ElementTag,
+    ElementVideoList,
+    ReferImage,
+    ReferVideo,
+    VoiceCreateParams,
+)
+from ._image import (
+    ImageExpandParams,
+    ImageGenerationParams,
+    ImageRecognizeParams,
+    MultiImageToImageParams,
+    OmniImageParams,
+    SubjectImageItem,
+    VirtualTryOnParams,
+)
+from ._lip_sync import AdvancedLipSyncParams, FaceChoose, IdentifyFaceParams, LipSyncParams
+from ._rules import BodySpec
+from ._validate import BODY_SPECS, TYPED_PARAMS, prepare_body
+from ._video import (
+    AvatarParams,
+    CameraConfig,
+    CameraControl,
+    DynamicMask,
+    ImageToVideoParams,
+    MotionControlParams,
+    MultiImageToVideoParams,
+    MultiPromptItem,
+    OmniVideoImageItem,
+    OmniVideoParams,
+    TextToVideoParams,
+    TrajectoryPoint,
+    VideoEffectsParams,
+    VideoExtendParams,
+    VideoListItem,
+)
+
+__all__ = [
+    "BODY_SPECS",
+    "TYPED_PARAMS",
+    "AdvancedLipSyncParams",
+    "AudioInput",
+    "AvatarParams",
+    "CallbackOptions",
+    "CameraConfig",
+    "CameraControl",
+    "DynamicMask",
+    "ElementCreateParams",
+    "ElementImageList",
+    "ElementListItem",
+    "ElementTag",
+    "ElementVideoList",
+    "FaceChoose",
+    "BodySpec",
+    "IdentifyFaceParams",
+    "ImageExpandParams",
+    "ImageGenerationParams",
+    "ImageInput",
+    "ImageListItem",
+    "ImageRecognizeParams",
+    "ImageToVideoParams",
+    "LipSyncParams",
+    "MotionControlParams",
+    "MultiImageToImageParams",
+    "MultiImageToVideoParams",
+    "MultiPromptItem",
+    "OmniImageParams",
+    "OmniVideoImageItem",
+    "OmniVideoParams",
+    "ReferImage",
+    "ReferVideo",
+    "SubjectImageItem",
+    "TaskOptions",
+    "TextToAudioParams",
+    "TextToVideoParams",
+    "TrajectoryPoint",
+    "TtsParams",
+    "VideoEffectsParams",
+    "VideoExtendParams",
+    "VideoListItem",
+    "VideoToAudioParams",
+    "VirtualTryOnParams",
+    "VoiceCreateParams",
+    "VoiceListItem",
+    "WatermarkInfo",
+    "prepare_body",
+]

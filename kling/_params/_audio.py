@@ -1,0 +1,59 @@
+"""Parameters of the audio families (kling-api.md §3.A.18)."""
+
+from typing import Annotated
+
+from typing_extensions import Required, TypedDict
+
+from ._common import (
+    TaskOptions,
+    Url,
+    VoiceLanguage,
+    VoiceSpeed,
+    between,
+    max_chars,
+    one_decimal,
+    params_config,
+)
+from ._rules import BodySpec, Params, exactly_one
+
+AudioPrompt = Annotated[str, max_chars(200)]
+
+
+@params_config
+class TextToAudioParams(TaskOptions, total=False):
+    """``POST /v1/audio/text-to-audio``: a sound effect from a prompt, 3.0-10.0 s long."""
+
+    prompt: Required[AudioPrompt]
+    duration: Required[Annotated[float, between(3.0, 10.0), one_decimal]]
+
+
+@params_config
+class VideoToAudioParams(TaskOptions, total=False):
+    """``POST /v1/audio/video-to-audio``: sound for ``video_id`` or ``video_url``."""
+
+    video_id: str
+    video_url: Url
+    sound_effect_prompt: AudioPrompt
+    bgm_prompt: AudioPrompt
+    asmr_mode: bool
+
+
+@params_config
+class TtsParams(TypedDict, total=False):
+    """``POST /v1/audio/tts`` (synchronous): speech from ``text`` in a preset ``voice_id``."""
+
+    text: Required[Annotated[str, max_chars(1000)]]
+    voice_id: Required[str]
+    voice_language: VoiceLanguage
+    voice_speed: VoiceSpeed
+
+
+def _video_to_audio(params: Params) -> None:
+    exactly_one(params, "video_id", "video_url")
+
+
+BODY_SPECS = (
+    BodySpec("text_to_audio", TextToAudioParams),
+    BodySpec("video_to_audio", VideoToAudioParams, (_video_to_audio,)),
+    BodySpec("tts", TtsParams),
+)

@@ -1,0 +1,253 @@
+"""Field types shared by the parameter TypedDicts.
+
+Each alias is ``Annotated[<static type>, <runtime check>]``: mypy and editors see only the static
+type, pydantic runs the check. Checks fail with a ``PydanticCustomError`` of type ``"kling"``
+whose message is already plain words ("at most 2500 characters (got 2612)"); ``_validate`` puts
+the field path in front.
+"""
+
+from collections.abc import Callable, Sized
+from typing import Annotated, Any, Literal, NoReturn, TypeVar
+
+from pydantic import AfterValidator, ConfigDict, PlainValidator, with_config
+from pydantic_core import PydanticCustomError
+from typing_extensions import Required, TypedDict
+
+from .._files import (
+    MediaError,
+    MediaInput,
+    encode_audio,
+    encode_audio_file,
+    encode_image,
+    encode_url,
+)
+
+#: Every params TypedDict is validated strictly (no "5" -> 5 coercion) and refuses unknown keys,
+#: so a typo is an error instead of a silently ignored field.
+params_config = with_config(ConfigDict(extra="forbid", strict=True))
+
+_N = TypeVar("_N", int, float)
+_S = TypeVar("_S", bound=Sized)
+
+
+def reject(reason: str) -> NoReturn:
+    """Fail validation of the current value with ``reason`` (plain words, no field name)."""
+    raise PydanticCustomError("kling", "{reason}", {"reason": reason})
+
+
+def number(value: float) -> str:
+    """Format a number for a message: ``1.5``, ``10``, ``0.8``."""
+    return str(value) if isinstance(value, int) else f"{value:g}"
+
+
+# -- constraint factories --------------------------------------------------------------------------
+
+
+def max_chars(limit: int) -> AfterValidator:
+    """At most ``limit`` characters."""
+
+    def check(value: str) -> str:
+        if len(value) > limit:
+            reject(f"at most {limit} characters (got {len(value)})")
+        return value
+
+    return AfterValidator(check)
+
+
+def between(low: float, high: float) -> AfterValidator:
+    """``low <= value <= high`` (NaN fails too)."""
+
+    def check(value: _N) -> _N:
+        if not low <= value <= high:
+            reject(f"must be between {number(low)} and {number(high)} (got {number(value)})")
+        return value
+
+    return AfterValidator(check)
+
+
+def at_least(low: int) -> AfterValidator:
+    """``value >= low``."""
+
+    def check(value: int) -> int:
+        if value < low:
+            reject(f"must be at least {low} (got {value})")
+        return value
+
+    return AfterValidator(check)
+
+
+def _one_decimal(value: float) -> float:
+    if round(value, 1) != value:
+        reject(f"at most one decimal place (got {number(value)})")
+    return value
+
+
+#: At most one decimal place (Kling's audio durations are given in tenths of a second).
+one_decimal = AfterValidator(_one_decimal)
+
+
+def items(low: int, high: int | None = None) -> AfterValidator:
+    """A list with ``low`` to ``high`` items (``high=None``: no upper bound)."""
+
+    def check(value: _S) -> _S:
+        count = len(value)
+        if high == low and count != low:
+            reject(f"exactly {_count(low)} (got {count})")
+        if count < low:
+            reject(f"at least {_count(low)} (got {count})")
+        if high is not None and count > high:
+            reject(f"at most {_count(high)} (got {count})")
+        return value
+
+    return AfterValidator(check)
+
+
+def _count(n: int) -> str:
+    return f"{n} item" if n == 1 else f"{n} items"
+
+
+def seconds(low: int, high: int, *, allowed: tuple[int, ...] = ()) -> PlainValidator:
+    """A whole number of seconds given as ``"5"`` or ``5``; Kling wants the string ``"5"``.
+
+    ``allowed`` narrows ``low..high`` to a few values (e.g. ``5, 10``).
+    """
+    values = allowed or tuple(range(low, high + 1))
+
+    def check(value: object) -> str:
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            reject(f'must be a whole number of seconds like "5" (got {type(value).__name__})')
+        if isinstance(value, str):
+            if not (value.isascii() and value.isdigit()):
+                reject(f'must be a whole number of seconds like "5" (got {value[:20]!r})')
+            value = int(value)
+        if value not in values:
+            if allowed:
+                choices = ", ".join(f'"{v}"' for v in allowed)
+                reject(f'must be one of {choices} seconds (got "{value}")')
+            reject(f'must be from "{low}" to "{high}" seconds (got "{value}")')
+        return str(value)
+
+    return PlainValidator(check)
+
+
+def _open_string(value: object) -> str:
+    # model_name and friends: known values are listed for editors, but any string is sent so a
+    # model released tomorrow works today.
+    if not isinstance(value, str):
+        reject(f"must be a string (got {type(value).__name__})")
+    if not value:
+        reject("must not be empty")
+    return value
+
+
+def _identifier(value: object) -> int | str:
+    # Element and face ids are 64-bit numbers in Kling's examples but strings elsewhere.
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        reject(f"must be an id (int or str) (got {type(value).__name__})")
+    if value == "":
+        reject("must not be empty")
+    return value
+
+
+def _media(encode: Callable[[object], str]) -> PlainValidator:
+    def check(value: object) -> str:
+        try:
+            return encode(value)
+        except MediaError as exc:
+            reject(str(exc))
+
+    return PlainValidator(check)
+
+
+# -- reusable field types --------------------------------------------------------------------------
+
+#: Image input: URL, Path, bytes, data: URI or raw Base64; sent as URL or raw Base64.
+ImageInput = Annotated[MediaInput, _media(encode_image)]
+#: Audio input (MP3/WAV/M4A/AAC, <= 5 MB): URL, Path, bytes, data: URI or raw Base64.
+AudioInput = Annotated[MediaInput, _media(encode_audio)]
+#: Audio given inline only (Path, bytes, data: URI or raw Base64; not a URL).
+AudioFileInput = Annotated[MediaInput, _media(encode_audio_file)]
+#: An ``http(s)`` URL (videos are only ever passed by URL).
+Url = Annotated[str, _media(encode_url)]
+#: Element / face id: an int or a string.
+Identifier = Annotated[int | str, PlainValidator(_identifier)]
+OpenString = PlainValidator(_open_string)
+
+Prompt = Annotated[str, max_chars(2500)]
+NegativePrompt = Annotated[str, max_chars(2500)]
+CfgScale = Annotated[float, between(0, 1)]
+Fidelity = Annotated[float, between(0, 1)]
+ImageCount = Annotated[int, between(1, 9)]
+VoiceSpeed = Annotated[float, between(0.8, 2.0)]
+
+Mode = Literal["std", "pro"]
+VideoAspectRatio = Literal["16:9", "9:16", "1:1"]
+ImageAspectRatio = Literal["16:9", "9:16", "1:1", "4:3", "3:4", "3:2", "2:3", "21:9"]
+OnOff = Literal["on", "off"]
+YesNo = Literal["yes", "no"]
+VoiceLanguage = Literal["zh", "en"]
+
+#: Video length in seconds as Kling spells it ("5"); an int is accepted and sent as a string.
+#: The union of all models' values: "5"/"10" for older models, "3"..."15" for kling-v3.
+VideoDuration = Annotated[
+    Literal["3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15"] | int,
+    seconds(3, 15),
+]
+#: Older endpoints that only make 5 or 10 second videos.
+ShortVideoDuration = Annotated[Literal["5", "10"] | int, seconds(5, 10, allowed=(5, 10))]
+
+
+# -- shared nested structures ----------------------------------------------------------------------
+
+
+@params_config
+class WatermarkInfo(TypedDict, total=False):
+    """``{"enabled": True}`` also returns a watermarked copy (``watermark_url``)."""
+
+    enabled: Required[bool]
+
+
+@params_config
+class ImageListItem(TypedDict, total=False):
+    """One reference image: ``{"image": Path("a.png")}``."""
+
+    image: Required[ImageInput]
+
+
+@params_config
+class ElementListItem(TypedDict, total=False):
+    """A reference to an element from the element library: ``{"element_id": 8298...}``."""
+
+    element_id: Required[Identifier]
+
+
+@params_config
+class VoiceListItem(TypedDict, total=False):
+    """A voice for ``<<<voice_1>>>`` in the prompt: ``{"voice_id": "..."}``."""
+
+    voice_id: Required[str]
+
+
+class CallbackOptions(TypedDict, total=False):
+    """Optional on every asynchronous create."""
+
+    callback_url: str
+    """Kling POSTs the task here whenever its status changes."""
+    external_task_id: str
+    """Your own id for the task, unique per account; lets you look the task up by it."""
+
+
+class TaskOptions(CallbackOptions, total=False):
+    """Optional on every asynchronous create that produces media."""
+
+    watermark_info: WatermarkInfo
+
+
+def describe(value: Any) -> str:
+    """A short, safe rendering of a value for a message (never a whole Base64 payload)."""
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 40 else f"{value[:40]!r}... ({len(value)} characters)"
+    if isinstance(value, (bytes, bytearray)):
+        return f"<{len(value)} bytes>"
+    text = repr(value)
+    return text if len(text) <= 60 else f"<{type(value).__name__}>"

@@ -1,0 +1,85 @@
+"""Parameters of the element and voice libraries (kling-api.md §3.A.17)."""
+
+from typing import Annotated, Literal
+
+from typing_extensions import Required, TypedDict
+
+from ._common import CallbackOptions, ImageInput, Url, items, max_chars, params_config
+from ._rules import BodySpec, Params, exactly_one, fail
+
+_LISTS = {"image_refer": "element_image_list", "video_refer": "element_video_list"}
+
+
+@params_config
+class ReferImage(TypedDict, total=False):
+    """Another view of the element."""
+
+    image_url: Required[ImageInput]
+
+
+@params_config
+class ElementImageList(TypedDict, total=False):
+    """An image element: a frontal view and 1-3 more views."""
+
+    frontal_image: Required[ImageInput]
+    refer_images: Required[Annotated[list[ReferImage], items(1, 3)]]
+
+
+@params_config
+class ReferVideo(TypedDict, total=False):
+    """A 3-8 s reference video (URL)."""
+
+    video_url: Required[Url]
+
+
+@params_config
+class ElementVideoList(TypedDict, total=False):
+    """A video element: one reference video."""
+
+    refer_videos: Required[Annotated[list[ReferVideo], items(1, 1)]]
+
+
+@params_config
+class ElementTag(TypedDict, total=False):
+    """A tag id such as ``"o_101"``."""
+
+    tag_id: Required[str]
+
+
+@params_config
+class ElementCreateParams(CallbackOptions, total=False):
+    """``POST /v1/general/advanced-custom-elements``: an element from images or a video."""
+
+    element_name: Required[Annotated[str, max_chars(20)]]
+    element_description: Annotated[str, max_chars(100)]
+    reference_type: Literal["image_refer", "video_refer"]
+    element_image_list: ElementImageList
+    element_video_list: ElementVideoList
+    element_voice_id: str
+    tag_list: list[ElementTag]
+
+
+@params_config
+class VoiceCreateParams(CallbackOptions, total=False):
+    """``POST /v1/general/custom-voices``: clone a voice from ``voice_url`` or ``video_id``."""
+
+    voice_name: Required[Annotated[str, max_chars(20)]]
+    voice_url: Url
+    video_id: str
+
+
+def _element(params: Params) -> None:
+    exactly_one(params, "element_image_list", "element_video_list")
+    kind = params.get("reference_type")
+    if kind is not None and _LISTS[kind] not in params:
+        fail(_LISTS[kind], f'required when reference_type is "{kind}"')
+
+
+def _voice(params: Params) -> None:
+    exactly_one(params, "voice_url", "video_id")
+
+
+BODY_SPECS = (
+    BodySpec("elements", ElementCreateParams, (_element,)),
+    BodySpec("voices", VoiceCreateParams, (_voice,)),
+)

@@ -1,0 +1,132 @@
+"""Parameters of lip-sync (original and advanced) and face identification (§3.A.5-6)."""
+
+from typing import Annotated, Literal
+
+from typing_extensions import Required, TypedDict
+
+from ._common import (
+    AudioFileInput,
+    AudioInput,
+    Identifier,
+    TaskOptions,
+    Url,
+    VoiceLanguage,
+    VoiceSpeed,
+    at_least,
+    between,
+    items,
+    max_chars,
+    params_config,
+)
+from ._rules import BodySpec, Params, exactly_one, fail, forbid, require
+
+Milliseconds = Annotated[int, at_least(0)]
+Volume = Annotated[float, between(0, 2)]
+
+_TEXT_FIELDS = ("text", "voice_id", "voice_language", "voice_speed")
+_AUDIO_FIELDS = ("audio_type", "audio_file", "audio_url")
+
+
+@params_config
+class LipSyncParams(TaskOptions, total=False):
+    """``POST /v1/videos/lip-sync``: make the face in a video speak text or audio.
+
+    Passed flat; the SDK nests everything but the task options in ``input``. Give ``video_id``
+    (a Kling video) or ``video_url``. ``mode="text2video"`` needs ``text`` and ``voice_id``;
+    ``mode="audio2video"`` needs ``audio_type`` and ``audio_file`` (``"file"``) or ``audio_url``
+    (``"url"``).
+    """
+
+    video_id: str
+    video_url: Url
+    mode: Required[Literal["text2video", "audio2video"]]
+    text: Annotated[str, max_chars(120)]
+    voice_id: str
+    voice_language: VoiceLanguage
+    voice_speed: VoiceSpeed
+    audio_type: Literal["file", "url"]
+    audio_file: AudioFileInput
+    audio_url: Url
+
+
+@params_config
+class FaceChoose(TypedDict, total=False):
+    """Which face speaks what: ``audio_id`` (from TTS) or ``sound_file``, times in ms."""
+
+    face_id: Required[Identifier]
+    audio_id: str
+    sound_file: AudioInput
+    sound_start_time: Required[Milliseconds]
+    sound_end_time: Required[Milliseconds]
+    sound_insert_time: Required[Milliseconds]
+    sound_volume: Volume
+    original_audio_volume: Volume
+
+
+@params_config
+class AdvancedLipSyncParams(TaskOptions, total=False):
+    """``POST /v1/videos/advanced-lip-sync``, with a ``session_id`` from ``identify_face``."""
+
+    session_id: Required[str]
+    face_choose: Required[Annotated[list[FaceChoose], items(1)]]
+
+
+@params_config
+class IdentifyFaceParams(TypedDict, total=False):
+    """``POST /v1/videos/identify-face`` (synchronous): ``video_id`` or ``video_url``."""
+
+    video_id: str
+    video_url: Url
+
+
+def _lip_sync(params: Params) -> None:
+    exactly_one(params, "video_id", "video_url")
+    if params["mode"] == "text2video":
+        forbid(params, _AUDIO_FIELDS, 'only used with mode="audio2video"')
+        require(params, "text", 'when mode is "text2video"')
+        require(params, "voice_id", 'when mode is "text2video"')
+        return
+    forbid(params, _TEXT_FIELDS, 'only used with mode="text2video"')
+    require(params, "audio_type", 'when mode is "audio2video" ("file" or "url")')
+    wanted, other = ("audio_file", "audio_url")
+    if params["audio_type"] == "url":
+        wanted, other = other, wanted
+    require(params, wanted, f'when audio_type is "{params["audio_type"]}"')
+    forbid(params, (other,), f'not used when audio_type is "{params["audio_type"]}"')
+
+
+# Kling wants the inserted audio trimmed to at least 2 s.
+_MIN_CLIP_MS = 2000
+
+
+def _advanced_lip_sync(params: Params) -> None:
+    for i, face in enumerate(params["face_choose"]):
+        prefix = f"face_choose[{i}]."
+        exactly_one(face, "audio_id", "sound_file", prefix=prefix)
+        clip = face["sound_end_time"] - face["sound_start_time"]
+        if clip < _MIN_CLIP_MS:
+            fail(
+                prefix + "sound_end_time",
+                f"the audio between sound_start_time and sound_end_time must last at least "
+                f"{_MIN_CLIP_MS} ms (got {clip} ms)",
+            )
+
+
+def _identify_face(params: Params) -> None:
+    exactly_one(params, "video_id", "video_url")
+
+
+BODY_SPECS = (
+    BodySpec(
+        "lip_sync",
+        LipSyncParams,
+        (_lip_sync,),
+        top_level=frozenset({"callback_url", "external_task_id", "watermark_info"}),
+    ),
+    BodySpec(
+        "advanced_lip_sync",
+        AdvancedLipSyncParams,
+        (_advanced_lip_sync,),
+    ),
+    BodySpec("identify_face", IdentifyFaceParams, (_identify_face,)),
+)

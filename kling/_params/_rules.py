@@ -1,0 +1,123 @@
+"""Cross-field rules (what types cannot say) and the per-family descriptor.
+
+A rule is a function taking the already type-checked parameters and raising
+:class:`~kling._errors.InvalidParameterError`; each family lists the rules it needs.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, NoReturn
+
+from .._errors import InvalidParameterError
+
+Params = Mapping[str, Any]
+Rule = Callable[[Params], None]
+
+
+@dataclass(frozen=True)
+class BodySpec:
+    """How to validate and shape the body of one create endpoint."""
+
+    name: str
+    """Family key, e.g. ``"text_to_video"``."""
+    params: type
+    """The TypedDict describing the keyword arguments."""
+    rules: tuple[Rule, ...] = ()
+    """Cross-field rules, run in order after the type checks pass."""
+    top_level: frozenset[str] | None = None
+    """When set, only these keys stay at the top of the body; the rest go under ``input``."""
+
+
+def fail(field: str, reason: str, *, subject: str | None = None) -> NoReturn:
+    """Raise ``InvalidParameterError("<subject or field>: <reason>", field=field)``."""
+    raise InvalidParameterError(f"{subject or field}: {reason}", field=field)
+
+
+def _alternatives(names: tuple[str, ...]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+def exactly_one(params: Params, *names: str, prefix: str = "") -> None:
+    """Exactly one of ``names`` must be present (``prefix`` locates nested params)."""
+    given = [name for name in names if name in params]
+    if not given:
+        fail(prefix + names[0], f"one of {_alternatives(names)} is required")
+    if len(given) > 1:
+        fail(
+            prefix + given[1],
+            f"cannot be combined with {given[0]}; pass only one of {_alternatives(names)}",
+        )
+
+
+def require(params: Params, name: str, when: str) -> None:
+    """``name`` must be present; ``when`` explains the condition for the message."""
+    if name not in params:
+        fail(name, f"required {when}")
+
+
+def forbid(params: Params, names: tuple[str, ...], reason: str) -> None:
+    """None of ``names`` may be present."""
+    for name in names:
+        if name in params:
+            fail(name, reason)
+
+
+# -- rules shared by several video families --------------------------------------------------------
+
+_AXES = ("horizontal", "vertical", "pan", "tilt", "roll", "zoom")
+
+
+def camera_control(params: Params) -> None:
+    """``type="simple"`` needs a config with exactly one non-zero axis; other types take none."""
+    control = params.get("camera_control")
+    if control is None:
+        return
+    kind = control["type"]
+    config = control.get("config")
+    if kind == "simple":
+        if config is None:
+            fail("camera_control.config", 'required when type is "simple"')
+        moving = [axis for axis in _AXES if config.get(axis, 0) != 0]
+        if len(moving) != 1:
+            got = f"{len(moving)}: {', '.join(moving)}" if moving else "0"
+            fail(
+                "camera_control.config",
+                f'type "simple" needs exactly one non-zero axis among {", ".join(_AXES)} '
+                f"(got {got})",
+            )
+    elif config is not None:
+        fail("camera_control.config", f'only allowed when type is "simple" (got type "{kind}")')
+
+
+def multi_shot(params: Params) -> None:
+    """``multi_shot``, ``shot_type`` and ``multi_prompt`` agree; shots fill ``duration``."""
+    if not params.get("multi_shot", False):
+        forbid(params, ("shot_type", "multi_prompt"), "only used with multi_shot=True")
+        return
+    shot_type = params.get("shot_type")
+    if shot_type is None:
+        fail("shot_type", 'required when multi_shot=True ("customize" or "intelligence")')
+    if shot_type == "intelligence":
+        require(params, "prompt", 'when shot_type is "intelligence"')
+        forbid(params, ("multi_prompt",), 'only used when shot_type is "customize"')
+        return
+    require(params, "multi_prompt", 'when shot_type is "customize"')
+    total = sum(int(shot["duration"]) for shot in params["multi_prompt"])
+    if "duration" in params and total != int(params["duration"]):
+        fail(
+            "multi_prompt",
+            f"shot durations add up to {total} s but duration is {params['duration']} s",
+        )
+
+
+def prompt_unless_custom_shots(params: Params) -> None:
+    """``prompt`` is required except for multi-shot ``customize`` (each shot has its own)."""
+    custom = params.get("multi_shot", False) and params.get("shot_type") == "customize"
+    if "prompt" not in params and not custom:
+        fail("prompt", 'required (unless multi_shot=True with shot_type="customize")')
+
+
+def voices_need_sound(params: Params) -> None:
+    """``voice_list`` only works with ``sound="on"``."""
+    if "voice_list" in params and params.get("sound") != "on":
+        fail("voice_list", 'needs sound="on"')

@@ -1,0 +1,182 @@
+"""One mechanism for every family: type-check with pydantic, run the family's rules, shape the body.
+
+The per-family data (TypedDict, rules, body shape) lives in ``_video``, ``_lip_sync``,
+``_image``, ``_audio`` and ``_general``; this module only reads it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, get_args, get_origin
+
+from pydantic_core import ValidationError
+from typing_extensions import get_type_hints, is_typeddict
+
+from .._errors import InvalidParameterError
+from . import _audio, _general, _image, _lip_sync, _video
+from ._common import describe
+from ._rules import BodySpec
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
+    from pydantic_core import ErrorDetails
+
+BODY_SPECS: dict[str, BodySpec] = {
+    family.name: family
+    for module in (_video, _lip_sync, _image, _audio, _general)
+    for family in module.BODY_SPECS
+}
+#: Family key -> the TypedDict of its create parameters (for ``Unpack[...]`` signatures).
+TYPED_PARAMS: dict[str, type] = {name: family.params for name, family in BODY_SPECS.items()}
+
+_TASK_OPTIONS = ("callback_url", "external_task_id", "watermark_info")
+_EXTRA_BODY_HINT = "(use extra_body= to send fields this SDK does not know)"
+# Shown in full; the rest of a long error list is summarised.
+_MAX_MESSAGES = 4
+
+_TYPE_WORDS = {
+    "string_type": "a string",
+    "int_type": "an integer",
+    "float_type": "a number",
+    "bool_type": "True or False",
+    "list_type": "a list",
+    "dict_type": "a dict",
+}
+
+
+def prepare_body(family: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate ``params`` for ``family`` and return the JSON body to send.
+
+    ``None`` values mean "not given" and are dropped (at any depth); media inputs become URLs or
+    raw Base64; integer durations become the strings Kling wants; for ``lip_sync`` and
+    ``video_effects`` the fields are nested under ``input``. Raises
+    :class:`~kling.InvalidParameterError` naming the field and the rule broken.
+
+    >>> prepare_body("text_to_video", {"prompt": "a corgi", "duration": 5})
+    {'prompt': 'a corgi', 'duration': '5'}
+    """
+    spec = _family(family)
+    data = _without_none(params)
+    try:
+        checked: dict[str, Any] = _adapter(spec.name).validate_python(data)
+    except ValidationError as exc:
+        raise _translate(exc, spec) from None
+    for rule in spec.rules:
+        rule(checked)
+    return _shape(checked, spec.top_level)
+
+
+def _family(name: str) -> BodySpec:
+    try:
+        return BODY_SPECS[name]
+    except KeyError:
+        raise ValueError(f"unknown family {name!r}; known: {', '.join(BODY_SPECS)}") from None
+
+
+@functools.cache
+def _adapter(family: str) -> TypeAdapter[Any]:
+    # Building a TypeAdapter costs milliseconds per family: do it on first use, not at import.
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(BODY_SPECS[family].params)
+
+
+def _without_none(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {key: _without_none(item) for key, item in value.items() if item is not None}
+    if isinstance(value, (list, tuple)):
+        # Tuples are accepted wherever a list is (validation is otherwise strict).
+        return [_without_none(item) for item in value]
+    return value
+
+
+def _shape(checked: dict[str, Any], top_level: frozenset[str] | None) -> dict[str, Any]:
+    body: dict[str, Any] = {}
+    for key, value in checked.items():
+        if top_level is None or key in top_level:
+            body[key] = value
+        else:
+            body.setdefault("input", {})[key] = value
+    if top_level is not None:
+        body.setdefault("input", {})
+    # The task options come first in every TypedDict (inherited); put them last for readable logs.
+    for key in _TASK_OPTIONS:
+        if key in body:
+            body[key] = body.pop(key)
+    return body
+
+
+# -- pydantic errors -> InvalidParameterError -----------------------------------------------------
+
+
+def _translate(exc: ValidationError, spec: BodySpec) -> InvalidParameterError:
+    errors = exc.errors(include_url=False)
+    # A typo ("promt") also makes the real key missing; the unknown-key message says it all.
+    suggested = {_suggest(e["loc"], spec) for e in errors if e["type"] == "extra_forbidden"}
+    errors = [e for e in errors if not (e["type"] == "missing" and _path(e["loc"]) in suggested)]
+    problems = [_describe_error(error, spec) for error in errors]
+    field, message = problems[0]
+    others = [text for _, text in problems[1:]]
+    if others:
+        shown = "; ".join(others[: _MAX_MESSAGES - 1])
+        more = len(others) - (_MAX_MESSAGES - 1)
+        message += f" (also: {shown}" + (f"; and {more} more" if more > 0 else "") + ")"
+    # extra_body= can add top-level fields; a nested typo can only be fixed. Said once, at the end.
+    if any(error["type"] == "extra_forbidden" and len(error["loc"]) == 1 for error in errors):
+        message += f" {_EXTRA_BODY_HINT}"
+    return InvalidParameterError(message, field=field)
+
+
+def _describe_error(error: ErrorDetails, spec: BodySpec) -> tuple[str, str]:
+    loc = error["loc"]
+    path = _path(loc)
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    if kind == "extra_forbidden":
+        return path, _unknown(loc, spec)
+    if kind == "missing":
+        return path, f"{path}: required"
+    if kind == "kling":
+        return path, f"{path}: {ctx['reason']}"
+    if kind == "literal_error":
+        return path, f"{path}: must be one of {ctx['expected']} (got {describe(value)})"
+    if kind in _TYPE_WORDS:
+        return path, f"{path}: must be {_TYPE_WORDS[kind]} (got {type(value).__name__})"
+    return path, f"{path}: {error['msg']}"
+
+
+def _path(loc: Sequence[int | str]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def _unknown(loc: Sequence[int | str], spec: BodySpec) -> str:
+    guess = _suggest(loc, spec)
+    hint = f"; did you mean {guess!r}?" if guess else ""
+    return f"unknown parameter {_path(loc)!r} for {spec.name}{hint}"
+
+
+def _suggest(loc: Sequence[int | str], spec: BodySpec) -> str | None:
+    """The known key closest to the last part of ``loc``, as a full path (or None)."""
+    parent, name = loc[:-1], str(loc[-1])
+    guess = difflib.get_close_matches(name, _keys_at(spec.params, parent), n=1)
+    return _path([*parent, guess[0]]) if guess else None
+
+
+def _keys_at(root: type, loc: Sequence[int | str]) -> list[str]:
+    """The keys the TypedDict found at ``loc`` (inside ``root``) accepts, for suggestions."""
+    current: Any = root
+    for part in loc:
+        if isinstance(part, int):
+            args = get_args(current)
+            current = args[0] if get_origin(current) is list and args else None
+        elif is_typeddict(current):
+            current = get_type_hints(current).get(part)
+        else:
+            return []
+    return list(get_type_hints(current)) if is_typeddict(current) else []

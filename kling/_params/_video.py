@@ -1,0 +1,358 @@
+"""Parameters of the video families (kling-api.md §3.A.1-4, 7-10, 20)."""
+
+from typing import Annotated, Literal
+
+from typing_extensions import Required, TypedDict
+
+from ._common import (
+    AudioInput,
+    CfgScale,
+    ElementListItem,
+    ImageInput,
+    ImageListItem,
+    Mode,
+    NegativePrompt,
+    OnOff,
+    OpenString,
+    Prompt,
+    ShortVideoDuration,
+    TaskOptions,
+    Url,
+    VideoAspectRatio,
+    VideoDuration,
+    VoiceListItem,
+    YesNo,
+    between,
+    items,
+    max_chars,
+    params_config,
+    seconds,
+)
+from ._rules import (
+    BodySpec,
+    Params,
+    camera_control,
+    exactly_one,
+    fail,
+    multi_shot,
+    prompt_unless_custom_shots,
+    voices_need_sound,
+)
+
+# Known model names, listed for editors; any string is accepted (see OpenString).
+TextToVideoModel = Literal[
+    "kling-v1",
+    "kling-v1-6",
+    "kling-v2-master",
+    "kling-v2-1-master",
+    "kling-v2-5-turbo",
+    "kling-v2-6",
+    "kling-v3",
+]
+ImageToVideoModel = Literal[
+    "kling-v1",
+    "kling-v1-5",
+    "kling-v1-6",
+    "kling-v2-master",
+    "kling-v2-1",
+    "kling-v2-1-master",
+    "kling-v2-5-turbo",
+    "kling-v2-6",
+    "kling-v3",
+]
+OmniVideoModel = Literal["kling-video-o1", "kling-v3-omni"]
+MotionControlModel = Literal["kling-v2-6", "kling-v3"]
+EffectsModel = Literal["kling-v1", "kling-v1-5", "kling-v1-6"]
+
+#: "4k" exists for kling-v3 / kling-v3-omni only.
+VideoMode = Literal["std", "pro", "4k"]
+Axis = Annotated[float, between(-10, 10)]
+CameraControlType = Literal[
+    "simple", "down_back", "forward_up", "right_turn_forward", "left_turn_forward"
+]
+ShotType = Literal["customize", "intelligence"]
+ShotDuration = Annotated[
+    Literal["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15"] | int,
+    seconds(1, 15),
+]
+
+
+@params_config
+class CameraConfig(TypedDict, total=False):
+    """Movement for ``type="simple"``: exactly one axis non-zero, each in [-10, 10]."""
+
+    horizontal: Axis
+    vertical: Axis
+    pan: Axis
+    tilt: Axis
+    roll: Axis
+    zoom: Axis
+
+
+@params_config
+class CameraControl(TypedDict, total=False):
+    """Camera movement preset; only ``"simple"`` takes a ``config``."""
+
+    type: Required[CameraControlType]
+    config: CameraConfig
+
+
+@params_config
+class MultiPromptItem(TypedDict, total=False):
+    """One shot of a ``shot_type="customize"`` multi-shot video."""
+
+    index: Required[int]
+    prompt: Required[Annotated[str, max_chars(512)]]
+    duration: Required[ShotDuration]
+
+
+@params_config
+class TrajectoryPoint(TypedDict, total=False):
+    """A pixel position; the origin is the image's bottom-left corner."""
+
+    x: Required[int]
+    y: Required[int]
+
+
+@params_config
+class DynamicMask(TypedDict, total=False):
+    """A motion-brush area (``mask`` image) and the path it moves along (2-77 points)."""
+
+    mask: Required[ImageInput]
+    trajectories: Required[Annotated[list[TrajectoryPoint], items(2, 77)]]
+
+
+@params_config
+class TextToVideoParams(TaskOptions, total=False):
+    """``POST /v1/videos/text2video``. ``prompt`` is required unless multi-shot ``customize``."""
+
+    model_name: Annotated[TextToVideoModel | str, OpenString]
+    prompt: Prompt
+    negative_prompt: NegativePrompt
+    cfg_scale: CfgScale
+    mode: VideoMode
+    camera_control: CameraControl
+    aspect_ratio: VideoAspectRatio
+    duration: VideoDuration
+    sound: OnOff
+    voice_list: Annotated[list[VoiceListItem], items(1, 2)]
+    multi_shot: bool
+    shot_type: ShotType
+    multi_prompt: Annotated[list[MultiPromptItem], items(1, 6)]
+
+
+@params_config
+class ImageToVideoParams(TaskOptions, total=False):
+    """``POST /v1/videos/image2video``. Needs ``image`` and/or ``image_tail``.
+
+    ``image`` combines with at most one of: ``image_tail``; ``static_mask``/``dynamic_masks``;
+    ``camera_control``.
+    """
+
+    model_name: Annotated[ImageToVideoModel | str, OpenString]
+    image: ImageInput
+    image_tail: ImageInput
+    prompt: Prompt
+    negative_prompt: NegativePrompt
+    cfg_scale: CfgScale
+    mode: VideoMode
+    duration: VideoDuration
+    static_mask: ImageInput
+    dynamic_masks: Annotated[list[DynamicMask], items(1, 6)]
+    camera_control: CameraControl
+    sound: OnOff
+    voice_list: Annotated[list[VoiceListItem], items(1, 2)]
+    element_list: list[ElementListItem]
+    multi_shot: bool
+    shot_type: ShotType
+    multi_prompt: Annotated[list[MultiPromptItem], items(1, 6)]
+
+
+@params_config
+class MultiImageToVideoParams(TaskOptions, total=False):
+    """``POST /v1/videos/multi-image2video``: 1-4 reference images and a prompt."""
+
+    model_name: Annotated[Literal["kling-v1-6"] | str, OpenString]
+    image_list: Required[Annotated[list[ImageListItem], items(1, 4)]]
+    prompt: Required[Prompt]
+    negative_prompt: NegativePrompt
+    mode: Mode
+    duration: ShortVideoDuration
+    aspect_ratio: VideoAspectRatio
+
+
+@params_config
+class VideoExtendParams(TaskOptions, total=False):
+    """``POST /v1/videos/video-extend``: adds 4-5 s to a Kling video (model and mode inherited)."""
+
+    video_id: Required[str]
+    prompt: Prompt
+    negative_prompt: NegativePrompt
+    cfg_scale: CfgScale
+
+
+@params_config
+class VideoEffectsParams(TaskOptions, total=False):
+    """``POST /v1/videos/effects``: ``effect_scene`` plus ``image`` (single) or ``images`` (dual).
+
+    Passed flat; the SDK nests everything but ``effect_scene`` and the task options in ``input``.
+    ``model_name``/``mode`` only apply to the original dual effects (hug, kiss, ...).
+    """
+
+    effect_scene: Required[str]
+    image: ImageInput
+    images: Annotated[list[ImageInput], items(2, 2)]
+    duration: ShortVideoDuration
+    model_name: Annotated[EffectsModel | str, OpenString]
+    mode: Mode
+
+
+@params_config
+class AvatarParams(TaskOptions, total=False):
+    """``POST /v1/videos/avatar/image2video``: a photo speaks ``audio_id`` or ``sound_file``."""
+
+    image: Required[ImageInput]
+    audio_id: str
+    sound_file: AudioInput
+    prompt: Prompt
+    mode: Mode
+
+
+@params_config
+class MotionControlParams(TaskOptions, total=False):
+    """``POST /v1/videos/motion-control``: the person in ``image_url`` moves like ``video_url``."""
+
+    model_name: Annotated[MotionControlModel | str, OpenString]
+    prompt: Prompt
+    image_url: Required[ImageInput]
+    video_url: Required[Url]
+    keep_original_sound: YesNo
+    character_orientation: Required[Literal["image", "video"]]
+    mode: Required[Mode]
+    element_list: list[ElementListItem]
+
+
+@params_config
+class OmniVideoImageItem(TypedDict, total=False):
+    """A reference image, or the first/end frame when ``type`` is set."""
+
+    image_url: Required[ImageInput]
+    type: Literal["first_frame", "end_frame"]
+
+
+@params_config
+class VideoListItem(TypedDict, total=False):
+    """A reference video (``feature``) or a video to edit (``base``, the default)."""
+
+    video_url: Required[Url]
+    refer_type: Literal["feature", "base"]
+    keep_original_sound: YesNo
+
+
+@params_config
+class OmniVideoParams(TaskOptions, total=False):
+    """``POST /v1/videos/omni-video``. Reference items in the prompt as ``<<<image_1>>>``."""
+
+    model_name: Annotated[OmniVideoModel | str, OpenString]
+    prompt: Prompt
+    image_list: list[OmniVideoImageItem]
+    element_list: list[ElementListItem]
+    video_list: Annotated[list[VideoListItem], items(1, 1)]
+    mode: VideoMode
+    aspect_ratio: VideoAspectRatio
+    duration: VideoDuration
+    sound: OnOff
+    multi_shot: bool
+    shot_type: ShotType
+    multi_prompt: Annotated[list[MultiPromptItem], items(1, 6)]
+
+
+# -- cross-field rules -----------------------------------------------------------------------------
+
+_I2V_GROUPS = (("image_tail",), ("static_mask", "dynamic_masks"), ("camera_control",))
+
+
+def _image_to_video(params: Params) -> None:
+    if "image" not in params and "image_tail" not in params:
+        fail("image", "one of image or image_tail is required")
+    used = [[name for name in group if name in params] for group in _I2V_GROUPS]
+    used = [names for names in used if names]
+    if len(used) > 1:
+        fail(
+            used[1][0],
+            f"cannot be combined with {used[0][0]}; image_to_video takes at most one of "
+            "image_tail, static_mask/dynamic_masks, camera_control",
+        )
+
+
+def _video_effects(params: Params) -> None:
+    exactly_one(params, "image", "images")
+
+
+def _avatar(params: Params) -> None:
+    exactly_one(params, "audio_id", "sound_file")
+
+
+def _omni_video(params: Params) -> None:
+    images = params.get("image_list", [])
+    videos = params.get("video_list", [])
+    frames = [image.get("type") for image in images]
+    references = len(images) + len(params.get("element_list", []))
+    limit = 4 if videos else 7
+    if references > limit:
+        fail(
+            "image_list" if images else "element_list",
+            f"at most {limit} images and elements together {'with' if videos else 'without'} "
+            f"video_list (got {references})",
+            subject="image_list + element_list",
+        )
+    for frame in ("first_frame", "end_frame"):
+        if frames.count(frame) > 1:
+            fail("image_list", f'at most one image of type "{frame}" (got {frames.count(frame)})')
+    if "end_frame" in frames:
+        if "first_frame" not in frames:
+            fail("image_list", 'an "end_frame" image needs a "first_frame" image')
+        if len(images) > 2:
+            fail("image_list", f'an "end_frame" allows at most 2 images (got {len(images)})')
+    base_video = any(video.get("refer_type", "base") == "base" for video in videos)
+    if base_video and any(frames):
+        fail("image_list", 'first/end frames cannot be used with a video_list of refer_type "base"')
+    if videos and params.get("sound") == "on":
+        fail("sound", 'must be "off" when video_list is given')
+    if videos and params.get("mode") == "4k":
+        fail("mode", '"4k" cannot be used with video_list')
+    if "aspect_ratio" not in params and "first_frame" not in frames and not base_video:
+        fail(
+            "aspect_ratio",
+            'required unless image_list has a "first_frame" or video_list edits a "base" video',
+        )
+
+
+# The rule list is ordered so the most basic mistake is reported first.
+BODY_SPECS = (
+    BodySpec(
+        "text_to_video",
+        TextToVideoParams,
+        (multi_shot, prompt_unless_custom_shots, camera_control, voices_need_sound),
+    ),
+    BodySpec(
+        "image_to_video",
+        ImageToVideoParams,
+        (_image_to_video, camera_control, multi_shot, voices_need_sound),
+    ),
+    BodySpec("multi_image_to_video", MultiImageToVideoParams),
+    BodySpec("video_extend", VideoExtendParams),
+    BodySpec(
+        "video_effects",
+        VideoEffectsParams,
+        (_video_effects,),
+        top_level=frozenset({"effect_scene", "callback_url", "external_task_id", "watermark_info"}),
+    ),
+    BodySpec("avatar", AvatarParams, (_avatar,)),
+    BodySpec("motion_control", MotionControlParams),
+    BodySpec(
+        "omni_video",
+        OmniVideoParams,
+        (multi_shot, prompt_unless_custom_shots, _omni_video),
+    ),
+)
