@@ -1,0 +1,1 @@
+"""The hand-written async client. ``kling/_sync`` is generated from this package."""

@@ -1,0 +1,261 @@
+"""``AsyncKlingClient``: owns the ``httpx.AsyncClient`` and the one request pipeline.
+
+Every API call goes through :meth:`AsyncKlingClient._request`: build, authenticate, send,
+classify, retry, unwrap the envelope. Resources describe endpoints and never send by themselves.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from functools import cached_property
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+import httpx
+from tenacity import AsyncRetrying
+
+from kling import _compat_async as _compat
+
+from .._auth import KlingAuth
+from .._config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, AuthMode, ClientConfig, TimeoutTypes
+from .._errors import APIConnectionError, APITimeoutError, error_from_response
+from .._logging import logger, redact_headers, setup_logging
+from .._retry import retry_kwargs
+from .._version import __version__
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+    from ._resources import AsyncTextToVideo
+
+__all__ = ["AsyncKlingClient"]
+
+_USER_AGENT = f"kling-python/{__version__}"
+_DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+
+
+class _NotGiven:
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN: Any = _NotGiven()
+
+
+class AsyncKlingClient:
+    """Async client for the Kling AI API.
+
+    Credentials come from the arguments, else from ``KLING_ACCESS_KEY``/``KLING_SECRET_KEY``
+    (or ``KLING_API_KEY``); ``base_url`` from ``KLING_BASE_URL``, else the global endpoint.
+    Create one client and share it; close it (or use ``async with``) when done::
+
+        async with AsyncKlingClient() as client:
+            task = await client.text_to_video.create_and_wait(prompt="a corgi surfing at sunset")
+            print(task.videos[0].url)
+    """
+
+    def __init__(
+        self,
+        access_key: str | None = None,
+        secret_key: str | None = None,
+        base_url: str | None = None,
+        *,
+        api_key: str | None = None,
+        auth: AuthMode = "both",
+        timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: httpx.AsyncClient | None = None,
+        default_headers: dict[str, str] | None = None,
+    ) -> None:
+        config = ClientConfig.resolve(
+            access_key=access_key,
+            secret_key=secret_key,
+            base_url=base_url,
+            api_key=api_key,
+            auth=auth,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+        self._setup(config, KlingAuth(config), http_client, default_headers)
+
+    def _setup(
+        self,
+        config: ClientConfig,
+        auth: KlingAuth,
+        http_client: httpx.AsyncClient | None,
+        default_headers: dict[str, str] | None,
+    ) -> None:
+        setup_logging()
+        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
+            raise TypeError(
+                f"http_client must be an httpx.AsyncClient, got {type(http_client).__name__}"
+            )
+        self._config = config
+        self._auth = auth
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.AsyncClient(limits=_DEFAULT_LIMITS)
+        self._default_headers = {"User-Agent": _USER_AGENT, **(default_headers or {})}
+
+    # -- configuration ----------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        return self._config.base_url
+
+    @property
+    def max_retries(self) -> int:
+        return self._config.max_retries
+
+    @property
+    def timeout(self) -> TimeoutTypes:
+        return self._config.timeout
+
+    def with_options(
+        self,
+        *,
+        access_key: str | None = None,
+        secret_key: str | None = None,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        auth: AuthMode | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        max_retries: int | None = None,
+        default_headers: dict[str, str] | None = None,
+    ) -> Self:
+        """A copy with some settings changed that shares this client's connection pool.
+
+        ``client.with_options(max_retries=0).text_to_video.get(task_id)``. Closing the copy
+        leaves the pool open; close the original when done.
+        """
+        old = self._config
+        new_keys = access_key is not None or secret_key is not None or api_key is not None
+        config = ClientConfig.resolve(
+            access_key=access_key if new_keys else old.access_key,
+            secret_key=secret_key
+            if new_keys
+            else (old.secret_key.get() if old.secret_key else None),
+            api_key=api_key if new_keys else (old.api_key.get() if old.api_key else None),
+            base_url=base_url or old.base_url,
+            auth=auth or old.auth,
+            timeout=old.timeout if timeout is NOT_GIVEN else timeout,
+            max_retries=old.max_retries if max_retries is None else max_retries,
+        )
+        same_auth = not new_keys and config.auth == old.auth
+        clone = object.__new__(type(self))
+        clone._setup(
+            config,
+            self._auth if same_auth else KlingAuth(config),
+            self._http,
+            {**self._default_headers, **(default_headers or {})},
+        )
+        clone._owns_http = False
+        return clone
+
+    def __repr__(self) -> str:
+        cfg = self._config
+        who = "api_key=***" if cfg.api_key else f"access_key={cfg.access_key!r}"
+        return f"{type(self).__name__}(base_url={cfg.base_url!r}, {who}, auth={cfg.auth!r})"
+
+    # -- lifecycle --------------------------------------------------------------------------------
+
+    async def close(self) -> None:
+        """Close the connection pool, unless it was passed in as ``http_client``."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    # -- resources (imported on first use to keep ``import kling`` cheap) -------------------------
+
+    @cached_property
+    def text_to_video(self) -> AsyncTextToVideo:
+        """Text-to-video tasks (``/v1/videos/text2video``)."""
+        from ._resources import AsyncTextToVideo
+
+        return AsyncTextToVideo(self)
+
+    # -- the request pipeline ---------------------------------------------------------------------
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        body: dict[str, Any] | None = None,
+        is_create: bool = False,
+    ) -> Any:
+        """Send one logical call with retries and return the envelope's ``data``.
+
+        ``is_create`` marks a call that may start a paid task: it is repeated only when Kling
+        said the task was not created (429 rate limits) or the request never left.
+        """
+        retrying = AsyncRetrying(
+            **retry_kwargs(
+                max_retries=self._config.max_retries,
+                is_create=is_create,
+                method=method,
+                path=path,
+                sleep=_compat.sleep,
+            )
+        )
+        data: Any = None
+        async for attempt in retrying:
+            with attempt:
+                data = await self._send(method, path, params, body)
+        return data
+
+    async def _send(
+        self, method: str, path: str, params: dict[str, Any] | None, body: dict[str, Any] | None
+    ) -> Any:
+        request = self._http.build_request(
+            method,
+            self._config.base_url + path,
+            params=params,
+            json=body,
+            headers=self._default_headers,
+            timeout=self._config.timeout,
+        )
+        try:
+            response = await self._http.send(request, auth=self._auth)
+        except httpx.TimeoutException as exc:
+            # Connect and pool timeouts happen before a byte of the request is sent.
+            sent = not isinstance(exc, (httpx.ConnectTimeout, httpx.PoolTimeout))
+            raise APITimeoutError(f"{method} {path} timed out ({exc})", sent=sent) from exc
+        except httpx.TransportError as exc:
+            sent = not isinstance(exc, httpx.ConnectError)
+            raise APIConnectionError(
+                f"{method} {path} failed: {type(exc).__name__}: {exc}", sent=sent
+            ) from exc
+        return _unwrap(response)
+
+
+def _unwrap(response: httpx.Response) -> Any:
+    """The envelope's ``data``, or the exception that the response means."""
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        body = None
+    if logger.isEnabledFor(logging.DEBUG):
+        request = response.request
+        logger.debug(
+            "%s %s -> %d request_id=%s headers=%s",
+            request.method,
+            request.url.path,
+            response.status_code,
+            body.get("request_id") if isinstance(body, dict) else None,
+            redact_headers(request.headers),
+        )
+    if response.status_code >= 400 or not isinstance(body, dict) or body.get("code", 0) != 0:
+        raise error_from_response(response, body)
+    return body.get("data")

@@ -1,0 +1,207 @@
+"""The first family end to end: create, get, list, wait, create_and_wait."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import httpx
+import pytest
+import respx
+
+from kling import AsyncKlingClient, InvalidParameterError, TaskFailedError, WaitTimeoutError
+from tests._helpers import TASK_CREATED_AT, ok, sent_json, task
+
+from .conftest import FakeClock
+
+PATH = "/v1/videos/text2video"
+VIDEO = {"id": "v1", "url": "https://cdn.example/v1.mp4", "duration": "5.041"}
+
+
+async def test_create_posts_the_parameters_as_named_by_the_api(
+    client: AsyncKlingClient, api: respx.MockRouter
+) -> None:
+    route = api.post(PATH).mock(return_value=ok(task("t1", external_task_id="mine-1")))
+    created = await client.text_to_video.create(
+        prompt="a corgi surfing at sunset",
+        model_name="kling-v2-6",
+        duration="5",
+        aspect_ratio="16:9",
+        mode="std",
+        external_task_id="mine-1",
+    )
+    assert sent_json(route.calls.last.request) == {
+        "prompt": "a corgi surfing at sunset",
+        "model_name": "kling-v2-6",
+        "duration": "5",
+        "aspect_ratio": "16:9",
+        "mode": "std",
+        "external_task_id": "mine-1",
+    }
+    assert created.task_id == "t1"
+    assert created.task_status == "submitted"
+    assert created.external_task_id == "mine-1"
+    assert created.created_at == datetime.fromtimestamp(TASK_CREATED_AT / 1000, tz=timezone.utc)
+
+
+async def test_unknown_keyword_is_refused_before_sending(
+    client: AsyncKlingClient, api: respx.MockRouter
+) -> None:
+    with pytest.raises(InvalidParameterError, match="promt") as info:
+        await client.text_to_video.create(promt="a corgi")  # type: ignore[call-arg]
+    assert "prompt" in str(info.value)
+    assert not api.calls
+
+
+async def test_extra_body_sends_fields_the_sdk_does_not_know(
+    client: AsyncKlingClient, api: respx.MockRouter
+) -> None:
+    route = api.post(PATH).mock(return_value=ok(task("t1")))
+    await client.text_to_video.create(prompt="a corgi", extra_body={"future_field": [1, 2]})
+    assert sent_json(route.calls.last.request) == {"prompt": "a corgi", "future_field": [1, 2]}
+
+
+async def test_get_by_task_id(client: AsyncKlingClient, api: respx.MockRouter) -> None:
+    api.get(f"{PATH}/t1").mock(return_value=ok(task("t1", "succeed", videos=[VIDEO])))
+    got = await client.text_to_video.get("t1")
+    assert got.is_succeeded
+    assert got.videos[0].url == "https://cdn.example/v1.mp4"
+    assert got.videos[0].duration == pytest.approx(5.041)
+
+
+async def test_get_by_external_task_id(client: AsyncKlingClient, api: respx.MockRouter) -> None:
+    route = api.get(f"{PATH}/my%20id%2F1").mock(
+        return_value=ok(task("t1", external_task_id="my id/1"))
+    )
+    got = await client.text_to_video.get(external_task_id="my id/1")
+    assert got.external_task_id == "my id/1"
+    assert route.called
+
+
+async def test_get_needs_exactly_one_id(client: AsyncKlingClient, api: respx.MockRouter) -> None:
+    with pytest.raises(InvalidParameterError, match="exactly one"):
+        await client.text_to_video.get()
+    with pytest.raises(InvalidParameterError, match="exactly one"):
+        await client.text_to_video.get("t1", external_task_id="x")
+    assert not api.calls
+
+
+async def test_unknown_response_fields_are_kept(
+    client: AsyncKlingClient, api: respx.MockRouter
+) -> None:
+    api.get(f"{PATH}/t1").mock(return_value=ok(task("t1", brand_new={"x": 1})))
+    got = await client.text_to_video.get("t1")
+    assert got.model_extra == {"brand_new": {"x": 1}}
+
+
+async def test_list_pages_until_a_short_page(
+    client: AsyncKlingClient, api: respx.MockRouter
+) -> None:
+    pages = {
+        "1": [task(f"a{i}") for i in range(2)],
+        "2": [task(f"b{i}") for i in range(2)],
+        "3": [task("c0")],
+    }
+
+    def page(request: httpx.Request) -> httpx.Response:
+        assert request.url.params["pageSize"] == "2"
+        return ok(pages[request.url.params["pageNum"]])
+
+    route = api.get(PATH).mock(side_effect=page)
+    ids = [t.task_id async for t in client.text_to_video.list(page_size=2)]
+    assert ids == ["a0", "a1", "b0", "b1", "c0"]
+    assert route.call_count == 3
+
+
+async def test_list_limit_stops_fetching(client: AsyncKlingClient, api: respx.MockRouter) -> None:
+    route = api.get(PATH).mock(return_value=ok([task(f"t{i}") for i in range(10)]))
+    ids = [t.task_id async for t in client.text_to_video.list(page_size=10, limit=3)]
+    assert ids == ["t0", "t1", "t2"]
+    assert route.call_count == 1
+
+
+async def test_list_of_an_empty_account_is_empty(
+    client: AsyncKlingClient, api: respx.MockRouter
+) -> None:
+    api.get(PATH).mock(return_value=ok([]))
+    assert [t async for t in client.text_to_video.list()] == []
+
+
+async def test_list_rejects_a_page_size_kling_would_refuse(client: AsyncKlingClient) -> None:
+    with pytest.raises(InvalidParameterError, match="page_size must be an int from 1 to 500"):
+        client.text_to_video.list(page_size=501)
+
+
+async def test_wait_polls_until_succeed_backing_off(
+    client: AsyncKlingClient, api: respx.MockRouter, clock: FakeClock
+) -> None:
+    route = api.get(f"{PATH}/t1").mock(
+        side_effect=[
+            ok(task("t1", "submitted")),
+            ok(task("t1", "processing")),
+            ok(task("t1", "processing")),
+            ok(task("t1", "succeed", videos=[VIDEO])),
+        ]
+    )
+    seen: list[tuple[str, float]] = []
+    done = await client.text_to_video.wait(
+        "t1",
+        poll_interval=1.0,
+        on_progress=lambda t, elapsed: seen.append((t.task_status, elapsed)),
+    )
+    assert done.videos[0].id == "v1"
+    assert route.call_count == 4
+    assert len(clock.sleeps) == 3
+    assert clock.sleeps[0] < clock.sleeps[2]
+    assert [status for status, _ in seen] == ["submitted", "processing", "processing", "succeed"]
+
+
+async def test_wait_raises_task_failed_with_kling_s_reason(
+    client: AsyncKlingClient, api: respx.MockRouter, clock: FakeClock
+) -> None:
+    api.get(f"{PATH}/t1").mock(
+        return_value=ok(task("t1", "failed", status_msg="Image pixel is invalid"))
+    )
+    with pytest.raises(TaskFailedError, match="Image pixel is invalid") as info:
+        await client.text_to_video.wait("t1")
+    assert info.value.task.task_id == "t1"
+
+
+async def test_wait_gives_up_at_the_deadline_with_the_last_state(
+    client: AsyncKlingClient, api: respx.MockRouter, clock: FakeClock
+) -> None:
+    api.get(f"{PATH}/t1").mock(return_value=ok(task("t1", "processing")))
+    with pytest.raises(WaitTimeoutError) as info:
+        await client.text_to_video.wait("t1", timeout=30, poll_interval=2)
+    assert info.value.task.task_status == "processing"
+    assert sum(clock.sleeps) == pytest.approx(30)
+
+
+async def test_wait_accepts_a_task_object(
+    client: AsyncKlingClient, api: respx.MockRouter, clock: FakeClock
+) -> None:
+    api.post(PATH).mock(return_value=ok(task("t1")))
+    api.get(f"{PATH}/t1").mock(return_value=ok(task("t1", "succeed")))
+    created = await client.text_to_video.create(prompt="a corgi")
+    assert (await client.text_to_video.wait(created)).is_succeeded
+
+
+async def test_create_and_wait_returns_the_finished_task(
+    client: AsyncKlingClient, api: respx.MockRouter, clock: FakeClock
+) -> None:
+    create = api.post(PATH).mock(return_value=ok(task("t1")))
+    api.get(f"{PATH}/t1").mock(
+        side_effect=[ok(task("t1", "processing")), ok(task("t1", "succeed", videos=[VIDEO]))]
+    )
+    done = await client.text_to_video.create_and_wait(prompt="a corgi", timeout=600)
+    assert done.videos[0].url == VIDEO["url"]
+    assert sent_json(create.calls.last.request) == {"prompt": "a corgi"}
+
+
+async def test_wait_rejects_bad_options_before_polling(
+    client: AsyncKlingClient, api: respx.MockRouter
+) -> None:
+    with pytest.raises(InvalidParameterError, match="poll_interval"):
+        await client.text_to_video.wait("t1", poll_interval=0)
+    with pytest.raises(InvalidParameterError, match="timeout"):
+        await client.text_to_video.wait("t1", timeout=-1)
+    assert not api.calls
