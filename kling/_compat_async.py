@@ -7,14 +7,18 @@ difference here means the client code itself translates token by token.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import anyio
+import anyio.to_thread
 
-__all__ = ["Awaitable", "call", "monotonic", "sleep"]
+__all__ = ["Awaitable", "call", "monotonic", "run_blocking", "sleep"]
+
+T = TypeVar("T")
 
 monotonic = time.monotonic
 
@@ -30,3 +34,8 @@ async def call(callback: Callable[..., Any], *args: Any) -> Any:
     if inspect.isawaitable(result):
         result = await result
     return result
+
+
+async def run_blocking(function: Callable[..., T], *args: Any) -> T:
+    """Run blocking work (reading media files) in a worker thread, off the event loop."""
+    return await anyio.to_thread.run_sync(functools.partial(function, *args))

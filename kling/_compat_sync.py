@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from typing import Annotated, Any, TypeAlias, TypeVar
 
-__all__ = ["Awaitable", "call", "monotonic", "sleep"]
+__all__ = ["Awaitable", "call", "monotonic", "run_blocking", "sleep"]
 
 T = TypeVar("T")
 
@@ -24,3 +24,8 @@ def sleep(seconds: float) -> None:
 def call(callback: Callable[..., Any], *args: Any) -> Any:
     """Call a user callback (sync: a coroutine function would make no sense here)."""
     return callback(*args)
+
+
+def run_blocking(function: Callable[..., T], *args: Any) -> T:
+    """Run blocking work; the sync client simply does it in the calling thread."""
+    return function(*args)

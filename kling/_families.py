@@ -23,6 +23,11 @@ class Family:
     external_id_lookup: bool = True
     #: Largest ``pageSize`` the list endpoint accepts.
     max_page_size: int = 500
+    #: For libraries (elements, voices): where Kling's presets are listed...
+    presets_path: str | None = None
+    #: ...and where one of your own is deleted, with the JSON key naming it.
+    delete_path: str | None = None
+    delete_key: str | None = None
 
 
 FAMILIES: dict[str, Family] = {
@@ -45,7 +50,20 @@ FAMILIES: dict[str, Family] = {
         Family("virtual_try_on", "/v1/images/kolors-virtual-try-on"),
         Family("text_to_audio", "/v1/audio/text-to-audio"),
         Family("video_to_audio", "/v1/audio/video-to-audio"),
-        Family("elements", "/v1/general/advanced-custom-elements"),
-        Family("voices", "/v1/general/custom-voices", max_page_size=1000),
+        Family(
+            "elements",
+            "/v1/general/advanced-custom-elements",
+            presets_path="/v1/general/advanced-presets-elements",
+            delete_path="/v1/general/delete-advanced-elements",
+            delete_key="element_id",
+        ),
+        Family(
+            "voices",
+            "/v1/general/custom-voices",
+            max_page_size=1000,
+            presets_path="/v1/general/presets-voices",
+            delete_path="/v1/general/delete-voices",
+            delete_key="voice_id",
+        ),
     )
 }

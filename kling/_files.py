@@ -375,3 +375,14 @@ def _jpeg_size(data: bytes) -> tuple[int, int] | None:
             return (width, height) if width and height else None
         i += 2 + length
     return None
+
+
+def reads_files(value: object) -> bool:
+    """Whether preparing ``value`` (params, at any depth) will read a local file."""
+    if isinstance(value, os.PathLike):
+        return True
+    if isinstance(value, dict):
+        return any(reads_files(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(reads_files(v) for v in value)
+    return False

@@ -17,6 +17,10 @@ __all__ = [
     "CostsResult",
     "Element",
     "FaceData",
+    "FaceIdentification",
+    "ImageRecognition",
+    "RecognizedImage",
+    "Speech",
     "FAILED_STATUSES",
     "Image",
     "ParentVideo",
@@ -234,3 +238,50 @@ class CostsResult(KlingModel):
     resource_pack_subscribe_infos: Annotated[
         list[ResourcePack], BeforeValidator(_none_to_empty_list)
     ] = _list_field()
+
+
+class Speech(KlingModel):
+    """The result of ``tts.create``: synthesized speech in ``audios`` (``url``, ``duration``)."""
+
+    task_id: str | None = None
+    task_status: str | None = None
+    task_result: Annotated[TaskResult, BeforeValidator(_none_to_empty_dict)] = Field(
+        default_factory=TaskResult
+    )
+
+    @property
+    def audios(self) -> list[Audio]:
+        return self.task_result.audios
+
+
+class FaceIdentification(KlingModel):
+    """The faces ``identify_face`` found; pass ``session_id`` to advanced lip-sync (valid 24 h)."""
+
+    session_id: str | None = None
+    final_unit_deduction: str | None = None
+    face_data: Annotated[list[FaceData], BeforeValidator(_none_to_empty_list)] = _list_field()
+
+
+class RecognizedImage(KlingModel):
+    """One segmentation from ``image_recognize`` (``type``: object_seg, head_seg, ...)."""
+
+    type: str | None = None
+    is_contain: bool | None = None
+    url: str | None = None
+
+
+class RecognitionResult(KlingModel):
+    images: Annotated[list[RecognizedImage], BeforeValidator(_none_to_empty_list)] = _list_field()
+
+
+class ImageRecognition(KlingModel):
+    """The result of ``image_recognize``: what the image contains, with mask URLs."""
+
+    task_id: str | None = None
+    task_result: Annotated[RecognitionResult, BeforeValidator(_none_to_empty_dict)] = Field(
+        default_factory=RecognitionResult
+    )
+
+    @property
+    def images(self) -> list[RecognizedImage]:
+        return self.task_result.images

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
 from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import httpx
 from tenacity import AsyncRetrying
+from typing_extensions import Unpack
 
 from kling import _compat_async as _compat
 
@@ -27,7 +29,30 @@ from .._version import __version__
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-    from ._resources import AsyncTextToVideo
+    from .._models import FaceIdentification, ImageRecognition
+    from .._params import IdentifyFaceParams, ImageRecognizeParams
+    from ._endpoints import AsyncAccount, AsyncTTS
+    from ._resources import (
+        AsyncAdvancedLipSync,
+        AsyncAvatar,
+        AsyncElements,
+        AsyncImageExpand,
+        AsyncImages,
+        AsyncImageToVideo,
+        AsyncLipSync,
+        AsyncMotionControl,
+        AsyncMultiImageToImage,
+        AsyncMultiImageToVideo,
+        AsyncOmniImage,
+        AsyncOmniVideo,
+        AsyncTextToAudio,
+        AsyncTextToVideo,
+        AsyncVideoEffects,
+        AsyncVideoExtend,
+        AsyncVideoToAudio,
+        AsyncVirtualTryOn,
+        AsyncVoices,
+    )
 
 __all__ = ["AsyncKlingClient"]
 
@@ -179,12 +204,187 @@ class AsyncKlingClient:
 
     @cached_property
     def text_to_video(self) -> AsyncTextToVideo:
-        """Text-to-video tasks (``/v1/videos/text2video``)."""
+        """Text-to-video tasks."""
         from ._resources import AsyncTextToVideo
 
         return AsyncTextToVideo(self)
 
+    @cached_property
+    def image_to_video(self) -> AsyncImageToVideo:
+        """Image-to-video tasks."""
+        from ._resources import AsyncImageToVideo
+
+        return AsyncImageToVideo(self)
+
+    @cached_property
+    def multi_image_to_video(self) -> AsyncMultiImageToVideo:
+        """Video from several reference images."""
+        from ._resources import AsyncMultiImageToVideo
+
+        return AsyncMultiImageToVideo(self)
+
+    @cached_property
+    def video_extend(self) -> AsyncVideoExtend:
+        """Video extension tasks."""
+        from ._resources import AsyncVideoExtend
+
+        return AsyncVideoExtend(self)
+
+    @cached_property
+    def lip_sync(self) -> AsyncLipSync:
+        """Lip-sync tasks."""
+        from ._resources import AsyncLipSync
+
+        return AsyncLipSync(self)
+
+    @cached_property
+    def advanced_lip_sync(self) -> AsyncAdvancedLipSync:
+        """Advanced lip-sync tasks (see ``identify_face``)."""
+        from ._resources import AsyncAdvancedLipSync
+
+        return AsyncAdvancedLipSync(self)
+
+    @cached_property
+    def video_effects(self) -> AsyncVideoEffects:
+        """Video effect templates."""
+        from ._resources import AsyncVideoEffects
+
+        return AsyncVideoEffects(self)
+
+    @cached_property
+    def avatar(self) -> AsyncAvatar:
+        """Talking-avatar tasks."""
+        from ._resources import AsyncAvatar
+
+        return AsyncAvatar(self)
+
+    @cached_property
+    def motion_control(self) -> AsyncMotionControl:
+        """Motion-control tasks."""
+        from ._resources import AsyncMotionControl
+
+        return AsyncMotionControl(self)
+
+    @cached_property
+    def omni_video(self) -> AsyncOmniVideo:
+        """Omni video tasks."""
+        from ._resources import AsyncOmniVideo
+
+        return AsyncOmniVideo(self)
+
+    @cached_property
+    def images(self) -> AsyncImages:
+        """Image generation tasks."""
+        from ._resources import AsyncImages
+
+        return AsyncImages(self)
+
+    @cached_property
+    def omni_image(self) -> AsyncOmniImage:
+        """Omni image tasks."""
+        from ._resources import AsyncOmniImage
+
+        return AsyncOmniImage(self)
+
+    @cached_property
+    def multi_image_to_image(self) -> AsyncMultiImageToImage:
+        """Image from subject, scene and style images."""
+        from ._resources import AsyncMultiImageToImage
+
+        return AsyncMultiImageToImage(self)
+
+    @cached_property
+    def image_expand(self) -> AsyncImageExpand:
+        """Image expansion (outpainting) tasks."""
+        from ._resources import AsyncImageExpand
+
+        return AsyncImageExpand(self)
+
+    @cached_property
+    def virtual_try_on(self) -> AsyncVirtualTryOn:
+        """Virtual try-on tasks."""
+        from ._resources import AsyncVirtualTryOn
+
+        return AsyncVirtualTryOn(self)
+
+    @cached_property
+    def text_to_audio(self) -> AsyncTextToAudio:
+        """Sound effects from text."""
+        from ._resources import AsyncTextToAudio
+
+        return AsyncTextToAudio(self)
+
+    @cached_property
+    def video_to_audio(self) -> AsyncVideoToAudio:
+        """Sound for a video."""
+        from ._resources import AsyncVideoToAudio
+
+        return AsyncVideoToAudio(self)
+
+    @cached_property
+    def elements(self) -> AsyncElements:
+        """Your custom elements, and Kling's presets."""
+        from ._resources import AsyncElements
+
+        return AsyncElements(self)
+
+    @cached_property
+    def voices(self) -> AsyncVoices:
+        """Your custom voices, and Kling's presets."""
+        from ._resources import AsyncVoices
+
+        return AsyncVoices(self)
+
+    @cached_property
+    def tts(self) -> AsyncTTS:
+        """Text to speech (answers at once)."""
+        from ._endpoints import AsyncTTS
+
+        return AsyncTTS(self)
+
+    @cached_property
+    def account(self) -> AsyncAccount:
+        """Account information: resource packs and their balances."""
+        from ._endpoints import AsyncAccount
+
+        return AsyncAccount(self)
+
+    async def identify_face(self, **params: Unpack[IdentifyFaceParams]) -> FaceIdentification:
+        """Find the faces in a video (``video_id`` or ``video_url``) for advanced lip-sync."""
+        from .._models import FaceIdentification
+
+        body = await self._prepare("identify_face", params)
+        data = await self._request("POST", "/v1/videos/identify-face", body=body, is_create=True)
+        return FaceIdentification.model_validate(data)
+
+    async def image_recognize(self, **params: Unpack[ImageRecognizeParams]) -> ImageRecognition:
+        """Segment an ``image`` into subject, head, face and clothing masks."""
+        from .._models import ImageRecognition
+
+        body = await self._prepare("image_recognize", params)
+        data = await self._request("POST", "/v1/videos/image-recognize", body=body, is_create=True)
+        return ImageRecognition.model_validate(data)
+
     # -- the request pipeline ---------------------------------------------------------------------
+
+    async def _prepare(
+        self,
+        name: str,
+        params: Mapping[str, Any],
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Validate ``params`` and build the JSON body; raises before anything is sent."""
+        from .._files import reads_files
+        from .._params import prepare_body
+
+        if reads_files(params):
+            # Media files may be megabytes: read and encode them off the event loop.
+            body = await _compat.run_blocking(prepare_body, name, params)
+        else:
+            body = prepare_body(name, params)
+        if extra_body:
+            body.update(extra_body)
+        return body
 
     async def _request(
         self,

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
 from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import httpx
 from tenacity import Retrying
+from typing_extensions import Unpack
 
 from kling import _compat_sync as _compat
 
@@ -30,7 +32,30 @@ from .._version import __version__
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-    from ._resources import TextToVideo
+    from .._models import FaceIdentification, ImageRecognition
+    from .._params import IdentifyFaceParams, ImageRecognizeParams
+    from ._endpoints import TTS, Account
+    from ._resources import (
+        AdvancedLipSync,
+        Avatar,
+        Elements,
+        ImageExpand,
+        Images,
+        ImageToVideo,
+        LipSync,
+        MotionControl,
+        MultiImageToImage,
+        MultiImageToVideo,
+        OmniImage,
+        OmniVideo,
+        TextToAudio,
+        TextToVideo,
+        VideoEffects,
+        VideoExtend,
+        VideoToAudio,
+        VirtualTryOn,
+        Voices,
+    )
 
 __all__ = ["KlingClient"]
 
@@ -182,12 +207,187 @@ class KlingClient:
 
     @cached_property
     def text_to_video(self) -> TextToVideo:
-        """Text-to-video tasks (``/v1/videos/text2video``)."""
+        """Text-to-video tasks."""
         from ._resources import TextToVideo
 
         return TextToVideo(self)
 
+    @cached_property
+    def image_to_video(self) -> ImageToVideo:
+        """Image-to-video tasks."""
+        from ._resources import ImageToVideo
+
+        return ImageToVideo(self)
+
+    @cached_property
+    def multi_image_to_video(self) -> MultiImageToVideo:
+        """Video from several reference images."""
+        from ._resources import MultiImageToVideo
+
+        return MultiImageToVideo(self)
+
+    @cached_property
+    def video_extend(self) -> VideoExtend:
+        """Video extension tasks."""
+        from ._resources import VideoExtend
+
+        return VideoExtend(self)
+
+    @cached_property
+    def lip_sync(self) -> LipSync:
+        """Lip-sync tasks."""
+        from ._resources import LipSync
+
+        return LipSync(self)
+
+    @cached_property
+    def advanced_lip_sync(self) -> AdvancedLipSync:
+        """Advanced lip-sync tasks (see ``identify_face``)."""
+        from ._resources import AdvancedLipSync
+
+        return AdvancedLipSync(self)
+
+    @cached_property
+    def video_effects(self) -> VideoEffects:
+        """Video effect templates."""
+        from ._resources import VideoEffects
+
+        return VideoEffects(self)
+
+    @cached_property
+    def avatar(self) -> Avatar:
+        """Talking-avatar tasks."""
+        from ._resources import Avatar
+
+        return Avatar(self)
+
+    @cached_property
+    def motion_control(self) -> MotionControl:
+        """Motion-control tasks."""
+        from ._resources import MotionControl
+
+        return MotionControl(self)
+
+    @cached_property
+    def omni_video(self) -> OmniVideo:
+        """Omni video tasks."""
+        from ._resources import OmniVideo
+
+        return OmniVideo(self)
+
+    @cached_property
+    def images(self) -> Images:
+        """Image generation tasks."""
+        from ._resources import Images
+
+        return Images(self)
+
+    @cached_property
+    def omni_image(self) -> OmniImage:
+        """Omni image tasks."""
+        from ._resources import OmniImage
+
+        return OmniImage(self)
+
+    @cached_property
+    def multi_image_to_image(self) -> MultiImageToImage:
+        """Image from subject, scene and style images."""
+        from ._resources import MultiImageToImage
+
+        return MultiImageToImage(self)
+
+    @cached_property
+    def image_expand(self) -> ImageExpand:
+        """Image expansion (outpainting) tasks."""
+        from ._resources import ImageExpand
+
+        return ImageExpand(self)
+
+    @cached_property
+    def virtual_try_on(self) -> VirtualTryOn:
+        """Virtual try-on tasks."""
+        from ._resources import VirtualTryOn
+
+        return VirtualTryOn(self)
+
+    @cached_property
+    def text_to_audio(self) -> TextToAudio:
+        """Sound effects from text."""
+        from ._resources import TextToAudio
+
+        return TextToAudio(self)
+
+    @cached_property
+    def video_to_audio(self) -> VideoToAudio:
+        """Sound for a video."""
+        from ._resources import VideoToAudio
+
+        return VideoToAudio(self)
+
+    @cached_property
+    def elements(self) -> Elements:
+        """Your custom elements, and Kling's presets."""
+        from ._resources import Elements
+
+        return Elements(self)
+
+    @cached_property
+    def voices(self) -> Voices:
+        """Your custom voices, and Kling's presets."""
+        from ._resources import Voices
+
+        return Voices(self)
+
+    @cached_property
+    def tts(self) -> TTS:
+        """Text to speech (answers at once)."""
+        from ._endpoints import TTS
+
+        return TTS(self)
+
+    @cached_property
+    def account(self) -> Account:
+        """Account information: resource packs and their balances."""
+        from ._endpoints import Account
+
+        return Account(self)
+
+    def identify_face(self, **params: Unpack[IdentifyFaceParams]) -> FaceIdentification:
+        """Find the faces in a video (``video_id`` or ``video_url``) for advanced lip-sync."""
+        from .._models import FaceIdentification
+
+        body = self._prepare("identify_face", params)
+        data = self._request("POST", "/v1/videos/identify-face", body=body, is_create=True)
+        return FaceIdentification.model_validate(data)
+
+    def image_recognize(self, **params: Unpack[ImageRecognizeParams]) -> ImageRecognition:
+        """Segment an ``image`` into subject, head, face and clothing masks."""
+        from .._models import ImageRecognition
+
+        body = self._prepare("image_recognize", params)
+        data = self._request("POST", "/v1/videos/image-recognize", body=body, is_create=True)
+        return ImageRecognition.model_validate(data)
+
     # -- the request pipeline ---------------------------------------------------------------------
+
+    def _prepare(
+        self,
+        name: str,
+        params: Mapping[str, Any],
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Validate ``params`` and build the JSON body; raises before anything is sent."""
+        from .._files import reads_files
+        from .._params import prepare_body
+
+        if reads_files(params):
+            # Media files may be megabytes: read and encode them off the event loop.
+            body = _compat.run_blocking(prepare_body, name, params)
+        else:
+            body = prepare_body(name, params)
+        if extra_body:
+            body.update(extra_body)
+        return body
 
     def _request(
         self,

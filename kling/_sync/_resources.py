@@ -19,8 +19,28 @@ from typing_extensions import Unpack
 from .._errors import InvalidParameterError
 from .._families import FAMILIES, Family
 from .._models import Task
-from .._params import TextToVideoParams, prepare_body
-from ._pagination import Paginator
+from .._params import (
+    AdvancedLipSyncParams,
+    AvatarParams,
+    ElementCreateParams,
+    ImageExpandParams,
+    ImageGenerationParams,
+    ImageToVideoParams,
+    LipSyncParams,
+    MotionControlParams,
+    MultiImageToImageParams,
+    MultiImageToVideoParams,
+    OmniImageParams,
+    OmniVideoParams,
+    TextToAudioParams,
+    TextToVideoParams,
+    VideoEffectsParams,
+    VideoExtendParams,
+    VideoToAudioParams,
+    VirtualTryOnParams,
+    VoiceCreateParams,
+)
+from ._pagination import MAX_PAGE_NUM, Paginator
 from ._waiting import (
     DEFAULT_POLL_INTERVAL,
     DEFAULT_WAIT_TIMEOUT,
@@ -31,9 +51,13 @@ from ._waiting import (
 if TYPE_CHECKING:
     from ._client import KlingClient
 
-__all__ = ["TaskResource", "TextToVideo"]
+__all__ = ["LibraryResource", "TaskResource"]
 
 _DEFAULT_PAGE_SIZE = 30
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 class TaskResource:
@@ -48,9 +72,7 @@ class TaskResource:
         return f"<{type(self).__name__} {self.family.path}>"
 
     def _create(self, params: Mapping[str, Any], extra_body: Mapping[str, Any] | None) -> Task:
-        body = prepare_body(self.family.name, params)
-        if extra_body:
-            body.update(extra_body)
+        body = self._client._prepare(self.family.name, params, extra_body)
         data = self._client._request("POST", self.family.path, body=body, is_create=True)
         return Task.model_validate(data)
 
@@ -67,31 +89,32 @@ class TaskResource:
 
         ``limit`` stops after that many tasks; ``page_num`` starts at a later page.
         """
+        return self._paginate(self.family.path, page_size, page_num, limit)
+
+    def _paginate(
+        self, path: str, page_size: int, page_num: int, limit: int | None
+    ) -> Paginator[Task]:
         max_size = self.family.max_page_size
-        if (
-            isinstance(page_size, bool)
-            or not isinstance(page_size, int)
-            or not 1 <= page_size <= max_size
-        ):
+        if not _is_int(page_size) or not 1 <= page_size <= max_size:
             raise InvalidParameterError(
                 f"page_size must be an int from 1 to {max_size}, got {page_size!r}",
                 field="page_size",
             )
-        if isinstance(page_num, bool) or not isinstance(page_num, int) or not 1 <= page_num <= 1000:
+        if not _is_int(page_num) or not 1 <= page_num <= MAX_PAGE_NUM:
             raise InvalidParameterError(
-                f"page_num must be an int from 1 to 1000, got {page_num!r}", field="page_num"
+                f"page_num must be an int from 1 to {MAX_PAGE_NUM}, got {page_num!r}",
+                field="page_num",
             )
-        if limit is not None and (not isinstance(limit, int) or limit < 0):
+        if limit is not None and (not _is_int(limit) or limit < 0):
             raise InvalidParameterError(
                 f"limit must be an int >= 0 or None, got {limit!r}", field="limit"
             )
-        return Paginator(self._fetch_page, page_size=page_size, page_num=page_num, limit=limit)
 
-    def _fetch_page(self, page_num: int, page_size: int) -> Sequence[Task]:
-        data = self._client._request(
-            "GET", self.family.path, params={"pageNum": page_num, "pageSize": page_size}
-        )
-        return [Task.model_validate(item) for item in data or []]
+        def fetch(number: int, size: int) -> Sequence[Task]:
+            data = self._client._request("GET", path, params={"pageNum": number, "pageSize": size})
+            return [Task.model_validate(item) for item in data or []]
+
+        return Paginator(fetch, page_size=page_size, page_num=page_num, limit=limit)
 
     def wait(
         self,
@@ -166,6 +189,30 @@ class TaskResource:
         return ident
 
 
+class LibraryResource(TaskResource):
+    """A family whose results you keep (elements, voices): also presets and delete."""
+
+    def presets(
+        self, *, page_size: int = _DEFAULT_PAGE_SIZE, limit: int | None = None
+    ) -> Paginator[Task]:
+        """Kling's ready-made items, as tasks whose ``task_result`` holds them."""
+        assert self.family.presets_path is not None
+        return self._paginate(self.family.presets_path, page_size, 1, limit)
+
+    def delete(self, item_id: str) -> None:
+        """Delete one of your own items by its id (not the task id)."""
+        assert self.family.delete_path is not None
+        assert self.family.delete_key is not None
+        if not isinstance(item_id, str) or not item_id.strip():
+            raise InvalidParameterError(
+                f"{self.family.delete_key} must be a non-empty string, got {item_id!r}",
+                field=self.family.delete_key,
+            )
+        self._client._request(
+            "POST", self.family.delete_path, body={self.family.delete_key: item_id}
+        )
+
+
 class TextToVideo(TaskResource):
     """Text-to-video: ``POST /v1/videos/text2video``."""
 
@@ -174,10 +221,7 @@ class TextToVideo(TaskResource):
     def create(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[TextToVideoParams]
     ) -> Task:
-        """Submit a task; returns it in ``submitted`` state. Parameters are Kling's field names.
-
-        ``extra_body`` is merged into the JSON as is, for fields this SDK does not know yet.
-        """
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return self._create(params, extra_body)
 
     def create_and_wait(
@@ -190,7 +234,595 @@ class TextToVideo(TaskResource):
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[TextToVideoParams],
     ) -> Task:
-        """``create`` then ``wait``: returns the finished task or raises ``TaskFailedError``."""
+        """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
+        return self._create_and_wait(
+            params,
+            extra_body,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            on_progress=on_progress,
+        )
+
+
+class ImageToVideo(TaskResource):
+    """Image-to-video: ``POST /v1/videos/image2video``."""
+
+    family = FAMILIES["image_to_video"]
+
+    def create(
+        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[ImageToVideoParams]
+    ) -> Task:
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
+        return self._create(params, extra_body)
+
+    def create_and_wait(
+        self,
+        *,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float | None = None,
+        on_progress: ProgressCallback | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[ImageToVideoParams],
+    ) -> Task:
+        """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
+        return self._create_and_wait(
+            params,
+            extra_body,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            on_progress=on_progress,
+        )
+
+
+class MultiImageToVideo(TaskResource):
+    """Video from up to four reference images: ``POST /v1/videos/multi-image2video``."""
+
+    family = FAMILIES["multi_image_to_video"]
+
+    def create(
+        self,
+        *,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[MultiImageToVideoParams],
+    ) -> Task:
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
+        return self._create(params, extra_body)
+
+    def create_and_wait(
+        self,
+        *,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float | None = None,
+        on_progress: ProgressCallback | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[MultiImageToVideoParams],
+    ) -> Task:
+        """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
+        return self._create_and_wait(
+            params,
+            extra_body,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            on_progress=on_progress,
+        )
+
+
+class VideoExtend(TaskResource):
+    """Extend a generated video by 4-5 s: ``POST /v1/videos/video-extend``."""
+
+    family = FAMILIES["video_extend"]
+
+    def create(
+        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[VideoExtendParams]
+    ) -> Task:
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
+        return self._create(params, extra_body)
+
+    def create_and_wait(
+        self,
+        *,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float | None = None,
+        on_progress: ProgressCallback | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[VideoExtendParams],
+    ) -> Task:
+        """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
+        return self._create_and_wait(
+            params,
+            extra_body,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            on_progress=on_progress,
+        )
+
+
+class LipSync(TaskResource):
+    """Lip-sync a video to text or audio: ``POST /v1/videos/lip-sync``."""
+
+    family = FAMILIES["lip_sync"]
+
+    def create(
+        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[LipSyncParams]
+    ) -> Task:
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
+        return self._create(params, extra_body)
+
+    def create_and_wait(
+        self,
+        *,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float | None = None,
+        on_progress: ProgressCallback | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[LipSyncParams],
+    ) -> Task:
+        """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
+        return self._create_and_wait(
+            params,
+            extra_body,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            on_progress=on_progress,
+        )
+
+
+class AdvancedLipSync(TaskResource):
+    """Lip-sync chosen faces (after ``identify_face``): ``POST /v1/videos/advanced-lip-sync``."""
+
+    family = FAMILIES["advanced_lip_sync"]
+
+    def create(
+        self,
+        *,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[AdvancedLipSyncParams],
+    ) -> Task:
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
+        return self._create(params, extra_body)
+
+    def create_and_wait(
+        self,
+        *,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float | None = None,
+        on_progress: ProgressCallback | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[AdvancedLipSyncParams],
+    ) -> Task:
+        """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
+        return self._create_and_wait(
+            params,
+            extra_body,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            on_progress=on_progress,
+        )
+
+
+class VideoEffects(TaskResource):
+    """Template effects on one or two images: ``POST /v1/videos/effects``."""
+
+    family = FAMILIES["video_effects"]
+
+    def create(
+        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[VideoEffectsParams]
+    ) -> Task:
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
+        return self._create(params, extra_body)
+
+    def create_and_wait(
+        self,
+        *,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float | None = None,
+        on_progress: ProgressCallback | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[VideoEffectsParams],
+    ) -> Task:
+        """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
+        return self._create_and_wait(
+            params,
+            extra_body,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            on_progress=on_progress,
+        )
+
+
+class Avatar(TaskResource):
+    """Talking avatar from an image and audio: ``POST /v1/videos/avatar/image2video``."""
+
+    family = FAMILIES["avatar"]
+
+    def create(
+        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[AvatarParams]
+    ) -> Task:
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
+        return self._create(params, extra_body)
+
+    def create_and_wait(
+        self,
+        *,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float | None = None,
+        on_progress: ProgressCallback | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[AvatarParams],
+    ) -> Task:
+        """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
+        return self._create_and_wait(
+            params,
+            extra_body,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            on_progress=on_progress,
+        )
+
+
+class MotionControl(TaskResource):
+    """Transfer motion from a video to an image: ``POST /v1/videos/motion-control``."""
+
+    family = FAMILIES["motion_control"]
+
+    def create(
+        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[MotionControlParams]
+    ) -> Task:
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
+        return self._create(params, extra_body)
+
+    def create_and_wait(
+        self,
+        *,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float | None = None,
+        on_progress: ProgressCallback | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[MotionControlParams],
+    ) -> Task:
+        """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
+        return self._create_and_wait(
+            params,
+            extra_body,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            on_progress=on_progress,
+        )
+
+
+class OmniVideo(TaskResource):
+    """Omni video (images, elements, video references): ``POST /v1/videos/omni-video``."""
+
+    family = FAMILIES["omni_video"]
+
+    def create(
+        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[OmniVideoParams]
+    ) -> Task:
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
+        return self._create(params, extra_body)
+
+    def create_and_wait(
+        self,
+        *,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float | None = None,
+        on_progress: ProgressCallback | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[OmniVideoParams],
+    ) -> Task:
+        """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
+        return self._create_and_wait(
+            params,
+            extra_body,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            on_progress=on_progress,
+        )
+
+
+class Images(TaskResource):
+    """Image generation: ``POST /v1/images/generations``."""
+
+    family = FAMILIES["images"]
+
+    def create(
+        self,
+        *,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[ImageGenerationParams],
+    ) -> Task:
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
+        return self._create(params, extra_body)
+
+    def create_and_wait(
+        self,
+        *,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float | None = None,
+        on_progress: ProgressCallback | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[ImageGenerationParams],
+    ) -> Task:
+        """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
+        return self._create_and_wait(
+            params,
+            extra_body,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            on_progress=on_progress,
+        )
+
+
+class OmniImage(TaskResource):
+    """Omni image: ``POST /v1/images/omni-image``."""
+
+    family = FAMILIES["omni_image"]
+
+    def create(
+        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[OmniImageParams]
+    ) -> Task:
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
+        return self._create(params, extra_body)
+
+    def create_and_wait(
+        self,
+        *,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float | None = None,
+        on_progress: ProgressCallback | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[OmniImageParams],
+    ) -> Task:
+        """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
+        return self._create_and_wait(
+            params,
+            extra_body,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            on_progress=on_progress,
+        )
+
+
+class MultiImageToImage(TaskResource):
+    """Image from subject, scene and style images: ``POST /v1/images/multi-image2image``."""
+
+    family = FAMILIES["multi_image_to_image"]
+
+    def create(
+        self,
+        *,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[MultiImageToImageParams],
+    ) -> Task:
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
+        return self._create(params, extra_body)
+
+    def create_and_wait(
+        self,
+        *,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float | None = None,
+        on_progress: ProgressCallback | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[MultiImageToImageParams],
+    ) -> Task:
+        """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
+        return self._create_and_wait(
+            params,
+            extra_body,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            on_progress=on_progress,
+        )
+
+
+class ImageExpand(TaskResource):
+    """Outpainting: ``POST /v1/images/editing/expand``."""
+
+    family = FAMILIES["image_expand"]
+
+    def create(
+        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[ImageExpandParams]
+    ) -> Task:
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
+        return self._create(params, extra_body)
+
+    def create_and_wait(
+        self,
+        *,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float | None = None,
+        on_progress: ProgressCallback | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[ImageExpandParams],
+    ) -> Task:
+        """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
+        return self._create_and_wait(
+            params,
+            extra_body,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            on_progress=on_progress,
+        )
+
+
+class VirtualTryOn(TaskResource):
+    """Virtual try-on: ``POST /v1/images/kolors-virtual-try-on``."""
+
+    family = FAMILIES["virtual_try_on"]
+
+    def create(
+        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[VirtualTryOnParams]
+    ) -> Task:
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
+        return self._create(params, extra_body)
+
+    def create_and_wait(
+        self,
+        *,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float | None = None,
+        on_progress: ProgressCallback | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[VirtualTryOnParams],
+    ) -> Task:
+        """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
+        return self._create_and_wait(
+            params,
+            extra_body,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            on_progress=on_progress,
+        )
+
+
+class TextToAudio(TaskResource):
+    """Sound effects from text: ``POST /v1/audio/text-to-audio``."""
+
+    family = FAMILIES["text_to_audio"]
+
+    def create(
+        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[TextToAudioParams]
+    ) -> Task:
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
+        return self._create(params, extra_body)
+
+    def create_and_wait(
+        self,
+        *,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float | None = None,
+        on_progress: ProgressCallback | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[TextToAudioParams],
+    ) -> Task:
+        """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
+        return self._create_and_wait(
+            params,
+            extra_body,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            on_progress=on_progress,
+        )
+
+
+class VideoToAudio(TaskResource):
+    """Sound for a video: ``POST /v1/audio/video-to-audio``."""
+
+    family = FAMILIES["video_to_audio"]
+
+    def create(
+        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[VideoToAudioParams]
+    ) -> Task:
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
+        return self._create(params, extra_body)
+
+    def create_and_wait(
+        self,
+        *,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float | None = None,
+        on_progress: ProgressCallback | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[VideoToAudioParams],
+    ) -> Task:
+        """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
+        return self._create_and_wait(
+            params,
+            extra_body,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            on_progress=on_progress,
+        )
+
+
+class Elements(LibraryResource):
+    """Custom elements (reusable subjects): ``/v1/general/advanced-custom-elements``."""
+
+    family = FAMILIES["elements"]
+
+    def create(
+        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[ElementCreateParams]
+    ) -> Task:
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
+        return self._create(params, extra_body)
+
+    def create_and_wait(
+        self,
+        *,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float | None = None,
+        on_progress: ProgressCallback | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[ElementCreateParams],
+    ) -> Task:
+        """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
+        return self._create_and_wait(
+            params,
+            extra_body,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            on_progress=on_progress,
+        )
+
+
+class Voices(LibraryResource):
+    """Custom voices: ``/v1/general/custom-voices``."""
+
+    family = FAMILIES["voices"]
+
+    def create(
+        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[VoiceCreateParams]
+    ) -> Task:
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
+        return self._create(params, extra_body)
+
+    def create_and_wait(
+        self,
+        *,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float | None = None,
+        on_progress: ProgressCallback | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[VoiceCreateParams],
+    ) -> Task:
+        """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
         return self._create_and_wait(
             params,
             extra_body,

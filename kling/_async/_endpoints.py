@@ -1,0 +1,82 @@
+"""Kling's synchronous endpoints: they answer at once instead of creating a task to poll."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from typing_extensions import Unpack
+
+from .._errors import InvalidParameterError, KlingAPIError
+from .._models import CostsResult, Speech
+from .._params import TtsParams
+
+if TYPE_CHECKING:
+    from ._client import AsyncKlingClient
+
+__all__ = ["AsyncAccount", "AsyncTTS"]
+
+
+class AsyncTTS:
+    """Text to speech: ``POST /v1/audio/tts``."""
+
+    def __init__(self, client: AsyncKlingClient) -> None:
+        self._client = client
+
+    async def create(self, **params: Unpack[TtsParams]) -> Speech:
+        """Synthesize ``text`` with ``voice_id``; the result holds the audio URL at once.
+
+        Not retried on server errors: each call is billed.
+        """
+        body = await self._client._prepare("tts", params)
+        data = await self._client._request("POST", "/v1/audio/tts", body=body, is_create=True)
+        return Speech.model_validate(data)
+
+
+class AsyncAccount:
+    """Account information: ``/account/costs``."""
+
+    def __init__(self, client: AsyncKlingClient) -> None:
+        self._client = client
+
+    async def costs(
+        self,
+        start_time: datetime | int,
+        end_time: datetime | int,
+        resource_pack_name: str | None = None,
+    ) -> CostsResult:
+        """The resource packs active between ``start_time`` and ``end_time``.
+
+        Times are datetimes (naive ones are local time) or Unix milliseconds. Kling asks
+        callers to keep this endpoint under one request per second.
+        """
+        start = _milliseconds(start_time, "start_time")
+        end = _milliseconds(end_time, "end_time")
+        if start >= end:
+            raise InvalidParameterError("start_time must be before end_time", field="start_time")
+        params: dict[str, Any] = {"start_time": start, "end_time": end}
+        if resource_pack_name is not None:
+            params["resource_pack_name"] = resource_pack_name
+        data = await self._client._request("GET", "/account/costs", params=params)
+        # The answer is wrapped twice: the inner envelope has its own code and message.
+        result = CostsResult.model_validate(data or {})
+        if result.code not in (None, 0):
+            raise KlingAPIError(
+                result.msg or "account/costs failed", code=200, api_code=result.code
+            )
+        return result
+
+
+def _milliseconds(value: datetime | int, field: str) -> int:
+    if isinstance(value, datetime):
+        return int(value.timestamp() * 1000)
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value < 10**11:
+            raise InvalidParameterError(
+                f"{field} looks like seconds ({value}); pass Unix milliseconds or a datetime",
+                field=field,
+            )
+        return value
+    raise InvalidParameterError(
+        f"{field} must be a datetime or Unix milliseconds, got {value!r}", field=field
+    )
