@@ -1,0 +1,394 @@
+"""``FakeKling``: the fake Kling API as an ASGI application, plus what tests inspect and steer."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, overload
+
+import httpx
+from starlette.types import Receive, Scope, Send
+from typing_extensions import TypedDict, Unpack
+
+from ._asgi import apply_fault, read_body, recording, replay
+from ._auth import Credentials
+from ._callbacks import CallbackDispatcher
+from ._faults import Fault, FaultKind, FaultPlan
+from ._records import CallbackDelivery, ReceivedCallback, RecordedRequest
+from ._routes import RECORD_KEY, build_app
+from ._state import FakeTask, TaskStatus, TaskStore, Timing
+
+if TYPE_CHECKING:
+    from ._server import FakeKlingServer
+
+DEFAULT_ACCESS_KEY = "fake-access-key"
+DEFAULT_SECRET_KEY = "fake-secret-key-0123456789abcdef0123"
+"""36 bytes: long enough that HS256 with it raises no ``InsecureKeyLengthWarning`` in PyJWT."""
+DEFAULT_API_KEY = "fake-api-key"
+
+_DAY_MS = 86_400_000
+
+
+class FakeKlingOptions(TypedDict, total=False):
+    """The keyword arguments of :class:`FakeKling`, for ``FakeKling.serve(**options)``."""
+
+    access_key: str
+    secret_key: str
+    api_keys: Sequence[str]
+    timing: Timing
+    concurrency_limit: int | None
+    webhook_secret: str | None
+    fail_marker: str | None
+    fail_message: str
+    resource_packs: Sequence[Mapping[str, Any]] | None
+    callback_transport: httpx.AsyncBaseTransport | None
+    callback_timeout: float
+    clock: Callable[[], float]
+    wall_clock: Callable[[], float]
+
+
+class _ServeNew(Protocol):
+    def __call__(
+        self,
+        *,
+        host: str = ...,
+        port: int = ...,
+        log_level: str = ...,
+        **options: Unpack[FakeKlingOptions],
+    ) -> FakeKlingServer: ...
+
+
+class _ServeThis(Protocol):
+    def __call__(
+        self, *, host: str = ..., port: int = ..., log_level: str = ...
+    ) -> FakeKlingServer: ...
+
+
+class _Serve:
+    """``serve()`` on the class serves a new fake built from options; on an instance, that one."""
+
+    @overload
+    def __get__(self, instance: None, owner: type[FakeKling]) -> _ServeNew: ...
+    @overload
+    def __get__(self, instance: FakeKling, owner: type[FakeKling]) -> _ServeThis: ...
+    def __get__(self, instance: FakeKling | None, owner: type[FakeKling]) -> _ServeNew | _ServeThis:
+        from ._server import FakeKlingServer
+
+        if instance is None:
+
+            def serve_new(
+                *,
+                host: str = "127.0.0.1",
+                port: int = 0,
+                log_level: str = "warning",
+                **options: Unpack[FakeKlingOptions],
+            ) -> FakeKlingServer:
+                return FakeKlingServer(owner(**options), host=host, port=port, log_level=log_level)
+
+            return serve_new
+
+        fake = instance
+
+        def serve_this(
+            *, host: str = "127.0.0.1", port: int = 0, log_level: str = "warning"
+        ) -> FakeKlingServer:
+            return FakeKlingServer(fake, host=host, port=port, log_level=log_level)
+
+        return serve_this
+
+
+def default_resource_packs(now_ms: int) -> list[dict[str, Any]]:
+    """One online trial video pack, as ``/account/costs`` lists packs."""
+    return [
+        {
+            "resource_pack_name": "Trial-Video-100Units-5Con-1Months",
+            "resource_pack_id": "fake-pack-0001",
+            "resource_pack_type": "decreasing_total",
+            "total_quantity": 100.0,
+            "remaining_quantity": 100.0,
+            "purchase_time": now_ms - _DAY_MS,
+            "effective_time": now_ms - _DAY_MS,
+            "invalid_time": now_ms + 29 * _DAY_MS,
+            "status": "online",
+        }
+    ]
+
+
+class FakeKling:
+    """A fake of the Kling legacy (``/v1/...``) HTTP API, as an ASGI application.
+
+    Use it in-process::
+
+        fake = FakeKling()
+        transport = httpx.ASGITransport(app=fake)
+        async with httpx.AsyncClient(transport=transport, base_url="http://fake") as http:
+            ...
+
+    or over a real socket with ``with FakeKling.serve() as server: ... server.url``.
+
+    Args:
+        access_key, secret_key: the account's key pair (JWTs must be signed with ``secret_key``
+            and carry ``iss=access_key``; also accepted as ``X-Api-Key``/``X-Api-Secret``).
+        api_keys: static keys accepted as ``Authorization: Bearer <key>``.
+        timing: how long tasks stay ``submitted``/``processing`` (default: instant).
+        concurrency_limit: unfinished-task slots per account; a create beyond it gets 429/1303.
+        webhook_secret: ``whsec_<base64>``; when set, callbacks carry Standard Webhooks signatures.
+        fail_marker: tasks whose prompt-like fields contain it end ``failed`` (``None``: never).
+        fail_message: the ``task_status_msg`` of such tasks.
+        resource_packs: what ``/account/costs`` lists (default: one trial video pack).
+        callback_transport: httpx transport for callback POSTs (e.g. an ``ASGITransport``).
+        callback_timeout: seconds before a callback POST is abandoned.
+        clock: monotonic seconds driving the lifecycle (inject one to control time in tests).
+        wall_clock: Unix seconds for ``created_at``, JWT ``exp``/``nbf`` checks and signatures.
+    """
+
+    serve = _Serve()
+
+    def __init__(
+        self,
+        *,
+        access_key: str = DEFAULT_ACCESS_KEY,
+        secret_key: str = DEFAULT_SECRET_KEY,
+        api_keys: Sequence[str] = (DEFAULT_API_KEY,),
+        timing: Timing | None = None,
+        concurrency_limit: int | None = None,
+        webhook_secret: str | None = None,
+        fail_marker: str | None = "FAIL",
+        fail_message: str = "Content risk control",
+        resource_packs: Sequence[Mapping[str, Any]] | None = None,
+        callback_transport: httpx.AsyncBaseTransport | None = None,
+        callback_timeout: float = 10.0,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
+        if isinstance(api_keys, str):
+            raise TypeError("api_keys must be a sequence of keys, not one string")
+        if concurrency_limit is not None and concurrency_limit < 1:
+            raise ValueError("concurrency_limit must be at least 1")
+        self.credentials = Credentials(access_key, secret_key, tuple(api_keys))
+        self.faults = FaultPlan()
+        """The fault rules; add with ``fake.faults.add(...)`` or the presets on it."""
+        self.resource_packs: list[dict[str, Any]] = (
+            [dict(pack) for pack in resource_packs]
+            if resource_packs is not None
+            else default_resource_packs(int(wall_clock() * 1000))
+        )
+        self._store = TaskStore(
+            timing=timing or Timing.instant(),
+            clock=clock,
+            wall_clock=wall_clock,
+            concurrency_limit=concurrency_limit,
+            fail_marker=fail_marker,
+            fail_message=fail_message,
+        )
+        self._callbacks = CallbackDispatcher(
+            self._store,
+            webhook_secret=webhook_secret,
+            transport=callback_transport,
+            timeout=callback_timeout,
+            wall_clock=wall_clock,
+        )
+        self._log_lock = threading.Lock()
+        self._requests: list[RecordedRequest] = []
+        self._received: list[ReceivedCallback] = []
+        self._app = build_app(self)
+
+    # ---------------------------------------------------------------------------------- ASGI
+
+    @property
+    def app(self) -> FakeKling:
+        """The ASGI application (the fake itself), e.g. for ``httpx.ASGITransport(app=...)``."""
+        return self
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith("/_fake/"):
+            await self._app(scope, receive, send)  # lifespan and test hooks: not logged, no faults
+            return
+        body = await read_body(receive)
+        if body is None:
+            return  # the client left before sending its request
+        record = self._record(scope, body)
+        scope = {**scope, RECORD_KEY: record}
+        fault = self.faults.take(scope["method"], scope["path"])
+        if fault is None:
+            await self._app(scope, replay(body, receive), recording(send, record))
+        else:
+            await apply_fault(self._app, fault, scope, body, receive, send, record)
+
+    def _record(self, scope: Scope, body: bytes) -> RecordedRequest:
+        raw_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
+        headers: dict[str, str] = {}
+        for name, value in raw_headers:
+            key = name.lower()
+            headers[key] = f"{headers[key]}, {value}" if key in headers else value
+        query_string = scope.get("query_string", b"").decode("latin-1")
+        try:
+            parsed: Any = json.loads(body) if body else None
+        except (ValueError, UnicodeDecodeError):
+            parsed = None
+        record = RecordedRequest(
+            method=scope["method"],
+            path=scope["path"],
+            query_string=query_string,
+            query=dict(urllib.parse.parse_qsl(query_string, keep_blank_values=True)),
+            headers=headers,
+            raw_headers=raw_headers,
+            body=body,
+            json=parsed,
+            time=self._store.wall_clock(),
+        )
+        with self._log_lock:
+            self._requests.append(record)
+        return record
+
+    # ---------------------------------------------------------------------------- inspection
+
+    @property
+    def access_key(self) -> str:
+        """The account's access key."""
+        return self.credentials.access_key
+
+    @property
+    def secret_key(self) -> str:
+        """The account's secret key."""
+        return self.credentials.secret_key
+
+    @property
+    def api_key(self) -> str | None:
+        """The first accepted static API key, if any."""
+        return self.credentials.api_keys[0] if self.credentials.api_keys else None
+
+    @property
+    def timing(self) -> Timing:
+        """The lifecycle timing; assign a new :class:`Timing` to change it for new reads."""
+        return self._store.timing
+
+    @timing.setter
+    def timing(self, value: Timing) -> None:
+        self._store.timing = value
+
+    @property
+    def concurrency_limit(self) -> int | None:
+        """Unfinished-task slots allowed per account (``None``: unlimited); assignable."""
+        return self._store.concurrency_limit
+
+    @concurrency_limit.setter
+    def concurrency_limit(self, value: int | None) -> None:
+        self._store.concurrency_limit = value
+
+    @property
+    def callback_transport(self) -> httpx.AsyncBaseTransport | None:
+        """Transport for callback POSTs (``None``: real network). Assignable, so a fake can
+        deliver into its own sink in-process: ``fake.callback_transport = ASGITransport(fake)``.
+        """
+        return self._callbacks.transport
+
+    @callback_transport.setter
+    def callback_transport(self, value: httpx.AsyncBaseTransport | None) -> None:
+        self._callbacks.transport = value
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """Every request received so far (a copy), oldest first."""
+        with self._log_lock:
+            return list(self._requests)
+
+    @property
+    def tasks(self) -> dict[str, FakeTask]:
+        """Every task by ``task_id`` (a copy), oldest first, advanced to its current state."""
+        return self._store.all()
+
+    def task(self, task_id_or_external_id: str) -> FakeTask:
+        """One task by ``task_id`` or ``external_task_id``; ``KeyError`` when unknown."""
+        from ._envelope import ApiError
+
+        try:
+            task = self._store.find(None, task_id_or_external_id)
+        except ApiError:
+            raise KeyError(task_id_or_external_id) from None
+        self._store.advance(task)
+        return task
+
+    def set_task_status(self, task_id: str, status: TaskStatus, message: str = "") -> FakeTask:
+        """Force a task into ``status`` now (``message``: the failure reason for ``failed``)."""
+        task = self.task(task_id)
+        self._store.set_status(task, status, message)
+        return task
+
+    @property
+    def callbacks_sent(self) -> list[CallbackDelivery]:
+        """Every callback delivery attempted so far (a copy), in order."""
+        return self._callbacks.sent
+
+    @property
+    def callbacks_received(self) -> list[ReceivedCallback]:
+        """Callbacks that arrived at this fake's sink, ``POST /_fake/callbacks`` (a copy)."""
+        with self._log_lock:
+            return list(self._received)
+
+    def _received_callback(self, callback: ReceivedCallback) -> None:
+        with self._log_lock:
+            self._received.append(callback)
+
+    def wait_for_callbacks(
+        self, count: int | None = None, timeout: float = 5.0
+    ) -> list[CallbackDelivery]:
+        """Block until ``count`` callbacks were attempted (``None``: all pending ones).
+
+        Meant for a fake served in a thread (``serve()``); in the event loop the fake runs in,
+        use :meth:`await_callbacks`. Raises :class:`TimeoutError`.
+        """
+        return self._callbacks.wait(count, timeout)
+
+    async def await_callbacks(
+        self, count: int | None = None, timeout: float = 5.0
+    ) -> list[CallbackDelivery]:
+        """Async :meth:`wait_for_callbacks`, for a fake used through ``httpx.ASGITransport``."""
+        return await self._callbacks.wait_async(count, timeout)
+
+    def reset(self) -> None:
+        """Forget tasks, requests, callbacks and fault rules (configuration stays)."""
+        self._store.clear()
+        self.faults.clear()
+        self._callbacks.clear()
+        with self._log_lock:
+            self._requests.clear()
+            self._received.clear()
+
+    # ------------------------------------------------------------------------- fault shortcut
+
+    def fail_next(
+        self,
+        method: str | None = None,
+        path: str | None = None,
+        *,
+        kind: FaultKind = "error",
+        status: int | None = None,
+        code: int | None = 5000,
+        message: str | None = None,
+        retry_after: float | None = None,
+        delay: float = 0.0,
+        process: bool = False,
+        times: int | None = 1,
+        skip: int = 0,
+    ) -> Fault:
+        """Shortcut for ``fake.faults.fail_next(...)``; see :class:`Fault`."""
+        return self.faults.fail_next(
+            method,
+            path,
+            kind=kind,
+            status=status,
+            code=code,
+            message=message,
+            retry_after=retry_after,
+            delay=delay,
+            process=process,
+            times=times,
+            skip=skip,
+        )
+
+    def __repr__(self) -> str:
+        return f"<FakeKling tasks={self._store.count()} requests={len(self._requests)}>"

@@ -1,0 +1,162 @@
+"""The outer ASGI layer of the fake: request log and fault injection around the Starlette app."""
+
+from __future__ import annotations
+
+import http
+import json
+from dataclasses import dataclass, field
+
+import anyio
+import httpx
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ._envelope import failure, new_request_id
+from ._faults import Fault
+from ._records import RecordedRequest
+
+Headers = list[tuple[bytes, bytes]]
+
+
+class SimulatedDisconnect(httpx.RemoteProtocolError):
+    """Raised by the app to drop a connection mid-response (the ``disconnect`` fault).
+
+    Through ``httpx.ASGITransport`` the client sees this exception itself, a
+    ``RemoteProtocolError`` like a real dropped connection gives. When served by uvicorn the
+    server wrapper swallows it, and uvicorn closes the half-answered connection.
+    """
+
+
+async def read_body(receive: Receive) -> bytes | None:
+    """The whole request body, or ``None`` if the client disconnected first."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def replay(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that hands out ``body`` once, then defers to the real one (disconnects)."""
+    sent = False
+
+    async def replayed() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replayed
+
+
+def recording(send: Send, record: RecordedRequest) -> Send:
+    """A ``send`` that notes the response status in ``record``."""
+
+    async def recorded(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            record.status = message["status"]
+        await send(message)
+
+    return recorded
+
+
+@dataclass
+class Captured:
+    """A response the inner app produced, held back instead of sent."""
+
+    status: int = 500
+    headers: Headers = field(default_factory=list)
+    body: bytes = b""
+
+
+async def capture(app: ASGIApp, scope: Scope, body: bytes, receive: Receive) -> Captured:
+    """Run ``app`` for its side effects and keep its response."""
+    captured = Captured()
+    chunks: list[bytes] = []
+
+    async def keep(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            captured.status = message["status"]
+            captured.headers = list(message.get("headers", []))
+        elif message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+
+    await app(scope, replay(body, receive), keep)
+    captured.body = b"".join(chunks)
+    return captured
+
+
+async def _send(send: Send, status: int, headers: Headers, body: bytes) -> None:
+    headers = [(k, v) for k, v in headers if k.lower() != b"content-length"]
+    headers.append((b"content-length", str(len(body)).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+def _html_page(status: int) -> bytes:
+    try:
+        title = f"{status} {http.HTTPStatus(status).phrase}"
+    except ValueError:
+        title = str(status)
+    return (
+        f"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n"
+        f"<center><h1>{title}</h1></center>\r\n<hr><center>nginx</center>\r\n"
+        "</body>\r\n</html>\r\n"
+    ).encode()
+
+
+_GARBAGE = b"\x1f\x8b\x08\x00<<not json>>\xff\xfe\x00"
+_DISCONNECT_PREFIX = b'{"code":0,"message":"SUCCEED","request_id":"'
+
+
+async def apply_fault(
+    app: ASGIApp,
+    fault: Fault,
+    scope: Scope,
+    body: bytes,
+    receive: Receive,
+    send: Send,
+    record: RecordedRequest,
+) -> None:
+    """Answer one request as ``fault`` says (see :data:`FaultKind`)."""
+    record.fault = fault
+    if fault.delay > 0:
+        await anyio.sleep(fault.delay)
+    if fault.kind == "delay":
+        await app(scope, replay(body, receive), recording(send, record))
+        return
+    captured = None
+    if fault.process or fault.kind == "truncated":
+        captured = await capture(app, scope, body, receive)
+    extra: Headers = []
+    if fault.retry_after is not None:
+        extra.append((b"retry-after", f"{fault.retry_after:g}".encode()))
+
+    if fault.kind == "error":
+        request_id = new_request_id()
+        code = fault.code if fault.code is not None else 5000
+        payload = json.dumps(failure(code, fault.error_message, request_id)).encode()
+        headers = [(b"content-type", b"application/json"), (b"x-request-id", request_id.encode())]
+        record.status, record.code, record.request_id = fault.http_status, code, request_id
+        await _send(send, fault.http_status, headers + extra, payload)
+    elif fault.kind == "html":
+        record.status, record.code = fault.http_status, None
+        headers = [(b"content-type", b"text/html; charset=utf-8")]
+        await _send(send, fault.http_status, headers + extra, _html_page(fault.http_status))
+    elif fault.kind == "truncated":
+        assert captured is not None
+        record.status = captured.status
+        cut = captured.body[: max(1, len(captured.body) // 2)]
+        await _send(send, captured.status, captured.headers, cut)
+    elif fault.kind == "garbage":
+        record.status, record.code = 200, None
+        await _send(send, 200, [(b"content-type", b"application/json")], _GARBAGE)
+    else:  # disconnect: promise a body, send part of it, then vanish
+        record.status, record.code = 200, None
+        headers = [(b"content-type", b"application/json"), (b"content-length", b"256")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": _DISCONNECT_PREFIX, "more_body": True})
+        raise SimulatedDisconnect("server closed the connection mid-response (FakeKling fault)")

@@ -1,0 +1,113 @@
+"""Authentication as Kling does it (kling-api.md §1, §7), plus one non-Kling extension.
+
+Accepted, in this order:
+
+* ``Authorization: Bearer <JWT>``: HS256 signed with the secret key, ``iss`` = access key;
+  ``nbf`` in the future -> 401/1003, ``exp`` passed -> 401/1004, anything else wrong -> 401/1002.
+* ``Authorization: Bearer <API key>``: a configured static key, else 401/1002 "api key not found".
+* No ``Authorization`` header: the pair ``X-Api-Key: <access key>`` + ``X-Api-Secret: <secret key>``
+  (an extension of this project, not a Kling feature); a wrong or partial pair -> 401/1002.
+* Nothing at all -> 401/1001 "Authorization is empty".
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import jwt
+from jwt.algorithms import HMACAlgorithm
+from jwt.utils import base64url_decode
+
+from ._envelope import ApiError
+
+AuthKind = Literal["jwt", "api_key", "headers"]
+"""How a request authenticated: a minted JWT, a static API key, or the X-Api-Key/Secret pair."""
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """The one account the fake knows."""
+
+    access_key: str
+    secret_key: str
+    api_keys: tuple[str, ...]
+
+
+def _same(given: str, expected: str) -> bool:
+    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+
+
+def _looks_like_jwt(token: str) -> bool:
+    parts = token.split(".")
+    return len(parts) == 3 and all(parts)
+
+
+def _invalid(detail: str) -> ApiError:
+    return ApiError(1002, f"Authorization is invalid: {detail}")
+
+
+def _verify_jwt(token: str, credentials: Credentials, now: float) -> None:
+    try:
+        header = jwt.get_unverified_header(token)
+        # Parse only: the signature is checked below with PyJWT's HMAC primitive, which (unlike
+        # jwt.decode) does not warn about short keys, so a fake configured with a short secret
+        # does not trip ``filterwarnings = error`` in the caller's test suite.
+        claims: dict[str, Any] = jwt.decode(token, options={"verify_signature": False})
+        signing_input, _, signature_text = token.rpartition(".")
+        signature = base64url_decode(signature_text.encode("ascii"))
+    except (jwt.InvalidTokenError, ValueError, UnicodeError, json.JSONDecodeError) as exc:
+        raise _invalid("malformed token") from exc
+    if header.get("alg") != "HS256":
+        raise _invalid("alg must be HS256")
+    algorithm = HMACAlgorithm(HMACAlgorithm.SHA256)
+    key = algorithm.prepare_key(credentials.secret_key)
+    if not algorithm.verify(signing_input.encode("ascii"), key, signature):
+        raise _invalid("signature verification failed")
+    issuer = claims.get("iss")
+    if not isinstance(issuer, str) or not _same(issuer, credentials.access_key):
+        raise _invalid("unknown access key (iss)")
+    exp, nbf = claims.get("exp"), claims.get("nbf")
+    if not isinstance(exp, (int, float)) or isinstance(exp, bool):
+        raise _invalid("exp claim is required")
+    if nbf is not None and (not isinstance(nbf, (int, float)) or isinstance(nbf, bool)):
+        raise _invalid("nbf claim must be a number")
+    if nbf is not None and nbf > now:  # no leeway, like a strict server
+        raise ApiError(1003, "Authorization is not yet valid (nbf is in the future)")
+    if exp <= now:
+        raise ApiError(1004, "Authorization has expired (exp has passed)")
+
+
+def authenticate(headers: Mapping[str, str], credentials: Credentials, now: float) -> AuthKind:
+    """Check a request's credentials; ``headers`` has lower-case names, ``now`` is Unix seconds.
+
+    Raises :class:`ApiError` (401 with 1001-1004) when they do not authenticate.
+    """
+    authorization = headers.get("authorization")
+    if authorization is None:
+        api_key, api_secret = headers.get("x-api-key"), headers.get("x-api-secret")
+        if api_key is None and api_secret is None:
+            raise ApiError(1001, "Authorization is empty")
+        if (
+            api_key is not None
+            and api_secret is not None
+            and _same(api_key, credentials.access_key)
+            and _same(api_secret, credentials.secret_key)
+        ):
+            return "headers"
+        raise _invalid("X-Api-Key / X-Api-Secret pair not recognised")
+    if not authorization.strip():
+        raise ApiError(1001, "Authorization is empty")
+    scheme, _, token = authorization.strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise _invalid("expected 'Bearer <token>'")
+    if _looks_like_jwt(token):
+        _verify_jwt(token, credentials, now)
+        return "jwt"
+    if any(_same(token, known) for known in credentials.api_keys):
+        return "api_key"
+    raise ApiError(1002, "api key not found")

@@ -1,0 +1,66 @@
+"""What the fake remembers for tests to assert on: requests, callbacks sent and received."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._auth import AuthKind
+from ._faults import Fault
+
+
+@dataclass
+class RecordedRequest:
+    """One request the fake received (``/_fake/`` control endpoints are not recorded).
+
+    Headers are kept raw, secrets included: this is a test tool. ``headers`` maps lower-case names
+    to values (repeated headers joined with ``", "``); ``raw_headers`` keeps order and case.
+    """
+
+    method: str
+    path: str
+    query_string: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    raw_headers: list[tuple[str, str]]
+    body: bytes
+    json: Any
+    """The parsed JSON body, or ``None`` when the body is empty or not JSON."""
+    time: float
+    """Wall-clock Unix time the request arrived."""
+    auth: AuthKind | None = None
+    """How it authenticated; ``None`` if it did not (or was answered before authentication)."""
+    status: int | None = None
+    """HTTP status sent (for a ``disconnect`` fault: the status of the abandoned answer)."""
+    code: int | None = None
+    """Business ``code`` of the envelope sent; ``None`` for files, HTML and garbage."""
+    request_id: str | None = None
+    fault: Fault | None = None
+    """The injected fault that answered it, if any."""
+
+
+@dataclass(frozen=True)
+class CallbackDelivery:
+    """One callback POST the fake attempted."""
+
+    url: str
+    headers: dict[str, str]
+    body: bytes
+    payload: dict[str, Any]
+    status_code: int | None
+    """The receiver's HTTP status; ``None`` when delivery failed (see ``error``)."""
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Delivered and answered with 2xx."""
+        return self.status_code is not None and 200 <= self.status_code < 300
+
+
+@dataclass(frozen=True)
+class ReceivedCallback:
+    """A callback that arrived at the fake's own sink, ``POST /_fake/callbacks``."""
+
+    headers: dict[str, str]
+    body: bytes
+    json: Any = field(default=None)

@@ -1,0 +1,439 @@
+"""The HTTP surface: Starlette routes for every family, the synchronous endpoints and the files."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from ._auth import authenticate
+from ._envelope import ApiError, failure, new_request_id, success
+from ._families import FAMILIES, FAMILIES_BY_NAME, Family, Requirement
+from ._media import RangeNotSatisfiable, media_for, parse_range
+from ._records import ReceivedCallback, RecordedRequest
+
+if TYPE_CHECKING:
+    from ._app import FakeKling
+
+RECORD_KEY = "kling.fake.record"
+"""Scope key under which the outer layer passes the :class:`RecordedRequest` to handlers."""
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+# Fixed catalogue entries returned by the preset list endpoints.
+_PRESET_VOICES = (
+    ("genshin_vindi2", "Sunny Boy"),
+    ("zhinen_xuesheng", "Sensible Brother"),
+    ("ai_shatang", "Youthful Girl"),
+    ("oversea_male1", "Calm Man"),
+)
+_PRESET_ELEMENTS = (("Corgi", "A cheerful corgi"), ("Robot", "A small silver robot"))
+_PRESET_TIME = 1_767_225_600_000  # 2026-01-01T00:00:00Z in ms
+_RECOGNIZE_TYPES = ("object_seg", "head_seg", "face_seg", "cloth_seg")
+
+
+# ------------------------------------------------------------------------------------ helpers
+
+
+def _record(request: Request) -> RecordedRequest | None:
+    record = request.scope.get(RECORD_KEY)
+    return record if isinstance(record, RecordedRequest) else None
+
+
+def ok(request: Request, data: Any) -> JSONResponse:
+    """A 200 success envelope (and note code 0 in the request log)."""
+    request_id = new_request_id()
+    record = _record(request)
+    if record is not None:
+        record.code, record.request_id = 0, request_id
+    return JSONResponse(success(data, request_id), headers={"X-Request-Id": request_id})
+
+
+def error_response(request: Request, exc: ApiError) -> JSONResponse:
+    """The error envelope for ``exc`` (and note its code in the request log)."""
+    request_id = new_request_id()
+    record = _record(request)
+    if record is not None:
+        record.code, record.request_id = exc.code, request_id
+    headers = {"X-Request-Id": request_id, **exc.headers}
+    return JSONResponse(failure(exc.code, exc.message, request_id), exc.status, headers=headers)
+
+
+async def _json_body(request: Request) -> dict[str, Any]:
+    if "application/json" not in request.headers.get("content-type", "").lower():
+        raise ApiError(1200, "Invalid request parameters: Content-Type must be application/json")
+    raw = await request.body()
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError(1200, "Invalid request parameters: body is not valid JSON") from exc
+    if not isinstance(body, dict):
+        raise ApiError(1200, "Invalid request parameters: body must be a JSON object")
+    return body
+
+
+def _lookup(body: dict[str, Any], dotted: str) -> Any:
+    value: Any = body
+    for part in dotted.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def _present(value: Any) -> bool:
+    return value is not None and value != "" and value != [] and value != {}
+
+
+def _require(body: dict[str, Any], requirements: tuple[Requirement, ...]) -> None:
+    for options in requirements:
+        if not any(_present(_lookup(body, name)) for name in options):
+            if len(options) == 1:
+                raise ApiError(1201, f"Invalid parameter: {options[0]} is required")
+            raise ApiError(1201, f"Invalid parameter: one of {', '.join(options)} is required")
+
+
+def _validate(family: Family, body: dict[str, Any]) -> None:
+    _require(body, family.required)
+    for name in ("callback_url", "external_task_id"):
+        if body.get(name) is not None and not isinstance(body[name], str):
+            raise ApiError(1201, f"Invalid parameter: {name} must be a string")
+    if body.get("watermark_info") is not None and not isinstance(body["watermark_info"], dict):
+        raise ApiError(1201, "Invalid parameter: watermark_info must be an object")
+    if family.result == "images" and "n" in body:
+        n = body["n"]
+        if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= 9:
+            raise ApiError(1201, "Invalid parameter: n must be an integer in [1, 9]")
+
+
+def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
+    text = request.query_params.get(name)
+    if text is None or text == "":
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        value = low - 1
+    if not low <= value <= high:
+        raise ApiError(1201, f"Invalid parameter: {name} must be an integer in [{low}, {high}]")
+    return value
+
+
+def _paging(request: Request, max_page_size: int) -> tuple[int, int]:
+    return (
+        _int_param(request, "pageNum", 1, 1, 1000),
+        _int_param(request, "pageSize", 30, 1, max_page_size),
+    )
+
+
+def _page(items: list[Any], page_num: int, page_size: int) -> list[Any]:
+    start = (page_num - 1) * page_size
+    return items[start : start + page_size]
+
+
+def _files_base(request: Request) -> str:
+    return f"{request.base_url}files/"
+
+
+# ------------------------------------------------------------------------------------- routes
+
+
+class _Api:
+    """Request handlers bound to one fake."""
+
+    def __init__(self, fake: FakeKling) -> None:
+        self.fake = fake
+        self.store = fake._store
+
+    def authenticate(self, request: Request) -> None:
+        kind = authenticate(request.headers, self.fake.credentials, self.store.wall_clock())
+        record = _record(request)
+        if record is not None:
+            record.auth = kind
+
+    def _now_ms(self) -> int:
+        return int(self.store.wall_clock() * 1000)
+
+    # -------------------------------------------------------------------------- task families
+
+    def family_root(self, family: Family) -> Endpoint:
+        async def endpoint(request: Request) -> Response:
+            self.authenticate(request)
+            if request.method == "POST":
+                body = await _json_body(request)
+                _validate(family, body)
+                task = self.store.create(family, body, str(request.base_url))
+                if task.callback_url:
+                    self.fake._callbacks.start(task)
+                return ok(request, task.create_view())
+            page_num, page_size = _paging(request, family.max_page_size)
+            tasks = self.store.page(family, page_num, page_size)
+            return ok(request, [self.store.observe(task) for task in tasks])
+
+        return endpoint
+
+    def family_item(self, family: Family) -> Endpoint:
+        async def endpoint(request: Request) -> Response:
+            self.authenticate(request)
+            task = self.store.find(family, request.path_params["task_id"])
+            return ok(request, self.store.observe(task))
+
+        return endpoint
+
+    # ------------------------------------------------------------------- synchronous endpoints
+
+    async def tts(self, request: Request) -> Response:
+        self.authenticate(request)
+        body = await _json_body(request)
+        _require(body, (("text",), ("voice_id",)))
+        now, audio_id = self._now_ms(), str(uuid.uuid4())
+        audio = {"id": audio_id, "url": f"{_files_base(request)}{audio_id}.mp3", "duration": "5"}
+        return ok(
+            request,
+            {
+                "task_id": self.store.new_id(),
+                "task_status": "succeed",
+                "task_status_msg": "",
+                "task_result": {"audios": [audio]},
+                "final_unit_deduction": "1",
+                "created_at": now,
+                "updated_at": now,
+            },
+        )
+
+    async def identify_face(self, request: Request) -> Response:
+        self.authenticate(request)
+        body = await _json_body(request)
+        _require(body, (("video_id", "video_url"),))
+        session_id = str(uuid.uuid4())
+        face = {
+            "face_id": "0",
+            "face_image": f"{_files_base(request)}{session_id}-face-0.png",
+            "start_time": 0,
+            "end_time": 5000,
+        }
+        return ok(
+            request, {"session_id": session_id, "final_unit_deduction": "0", "face_data": [face]}
+        )
+
+    async def image_recognize(self, request: Request) -> Response:
+        self.authenticate(request)
+        body = await _json_body(request)
+        _require(body, (("image",),))
+        task_id, now = self.store.new_id(), self._now_ms()
+        images = [
+            {"type": kind, "is_contain": True, "url": f"{_files_base(request)}{task_id}-{kind}.png"}
+            for kind in _RECOGNIZE_TYPES
+        ]
+        return ok(
+            request,
+            {
+                "task_id": task_id,
+                "task_status": "succeed",
+                "task_status_msg": "",
+                "task_result": {"images": images},
+                "created_at": now,
+                "updated_at": now,
+            },
+        )
+
+    async def presets_voices(self, request: Request) -> Response:
+        self.authenticate(request)
+        page_num, page_size = _paging(request, 1000)
+        items = [
+            _preset_task(
+                index,
+                {
+                    "voices": [
+                        {
+                            "voice_id": voice_id,
+                            "voice_name": name,
+                            "trial_url": f"{_files_base(request)}{voice_id}.mp3",
+                            "owned_by": "kling",
+                        }
+                    ]
+                },
+            )
+            for index, (voice_id, name) in enumerate(_PRESET_VOICES)
+        ]
+        return ok(request, _page(items, page_num, page_size))
+
+    async def presets_elements(self, request: Request) -> Response:
+        self.authenticate(request)
+        page_num, page_size = _paging(request, 500)
+        items = []
+        for index, (name, description) in enumerate(_PRESET_ELEMENTS):
+            element = {
+                "element_id": 700_000_000_000_000_100 + index,
+                "element_name": name,
+                "element_description": description,
+                "reference_type": "image_refer",
+                "element_image_list": {
+                    "frontal_image": f"{_files_base(request)}preset-element-{index}.png"
+                },
+                "element_video_list": {},
+                "tag_list": [],
+                "owned_by": "kling",
+                "status": "succeed",
+            }
+            items.append(_preset_task(index, {"elements": [element]}))
+        return ok(request, _page(items, page_num, page_size))
+
+    def delete_result(self, family_name: str, field: str) -> Endpoint:
+        family = FAMILIES_BY_NAME[family_name]
+
+        async def endpoint(request: Request) -> Response:
+            self.authenticate(request)
+            body = await _json_body(request)
+            _require(body, ((field,),))
+            task = self.store.delete_result(family, str(body[field]))
+            return ok(request, {"task_id": task.task_id, "task_status": "succeed"})
+
+        return endpoint
+
+    async def account_costs(self, request: Request) -> Response:
+        self.authenticate(request)
+        times = []
+        for name in ("start_time", "end_time"):
+            text = request.query_params.get(name)
+            if not text:
+                raise ApiError(1201, f"Invalid parameter: {name} is required")
+            try:
+                times.append(int(text))
+            except ValueError as exc:
+                raise ApiError(1201, f"Invalid parameter: {name} must be milliseconds") from exc
+        if times[1] < times[0]:
+            raise ApiError(1201, "Invalid parameter: end_time is before start_time")
+        wanted = request.query_params.get("resource_pack_name")
+        packs = [
+            dict(pack)
+            for pack in self.fake.resource_packs
+            if not wanted or pack.get("resource_pack_name") == wanted
+        ]
+        data: dict[str, Any] = {"code": 0, "msg": "success"}
+        if packs:  # with no pack Kling leaves the key out altogether
+            data["resource_pack_subscribe_infos"] = packs
+        return ok(request, data)
+
+    # -------------------------------------------------------------------- files and test hooks
+
+    async def file(self, request: Request) -> Response:
+        name: str = request.path_params["name"]
+        media = media_for(name.rpartition(".")[2]) if "." in name else None
+        if media is None:
+            raise ApiError(1203, "Requested resource does not exist: unknown file type")
+        content, size = media.content, len(media.content)
+        headers = {"Accept-Ranges": "bytes", "ETag": media.etag}
+        requested = request.headers.get("range")
+        if_range = request.headers.get("if-range")
+        if if_range is not None and if_range != media.etag:
+            requested = None  # the client's copy is stale: send the whole file
+        try:
+            span = parse_range(requested, size)
+        except RangeNotSatisfiable:
+            headers["Content-Range"] = f"bytes */{size}"
+            return Response(b"", 416, headers=headers, media_type=media.content_type)
+        status = 200
+        if span is not None:
+            first, last = span
+            content, status = content[first : last + 1], 206
+            headers["Content-Range"] = f"bytes {first}-{last}/{size}"
+        headers["Content-Length"] = str(len(content))
+        if request.method == "HEAD":
+            content = b""
+        return Response(content, status, headers=headers, media_type=media.content_type)
+
+    async def callback_sink(self, request: Request) -> Response:
+        if request.method == "GET":
+            return JSONResponse([item.json for item in self.fake.callbacks_received])
+        raw = await request.body()
+        try:
+            parsed: Any = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            parsed = None
+        headers = {key.lower(): value for key, value in request.headers.items()}
+        self.fake._received_callback(ReceivedCallback(headers, raw, parsed))
+        return JSONResponse({"ok": True})
+
+
+def _preset_task(index: int, result: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "task_id": f"{700_000_000_000_000_000 + index}",
+        "task_status": "succeed",
+        "task_status_msg": "",
+        "task_info": {},
+        "task_result": result,
+        "created_at": _PRESET_TIME,
+        "updated_at": _PRESET_TIME,
+    }
+
+
+async def _on_api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    return error_response(request, exc)
+
+
+async def _on_http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 405:
+        error = ApiError(1202, f"Invalid request method: {request.method} is not allowed here")
+    elif exc.status_code == 404:
+        error = ApiError(1203, f"Requested resource does not exist: {request.url.path}")
+    else:
+        error = ApiError(1200, exc.detail, status=exc.status_code)
+    return error_response(request, error)
+
+
+def build_app(fake: FakeKling) -> Starlette:
+    """The Starlette application serving ``fake``."""
+    api = _Api(fake)
+    routes: list[Route] = []
+    for family in FAMILIES:
+        routes.append(Route(family.path, api.family_root(family), methods=["GET", "POST"]))
+        routes.append(Route(family.path + "/{task_id}", api.family_item(family), methods=["GET"]))
+    routes += [
+        Route("/v1/audio/tts", api.tts, methods=["POST"]),
+        Route("/v1/videos/identify-face", api.identify_face, methods=["POST"]),
+        Route("/v1/videos/image-recognize", api.image_recognize, methods=["POST"]),
+        Route("/v1/general/presets-voices", api.presets_voices, methods=["GET"]),
+        Route("/v1/general/advanced-presets-elements", api.presets_elements, methods=["GET"]),
+        Route(
+            "/v1/general/delete-voices",
+            api.delete_result("custom-voices", "voice_id"),
+            methods=["POST"],
+        ),
+        Route(
+            "/v1/general/delete-elements",
+            api.delete_result("advanced-custom-elements", "element_id"),
+            methods=["POST"],
+        ),
+        Route(
+            "/v1/general/delete-advanced-elements",
+            api.delete_result("advanced-custom-elements", "element_id"),
+            methods=["POST"],
+        ),
+        Route("/account/costs", api.account_costs, methods=["GET"]),
+        Route("/files/{name}", api.file, methods=["GET", "HEAD"]),
+        Route("/_fake/callbacks", api.callback_sink, methods=["GET", "POST"]),
+    ]
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        await fake._callbacks.aclose()  # stop callback jobs with the server
+
+    app = Starlette(
+        routes=routes,
+        exception_handlers={ApiError: _on_api_error, HTTPException: _on_http_error},
+        lifespan=lifespan,
+    )
+    app.router.redirect_slashes = False  # "/path/" is a different (unknown) path, as on Kling
+    return app
