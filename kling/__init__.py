@@ -18,6 +18,7 @@ from ._errors import (
     AuthenticationError,
     BadRequestError,
     ContentPolicyError,
+    DownloadError,
     InvalidCredentialsError,
     InvalidParameterError,
     KlingAPIError,
@@ -34,9 +35,11 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from ._async._client import AsyncKlingClient
+    from ._async._task import AsyncTask
     from ._config import DEFAULT_BASE_URL
-    from ._models import Audio, Image, Task, TaskInfo, TaskResult, Video
+    from ._models import Audio, Image, TaskBase, TaskInfo, TaskResult, Video
     from ._sync._client import KlingClient
+    from ._sync._task import Task
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -44,10 +47,12 @@ __all__ = [
     "APITimeoutError",
     "AccountError",
     "AsyncKlingClient",
+    "AsyncTask",
     "Audio",
     "AuthenticationError",
     "BadRequestError",
     "ContentPolicyError",
+    "DownloadError",
     "Image",
     "InvalidCredentialsError",
     "InvalidParameterError",
@@ -60,6 +65,7 @@ __all__ = [
     "RateLimitError",
     "ServerError",
     "Task",
+    "TaskBase",
     "TaskFailedError",
     "TaskInfo",
     "TaskResult",
@@ -74,7 +80,9 @@ _LAZY = {
     "DEFAULT_BASE_URL": "kling._config",
     "Audio": "kling._models",
     "Image": "kling._models",
-    "Task": "kling._models",
+    "Task": "kling._sync._task",
+    "AsyncTask": "kling._async._task",
+    "TaskBase": "kling._models",
     "TaskInfo": "kling._models",
     "TaskResult": "kling._models",
     "Video": "kling._models",

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import anyio
 import anyio.to_thread
+from anyio import AsyncFile
 
-__all__ = ["Awaitable", "call", "monotonic", "run_blocking", "sleep"]
+__all__ = ["Awaitable", "call", "monotonic", "open_file", "run_blocking", "sleep"]
 
 T = TypeVar("T")
 
@@ -39,3 +41,10 @@ async def call(callback: Callable[..., Any], *args: Any) -> Any:
 async def run_blocking(function: Callable[..., T], *args: Any) -> T:
     """Run blocking work (reading media files) in a worker thread, off the event loop."""
     return await anyio.to_thread.run_sync(functools.partial(function, *args))
+
+
+def open_file(
+    path: str | os.PathLike[str], mode: Literal["wb", "ab"]
+) -> Awaitable[AsyncFile[bytes]]:
+    """Open a file for writing without blocking the event loop (``async with await ...``)."""
+    return anyio.open_file(path, mode)

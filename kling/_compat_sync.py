@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
-from typing import Annotated, Any, TypeAlias, TypeVar
+from typing import Annotated, Any, BinaryIO, Literal, TypeAlias, TypeVar
 
-__all__ = ["Awaitable", "call", "monotonic", "run_blocking", "sleep"]
+__all__ = ["Awaitable", "call", "monotonic", "open_file", "run_blocking", "sleep"]
 
 T = TypeVar("T")
 
@@ -29,3 +30,8 @@ def call(callback: Callable[..., Any], *args: Any) -> Any:
 def run_blocking(function: Callable[..., T], *args: Any) -> T:
     """Run blocking work; the sync client simply does it in the calling thread."""
     return function(*args)
+
+
+def open_file(path: str | os.PathLike[str], mode: Literal["wb", "ab"]) -> BinaryIO:
+    """Open a file for writing; the sync twin of the async version's awaitable file."""
+    return open(path, mode)

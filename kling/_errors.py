@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import httpx
 
-    from ._models import Task
+    from ._models import TaskBase
 
 __all__ = [
     "APIConnectionError",
@@ -21,6 +21,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "ContentPolicyError",
+    "DownloadError",
     "InvalidCredentialsError",
     "InvalidParameterError",
     "KlingAPIError",
@@ -155,10 +156,19 @@ class APITimeoutError(APIConnectionError):
     """The request timed out."""
 
 
+class DownloadError(KlingError):
+    """A result file could not be downloaded; ``status_code`` is set when the server answered."""
+
+    def __init__(self, message: str, *, url: str, status_code: int | None = None) -> None:
+        super().__init__(message)
+        self.url = url
+        self.status_code = status_code
+
+
 class TaskFailedError(KlingError):
     """The task ended with ``task_status == "failed"``; ``task`` holds it."""
 
-    def __init__(self, task: Task) -> None:
+    def __init__(self, task: TaskBase) -> None:
         self.task = task
         reason = task.task_status_msg or "no reason given"
         super().__init__(f"Task {task.task_id} failed: {reason}")
@@ -167,7 +177,7 @@ class TaskFailedError(KlingError):
 class WaitTimeoutError(KlingError, TimeoutError):
     """The wait deadline passed before the task finished; ``task`` is the last state seen."""
 
-    def __init__(self, task: Task, timeout: float) -> None:
+    def __init__(self, task: TaskBase, timeout: float) -> None:
         self.task = task
         self.timeout = timeout
         super().__init__(

@@ -26,7 +26,7 @@ __all__ = [
     "ParentVideo",
     "ResourcePack",
     "SUCCEEDED_STATUSES",
-    "Task",
+    "TaskBase",
     "TaskInfo",
     "TaskResult",
     "TERMINAL_STATUSES",
@@ -156,10 +156,11 @@ class TaskResult(KlingModel):
     elements: Annotated[list[Element], BeforeValidator(_none_to_empty_list)] = _list_field()
 
 
-class Task(KlingModel):
-    """A Kling task, as returned by create, get, list and callbacks.
+class TaskBase(KlingModel):
+    """A Kling task's data, as the API returns it (create, get, list, callbacks).
 
-    >>> task.task_status, task.videos[0].url  # doctest: +SKIP
+    The clients return subclasses bound to themselves (``Task``, ``AsyncTask``) that can also
+    download their results; ``kling.webhooks.parse`` returns a plain ``TaskBase``.
     """
 
     task_id: str

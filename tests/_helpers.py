@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
@@ -67,3 +68,18 @@ def decode_jwt(token: str, secret: str, *, verify_time: bool = True) -> dict[str
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", jwt.InsecureKeyLengthWarning)
         return jwt.decode(token, secret, algorithms=["HS256"], options=options)  # type: ignore[arg-type]
+
+
+class DroppingStream(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A body that sends ``data[:cut]`` and then loses the connection (both client kinds)."""
+
+    def __init__(self, data: bytes, cut: int) -> None:
+        self.data, self.cut = data, cut
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self.data[: self.cut]
+        raise httpx.ReadError("connection reset by peer")
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield self.data[: self.cut]
+        raise httpx.ReadError("connection reset by peer")

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Mapping
 from functools import cached_property
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
 
     from .._models import FaceIdentification, ImageRecognition
     from .._params import IdentifyFaceParams, ImageRecognizeParams
+    from ._download import ProgressHook
     from ._endpoints import AsyncAccount, AsyncTTS
     from ._resources import (
         AsyncAdvancedLipSync,
@@ -53,6 +56,7 @@ if TYPE_CHECKING:
         AsyncVirtualTryOn,
         AsyncVoices,
     )
+    from ._task import AsyncTask
 
 __all__ = ["AsyncKlingClient"]
 
@@ -364,6 +368,31 @@ class AsyncKlingClient:
         body = await self._prepare("image_recognize", params)
         data = await self._request("POST", "/v1/videos/image-recognize", body=body, is_create=True)
         return ImageRecognition.model_validate(data)
+
+    async def download(
+        self,
+        url: str,
+        path: str | os.PathLike[str] = ".",
+        *,
+        on_progress: ProgressHook | None = None,
+    ) -> Path:
+        """Download one result URL to ``path``: a file name, or a directory to keep the URL's.
+
+        Streams to a temporary file renamed when complete, resumes a dropped connection, and
+        checks the size against ``Content-Length``. No credentials are sent.
+        """
+        from ._download import check_url, download_url, resolve_target
+
+        check_url(url)
+        return await download_url(self, url, resolve_target(url, path), on_progress=on_progress)
+
+    def _task(self, data: Any) -> AsyncTask:
+        """A task model bound to this client (so ``task.download()`` works)."""
+        from ._task import AsyncTask
+
+        task = AsyncTask.model_validate(data)
+        task._client = self
+        return task
 
     # -- the request pipeline ---------------------------------------------------------------------
 

@@ -15,7 +15,6 @@ from typing_extensions import Unpack
 
 from .._errors import InvalidParameterError
 from .._families import FAMILIES, Family
-from .._models import Task
 from .._params import (
     AdvancedLipSyncParams,
     AvatarParams,
@@ -38,6 +37,7 @@ from .._params import (
     VoiceCreateParams,
 )
 from ._pagination import MAX_PAGE_NUM, AsyncPaginator
+from ._task import AsyncTask
 from ._waiting import (
     DEFAULT_POLL_INTERVAL,
     DEFAULT_WAIT_TIMEOUT,
@@ -70,20 +70,22 @@ class AsyncTaskResource:
 
     async def _create(
         self, params: Mapping[str, Any], extra_body: Mapping[str, Any] | None
-    ) -> Task:
+    ) -> AsyncTask:
         body = await self._client._prepare(self.family.name, params, extra_body)
         data = await self._client._request("POST", self.family.path, body=body, is_create=True)
-        return Task.model_validate(data)
+        return self._client._task(data)
 
-    async def get(self, task_id: str | None = None, *, external_task_id: str | None = None) -> Task:
+    async def get(
+        self, task_id: str | None = None, *, external_task_id: str | None = None
+    ) -> AsyncTask:
         """Fetch a task by Kling's ``task_id`` or by the ``external_task_id`` you gave it."""
         ident = self._task_ref(task_id, external_task_id)
         data = await self._client._request("GET", f"{self.family.path}/{quote(ident, safe='')}")
-        return Task.model_validate(data)
+        return self._client._task(data)
 
     def list(
         self, *, page_size: int = _DEFAULT_PAGE_SIZE, page_num: int = 1, limit: int | None = None
-    ) -> AsyncPaginator[Task]:
+    ) -> AsyncPaginator[AsyncTask]:
         """Iterate this family's tasks, newest first, fetching pages of ``page_size`` as needed.
 
         ``limit`` stops after that many tasks; ``page_num`` starts at a later page.
@@ -92,7 +94,7 @@ class AsyncTaskResource:
 
     def _paginate(
         self, path: str, page_size: int, page_num: int, limit: int | None
-    ) -> AsyncPaginator[Task]:
+    ) -> AsyncPaginator[AsyncTask]:
         max_size = self.family.max_page_size
         if not _is_int(page_size) or not 1 <= page_size <= max_size:
             raise InvalidParameterError(
@@ -109,38 +111,38 @@ class AsyncTaskResource:
                 f"limit must be an int >= 0 or None, got {limit!r}", field="limit"
             )
 
-        async def fetch(number: int, size: int) -> Sequence[Task]:
+        async def fetch(number: int, size: int) -> Sequence[AsyncTask]:
             data = await self._client._request(
                 "GET", path, params={"pageNum": number, "pageSize": size}
             )
-            return [Task.model_validate(item) for item in data or []]
+            return [self._client._task(item) for item in data or []]
 
         return AsyncPaginator(fetch, page_size=page_size, page_num=page_num, limit=limit)
 
     async def wait(
         self,
-        task: Task | str,
+        task: AsyncTask | str,
         *,
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
         on_progress: ProgressCallback | None = None,
-    ) -> Task:
+    ) -> AsyncTask:
         """Poll until the task finishes; return it when it succeeded.
 
         Raises ``TaskFailedError`` when it failed and ``WaitTimeoutError`` (holding the last
-        state) when ``timeout`` seconds pass first. ``task`` is a ``Task`` or a task id.
+        state) when ``timeout`` seconds pass first. ``task`` is a ``AsyncTask`` or a task id.
         """
-        if isinstance(task, Task):
+        if isinstance(task, AsyncTask):
             task_id, known = task.task_id, task
         elif isinstance(task, str) and task:
             task_id, known = task, None
         else:
             raise InvalidParameterError(
-                f"wait() needs a Task or a task_id string, got {task!r}", field="task"
+                f"wait() needs a AsyncTask or a task_id string, got {task!r}", field="task"
             )
 
-        async def fetch() -> Task:
+        async def fetch() -> AsyncTask:
             return await self.get(task_id)
 
         return await poll_until_finished(
@@ -161,7 +163,7 @@ class AsyncTaskResource:
         poll_interval: float,
         max_poll_interval: float | None,
         on_progress: ProgressCallback | None,
-    ) -> Task:
+    ) -> AsyncTask:
         task = await self._create(params, extra_body)
         return await self.wait(
             task,
@@ -195,7 +197,7 @@ class AsyncLibraryResource(AsyncTaskResource):
 
     def presets(
         self, *, page_size: int = _DEFAULT_PAGE_SIZE, limit: int | None = None
-    ) -> AsyncPaginator[Task]:
+    ) -> AsyncPaginator[AsyncTask]:
         """Kling's ready-made items, as tasks whose ``task_result`` holds them."""
         assert self.family.presets_path is not None
         return self._paginate(self.family.presets_path, page_size, 1, limit)
@@ -221,7 +223,7 @@ class AsyncTextToVideo(AsyncTaskResource):
 
     async def create(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[TextToVideoParams]
-    ) -> Task:
+    ) -> AsyncTask:
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return await self._create(params, extra_body)
 
@@ -234,7 +236,7 @@ class AsyncTextToVideo(AsyncTaskResource):
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[TextToVideoParams],
-    ) -> Task:
+    ) -> AsyncTask:
         """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
         return await self._create_and_wait(
             params,
@@ -253,7 +255,7 @@ class AsyncImageToVideo(AsyncTaskResource):
 
     async def create(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[ImageToVideoParams]
-    ) -> Task:
+    ) -> AsyncTask:
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return await self._create(params, extra_body)
 
@@ -266,7 +268,7 @@ class AsyncImageToVideo(AsyncTaskResource):
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[ImageToVideoParams],
-    ) -> Task:
+    ) -> AsyncTask:
         """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
         return await self._create_and_wait(
             params,
@@ -288,7 +290,7 @@ class AsyncMultiImageToVideo(AsyncTaskResource):
         *,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[MultiImageToVideoParams],
-    ) -> Task:
+    ) -> AsyncTask:
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return await self._create(params, extra_body)
 
@@ -301,7 +303,7 @@ class AsyncMultiImageToVideo(AsyncTaskResource):
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[MultiImageToVideoParams],
-    ) -> Task:
+    ) -> AsyncTask:
         """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
         return await self._create_and_wait(
             params,
@@ -320,7 +322,7 @@ class AsyncVideoExtend(AsyncTaskResource):
 
     async def create(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[VideoExtendParams]
-    ) -> Task:
+    ) -> AsyncTask:
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return await self._create(params, extra_body)
 
@@ -333,7 +335,7 @@ class AsyncVideoExtend(AsyncTaskResource):
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[VideoExtendParams],
-    ) -> Task:
+    ) -> AsyncTask:
         """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
         return await self._create_and_wait(
             params,
@@ -352,7 +354,7 @@ class AsyncLipSync(AsyncTaskResource):
 
     async def create(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[LipSyncParams]
-    ) -> Task:
+    ) -> AsyncTask:
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return await self._create(params, extra_body)
 
@@ -365,7 +367,7 @@ class AsyncLipSync(AsyncTaskResource):
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[LipSyncParams],
-    ) -> Task:
+    ) -> AsyncTask:
         """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
         return await self._create_and_wait(
             params,
@@ -387,7 +389,7 @@ class AsyncAdvancedLipSync(AsyncTaskResource):
         *,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[AdvancedLipSyncParams],
-    ) -> Task:
+    ) -> AsyncTask:
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return await self._create(params, extra_body)
 
@@ -400,7 +402,7 @@ class AsyncAdvancedLipSync(AsyncTaskResource):
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[AdvancedLipSyncParams],
-    ) -> Task:
+    ) -> AsyncTask:
         """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
         return await self._create_and_wait(
             params,
@@ -419,7 +421,7 @@ class AsyncVideoEffects(AsyncTaskResource):
 
     async def create(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[VideoEffectsParams]
-    ) -> Task:
+    ) -> AsyncTask:
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return await self._create(params, extra_body)
 
@@ -432,7 +434,7 @@ class AsyncVideoEffects(AsyncTaskResource):
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[VideoEffectsParams],
-    ) -> Task:
+    ) -> AsyncTask:
         """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
         return await self._create_and_wait(
             params,
@@ -451,7 +453,7 @@ class AsyncAvatar(AsyncTaskResource):
 
     async def create(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[AvatarParams]
-    ) -> Task:
+    ) -> AsyncTask:
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return await self._create(params, extra_body)
 
@@ -464,7 +466,7 @@ class AsyncAvatar(AsyncTaskResource):
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[AvatarParams],
-    ) -> Task:
+    ) -> AsyncTask:
         """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
         return await self._create_and_wait(
             params,
@@ -483,7 +485,7 @@ class AsyncMotionControl(AsyncTaskResource):
 
     async def create(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[MotionControlParams]
-    ) -> Task:
+    ) -> AsyncTask:
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return await self._create(params, extra_body)
 
@@ -496,7 +498,7 @@ class AsyncMotionControl(AsyncTaskResource):
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[MotionControlParams],
-    ) -> Task:
+    ) -> AsyncTask:
         """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
         return await self._create_and_wait(
             params,
@@ -515,7 +517,7 @@ class AsyncOmniVideo(AsyncTaskResource):
 
     async def create(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[OmniVideoParams]
-    ) -> Task:
+    ) -> AsyncTask:
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return await self._create(params, extra_body)
 
@@ -528,7 +530,7 @@ class AsyncOmniVideo(AsyncTaskResource):
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[OmniVideoParams],
-    ) -> Task:
+    ) -> AsyncTask:
         """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
         return await self._create_and_wait(
             params,
@@ -550,7 +552,7 @@ class AsyncImages(AsyncTaskResource):
         *,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[ImageGenerationParams],
-    ) -> Task:
+    ) -> AsyncTask:
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return await self._create(params, extra_body)
 
@@ -563,7 +565,7 @@ class AsyncImages(AsyncTaskResource):
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[ImageGenerationParams],
-    ) -> Task:
+    ) -> AsyncTask:
         """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
         return await self._create_and_wait(
             params,
@@ -582,7 +584,7 @@ class AsyncOmniImage(AsyncTaskResource):
 
     async def create(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[OmniImageParams]
-    ) -> Task:
+    ) -> AsyncTask:
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return await self._create(params, extra_body)
 
@@ -595,7 +597,7 @@ class AsyncOmniImage(AsyncTaskResource):
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[OmniImageParams],
-    ) -> Task:
+    ) -> AsyncTask:
         """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
         return await self._create_and_wait(
             params,
@@ -617,7 +619,7 @@ class AsyncMultiImageToImage(AsyncTaskResource):
         *,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[MultiImageToImageParams],
-    ) -> Task:
+    ) -> AsyncTask:
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return await self._create(params, extra_body)
 
@@ -630,7 +632,7 @@ class AsyncMultiImageToImage(AsyncTaskResource):
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[MultiImageToImageParams],
-    ) -> Task:
+    ) -> AsyncTask:
         """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
         return await self._create_and_wait(
             params,
@@ -649,7 +651,7 @@ class AsyncImageExpand(AsyncTaskResource):
 
     async def create(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[ImageExpandParams]
-    ) -> Task:
+    ) -> AsyncTask:
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return await self._create(params, extra_body)
 
@@ -662,7 +664,7 @@ class AsyncImageExpand(AsyncTaskResource):
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[ImageExpandParams],
-    ) -> Task:
+    ) -> AsyncTask:
         """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
         return await self._create_and_wait(
             params,
@@ -681,7 +683,7 @@ class AsyncVirtualTryOn(AsyncTaskResource):
 
     async def create(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[VirtualTryOnParams]
-    ) -> Task:
+    ) -> AsyncTask:
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return await self._create(params, extra_body)
 
@@ -694,7 +696,7 @@ class AsyncVirtualTryOn(AsyncTaskResource):
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[VirtualTryOnParams],
-    ) -> Task:
+    ) -> AsyncTask:
         """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
         return await self._create_and_wait(
             params,
@@ -713,7 +715,7 @@ class AsyncTextToAudio(AsyncTaskResource):
 
     async def create(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[TextToAudioParams]
-    ) -> Task:
+    ) -> AsyncTask:
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return await self._create(params, extra_body)
 
@@ -726,7 +728,7 @@ class AsyncTextToAudio(AsyncTaskResource):
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[TextToAudioParams],
-    ) -> Task:
+    ) -> AsyncTask:
         """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
         return await self._create_and_wait(
             params,
@@ -745,7 +747,7 @@ class AsyncVideoToAudio(AsyncTaskResource):
 
     async def create(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[VideoToAudioParams]
-    ) -> Task:
+    ) -> AsyncTask:
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return await self._create(params, extra_body)
 
@@ -758,7 +760,7 @@ class AsyncVideoToAudio(AsyncTaskResource):
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[VideoToAudioParams],
-    ) -> Task:
+    ) -> AsyncTask:
         """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
         return await self._create_and_wait(
             params,
@@ -777,7 +779,7 @@ class AsyncElements(AsyncLibraryResource):
 
     async def create(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[ElementCreateParams]
-    ) -> Task:
+    ) -> AsyncTask:
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return await self._create(params, extra_body)
 
@@ -790,7 +792,7 @@ class AsyncElements(AsyncLibraryResource):
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[ElementCreateParams],
-    ) -> Task:
+    ) -> AsyncTask:
         """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
         return await self._create_and_wait(
             params,
@@ -809,7 +811,7 @@ class AsyncVoices(AsyncLibraryResource):
 
     async def create(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[VoiceCreateParams]
-    ) -> Task:
+    ) -> AsyncTask:
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return await self._create(params, extra_body)
 
@@ -822,7 +824,7 @@ class AsyncVoices(AsyncLibraryResource):
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[VoiceCreateParams],
-    ) -> Task:
+    ) -> AsyncTask:
         """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
         return await self._create_and_wait(
             params,

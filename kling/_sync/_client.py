@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Mapping
 from functools import cached_property
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
 
     from .._models import FaceIdentification, ImageRecognition
     from .._params import IdentifyFaceParams, ImageRecognizeParams
+    from ._download import ProgressHook
     from ._endpoints import TTS, Account
     from ._resources import (
         AdvancedLipSync,
@@ -56,6 +59,7 @@ if TYPE_CHECKING:
         VirtualTryOn,
         Voices,
     )
+    from ._task import Task
 
 __all__ = ["KlingClient"]
 
@@ -367,6 +371,31 @@ class KlingClient:
         body = self._prepare("image_recognize", params)
         data = self._request("POST", "/v1/videos/image-recognize", body=body, is_create=True)
         return ImageRecognition.model_validate(data)
+
+    def download(
+        self,
+        url: str,
+        path: str | os.PathLike[str] = ".",
+        *,
+        on_progress: ProgressHook | None = None,
+    ) -> Path:
+        """Download one result URL to ``path``: a file name, or a directory to keep the URL's.
+
+        Streams to a temporary file renamed when complete, resumes a dropped connection, and
+        checks the size against ``Content-Length``. No credentials are sent.
+        """
+        from ._download import check_url, download_url, resolve_target
+
+        check_url(url)
+        return download_url(self, url, resolve_target(url, path), on_progress=on_progress)
+
+    def _task(self, data: Any) -> Task:
+        """A task model bound to this client (so ``task.download()`` works)."""
+        from ._task import Task
+
+        task = Task.model_validate(data)
+        task._client = self
+        return task
 
     # -- the request pipeline ---------------------------------------------------------------------
 

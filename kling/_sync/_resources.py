@@ -18,7 +18,6 @@ from typing_extensions import Unpack
 
 from .._errors import InvalidParameterError
 from .._families import FAMILIES, Family
-from .._models import Task
 from .._params import (
     AdvancedLipSyncParams,
     AvatarParams,
@@ -41,6 +40,7 @@ from .._params import (
     VoiceCreateParams,
 )
 from ._pagination import MAX_PAGE_NUM, Paginator
+from ._task import Task
 from ._waiting import (
     DEFAULT_POLL_INTERVAL,
     DEFAULT_WAIT_TIMEOUT,
@@ -74,13 +74,13 @@ class TaskResource:
     def _create(self, params: Mapping[str, Any], extra_body: Mapping[str, Any] | None) -> Task:
         body = self._client._prepare(self.family.name, params, extra_body)
         data = self._client._request("POST", self.family.path, body=body, is_create=True)
-        return Task.model_validate(data)
+        return self._client._task(data)
 
     def get(self, task_id: str | None = None, *, external_task_id: str | None = None) -> Task:
         """Fetch a task by Kling's ``task_id`` or by the ``external_task_id`` you gave it."""
         ident = self._task_ref(task_id, external_task_id)
         data = self._client._request("GET", f"{self.family.path}/{quote(ident, safe='')}")
-        return Task.model_validate(data)
+        return self._client._task(data)
 
     def list(
         self, *, page_size: int = _DEFAULT_PAGE_SIZE, page_num: int = 1, limit: int | None = None
@@ -112,7 +112,7 @@ class TaskResource:
 
         def fetch(number: int, size: int) -> Sequence[Task]:
             data = self._client._request("GET", path, params={"pageNum": number, "pageSize": size})
-            return [Task.model_validate(item) for item in data or []]
+            return [self._client._task(item) for item in data or []]
 
         return Paginator(fetch, page_size=page_size, page_num=page_num, limit=limit)
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from kling import _compat_sync as _compat
 
 from .._errors import InvalidParameterError, TaskFailedError, WaitTimeoutError
-from .._models import Task
+from .._models import TaskBase
 
 __all__ = ["DEFAULT_WAIT_TIMEOUT", "ProgressCallback", "poll_until_finished"]
 
@@ -23,8 +23,10 @@ DEFAULT_MAX_POLL_INTERVAL = 15.0
 _BACKOFF = 1.5
 _JITTER = 0.1
 
+TaskT = TypeVar("TaskT", bound=TaskBase)
+
 #: ``on_progress(task, elapsed_seconds)``, sync or async, called after every poll.
-ProgressCallback = Callable[[Task, float], Any]
+ProgressCallback = Callable[[Any, float], Any]
 
 
 def check_wait_options(
@@ -48,14 +50,14 @@ def check_wait_options(
 
 
 def poll_until_finished(
-    fetch: Callable[[], _compat.Awaitable[Task]],
-    task: Task | None,
+    fetch: Callable[[], _compat.Awaitable[TaskT]],
+    task: TaskT | None,
     *,
     timeout: float | None,
     poll_interval: float,
     max_poll_interval: float | None,
     on_progress: ProgressCallback | None,
-) -> Task:
+) -> TaskT:
     """Poll ``fetch`` until the task succeeds (returned) or fails (``TaskFailedError``).
 
     The interval starts at ``poll_interval`` and grows by half each time, with jitter so that

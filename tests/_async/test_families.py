@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import respx
 
-from kling import AsyncKlingClient, InvalidParameterError, Task
+from kling import AsyncKlingClient, AsyncTask, InvalidParameterError
 from tests._helpers import ok, sent_json, task
 from tests.test_files import b64, png
 
@@ -274,7 +274,7 @@ async def test_create_sends_the_documented_body(
     request = route.calls.last.request
     assert request.method == "POST"
     assert sent_json(request) == {**case.body, "external_task_id": "e1"}
-    assert isinstance(created, Task)
+    assert isinstance(created, AsyncTask)
     assert created.external_task_id == "e1"
 
 

@@ -1,0 +1,58 @@
+"""``AsyncTask``: a task returned by the async client, able to download its results."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pydantic import PrivateAttr
+
+from .._errors import KlingError
+from .._models import TaskBase
+from ._download import ProgressHook, download_url, plan_targets
+
+if TYPE_CHECKING:
+    from ._client import AsyncKlingClient
+
+__all__ = ["AsyncTask"]
+
+
+class AsyncTask(TaskBase):
+    """A Kling task bound to the client that fetched it.
+
+    ``await task.download("out/")`` saves every result file of a finished task.
+    """
+
+    _client: AsyncKlingClient | None = PrivateAttr(default=None)
+
+    def result_urls(self) -> list[str]:
+        """Every result file's URL: videos, images, then audios (mp3 before wav)."""
+        urls = [v.url for v in self.videos] + [i.url for i in self.images]
+        for audio in self.audios:
+            urls += [audio.url, audio.url_mp3, audio.url_wav]
+        return [url for url in urls if url]
+
+    async def download(
+        self, target: str | os.PathLike[str] = ".", *, on_progress: ProgressHook | None = None
+    ) -> list[Path]:
+        """Download the results into directory ``target`` (or to file ``target`` if just one).
+
+        Files are named ``<task_id>-<n><ext>``; each is written to a temporary file and renamed
+        when complete, so a half-written file never appears under the final name.
+        """
+        if self._client is None:
+            raise KlingError(
+                "this task is not bound to a client; fetch it with client.<family>.get"
+            )
+        urls = self.result_urls()
+        if not urls:
+            raise KlingError(
+                f"task {self.task_id} has no result files (status {self.task_status}); "
+                "wait for it to succeed first"
+            )
+        targets = plan_targets(self.task_id, urls, target)
+        return [
+            await download_url(self._client, url, dest, on_progress=on_progress)
+            for url, dest in zip(urls, targets, strict=True)
+        ]
