@@ -1,0 +1,384 @@
+"""Verify and parse Kling task callbacks (``callback_url``).
+
+Kling POSTs the task as JSON to your ``callback_url`` every time its status changes. When a
+Webhook Secret (``whsec_...``) exists in the Kling console, each request is signed with the
+`Standard Webhooks <https://www.standardwebhooks.com/>`_ scheme: headers ``webhook-id``,
+``webhook-timestamp`` (Unix seconds) and ``webhook-signature`` (``v1,<base64>`` entries).
+
+* :func:`verify` checks the signature and the timestamp, or raises
+  :class:`WebhookVerificationError`.
+* :func:`parse` turns the body into a :class:`~kling._models.TaskBase` (legacy ``task_id`` /
+  ``task_status`` bodies, envelope-wrapped bodies and new-standard ``id`` / ``status`` /
+  ``outputs`` bodies alike).
+* :func:`unwrap` does both; it is the usual call in a web handler.
+
+Recommended handling:
+
+1. Verify with the **raw** request bytes; never re-serialize parsed JSON before verifying.
+2. Return 200 quickly and do the real work in the background; a slow handler risks redelivery.
+3. Dedupe: the same status may arrive more than once, so key on ``webhook-id`` or on
+   ``(task.task_id, task.task_status)`` (``task.external_task_id`` if you set one).
+4. Re-fetch the task with the client (``client.text_to_video.get(task.task_id)``, from the
+   resource that created it) before trusting result URLs or charging your own users; the
+   callback tells you *that* something changed, the query API tells you *what* is true.
+
+A Starlette / FastAPI handler::
+
+    import os
+
+    from fastapi import BackgroundTasks, FastAPI, Request, Response
+    from kling import webhooks
+
+    app = FastAPI()
+    SECRET = os.environ["KLING_WEBHOOK_SECRET"]  # whsec_...
+
+
+    @app.post("/kling/callback")
+    async def kling_callback(request: Request, background: BackgroundTasks) -> Response:
+        body = await request.body()  # raw bytes, exactly as received
+        try:
+            task = webhooks.unwrap(body, request.headers, SECRET)
+        except webhooks.WebhookVerificationError:
+            return Response(status_code=400)
+        if task.is_finished and not already_seen(task.task_id, task.task_status):
+            background.add_task(refetch_and_store, task.task_id)  # uses client...get()
+        return Response(status_code=200)
+
+This module needs only the standard library to verify; pydantic is imported on the first
+:func:`parse`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from ._errors import InvalidParameterError, KlingError
+
+if TYPE_CHECKING:
+    from ._models import TaskBase
+
+__all__ = ["WebhookVerificationError", "parse", "unwrap", "verify"]
+
+_SECRET_PREFIX = "whsec_"
+_ID_HEADER = "webhook-id"
+_TIMESTAMP_HEADER = "webhook-timestamp"
+_SIGNATURE_HEADER = "webhook-signature"
+_EXCERPT = 80
+
+
+class WebhookVerificationError(KlingError):
+    """The callback's signature headers are missing, stale or do not match the secret.
+
+    Answer such a request with 400 (or 401) and do not act on its body.
+    """
+
+
+# -- verification ---------------------------------------------------------------------------------
+
+
+def verify(
+    body: bytes | str,
+    headers: Mapping[str, str],
+    secret: str,
+    *,
+    tolerance: float = 300,
+    now: float | None = None,
+) -> None:
+    """Check a callback's Standard Webhooks signature; return ``None`` or raise.
+
+    ``body`` is the raw request body (``await request.body()``); a ``str`` is encoded as UTF-8.
+    ``headers`` is any mapping (Starlette, Django, Flask, a plain ``dict``); names are matched
+    case-insensitively. ``secret`` is the console's ``whsec_...`` value (the bare base64 part is
+    accepted too). ``tolerance`` is how many seconds ``webhook-timestamp`` may differ from
+    ``now`` (default: the current time), which limits replays.
+
+    Raises :class:`WebhookVerificationError` for a missing header, a stale timestamp or a
+    signature mismatch, and :class:`~kling.InvalidParameterError` (a ``ValueError``) when the
+    secret itself is malformed, a configuration error. No message ever contains the secret.
+
+    >>> webhooks.verify(await request.body(), request.headers, secret)  # doctest: +SKIP
+    """
+    key = _decode_secret(secret)
+    if not tolerance >= 0:  # also rejects NaN
+        raise InvalidParameterError(
+            f"tolerance must be a number of seconds >= 0, got {tolerance!r}", field="tolerance"
+        )
+    found = _find_headers(headers)
+    msg_id = _require(found, _ID_HEADER)
+    timestamp = _require(found, _TIMESTAMP_HEADER)
+    signatures = _require(found, _SIGNATURE_HEADER)
+
+    _check_timestamp(timestamp, tolerance, time.time() if now is None else now)
+
+    raw = body.encode("utf-8") if isinstance(body, str) else bytes(body)
+    signed = msg_id.encode("utf-8") + b"." + timestamp.encode("utf-8") + b"." + raw
+    expected = base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest())
+
+    versions: list[str] = []
+    matched = False
+    for entry in signatures.split():
+        version, _, value = entry.rstrip(",").partition(",")
+        versions.append(version)
+        if version != "v1":
+            continue
+        # Compare every entry (no early exit) so timing does not reveal which one matched.
+        matched |= hmac.compare_digest(expected, value.encode("utf-8", "replace"))
+    if matched:
+        return
+    if "v1" not in versions:
+        shown = ", ".join(sorted(set(versions))) or "none"
+        raise WebhookVerificationError(
+            f"no v1 entry in the {_SIGNATURE_HEADER} header (versions found: {shown}); "
+            "expected space-separated 'v1,<base64>' entries"
+        )
+    raise WebhookVerificationError(
+        "no signature matched; check the webhook secret (whsec_...) from the Kling console, "
+        "and verify the raw request body as received (never re-serialized JSON)"
+    )
+
+
+def _decode_secret(secret: str) -> bytes:
+    if not isinstance(secret, str):
+        raise InvalidParameterError(
+            f"webhook secret must be a str (the whsec_... value), got {type(secret).__name__}",
+            field="secret",
+        )
+    text = secret.strip()
+    if text.startswith(_SECRET_PREFIX):
+        text = text[len(_SECRET_PREFIX) :]
+    if not text:
+        raise InvalidParameterError(
+            "webhook secret is empty; copy the whsec_... value from the Kling console",
+            field="secret",
+        )
+    try:
+        key = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        key = b""
+    if not key:
+        raise InvalidParameterError(
+            "webhook secret is not valid base64 after the whsec_ prefix; copy the whole "
+            "whsec_... value from the Kling console, including any trailing '='",
+            field="secret",
+        )
+    return key
+
+
+def _find_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """The three signature headers, matched case-insensitively.
+
+    Repeated ``webhook-signature`` headers are joined (each may carry entries during a key
+    rotation); for the other two the first occurrence wins.
+    """
+    wanted = (_ID_HEADER, _TIMESTAMP_HEADER, _SIGNATURE_HEADER)
+    found: dict[str, str] = {}
+    items = headers.items()
+    multi = getattr(headers, "multi_items", None)  # Starlette keeps repeats here
+    if callable(multi):
+        items = multi()
+    for raw_name, raw_value in items:
+        name = (
+            raw_name.decode("latin-1") if isinstance(raw_name, bytes) else str(raw_name)
+        ).lower()
+        if name not in wanted:
+            continue
+        value = (
+            raw_value.decode("latin-1") if isinstance(raw_value, bytes) else str(raw_value)
+        ).strip()
+        if name == _SIGNATURE_HEADER and name in found:
+            found[name] = f"{found[name]} {value}"
+        else:
+            found.setdefault(name, value)
+    return found
+
+
+def _require(found: Mapping[str, str], name: str) -> str:
+    value = found.get(name)
+    if not value:
+        raise WebhookVerificationError(
+            f"missing {name} header; Kling signs callbacks only once a Webhook Secret "
+            "exists in the console (and a proxy may strip the headers)"
+        )
+    return value
+
+
+def _check_timestamp(header: str, tolerance: float, now: float) -> None:
+    try:
+        timestamp = int(header)
+    except ValueError:
+        raise WebhookVerificationError(
+            f"invalid {_TIMESTAMP_HEADER} header {header[:_EXCERPT]!r}; expected Unix seconds"
+        ) from None
+    offset = now - timestamp
+    if abs(offset) <= tolerance:
+        return
+    direction = "in the past" if offset > 0 else "in the future"
+    hint = "check the server clock or replayed request"
+    if timestamp > 100_000_000_000:
+        hint = "it looks like milliseconds; Standard Webhooks uses seconds"
+    raise WebhookVerificationError(
+        f"timestamp {timestamp} is {_seconds(abs(offset))}s away from now ({direction}); "
+        f"allowed {_seconds(tolerance)}s ({hint})"
+    )
+
+
+def _seconds(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:.1f}"
+
+
+# -- parsing --------------------------------------------------------------------------------------
+
+
+def parse(body: bytes | str | Mapping[str, Any]) -> TaskBase:
+    """Turn a callback body into a :class:`~kling._models.TaskBase`. Does not verify it.
+
+    Accepts the raw bytes, the decoded text or an already-parsed mapping, in any of the shapes
+    Kling has been seen to send:
+
+    * the bare legacy task (``task_id``, ``task_status``, ``task_result``, ...), the usual case;
+    * the same wrapped in the response envelope ``{"code", "message", "data": {...}}``;
+    * a new-standard task (``id``, ``status``, ``message``, ``create_time``, ``update_time``,
+      ``external_id``, ``outputs[]``), whose fields are copied onto the legacy names: ``outputs``
+      of type ``video`` / ``image`` / ``audio`` / ``voice`` / ``element`` fill
+      ``task_result``'s lists, ``external_id`` becomes ``task_info.external_task_id``.
+      The original keys (``outputs``, ``billing``, ...) stay readable in ``task.model_extra``.
+
+    Unknown fields are kept. Raises :class:`~kling.InvalidParameterError` (``field="body"``,
+    a ``ValueError``) for a body that is not JSON, not an object, or has no task id.
+    """
+    from pydantic import ValidationError
+
+    from ._models import TaskBase
+
+    data = _load(body)
+    if "task_id" not in data and "id" not in data:
+        inner = data.get("data")
+        if isinstance(inner, Mapping) and ("code" in data or "message" in data):
+            data = dict(inner)
+    if "task_id" not in data:
+        if "id" not in data:
+            keys = ", ".join(sorted(str(key) for key in data)[:10]) or "none"
+            raise InvalidParameterError(
+                f"webhook body has no task id (expected 'task_id' or 'id'); keys found: {keys}",
+                field="body",
+            )
+        data = _from_new_standard(data)
+    try:
+        return TaskBase.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc']) or 'body'}: {error['msg']}"
+            for error in exc.errors()[:3]
+        )
+        raise InvalidParameterError(
+            f"webhook body is not a valid task ({problems})", field="body"
+        ) from exc
+
+
+def unwrap(
+    body: bytes | str,
+    headers: Mapping[str, str],
+    secret: str,
+    *,
+    tolerance: float = 300,
+    now: float | None = None,
+) -> TaskBase:
+    """:func:`verify` the callback, then :func:`parse` it: the usual call in a web handler.
+
+    >>> task = webhooks.unwrap(await request.body(), request.headers, secret)  # doctest: +SKIP
+    """
+    verify(body, headers, secret, tolerance=tolerance, now=now)
+    return parse(body)
+
+
+def _load(body: bytes | str | Mapping[str, Any]) -> dict[str, Any]:
+    if isinstance(body, Mapping):
+        return dict(body)
+    if isinstance(body, (bytes, bytearray, memoryview)):
+        raw: bytes | str = bytes(body)
+    elif isinstance(body, str):
+        raw = body.lstrip("\ufeff")
+    else:
+        raise InvalidParameterError(
+            f"webhook body must be bytes, str or a mapping, got {type(body).__name__}",
+            field="body",
+        )
+    try:
+        value = json.loads(raw)
+    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
+        text = raw[:_EXCERPT].decode("utf-8", "replace") if isinstance(raw, bytes) else raw
+        excerpt = " ".join(text[:_EXCERPT].split())
+        raise InvalidParameterError(
+            f"webhook body is not valid JSON ({exc}); body starts with {excerpt!r}",
+            field="body",
+        ) from None
+    if not isinstance(value, dict):
+        raise InvalidParameterError(
+            f"webhook body must be a JSON object (a task), got {type(value).__name__}",
+            field="body",
+        )
+    return value
+
+
+# new-standard output type -> (TaskResult list, {new key: legacy key})
+_OUTPUTS: dict[str, tuple[str, dict[str, str]]] = {
+    "video": ("videos", {}),
+    "image": ("images", {}),
+    "audio": (
+        "audios",
+        {
+            "mp3_url": "url_mp3",
+            "wav_url": "url_wav",
+            "mp3_duration": "duration_mp3",
+            "wav_duration": "duration_wav",
+        },
+    ),
+    "voice": ("voices", {"id": "voice_id", "name": "voice_name", "url": "trial_url"}),
+    "element": (
+        "elements",
+        {"id": "element_id", "name": "element_name", "description": "element_description"},
+    ),
+}
+
+# new-standard task key -> legacy task key
+_TASK_KEYS = {
+    "id": "task_id",
+    "status": "task_status",
+    "message": "task_status_msg",
+    "create_time": "created_at",
+    "update_time": "updated_at",
+}
+
+
+def _from_new_standard(data: dict[str, Any]) -> dict[str, Any]:
+    """Copy a new-standard task's fields onto the legacy names; the originals are kept."""
+    mapped = dict(data)
+    for new, legacy in _TASK_KEYS.items():
+        if data.get(new) is not None:
+            mapped[legacy] = data[new]
+    if data.get("external_id") is not None:
+        mapped["task_info"] = {"external_task_id": data["external_id"]}
+    result: dict[str, list[dict[str, Any]]] = {}
+    outputs = data.get("outputs")
+    for output in outputs if isinstance(outputs, list) else ():
+        if not isinstance(output, Mapping):
+            continue
+        target = _OUTPUTS.get(str(output.get("type")))
+        if target is None:
+            continue
+        name, renames = target
+        item = dict(output)
+        for new, legacy in renames.items():
+            if new in output:
+                item[legacy] = output[new]
+        result.setdefault(name, []).append(item)
+    if result:
+        mapped["task_result"] = result
+    return mapped
