@@ -21,7 +21,7 @@ from tenacity import RetryCallState, stop_after_attempt, wait_exponential_jitter
 from ._errors import APIConnectionError, RateLimitError, ServerError
 from ._logging import logger
 
-__all__ = ["MAX_RETRY_AFTER", "is_retryable", "retry_kwargs"]
+__all__ = ["MAX_RETRY_AFTER", "is_ambiguous", "is_retryable", "retry_kwargs", "wait_for"]
 
 #: Longest server-requested delay we sleep through; longer requests are clamped to this.
 MAX_RETRY_AFTER = 60.0
@@ -38,6 +38,22 @@ def is_retryable(exc: BaseException, *, is_create: bool) -> bool:
     if isinstance(exc, ServerError):
         return not is_create
     return False
+
+
+def is_ambiguous(exc: BaseException) -> bool:
+    """A create failed in a way that leaves unknown whether Kling made the task.
+
+    The request left (timeout or reset after sending) or the server failed (5xx, 5000-5002):
+    the task may exist, so it must be looked up by ``external_task_id`` before resubmitting.
+    """
+    if isinstance(exc, APIConnectionError):
+        return exc.sent
+    return isinstance(exc, ServerError)
+
+
+def wait_for(state: RetryCallState) -> float:
+    """The delay before the next attempt: ``Retry-After`` (capped) or jittered backoff."""
+    return _wait(state)
 
 
 def _wait(state: RetryCallState) -> float:

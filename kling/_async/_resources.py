@@ -7,14 +7,19 @@ keyword arguments of ``create``/``create_and_wait`` so that editors and mypy kno
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote
 
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 from typing_extensions import Unpack
 
-from .._errors import InvalidParameterError
+from kling import _compat_async as _compat
+
+from .._errors import BadRequestError, InvalidParameterError, NotFoundError
 from .._families import FAMILIES, Family
+from .._logging import logger
 from .._params import (
     AdvancedLipSyncParams,
     AvatarParams,
@@ -36,6 +41,7 @@ from .._params import (
     VirtualTryOnParams,
     VoiceCreateParams,
 )
+from .._retry import is_ambiguous, wait_for
 from ._pagination import MAX_PAGE_NUM, AsyncPaginator
 from ._task import AsyncTask
 from ._waiting import (
@@ -51,6 +57,16 @@ if TYPE_CHECKING:
 __all__ = ["AsyncLibraryResource", "AsyncTaskResource"]
 
 _DEFAULT_PAGE_SIZE = 30
+
+
+def _log_recovery(state: RetryCallState) -> None:
+    exc = state.outcome.exception() if state.outcome else None
+    logger.warning(
+        "Create may have succeeded despite %s: %s; looking it up by external_task_id before "
+        "resubmitting",
+        type(exc).__name__,
+        exc,
+    )
 
 
 def _is_int(value: object) -> bool:
@@ -72,8 +88,52 @@ class AsyncTaskResource:
         self, params: Mapping[str, Any], extra_body: Mapping[str, Any] | None
     ) -> AsyncTask:
         body = await self._client._prepare(self.family.name, params, extra_body)
-        data = await self._client._request("POST", self.family.path, body=body, is_create=True)
+        if not self.family.external_id_lookup:
+            # Without a lookup by our id, an ambiguous failure must surface, never resubmit.
+            data = await self._client._request("POST", self.family.path, body=body, is_create=True)
+            return self._client._task(data)
+        # Our own id makes a create idempotent: after a failure that may have created the
+        # task anyway, we ask Kling for that id before sending again.
+        body.setdefault("external_task_id", f"kling-{uuid.uuid4().hex}")
+        external_id = str(body["external_task_id"])
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self._client.max_retries + 1),
+            wait=wait_for,
+            retry=retry_if_exception(is_ambiguous),
+            before_sleep=_log_recovery,
+            sleep=_compat.sleep,
+            reraise=True,
+        )
+        task: AsyncTask | None = None
+        async for attempt in retrying:
+            with attempt:
+                if attempt.retry_state.attempt_number > 1:
+                    task = await self._find(external_id)
+                if task is None:
+                    task = await self._submit(body, external_id)
+        assert task is not None
+        return task
+
+    async def _submit(self, body: dict[str, Any], external_id: str) -> AsyncTask:
+        try:
+            data = await self._client._request("POST", self.family.path, body=body, is_create=True)
+        except BadRequestError as exc:
+            # An earlier attempt that we saw fail did create the task after all.
+            if exc.api_code == 1201 and "exist" in exc.message.lower():
+                found = await self._find(external_id)
+                if found is not None:
+                    return found
+            raise
         return self._client._task(data)
+
+    async def _find(self, external_id: str) -> AsyncTask | None:
+        """The task with our ``external_task_id``, or None when Kling has no such task."""
+        try:
+            return await self.get(external_task_id=external_id)
+        except (NotFoundError, BadRequestError) as exc:
+            if isinstance(exc, NotFoundError) or exc.api_code == 1201:
+                return None
+            raise
 
     async def get(
         self, task_id: str | None = None, *, external_task_id: str | None = None

@@ -56,8 +56,14 @@ async def test_extra_body_sends_fields_the_sdk_does_not_know(
     client: AsyncKlingClient, api: respx.MockRouter
 ) -> None:
     route = api.post(PATH).mock(return_value=ok(task("t1")))
-    await client.text_to_video.create(prompt="a corgi", extra_body={"future_field": [1, 2]})
-    assert sent_json(route.calls.last.request) == {"prompt": "a corgi", "future_field": [1, 2]}
+    await client.text_to_video.create(
+        prompt="a corgi", external_task_id="e1", extra_body={"future_field": [1, 2]}
+    )
+    assert sent_json(route.calls.last.request) == {
+        "prompt": "a corgi",
+        "external_task_id": "e1",
+        "future_field": [1, 2],
+    }
 
 
 async def test_get_by_task_id(client: AsyncKlingClient, api: respx.MockRouter) -> None:
@@ -194,7 +200,7 @@ async def test_create_and_wait_returns_the_finished_task(
     )
     done = await client.text_to_video.create_and_wait(prompt="a corgi", timeout=600)
     assert done.videos[0].url == VIDEO["url"]
-    assert sent_json(create.calls.last.request) == {"prompt": "a corgi"}
+    assert sent_json(create.calls.last.request)["prompt"] == "a corgi"
 
 
 async def test_wait_rejects_bad_options_before_polling(

@@ -12,12 +12,11 @@ import respx
 from kling import (
     AccountError,
     APIConnectionError,
-    APITimeoutError,
     KlingClient,
     RateLimitError,
     ServerError,
 )
-from tests._helpers import error, ok, task
+from tests._helpers import error, ok, sent_json, task
 
 from .conftest import FakeClock
 
@@ -103,12 +102,90 @@ def test_5xx_on_a_read_is_retried(
     assert route.call_count == 2
 
 
-def test_5xx_on_a_create_is_not_blindly_resent(
+def test_every_create_carries_an_external_task_id(
+    client: KlingClient, api: respx.MockRouter
+) -> None:
+    route = api.post(CREATE).mock(return_value=ok(task("t1")))
+    client.text_to_video.create(prompt="a corgi")
+    client.text_to_video.create(prompt="a corgi", external_task_id="mine-7")
+    first, second = (sent_json(call.request)["external_task_id"] for call in route.calls)
+    assert first.startswith("kling-")
+    assert len(first) > 20
+    assert second == "mine-7"
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        error(500, 5000, "internal error"),
+        error(504, 5002, "internal timeout"),
+        httpx.Response(502, text="<html>Bad Gateway</html>"),
+        httpx.ReadTimeout("no answer"),
+        httpx.RemoteProtocolError("connection reset"),
+    ],
+    ids=["5000", "5002", "502-html", "read-timeout", "reset"],
+)
+def test_ambiguous_create_failure_finds_the_task_instead_of_resending(
+    client: KlingClient, api: respx.MockRouter, clock: FakeClock, failure: object
+) -> None:
+    create = api.post(CREATE).mock(side_effect=[failure])
+    lookup = api.get(url__regex=r"/v1/videos/text2video/kling-\w+$").mock(
+        return_value=ok(task("t1", "processing"))
+    )
+    found = client.text_to_video.create(prompt="a corgi")
+    assert found.task_id == "t1"
+    assert create.call_count == 1
+    sent_id = sent_json(create.calls.last.request)["external_task_id"]
+    assert lookup.calls.last.request.url.path.endswith(sent_id)
+
+
+def test_ambiguous_create_failure_resubmits_when_the_task_does_not_exist(
     client: KlingClient, api: respx.MockRouter, clock: FakeClock
 ) -> None:
-    route = api.post(CREATE).mock(return_value=error(500, 5000, "internal error"))
+    create = api.post(CREATE).mock(side_effect=[error(500, 5000), ok(task("t2"))])
+    api.get(f"{CREATE}/mine-1").mock(return_value=error(400, 1201, "Task not found"))
+    created = client.text_to_video.create(prompt="a corgi", external_task_id="mine-1")
+    assert created.task_id == "t2"
+    assert create.call_count == 2
+    assert {sent_json(c.request)["external_task_id"] for c in create.calls} == {"mine-1"}
+
+
+def test_resubmit_answered_already_exists_returns_the_existing_task(
+    client: KlingClient, api: respx.MockRouter, clock: FakeClock
+) -> None:
+    api.post(CREATE).mock(
+        side_effect=[error(500, 5000), error(400, 1201, "external_task_id already exists")]
+    )
+    api.get(f"{CREATE}/mine-1").mock(
+        side_effect=[error(400, 1201, "Task not found"), ok(task("t3"))]
+    )
+    created = client.text_to_video.create(prompt="a corgi", external_task_id="mine-1")
+    assert created.task_id == "t3"
+
+
+def test_ambiguous_failure_gives_up_after_max_retries(
+    client: KlingClient, api: respx.MockRouter, clock: FakeClock
+) -> None:
+    create = api.post(CREATE).mock(return_value=error(500, 5000))
+    api.get(f"{CREATE}/mine-1").mock(return_value=error(400, 1201, "Task not found"))
     with pytest.raises(ServerError):
-        client.text_to_video.create(prompt="a corgi")
+        client.text_to_video.create(prompt="a corgi", external_task_id="mine-1")
+    assert create.call_count == 4
+
+
+def test_a_family_without_lookup_by_external_id_never_resends(
+    client: KlingClient, api: respx.MockRouter, clock: FakeClock
+) -> None:
+    route = api.post("/v1/videos/advanced-lip-sync").mock(return_value=error(500, 5000))
+    face = {
+        "face_id": "0",
+        "audio_id": "a0",
+        "sound_start_time": 0,
+        "sound_end_time": 3000,
+        "sound_insert_time": 0,
+    }
+    with pytest.raises(ServerError):
+        client.advanced_lip_sync.create(session_id="s1", face_choose=[face])
     assert route.call_count == 1
 
 
@@ -128,16 +205,6 @@ def test_create_is_retried_when_the_connection_failed_before_sending(
     route = api.post(CREATE).mock(side_effect=[httpx.ConnectError("refused"), ok(task("t1"))])
     assert (client.text_to_video.create(prompt="a corgi")).task_id == "t1"
     assert route.call_count == 2
-
-
-def test_create_is_not_retried_after_a_timeout_once_sent(
-    client: KlingClient, api: respx.MockRouter, clock: FakeClock
-) -> None:
-    route = api.post(CREATE).mock(side_effect=httpx.ReadTimeout("slow"))
-    with pytest.raises(APITimeoutError) as info:
-        client.text_to_video.create(prompt="a corgi")
-    assert info.value.sent is True
-    assert route.call_count == 1
 
 
 def test_connection_errors_surface_as_api_connection_error(

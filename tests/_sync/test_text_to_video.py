@@ -59,8 +59,14 @@ def test_extra_body_sends_fields_the_sdk_does_not_know(
     client: KlingClient, api: respx.MockRouter
 ) -> None:
     route = api.post(PATH).mock(return_value=ok(task("t1")))
-    client.text_to_video.create(prompt="a corgi", extra_body={"future_field": [1, 2]})
-    assert sent_json(route.calls.last.request) == {"prompt": "a corgi", "future_field": [1, 2]}
+    client.text_to_video.create(
+        prompt="a corgi", external_task_id="e1", extra_body={"future_field": [1, 2]}
+    )
+    assert sent_json(route.calls.last.request) == {
+        "prompt": "a corgi",
+        "external_task_id": "e1",
+        "future_field": [1, 2],
+    }
 
 
 def test_get_by_task_id(client: KlingClient, api: respx.MockRouter) -> None:
@@ -191,7 +197,7 @@ def test_create_and_wait_returns_the_finished_task(
     )
     done = client.text_to_video.create_and_wait(prompt="a corgi", timeout=600)
     assert done.videos[0].url == VIDEO["url"]
-    assert sent_json(create.calls.last.request) == {"prompt": "a corgi"}
+    assert sent_json(create.calls.last.request)["prompt"] == "a corgi"
 
 
 def test_wait_rejects_bad_options_before_polling(
