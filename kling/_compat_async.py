@@ -11,14 +11,23 @@ import functools
 import inspect
 import os
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, Literal, TypeVar
 
 import anyio
 import anyio.to_thread
 from anyio import AsyncFile
 
-__all__ = ["Awaitable", "call", "monotonic", "open_file", "run_blocking", "sleep"]
+__all__ = [
+    "Awaitable",
+    "Condition",
+    "call",
+    "monotonic",
+    "open_file",
+    "run_blocking",
+    "run_workers",
+    "sleep",
+]
 
 T = TypeVar("T")
 
@@ -48,3 +57,18 @@ def open_file(
 ) -> Awaitable[AsyncFile[bytes]]:
     """Open a file for writing without blocking the event loop (``async with await ...``)."""
     return anyio.open_file(path, mode)
+
+
+#: A condition variable for coordinating tasks (``threading.Condition`` in the sync twin).
+Condition = anyio.Condition
+
+
+async def run_workers(worker: Callable[[], Coroutine[Any, Any, None]], count: int) -> None:
+    """Run ``count`` copies of ``worker`` concurrently and wait for all of them.
+
+    A task group: if one worker raises (or the caller is cancelled) the others are cancelled
+    too, so nothing keeps running behind the caller's back.
+    """
+    async with anyio.create_task_group() as group:
+        for _ in range(count):
+            group.start_soon(worker)

@@ -177,9 +177,13 @@ class TaskFailedError(KlingError):
 class WaitTimeoutError(KlingError, TimeoutError):
     """The wait deadline passed before the task finished; ``task`` is the last state seen."""
 
-    def __init__(self, task: TaskBase, timeout: float) -> None:
+    def __init__(
+        self, task: TaskBase, timeout: float, *, pending: list[TaskBase] | None = None
+    ) -> None:
         self.task = task
         self.timeout = timeout
+        #: Every task still unfinished at the deadline (waits on many tasks at once).
+        self.pending = pending if pending is not None else [task]
         super().__init__(
             f"Task {task.task_id} still {task.task_status} after {timeout:g}s; "
             "wait again with the same id, or raise timeout="

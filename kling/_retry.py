@@ -29,10 +29,13 @@ MAX_RETRY_AFTER = 60.0
 _backoff = wait_exponential_jitter(initial=1.0, max=20.0, exp_base=2.0, jitter=1.0)
 
 
-def is_retryable(exc: BaseException, *, is_create: bool) -> bool:
-    """Whether a failed attempt may be repeated without risking a second paid task."""
+def is_retryable(exc: BaseException, *, is_create: bool, rate_limits: bool = True) -> bool:
+    """Whether a failed attempt may be repeated without risking a second paid task.
+
+    ``rate_limits=False`` leaves 429 1302/1303 to a caller that paces itself (fan-out).
+    """
     if isinstance(exc, RateLimitError):
-        return True
+        return rate_limits
     if isinstance(exc, APIConnectionError):
         return not is_create or not exc.sent
     if isinstance(exc, ServerError):
@@ -84,7 +87,13 @@ def _log_retry(method: str, path: str) -> Callable[[RetryCallState], None]:
 
 
 def retry_kwargs(
-    *, max_retries: int, is_create: bool, method: str, path: str, sleep: Any
+    *,
+    max_retries: int,
+    is_create: bool,
+    method: str,
+    path: str,
+    sleep: Any,
+    rate_limits: bool = True,
 ) -> dict[str, Any]:
     """Keyword arguments for ``tenacity.AsyncRetrying``/``Retrying`` for one logical call.
 
@@ -97,7 +106,11 @@ def retry_kwargs(
         "retry": lambda state: (
             state.outcome is not None
             and state.outcome.failed
-            and is_retryable(state.outcome.exception(), is_create=is_create)
+            and is_retryable(
+                state.outcome.exception(),
+                is_create=is_create,
+                rate_limits=rate_limits,
+            )
         ),
         "before_sleep": _log_retry(method, path),
         "sleep": sleep,

@@ -423,6 +423,7 @@ class AsyncKlingClient:
         params: dict[str, Any] | None = None,
         body: dict[str, Any] | None = None,
         is_create: bool = False,
+        retry_rate_limits: bool = True,
     ) -> Any:
         """Send one logical call with retries and return the envelope's ``data``.
 
@@ -433,6 +434,7 @@ class AsyncKlingClient:
             **retry_kwargs(
                 max_retries=self._config.max_retries,
                 is_create=is_create,
+                rate_limits=retry_rate_limits,
                 method=method,
                 path=path,
                 sleep=_compat.sleep,

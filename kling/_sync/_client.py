@@ -426,6 +426,7 @@ class KlingClient:
         params: dict[str, Any] | None = None,
         body: dict[str, Any] | None = None,
         is_create: bool = False,
+        retry_rate_limits: bool = True,
     ) -> Any:
         """Send one logical call with retries and return the envelope's ``data``.
 
@@ -436,6 +437,7 @@ class KlingClient:
             **retry_kwargs(
                 max_retries=self._config.max_retries,
                 is_create=is_create,
+                rate_limits=retry_rate_limits,
                 method=method,
                 path=path,
                 sleep=_compat.sleep,

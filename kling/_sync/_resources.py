@@ -10,8 +10,9 @@ keyword arguments of ``create``/``create_and_wait`` so that editors and mypy kno
 
 from __future__ import annotations
 
+import builtins
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote
 
@@ -20,7 +21,7 @@ from typing_extensions import Unpack
 
 from kling import _compat_sync as _compat
 
-from .._errors import BadRequestError, InvalidParameterError, NotFoundError
+from .._errors import BadRequestError, InvalidParameterError, KlingError, NotFoundError
 from .._families import FAMILIES, Family
 from .._logging import logger
 from .._params import (
@@ -45,6 +46,8 @@ from .._params import (
     VoiceCreateParams,
 )
 from .._retry import is_ambiguous, wait_for
+from . import _batch
+from ._batch import DEFAULT_CONCURRENCY
 from ._pagination import MAX_PAGE_NUM, Paginator
 from ._task import Task
 from ._waiting import (
@@ -87,11 +90,23 @@ class TaskResource:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.family.path}>"
 
-    def _create(self, params: Mapping[str, Any], extra_body: Mapping[str, Any] | None) -> Task:
+    def _create(
+        self,
+        params: Mapping[str, Any],
+        extra_body: Mapping[str, Any] | None,
+        *,
+        retry_rate_limits: bool = True,
+    ) -> Task:
         body = self._client._prepare(self.family.name, params, extra_body)
         if not self.family.external_id_lookup:
             # Without a lookup by our id, an ambiguous failure must surface, never resubmit.
-            data = self._client._request("POST", self.family.path, body=body, is_create=True)
+            data = self._client._request(
+                "POST",
+                self.family.path,
+                body=body,
+                is_create=True,
+                retry_rate_limits=retry_rate_limits,
+            )
             return self._client._task(data)
         # Our own id makes a create idempotent: after a failure that may have created the
         # task anyway, we ask Kling for that id before sending again.
@@ -111,13 +126,19 @@ class TaskResource:
                 if attempt.retry_state.attempt_number > 1:
                     task = self._find(external_id)
                 if task is None:
-                    task = self._submit(body, external_id)
+                    task = self._submit(body, external_id, retry_rate_limits)
         assert task is not None
         return task
 
-    def _submit(self, body: dict[str, Any], external_id: str) -> Task:
+    def _submit(self, body: dict[str, Any], external_id: str, retry_rate_limits: bool) -> Task:
         try:
-            data = self._client._request("POST", self.family.path, body=body, is_create=True)
+            data = self._client._request(
+                "POST",
+                self.family.path,
+                body=body,
+                is_create=True,
+                retry_rate_limits=retry_rate_limits,
+            )
         except BadRequestError as exc:
             # An earlier attempt that we saw fail did create the task after all.
             if exc.api_code == 1201 and "exist" in exc.message.lower():
@@ -171,10 +192,76 @@ class TaskResource:
             )
 
         def fetch(number: int, size: int) -> Sequence[Task]:
-            data = self._client._request("GET", path, params={"pageNum": number, "pageSize": size})
-            return [self._client._task(item) for item in data or []]
+            return self._list_page(path, number, size)
 
         return Paginator(fetch, page_size=page_size, page_num=page_num, limit=limit)
+
+    def _list_page(self, path: str, page_num: int, page_size: int) -> builtins.list[Task]:
+        data = self._client._request(
+            "GET", path, params={"pageNum": page_num, "pageSize": page_size}
+        )
+        return [self._client._task(item) for item in data or []]
+
+    def create_many(
+        self,
+        items: Iterable[Mapping[str, Any]],
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> builtins.list[Task | KlingError]:
+        """Create a task per item (a dict of ``create`` parameters), ``concurrency`` at a time.
+
+        Returns, in input order, each created task or the ``KlingError`` that item got: one
+        bad item never fails the batch. When Kling says the account's task slots are full
+        (1303) or requests come too fast (1302), the batch slows down and keeps going.
+        """
+        if not _is_int(concurrency) or concurrency < 1:
+            raise InvalidParameterError(
+                f"concurrency must be an int >= 1, got {concurrency!r}", field="concurrency"
+            )
+        return _batch.create_many(self, items, concurrency=concurrency, extra_body=extra_body)
+
+    def as_completed(
+        self,
+        tasks: Sequence[Task | str],
+        *,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float | None = None,
+    ) -> Iterator[Task]:
+        """Yield tasks as they finish (check ``task.is_failed``), polling them together.
+
+        Polls through the list endpoint, so many tasks cost a few requests per round.
+        Raises ``WaitTimeoutError`` (``.pending`` lists the rest) at the deadline.
+        """
+        return _batch.as_completed(
+            self,
+            tasks,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+        )
+
+    def wait_all(
+        self,
+        tasks: Sequence[Task | str],
+        *,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float | None = None,
+    ) -> builtins.list[Task | KlingError]:
+        """Wait for all tasks at once; in input order each finished task or its error.
+
+        A failed task appears as ``TaskFailedError``, one unfinished at the deadline as
+        ``WaitTimeoutError``; nothing is raised for them.
+        """
+        return _batch.wait_all(
+            self,
+            tasks,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+        )
 
     def wait(
         self,
