@@ -16,7 +16,14 @@ import httpx
 
 from ._errors import InvalidCredentialsError, InvalidParameterError, MissingCredentialsError
 
-__all__ = ["DEFAULT_BASE_URL", "AuthMode", "ClientConfig", "Secret", "TimeoutTypes"]
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "AuthMode",
+    "ClientConfig",
+    "Secret",
+    "TimeoutTypes",
+    "clean_headers",
+]
 
 DEFAULT_BASE_URL = "https://api-singapore.klingai.com"
 DEFAULT_TIMEOUT = 60.0
@@ -223,3 +230,22 @@ def _check_timeout(timeout: object) -> None:
             f"got {timeout!r}",
             field="timeout",
         )
+
+
+def clean_headers(headers: dict[str, str] | None) -> dict[str, str]:
+    """Extra headers, refusing CR/LF and other control characters (header injection)."""
+    cleaned: dict[str, str] = {}
+    for name, value in (headers or {}).items():
+        if not isinstance(name, str) or not isinstance(value, str):
+            raise InvalidParameterError(
+                f"default_headers must map str to str, got {name!r}: {type(value).__name__}",
+                field="default_headers",
+            )
+        if any(not c.isprintable() for c in name + value) or not name.strip():
+            raise InvalidParameterError(
+                f"default_headers[{name!r}] contains a line break or control character; "
+                "header values must be a single printable line",
+                field="default_headers",
+            )
+        cleaned[name] = value
+    return cleaned

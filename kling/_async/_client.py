@@ -22,7 +22,14 @@ from typing_extensions import Unpack
 from kling import _compat_async as _compat
 
 from .._auth import KlingAuth
-from .._config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, AuthMode, ClientConfig, TimeoutTypes
+from .._config import (
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    AuthMode,
+    ClientConfig,
+    TimeoutTypes,
+    clean_headers,
+)
 from .._errors import APIConnectionError, APITimeoutError, error_from_response
 from .._logging import logger, redact_headers, setup_logging
 from .._retry import retry_kwargs
@@ -124,7 +131,7 @@ class AsyncKlingClient:
         self._auth = auth
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(limits=_DEFAULT_LIMITS)
-        self._default_headers = {"User-Agent": _USER_AGENT, **(default_headers or {})}
+        self._default_headers = {"User-Agent": _USER_AGENT, **clean_headers(default_headers)}
 
     # -- configuration ----------------------------------------------------------------------------
 
