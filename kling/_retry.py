@@ -56,10 +56,6 @@ def is_ambiguous(exc: BaseException) -> bool:
 
 def wait_for(state: RetryCallState) -> float:
     """The delay before the next attempt: ``Retry-After`` (capped) or jittered backoff."""
-    return _wait(state)
-
-
-def _wait(state: RetryCallState) -> float:
     exc = state.outcome.exception() if state.outcome else None
     retry_after = getattr(exc, "retry_after", None)
     if isinstance(retry_after, (int, float)):
@@ -102,7 +98,7 @@ def retry_kwargs(
     """
     return {
         "stop": stop_after_attempt(max_retries + 1),
-        "wait": _wait,
+        "wait": wait_for,
         "retry": lambda state: (
             state.outcome is not None
             and state.outcome.failed

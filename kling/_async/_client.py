@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from .._params import IdentifyFaceParams, ImageRecognizeParams
     from ._download import ProgressHook
     from ._endpoints import AsyncAccount, AsyncTTS
-    from ._resources import (
+    from ._family_resources import (
         AsyncAdvancedLipSync,
         AsyncAvatar,
         AsyncElements,
@@ -216,133 +216,133 @@ class AsyncKlingClient:
     @cached_property
     def text_to_video(self) -> AsyncTextToVideo:
         """Text-to-video tasks."""
-        from ._resources import AsyncTextToVideo
+        from ._family_resources import AsyncTextToVideo
 
         return AsyncTextToVideo(self)
 
     @cached_property
     def image_to_video(self) -> AsyncImageToVideo:
         """Image-to-video tasks."""
-        from ._resources import AsyncImageToVideo
+        from ._family_resources import AsyncImageToVideo
 
         return AsyncImageToVideo(self)
 
     @cached_property
     def multi_image_to_video(self) -> AsyncMultiImageToVideo:
         """Video from several reference images."""
-        from ._resources import AsyncMultiImageToVideo
+        from ._family_resources import AsyncMultiImageToVideo
 
         return AsyncMultiImageToVideo(self)
 
     @cached_property
     def video_extend(self) -> AsyncVideoExtend:
         """Video extension tasks."""
-        from ._resources import AsyncVideoExtend
+        from ._family_resources import AsyncVideoExtend
 
         return AsyncVideoExtend(self)
 
     @cached_property
     def lip_sync(self) -> AsyncLipSync:
         """Lip-sync tasks."""
-        from ._resources import AsyncLipSync
+        from ._family_resources import AsyncLipSync
 
         return AsyncLipSync(self)
 
     @cached_property
     def advanced_lip_sync(self) -> AsyncAdvancedLipSync:
         """Advanced lip-sync tasks (see ``identify_face``)."""
-        from ._resources import AsyncAdvancedLipSync
+        from ._family_resources import AsyncAdvancedLipSync
 
         return AsyncAdvancedLipSync(self)
 
     @cached_property
     def video_effects(self) -> AsyncVideoEffects:
         """Video effect templates."""
-        from ._resources import AsyncVideoEffects
+        from ._family_resources import AsyncVideoEffects
 
         return AsyncVideoEffects(self)
 
     @cached_property
     def avatar(self) -> AsyncAvatar:
         """Talking-avatar tasks."""
-        from ._resources import AsyncAvatar
+        from ._family_resources import AsyncAvatar
 
         return AsyncAvatar(self)
 
     @cached_property
     def motion_control(self) -> AsyncMotionControl:
         """Motion-control tasks."""
-        from ._resources import AsyncMotionControl
+        from ._family_resources import AsyncMotionControl
 
         return AsyncMotionControl(self)
 
     @cached_property
     def omni_video(self) -> AsyncOmniVideo:
         """Omni video tasks."""
-        from ._resources import AsyncOmniVideo
+        from ._family_resources import AsyncOmniVideo
 
         return AsyncOmniVideo(self)
 
     @cached_property
     def images(self) -> AsyncImages:
         """Image generation tasks."""
-        from ._resources import AsyncImages
+        from ._family_resources import AsyncImages
 
         return AsyncImages(self)
 
     @cached_property
     def omni_image(self) -> AsyncOmniImage:
         """Omni image tasks."""
-        from ._resources import AsyncOmniImage
+        from ._family_resources import AsyncOmniImage
 
         return AsyncOmniImage(self)
 
     @cached_property
     def multi_image_to_image(self) -> AsyncMultiImageToImage:
         """Image from subject, scene and style images."""
-        from ._resources import AsyncMultiImageToImage
+        from ._family_resources import AsyncMultiImageToImage
 
         return AsyncMultiImageToImage(self)
 
     @cached_property
     def image_expand(self) -> AsyncImageExpand:
         """Image expansion (outpainting) tasks."""
-        from ._resources import AsyncImageExpand
+        from ._family_resources import AsyncImageExpand
 
         return AsyncImageExpand(self)
 
     @cached_property
     def virtual_try_on(self) -> AsyncVirtualTryOn:
         """Virtual try-on tasks."""
-        from ._resources import AsyncVirtualTryOn
+        from ._family_resources import AsyncVirtualTryOn
 
         return AsyncVirtualTryOn(self)
 
     @cached_property
     def text_to_audio(self) -> AsyncTextToAudio:
         """Sound effects from text."""
-        from ._resources import AsyncTextToAudio
+        from ._family_resources import AsyncTextToAudio
 
         return AsyncTextToAudio(self)
 
     @cached_property
     def video_to_audio(self) -> AsyncVideoToAudio:
         """Sound for a video."""
-        from ._resources import AsyncVideoToAudio
+        from ._family_resources import AsyncVideoToAudio
 
         return AsyncVideoToAudio(self)
 
     @cached_property
     def elements(self) -> AsyncElements:
         """Your custom elements, and Kling's presets."""
-        from ._resources import AsyncElements
+        from ._family_resources import AsyncElements
 
         return AsyncElements(self)
 
     @cached_property
     def voices(self) -> AsyncVoices:
         """Your custom voices, and Kling's presets."""
-        from ._resources import AsyncVoices
+        from ._family_resources import AsyncVoices
 
         return AsyncVoices(self)
 

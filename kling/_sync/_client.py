@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from .._params import IdentifyFaceParams, ImageRecognizeParams
     from ._download import ProgressHook
     from ._endpoints import TTS, Account
-    from ._resources import (
+    from ._family_resources import (
         AdvancedLipSync,
         Avatar,
         Elements,
@@ -219,133 +219,133 @@ class KlingClient:
     @cached_property
     def text_to_video(self) -> TextToVideo:
         """Text-to-video tasks."""
-        from ._resources import TextToVideo
+        from ._family_resources import TextToVideo
 
         return TextToVideo(self)
 
     @cached_property
     def image_to_video(self) -> ImageToVideo:
         """Image-to-video tasks."""
-        from ._resources import ImageToVideo
+        from ._family_resources import ImageToVideo
 
         return ImageToVideo(self)
 
     @cached_property
     def multi_image_to_video(self) -> MultiImageToVideo:
         """Video from several reference images."""
-        from ._resources import MultiImageToVideo
+        from ._family_resources import MultiImageToVideo
 
         return MultiImageToVideo(self)
 
     @cached_property
     def video_extend(self) -> VideoExtend:
         """Video extension tasks."""
-        from ._resources import VideoExtend
+        from ._family_resources import VideoExtend
 
         return VideoExtend(self)
 
     @cached_property
     def lip_sync(self) -> LipSync:
         """Lip-sync tasks."""
-        from ._resources import LipSync
+        from ._family_resources import LipSync
 
         return LipSync(self)
 
     @cached_property
     def advanced_lip_sync(self) -> AdvancedLipSync:
         """Advanced lip-sync tasks (see ``identify_face``)."""
-        from ._resources import AdvancedLipSync
+        from ._family_resources import AdvancedLipSync
 
         return AdvancedLipSync(self)
 
     @cached_property
     def video_effects(self) -> VideoEffects:
         """Video effect templates."""
-        from ._resources import VideoEffects
+        from ._family_resources import VideoEffects
 
         return VideoEffects(self)
 
     @cached_property
     def avatar(self) -> Avatar:
         """Talking-avatar tasks."""
-        from ._resources import Avatar
+        from ._family_resources import Avatar
 
         return Avatar(self)
 
     @cached_property
     def motion_control(self) -> MotionControl:
         """Motion-control tasks."""
-        from ._resources import MotionControl
+        from ._family_resources import MotionControl
 
         return MotionControl(self)
 
     @cached_property
     def omni_video(self) -> OmniVideo:
         """Omni video tasks."""
-        from ._resources import OmniVideo
+        from ._family_resources import OmniVideo
 
         return OmniVideo(self)
 
     @cached_property
     def images(self) -> Images:
         """Image generation tasks."""
-        from ._resources import Images
+        from ._family_resources import Images
 
         return Images(self)
 
     @cached_property
     def omni_image(self) -> OmniImage:
         """Omni image tasks."""
-        from ._resources import OmniImage
+        from ._family_resources import OmniImage
 
         return OmniImage(self)
 
     @cached_property
     def multi_image_to_image(self) -> MultiImageToImage:
         """Image from subject, scene and style images."""
-        from ._resources import MultiImageToImage
+        from ._family_resources import MultiImageToImage
 
         return MultiImageToImage(self)
 
     @cached_property
     def image_expand(self) -> ImageExpand:
         """Image expansion (outpainting) tasks."""
-        from ._resources import ImageExpand
+        from ._family_resources import ImageExpand
 
         return ImageExpand(self)
 
     @cached_property
     def virtual_try_on(self) -> VirtualTryOn:
         """Virtual try-on tasks."""
-        from ._resources import VirtualTryOn
+        from ._family_resources import VirtualTryOn
 
         return VirtualTryOn(self)
 
     @cached_property
     def text_to_audio(self) -> TextToAudio:
         """Sound effects from text."""
-        from ._resources import TextToAudio
+        from ._family_resources import TextToAudio
 
         return TextToAudio(self)
 
     @cached_property
     def video_to_audio(self) -> VideoToAudio:
         """Sound for a video."""
-        from ._resources import VideoToAudio
+        from ._family_resources import VideoToAudio
 
         return VideoToAudio(self)
 
     @cached_property
     def elements(self) -> Elements:
         """Your custom elements, and Kling's presets."""
-        from ._resources import Elements
+        from ._family_resources import Elements
 
         return Elements(self)
 
     @cached_property
     def voices(self) -> Voices:
         """Your custom voices, and Kling's presets."""
-        from ._resources import Voices
+        from ._family_resources import Voices
 
         return Voices(self)
 
