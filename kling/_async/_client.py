@@ -30,9 +30,9 @@ from .._config import (
     TimeoutTypes,
     clean_headers,
 )
-from .._errors import APIConnectionError, APITimeoutError, error_from_response
+from .._errors import APIConnectionError, APITimeoutError, KlingError, error_from_response
 from .._logging import logger, redact_headers, setup_logging
-from .._retry import retry_kwargs
+from .._retry import is_retryable, retry_kwargs
 from .._version import __version__
 
 if TYPE_CHECKING:
@@ -437,6 +437,14 @@ class AsyncKlingClient:
         ``is_create`` marks a call that may start a paid task: it is repeated only when Kling
         said the task was not created (429 rate limits) or the request never left.
         """
+        try:
+            return await self._send(method, path, params, body)
+        except KlingError as exc:
+            if not is_retryable(exc, is_create=is_create, rate_limits=retry_rate_limits):
+                raise
+            first_failure = exc
+        # Only a retryable failure pays for the retry machinery: the shared tenacity policy
+        # replays the first failure as its attempt 1 and decides from there.
         retrying = AsyncRetrying(
             **retry_kwargs(
                 max_retries=self._config.max_retries,
@@ -450,6 +458,8 @@ class AsyncKlingClient:
         data: Any = None
         async for attempt in retrying:
             with attempt:
+                if attempt.retry_state.attempt_number == 1:
+                    raise first_failure
                 data = await self._send(method, path, params, body)
         return data
 

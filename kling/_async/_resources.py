@@ -86,6 +86,12 @@ class AsyncTaskResource:
         # task anyway, we ask Kling for that id before sending again.
         body.setdefault("external_task_id", f"kling-{uuid.uuid4().hex}")
         external_id = str(body["external_task_id"])
+        try:
+            return await self._submit(body, external_id, retry_rate_limits)
+        except KlingError as exc:
+            if not is_ambiguous(exc):
+                raise
+            first_failure = exc
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self._client.max_retries + 1),
             wait=wait_for,
@@ -97,8 +103,9 @@ class AsyncTaskResource:
         task: AsyncTask | None = None
         async for attempt in retrying:
             with attempt:
-                if attempt.retry_state.attempt_number > 1:
-                    task = await self._find(external_id)
+                if attempt.retry_state.attempt_number == 1:
+                    raise first_failure  # replayed so the policy decides what follows
+                task = await self._find(external_id)
                 if task is None:
                     task = await self._submit(body, external_id, retry_rate_limits)
         assert task is not None

@@ -89,6 +89,12 @@ class TaskResource:
         # task anyway, we ask Kling for that id before sending again.
         body.setdefault("external_task_id", f"kling-{uuid.uuid4().hex}")
         external_id = str(body["external_task_id"])
+        try:
+            return self._submit(body, external_id, retry_rate_limits)
+        except KlingError as exc:
+            if not is_ambiguous(exc):
+                raise
+            first_failure = exc
         retrying = Retrying(
             stop=stop_after_attempt(self._client.max_retries + 1),
             wait=wait_for,
@@ -100,8 +106,9 @@ class TaskResource:
         task: Task | None = None
         for attempt in retrying:
             with attempt:
-                if attempt.retry_state.attempt_number > 1:
-                    task = self._find(external_id)
+                if attempt.retry_state.attempt_number == 1:
+                    raise first_failure  # replayed so the policy decides what follows
+                task = self._find(external_id)
                 if task is None:
                     task = self._submit(body, external_id, retry_rate_limits)
         assert task is not None
