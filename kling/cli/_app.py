@@ -1,0 +1,159 @@
+"""The ``kling`` Typer application: global options, and every command put together."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from dotenv import load_dotenv
+
+from kling import __version__
+
+from . import _account, _endpoints, _library, _mock, _tasks
+from ._errors import KlingGroup
+from ._families import add_task_commands
+from ._state import MOCK_TIMING_ENV, CliState, MockTiming, Settings
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    name="kling",
+    cls=KlingGroup,
+    help=(
+        "Kling AI from the command line: generate videos, images and audio, follow tasks, "
+        "download results.\n\n"
+        'Try it offline: kling --mock text-to-video "a corgi surfing at sunset" --wait '
+        "--output out/"
+    ),
+    epilog=(
+        "Credentials: KLING_ACCESS_KEY and KLING_SECRET_KEY (or KLING_API_KEY), from the "
+        "environment, a .env file in the current directory, or the options above."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    # --debug shows the plain Python traceback; never one with local variables (keys!).
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kling {__version__}")
+        raise typer.Exit()
+
+
+def _load_dotenv() -> None:
+    """Read ``./.env`` into the environment; variables already set win."""
+    env_file = Path.cwd() / ".env"
+    if env_file.is_file():
+        load_dotenv(env_file, override=False)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    mock: Annotated[
+        bool,
+        typer.Option(
+            "--mock", help="Start a fake Kling API (FakeKling) in-process and use it: no keys."
+        ),
+    ] = False,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--base-url",
+            metavar="URL",
+            help="API endpoint (env KLING_BASE_URL; default https://api-singapore.klingai.com).",
+            show_default=False,
+        ),
+    ] = None,
+    access_key: Annotated[
+        str | None,
+        typer.Option(
+            "--access-key",
+            metavar="KEY",
+            help="Access key (env KLING_ACCESS_KEY).",
+            show_default=False,
+        ),
+    ] = None,
+    secret_key: Annotated[
+        str | None,
+        typer.Option(
+            "--secret-key",
+            metavar="KEY",
+            help="Secret key (env KLING_SECRET_KEY).",
+            show_default=False,
+        ),
+    ] = None,
+    api_key: Annotated[
+        str | None,
+        typer.Option(
+            "--api-key",
+            metavar="KEY",
+            help="Static API key, instead of the pair (env KLING_API_KEY).",
+            show_default=False,
+        ),
+    ] = None,
+    json_output: Annotated[
+        bool,
+        typer.Option("--json", help="Machine-readable output: one JSON document on stdout."),
+    ] = False,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug", help="Show the full traceback on errors (KLING_LOG=debug logs requests)."
+        ),
+    ] = False,
+    timeout: Annotated[
+        float | None,
+        typer.Option("--timeout", metavar="SECONDS", help="Per-request timeout (default 60)."),
+    ] = None,
+    max_retries: Annotated[
+        int | None,
+        typer.Option(
+            "--max-retries", metavar="N", min=0, help="Retries of failed requests (default 3)."
+        ),
+    ] = None,
+    mock_timing: Annotated[
+        MockTiming,
+        typer.Option(
+            "--mock-timing",
+            envvar=MOCK_TIMING_ENV,
+            help="With --mock: demo (tasks take ~2 s) or instant.",
+        ),
+    ] = "demo",
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Global options; they go before the command: kling --json tasks list text-to-video."""
+    if mock and base_url:
+        raise typer.BadParameter("--mock serves its own API; leave out --base-url")
+    _load_dotenv()
+    state = CliState(
+        Settings(
+            mock=mock,
+            mock_timing=mock_timing,
+            base_url=base_url,
+            access_key=access_key,
+            secret_key=secret_key,
+            api_key=api_key,
+            json=json_output,
+            debug=debug,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
+    )
+    ctx.obj = state
+    ctx.call_on_close(state.close)
+
+
+add_task_commands(app)
+_library.register(app)
+_endpoints.register(app)
+app.add_typer(_tasks.app, name="tasks", rich_help_panel="Tasks and account")
+app.add_typer(_account.app, name="account", rich_help_panel="Tasks and account")
+app.command("mock-server", rich_help_panel="Tools")(_mock.mock_server)

@@ -1,0 +1,112 @@
+"""The synchronous endpoints: ``kling tts``, ``kling identify-face``, ``kling image-recognize``.
+
+They answer at once (no task to wait for); ``--output DIR`` downloads the files they link to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import typer
+from pydantic import BaseModel
+
+from ._families import Endpoint, add_command, command_name, output_options
+from ._output import download_all, err_console, out_console, print_json, print_table
+from ._state import get_state
+
+__all__ = ["ENDPOINTS", "register"]
+
+#: Endpoint key -> how to call it on a client.
+ENDPOINTS: dict[str, Callable[[Any], Callable[..., BaseModel]]] = {
+    "tts": lambda client: client.tts.create,
+    "identify_face": lambda client: client.identify_face,
+    "image_recognize": lambda client: client.image_recognize,
+}
+
+_URL_KEYS = ("url", "url_mp3", "url_wav")
+PANEL = "Instant (answers at once)"
+
+
+def register(app: typer.Typer) -> None:
+    for key in ENDPOINTS:
+        endpoint = Endpoint(key, command_name(key))
+        add_command(app, endpoint, endpoint.name, _runner(key), output_options(), panel=PANEL)
+
+
+def _runner(key: str) -> Callable[[typer.Context, dict[str, Any], dict[str, Any]], None]:
+    def run(ctx: typer.Context, params: dict[str, Any], options: dict[str, Any]) -> None:
+        state = get_state(ctx)
+        client = state.client()
+        result = ENDPOINTS[key](client)(**params)
+        files: list[Path] | None = None
+        output: Path | None = options.get("opt_output")
+        if output is not None:
+            urls = result_urls(result.model_dump(mode="json"))
+            if urls:
+                output.mkdir(parents=True, exist_ok=True)
+            files = download_all(client, [(url, output) for url in urls], enabled=not state.json)
+        if state.json:
+            data = result.model_dump(mode="json")
+            if files is not None:
+                data["files"] = [str(path) for path in files]
+            print_json(data)
+        else:
+            _print_result(key, result, files or [])
+
+    return run
+
+
+def result_urls(data: Any) -> list[str]:
+    """Every http(s) URL under a ``url``-like key of a result, in order, without repeats."""
+    found: list[str] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in _URL_KEYS and isinstance(value, str):
+                if urlsplit(value).scheme in ("http", "https") and value not in found:
+                    found.append(value)
+            else:
+                found += [url for url in result_urls(value) if url not in found]
+    elif isinstance(data, list):
+        for item in data:
+            found += [url for url in result_urls(item) if url not in found]
+    return found
+
+
+def _print_result(key: str, result: BaseModel, files: list[Path]) -> None:
+    data = result.model_dump(mode="json")
+    console = out_console()
+    if key == "identify_face":
+        console.print(f"session_id: {data.get('session_id')}")
+        faces = data.get("face_data") or []
+        print_table(
+            "Faces",
+            ("face_id", "start (ms)", "end (ms)", "image"),
+            [
+                [_cell(f.get(k)) for k in ("face_id", "start_time", "end_time", "face_image")]
+                for f in faces
+            ],
+        )
+    elif key == "image_recognize":
+        images = (data.get("task_result") or {}).get("images") or []
+        print_table(
+            "Recognized",
+            ("type", "contains", "url"),
+            [
+                [str(i.get("type")), str(i.get("is_contain")), str(i.get("url") or "")]
+                for i in images
+            ],
+        )
+    else:
+        for url in result_urls(data):
+            console.print(f"audio: {url}")
+        if not result_urls(data):
+            err_console().print("No audio in the answer.")
+    for path in files:
+        console.print(f"Saved {path}")
+
+
+def _cell(value: object) -> str:
+    return "" if value is None else str(value)

@@ -1,0 +1,377 @@
+"""One command per task family and synchronous endpoint, generated from the SDK's tables.
+
+The family table (``kling._families.FAMILIES``) says which families exist; each family's
+TypedDict (``kling._params.TYPED_PARAMS``) says which parameters it takes. Every parameter
+becomes a ``--kebab-case`` option, except the main inputs listed in :data:`ARGUMENTS`, which
+are positional (``kling text-to-video PROMPT``, ``kling image-to-video IMAGE [PROMPT]``).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from kling._families import FAMILIES
+from kling._params import TYPED_PARAMS
+
+from ._fields import Field, ValueProblem, fields_of, localize, parse_assignment, read_value
+from ._results import Finish, finish
+from ._state import get_state
+
+__all__ = [
+    "ARGUMENTS",
+    "GENERATE_PANEL",
+    "TASK_COMMANDS",
+    "Endpoint",
+    "Runner",
+    "add_command",
+    "add_create_command",
+    "add_task_commands",
+    "command_name",
+    "family_names",
+    "output_options",
+    "resolve_family",
+]
+
+#: The parameters taken as positional arguments, in order; everything else is an option.
+ARGUMENTS: dict[str, tuple[str, ...]] = {
+    "text_to_video": ("prompt",),
+    "image_to_video": ("image", "prompt"),
+    "multi_image_to_video": ("prompt",),
+    "video_extend": ("video_id", "prompt"),
+    "advanced_lip_sync": ("session_id",),
+    "video_effects": ("effect_scene",),
+    "avatar": ("image",),
+    "motion_control": ("image_url", "video_url"),
+    "omni_video": ("prompt",),
+    "images": ("prompt",),
+    "omni_image": ("prompt",),
+    "multi_image_to_image": ("prompt",),
+    "image_expand": ("image", "prompt"),
+    "virtual_try_on": ("human_image", "cloth_image"),
+    "text_to_audio": ("prompt",),
+    "elements": ("element_name",),
+    "voices": ("voice_name",),
+    "tts": ("text",),
+    "image_recognize": ("image",),
+}
+
+#: Command names that differ from the family key with dashes, and extra (hidden) aliases.
+_NAMES = {"images": "image"}
+_ALIASES = {"images": ("images",)}
+
+_PARAMETERS_PANEL = "Parameters"
+#: Where the generated commands are listed in ``kling --help``.
+GENERATE_PANEL = "Generate (creates a task)"
+_PARAM_HELP = "Any parameter as KEY=VALUE (VALUE read as JSON when it parses). Repeatable."
+_EXTRA_BODY_HELP = "Send a field this SDK does not know, as KEY=VALUE (JSON when it parses)."
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A family (or synchronous endpoint) as the CLI presents it."""
+
+    key: str
+    """Family key: the client attribute and the ``TYPED_PARAMS`` key."""
+    name: str
+    """Command name, e.g. ``text-to-video``."""
+    summary: str | None = None
+    """One-line help; by default the client attribute's docstring."""
+
+    @property
+    def fields(self) -> tuple[Field, ...]:
+        return fields_of(TYPED_PARAMS[self.key])
+
+    @property
+    def arguments(self) -> tuple[str, ...]:
+        return ARGUMENTS.get(self.key, ())
+
+
+def command_name(key: str) -> str:
+    """``text_to_video`` -> ``text-to-video`` (``images`` -> ``image``)."""
+    return _NAMES.get(key, key.replace("_", "-"))
+
+
+#: Task families with their own top-level command; elements and voices are ``<noun> create``.
+TASK_COMMANDS = tuple(
+    Endpoint(key, command_name(key))
+    for key, family in FAMILIES.items()
+    if family.presets_path is None
+)
+
+
+def resolve_family(name: str) -> str:
+    """A family key from what a user typed: ``text-to-video``, ``text_to_video``, ``image``..."""
+    wanted = name.strip().lower().replace("-", "_")
+    for key in FAMILIES:
+        if wanted in (key, command_name(key).replace("-", "_"), *_ALIASES.get(key, ())):
+            return key
+    known = ", ".join(command_name(key) for key in FAMILIES)
+    raise typer.BadParameter(f"unknown family {name!r}; one of: {known}")
+
+
+def family_names() -> list[str]:
+    """Every family's command name, for help and shell completion."""
+    return [command_name(key) for key in FAMILIES]
+
+
+# -- building the commands ----------------------------------------------------------------------
+
+#: A command body: the context, the create parameters, and the command's own option values.
+Runner = Callable[[typer.Context, dict[str, Any], dict[str, Any]], None]
+
+
+def add_task_commands(app: typer.Typer) -> None:
+    """``kling text-to-video``, ``kling image-to-video``, ... for every task family."""
+    for endpoint in TASK_COMMANDS:
+        add_create_command(app, endpoint, endpoint.name, downloads=True, panel=GENERATE_PANEL)
+        for alias in _ALIASES.get(endpoint.key, ()):
+            add_create_command(app, endpoint, alias, downloads=True, hidden=True)
+
+
+def add_create_command(
+    app: typer.Typer,
+    endpoint: Endpoint,
+    name: str,
+    *,
+    downloads: bool,
+    hidden: bool = False,
+    panel: str | None = None,
+) -> None:
+    """Register the command that creates a task of ``endpoint`` (then waits, downloads)."""
+
+    def create(ctx: typer.Context, params: dict[str, Any], options: dict[str, Any]) -> None:
+        state = get_state(ctx)
+        extra = dict(assignments(options["opt_extra_body"], "--extra-body"))
+        how = Finish(
+            command=endpoint.name,
+            wait=options["opt_wait"],
+            output=options.get("opt_output"),
+            wait_timeout=options["opt_wait_timeout"],
+            poll_interval=options["opt_poll_interval"],
+        )
+        resource = getattr(state.client(), endpoint.key)
+        task = resource.create(extra_body=extra or None, **params)
+        finish(state, resource, task, how)
+
+    options = _task_options(downloads=downloads)
+    add_command(app, endpoint, name, create, options, hidden=hidden, panel=panel)
+
+
+def add_command(
+    app: typer.Typer,
+    endpoint: Endpoint,
+    name: str,
+    runner: Runner,
+    options: list[inspect.Parameter],
+    *,
+    hidden: bool = False,
+    panel: str | None = None,
+) -> None:
+    """Register ``name``: the endpoint's parameters plus ``options``, handled by ``runner``."""
+    fields = endpoint.fields
+    own = {option.name for option in options}
+    clash = own & {field.key for field in fields}
+    if clash:  # pragma: no cover - a new SDK parameter named like a CLI option
+        raise RuntimeError(f"{endpoint.key}: parameters {sorted(clash)} clash with CLI options")
+
+    def command(ctx: typer.Context, **values: Any) -> None:
+        params = collect_params(fields, values, positional=endpoint.arguments)
+        runner(ctx, params, {key: values.get(key) for key in own})
+
+    parameters = [
+        inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context),
+        *_field_parameters(endpoint),
+        *options,
+    ]
+    # Typer reads the command's parameters from its signature: give it the generated one.
+    command.__dict__["__signature__"] = inspect.Signature(parameters)
+    command.__name__ = command.__qualname__ = endpoint.key
+    short, long = _help(endpoint)
+    app.command(
+        name,
+        help=long,
+        short_help=short,
+        hidden=hidden,
+        rich_help_panel=panel,
+        no_args_is_help=bool(endpoint.arguments) or any(field.required for field in fields),
+    )(command)
+
+
+def collect_params(
+    fields: tuple[Field, ...], values: dict[str, Any], *, positional: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """The create parameters from the parsed command line: given options, then ``--param``."""
+    params: dict[str, Any] = {}
+    for field in fields:
+        value = values.get(field.key)
+        if value is None:
+            continue
+        try:
+            params[field.key] = read_value(field, value)
+        except ValueProblem as exc:
+            name = field.key.upper() if field.key in positional else field.flag
+            raise typer.BadParameter(str(exc), param_hint=f"'{name}'") from None
+    by_key = {field.key: field for field in fields}
+    for key, value in assignments(values.get("opt_param"), "--param"):
+        known = by_key.get(key)
+        try:
+            params[key] = localize(known.hint, value) if known is not None else value
+        except ValueProblem as exc:
+            raise typer.BadParameter(str(exc), param_hint="'--param'") from None
+    return params
+
+
+def assignments(items: list[str] | None, flag: str) -> list[tuple[str, Any]]:
+    pairs = []
+    for item in items or ():
+        try:
+            pairs.append(parse_assignment(item))
+        except ValueProblem as exc:
+            raise typer.BadParameter(str(exc), param_hint=f"'{flag}'") from None
+    return pairs
+
+
+def _field_parameters(endpoint: Endpoint) -> list[inspect.Parameter]:
+    by_key = {field.key: field for field in endpoint.fields}
+    parameters = []
+    for key in endpoint.arguments:
+        field = by_key[key]
+        argument = typer.Argument(
+            metavar=key.upper(), help=field.help(usage=False), show_default=False
+        )
+        parameters.append(
+            inspect.Parameter(
+                key,
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=Annotated[str | None, argument],
+                default=inspect.Parameter.empty if field.required else None,
+            )
+        )
+    for field in by_key.values():
+        if field.key in endpoint.arguments:
+            continue
+        parameters.append(
+            inspect.Parameter(
+                field.key,
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=Annotated[_option_type(field), _option(field)],
+                default=None,
+            )
+        )
+    return parameters
+
+
+def _option_type(field: Field) -> Any:
+    kind = {"int": int, "float": float, "bool": bool}.get(field.kind, str)
+    return kind | None
+
+
+def _option(field: Field) -> Any:
+    decls = (f"{field.flag}/--no-{field.flag[2:]}",) if field.kind == "bool" else (field.flag,)
+    return typer.Option(
+        *decls,
+        help=field.help(),
+        metavar=field.metavar or None,
+        show_default=False,
+        rich_help_panel=_PARAMETERS_PANEL,
+    )
+
+
+def _keyword(name: str, annotation: Any, default: Any) -> inspect.Parameter:
+    return inspect.Parameter(
+        name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default
+    )
+
+
+def output_options() -> list[inspect.Parameter]:
+    """``--output DIR`` and ``--param KEY=VALUE``, shared by every generated command."""
+    return [
+        _keyword(
+            "opt_output",
+            Annotated[
+                Path | None,
+                typer.Option(
+                    "--output",
+                    "-o",
+                    metavar="DIR",
+                    help="Download the result files into DIR (a file name for a single result).",
+                ),
+            ],
+            None,
+        ),
+        _keyword(
+            "opt_param",
+            Annotated[
+                list[str] | None,
+                typer.Option("--param", "-p", metavar="KEY=VALUE", help=_PARAM_HELP),
+            ],
+            None,
+        ),
+    ]
+
+
+def _task_options(*, downloads: bool) -> list[inspect.Parameter]:
+    options = [
+        _keyword(
+            "opt_wait",
+            Annotated[
+                bool,
+                typer.Option(
+                    "--wait", "-w", help="Wait for the task to finish, showing its status."
+                ),
+            ],
+            False,
+        ),
+        _keyword(
+            "opt_wait_timeout",
+            Annotated[
+                float,
+                typer.Option(
+                    "--wait-timeout", metavar="SECONDS", help="Give up waiting after this long."
+                ),
+            ],
+            900.0,
+        ),
+        _keyword(
+            "opt_poll_interval",
+            Annotated[
+                float | None,
+                typer.Option(
+                    "--poll-interval",
+                    metavar="SECONDS",
+                    help="First pause between status checks (it grows to 15 s).",
+                    show_default=False,
+                ),
+            ],
+            None,
+        ),
+        _keyword(
+            "opt_extra_body",
+            Annotated[
+                list[str] | None,
+                typer.Option("--extra-body", metavar="KEY=VALUE", help=_EXTRA_BODY_HELP),
+            ],
+            None,
+        ),
+    ]
+    output, param = output_options()
+    if downloads:
+        options.insert(1, output)
+    return [*options, param]
+
+
+def _help(endpoint: Endpoint) -> tuple[str, str]:
+    """Short help from the client's resource docstring, long help from the TypedDict's."""
+    from kling import KlingClient
+
+    attribute = getattr(KlingClient, endpoint.key, None)
+    short = endpoint.summary or inspect.getdoc(attribute) or endpoint.name
+    short = short.splitlines()[0].replace("``", "")
+    details = (inspect.getdoc(TYPED_PARAMS[endpoint.key]) or "").replace("``", "")
+    return short, f"{short}\n\n{details}" if details else short

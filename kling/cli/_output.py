@@ -1,0 +1,226 @@
+"""Everything the CLI shows: results on stdout, live status and progress bars on stderr.
+
+Results (task summaries, tables, JSON) go to stdout so they can be piped; the live status line,
+download progress and errors go to stderr. With ``--json`` stdout holds exactly one JSON
+document and nothing animates.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
+from rich.spinner import Spinner
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from rich.live import Live
+
+    from kling import KlingClient, Task, TaskBase
+
+__all__ = [
+    "WaitDisplay",
+    "download_all",
+    "err_console",
+    "out_console",
+    "print_error",
+    "print_json",
+    "print_table",
+    "print_task",
+    "task_json",
+]
+
+_STATUS_STYLE = {"succeed": "green", "succeeded": "green", "failed": "red"}
+
+
+def out_console() -> Console:
+    """Console on stdout (resolved when printing, so redirected streams are honoured)."""
+    return Console(highlight=False, soft_wrap=True)
+
+
+def err_console() -> Console:
+    """Console on stderr, for status, progress and errors."""
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def print_error(message: str) -> None:
+    """``Error: <message>`` in red on stderr, on one line."""
+    text = " ".join(message.split())
+    err_console().print(f"[bold red]Error:[/bold red] {escape(text)}")
+
+
+def print_json(data: Any) -> None:
+    """One JSON document on stdout."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def task_json(task: TaskBase, files: Sequence[Path] | None = None) -> dict[str, Any]:
+    """The task as the API returned it, plus ``files`` when results were downloaded."""
+    data: dict[str, Any] = task.model_dump(mode="json")
+    if files is not None:
+        data["files"] = [str(path) for path in files]
+    return data
+
+
+def styled_status(status: str) -> str:
+    return f"[{_STATUS_STYLE.get(status, 'yellow')}]{escape(status)}[/]"
+
+
+def print_task(task: TaskBase, files: Sequence[Path] = ()) -> None:
+    """A short human summary: id and status, result URLs, then the files written."""
+    console = out_console()
+    console.print(f"Task {escape(task.task_id)}: {styled_status(task.task_status)}")
+    if task.task_status_msg:
+        console.print(f"  message: {escape(task.task_status_msg)}")
+    for kind, url in result_links(task):
+        console.print(f"  {kind}: {escape(url)}")
+    for voice in task.task_result.voices:
+        console.print(f"  voice: {escape(str(voice.voice_id))} ({escape(str(voice.voice_name))})")
+    for element in task.task_result.elements:
+        name = escape(str(element.element_name))
+        console.print(f"  element: {escape(str(element.element_id))} ({name})")
+    for path in files:
+        console.print(f"Saved {escape(str(path))}")
+
+
+def result_links(task: TaskBase) -> list[tuple[str, str]]:
+    """``(kind, url)`` for every result file of a task."""
+    links = [("video", v.url) for v in task.videos if v.url]
+    links += [("image", i.url) for i in task.images if i.url]
+    for audio in task.audios:
+        links += [
+            (kind, url)
+            for kind, url in (("audio", audio.url), ("mp3", audio.url_mp3), ("wav", audio.url_wav))
+            if url
+        ]
+    return links
+
+
+def print_table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+    """A rich table on stdout."""
+    table = Table(title=title, title_justify="left", header_style="bold")
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*(escape(cell) for cell in row))
+    out_console().print(table, soft_wrap=False)
+
+
+class WaitDisplay:
+    """The live status line while waiting: spinner, status, elapsed seconds (on stderr).
+
+    On a terminal the line redraws in place and disappears at the end; elsewhere (CI logs,
+    pipes) each status change is printed once. ``enabled=False`` (``--json``) shows nothing.
+    """
+
+    def __init__(self, label: str, *, enabled: bool = True) -> None:
+        self._label = label
+        self._enabled = enabled
+        self._console = err_console()
+        self._status = "submitted"
+        self._printed: str | None = None
+        self._start = time.monotonic()
+        self._spinner = Spinner("dots")
+        self._live: Live | None = None
+
+    def __enter__(self) -> WaitDisplay:
+        self._start = time.monotonic()
+        if self._enabled and self._console.is_terminal:
+            from rich.live import Live
+
+            self._live = Live(
+                self, console=self._console, refresh_per_second=8, transient=True
+            ).__enter__()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._live is None:
+            return
+        self._live.__exit__(exc_type, exc, tb)
+        self._live = None
+        # The live line was transient: leave one line saying how it ended.
+        elapsed = time.monotonic() - self._start
+        self._console.print(
+            f"{escape(self._label)}: {styled_status(self._status)} after {elapsed:.0f}s"
+        )
+
+    def update(self, task: TaskBase, elapsed: float) -> None:
+        """``on_progress`` for ``wait``: remember the status; off a terminal, print changes."""
+        self._status = task.task_status
+        if self._enabled and self._live is None and self._status != self._printed:
+            self._printed = self._status
+            self._console.print(
+                f"{escape(self._label)}: {styled_status(self._status)} ({elapsed:.0f}s)"
+            )
+
+    def __rich__(self) -> Spinner:
+        elapsed = time.monotonic() - self._start
+        self._spinner.update(
+            text=f"{escape(self._label)}: {styled_status(self._status)} [dim]{elapsed:.0f}s[/dim]"
+        )
+        return self._spinner
+
+
+def download_all(
+    client: KlingClient,
+    downloads: Sequence[tuple[str, Path]],
+    *,
+    enabled: bool = True,
+) -> list[Path]:
+    """Download each ``(url, target)`` with its own progress bar on stderr; return the paths."""
+    console = err_console()
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        disable=not (enabled and console.is_terminal),
+    )
+    paths = []
+    with progress:
+        for url, target in downloads:
+            bar = progress.add_task(escape(target.name), total=None)
+            paths.append(client.download(url, target, on_progress=_bar_hook(progress, bar)))
+    return paths
+
+
+def _bar_hook(progress: Progress, bar: Any) -> Callable[[int, int | None], None]:
+    def hook(done: int, total: int | None) -> None:
+        progress.update(bar, completed=done, total=total)
+
+    return hook
+
+
+def download_task(client: KlingClient, task: Task, target: Path, *, enabled: bool) -> list[Path]:
+    """Download every result file of ``task`` into directory ``target`` (or to one file).
+
+    Files are named as ``task.download`` names them (``<task_id>-<n><ext>``).
+    """
+    from kling._sync._download import plan_targets
+
+    urls = task.result_urls()
+    targets = plan_targets(task.task_id, urls, target)
+    return download_all(client, list(zip(urls, targets, strict=True)), enabled=enabled)

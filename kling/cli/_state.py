@@ -1,0 +1,126 @@
+"""What the global options decide for one run: output mode, and the client (real or ``--mock``).
+
+The client is built on first use, so ``kling text-to-video --help`` never needs credentials
+and ``--mock`` starts FakeKling only for commands that talk to the API.
+"""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+import typer
+
+if TYPE_CHECKING:
+    from kling import KlingClient
+
+__all__ = ["MOCK_TIMING_ENV", "CliState", "MockTiming", "Settings", "get_state"]
+
+MockTiming = Literal["demo", "instant"]
+#: Environment variable for ``--mock-timing`` (tests set it to ``instant``).
+MOCK_TIMING_ENV = "KLING_MOCK_TIMING"
+
+# With --mock, tasks stay "submitted" this long, then "processing" this long: every state shows.
+_DEMO_SUBMITTED = 0.5
+_DEMO_PROCESSING = 1.5
+# ...and polling is quick, so the demo ends soon after the task does.
+MOCK_POLL_INTERVAL = 0.25
+MOCK_MAX_POLL_INTERVAL = 0.5
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The global options. Keys are kept out of ``repr`` so they never reach a log or traceback."""
+
+    mock: bool = False
+    mock_timing: MockTiming = "demo"
+    base_url: str | None = None
+    access_key: str | None = field(default=None, repr=False)
+    secret_key: str | None = field(default=None, repr=False)
+    api_key: str | None = field(default=None, repr=False)
+    json: bool = False
+    debug: bool = False
+    timeout: float | None = None
+    max_retries: int | None = None
+
+
+class CliState:
+    """The settings plus the resources one command invocation opens (client, mock server)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._stack = ExitStack()
+        self._client: KlingClient | None = None
+
+    def __repr__(self) -> str:
+        return f"<CliState {self.settings!r}>"
+
+    @property
+    def json(self) -> bool:
+        return self.settings.json
+
+    def client(self) -> KlingClient:
+        """The client for this run; with ``--mock``, backed by a FakeKling started now."""
+        if self._client is None:
+            self._client = self._stack.enter_context(self._build_client())
+        return self._client
+
+    def _build_client(self) -> KlingClient:
+        from kling import KlingClient
+        from kling._config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+
+        s = self.settings
+        timeout = DEFAULT_TIMEOUT if s.timeout is None else s.timeout
+        retries = DEFAULT_MAX_RETRIES if s.max_retries is None else s.max_retries
+        if not s.mock:
+            return KlingClient(
+                s.access_key,
+                s.secret_key,
+                s.base_url,
+                api_key=s.api_key,
+                timeout=timeout,
+                max_retries=retries,
+            )
+        try:
+            from kling.testing import FakeKling, Timing
+        except ImportError as exc:  # starlette/uvicorn: part of the cli extra
+            from ._errors import CliError
+
+            raise CliError(
+                f"--mock needs the package {exc.name!r}, which is missing: pip install 'kling[cli]'"
+            ) from exc
+
+        timing = (
+            Timing.instant()
+            if s.mock_timing == "instant"
+            else Timing.seconds(_DEMO_SUBMITTED, _DEMO_PROCESSING)
+        )
+        server = self._stack.enter_context(FakeKling.serve(timing=timing))
+        return KlingClient(
+            server.access_key, server.secret_key, server.url, timeout=timeout, max_retries=retries
+        )
+
+    def wait_options(self, poll_interval: float | None) -> dict[str, float]:
+        """Polling options for ``wait``: the SDK's defaults, quicker against the mock."""
+        if poll_interval is not None:
+            return {"poll_interval": poll_interval}
+        if self.settings.mock:
+            return {
+                "poll_interval": MOCK_POLL_INTERVAL,
+                "max_poll_interval": MOCK_MAX_POLL_INTERVAL,
+            }
+        return {}
+
+    def close(self) -> None:
+        """Close the client and stop the mock server, if they were started."""
+        self._stack.close()
+        self._client = None
+
+
+def get_state(ctx: typer.Context) -> CliState:
+    """The state the root callback stored on the context."""
+    state = ctx.find_object(CliState)
+    if state is None:
+        raise RuntimeError("kling CLI state missing: commands run under the root callback")
+    return state

@@ -1,0 +1,74 @@
+"""Running the ``kling`` command in tests: in-process with Typer's runner, or as a process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from kling.cli._app import app
+from kling.testing import FakeKling, FakeKlingServer
+
+
+@pytest.fixture(autouse=True)
+def _restore_environ(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Tasks finish at once under --mock, and a .env read by a test does not leak into others."""
+    saved = dict(os.environ)
+    monkeypatch.setenv("KLING_MOCK_TIMING", "instant")
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+@pytest.fixture
+def kling() -> KlingRunner:
+    return KlingRunner()
+
+
+class KlingRunner:
+    """``kling(...)`` runs the app in-process and returns Typer's result (stdout/stderr apart)."""
+
+    def __init__(self) -> None:
+        self._runner = CliRunner()
+
+    def __call__(self, *args: str) -> Result:
+        return self._runner.invoke(app, list(args))
+
+
+@pytest.fixture
+def server() -> Iterator[FakeKlingServer]:
+    """A FakeKling over a real socket (instant tasks) that several invocations can share."""
+    with FakeKling.serve() as running:
+        yield running
+
+
+def server_args(server: FakeKlingServer) -> list[str]:
+    """Global options pointing the CLI at ``server``."""
+    return [
+        "--base-url",
+        server.url,
+        "--access-key",
+        server.access_key,
+        "--secret-key",
+        server.secret_key,
+    ]
+
+
+def run_process(
+    args: Sequence[str], *, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``python -m kling.cli ARGS`` in a child process, as a user would run ``kling``."""
+    return subprocess.run(
+        [sys.executable, "-m", "kling.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env if env is not None else dict(os.environ),
+        cwd=cwd,
+        check=False,
+    )
