@@ -161,13 +161,13 @@ class ClientConfig:
             max_retries=max_retries,
         )
 
+    def describe(self) -> str:
+        """The settings worth showing, with credentials masked."""
+        who = "api_key=***" if self.api_key else f"access_key={_mask(self.access_key)!r}"
+        return f"base_url={self.base_url!r}, {who}, auth={self.auth!r}"
+
     def __repr__(self) -> str:
-        who = (
-            "api_key=***"
-            if self.api_key
-            else f"access_key={_mask(self.access_key)!r}, secret_key=***"
-        )
-        return f"ClientConfig(base_url={self.base_url!r}, {who}, auth={self.auth!r})"
+        return f"ClientConfig({self.describe()})"
 
 
 def _mask(value: str | None) -> str | None:

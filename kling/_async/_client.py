@@ -189,9 +189,7 @@ class AsyncKlingClient:
         return clone
 
     def __repr__(self) -> str:
-        cfg = self._config
-        who = "api_key=***" if cfg.api_key else f"access_key={cfg.access_key!r}"
-        return f"{type(self).__name__}(base_url={cfg.base_url!r}, {who}, auth={cfg.auth!r})"
+        return f"{type(self).__name__}({self._config.describe()})"
 
     # -- lifecycle --------------------------------------------------------------------------------
 
@@ -476,9 +474,16 @@ class AsyncKlingClient:
         )
         try:
             response = await self._http.send(request, auth=self._auth)
+        except httpx.PoolTimeout as exc:
+            raise APITimeoutError(
+                f"{method} {path}: no free connection in the pool within the timeout; lower the "
+                "concurrency (create_many(concurrency=...)) or pass http_client= with larger "
+                "httpx.Limits(max_connections=...)",
+                sent=False,
+            ) from exc
         except httpx.TimeoutException as exc:
-            # Connect and pool timeouts happen before a byte of the request is sent.
-            sent = not isinstance(exc, (httpx.ConnectTimeout, httpx.PoolTimeout))
+            # A connect timeout happens before a byte of the request is sent.
+            sent = not isinstance(exc, httpx.ConnectTimeout)
             raise APITimeoutError(f"{method} {path} timed out ({exc})", sent=sent) from exc
         except httpx.TransportError as exc:
             sent = not isinstance(exc, httpx.ConnectError)
