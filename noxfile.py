@@ -1,4 +1,4 @@
-"""Developer tasks: ``nox -s tests``, ``nox -s lint``, ``nox -s generate``."""
+"""Developer tasks: ``nox -s tests``, ``nox -s lint``, ``nox -s generate``, ``nox -s bench``."""
 
 from __future__ import annotations
 
@@ -13,6 +13,13 @@ def tests(session: nox.Session) -> None:
     """Run the test suite (pass pytest arguments after ``--``)."""
     session.install("-e", ".[test]")
     session.run("python", "-m", "pytest", *session.posargs)
+
+
+@nox.session(python="3.10")
+def oldest(session: nox.Session) -> None:
+    """The test suite on the oldest supported Python (requires-python >= 3.10)."""
+    session.install("-e", ".[test]")
+    session.run("python", "-m", "pytest", "-q", *session.posargs)
 
 
 @nox.session
@@ -30,3 +37,10 @@ def generate(session: nox.Session) -> None:
     """Regenerate kling/_sync and tests/_sync from their async sources."""
     session.install("-e", ".[dev]")
     session.run("python", "scripts/unasync.py")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks against raw httpx and a naive fan-out; rewrites benchmarks/RESULTS.md."""
+    session.install("-e", ".[testing]")
+    session.run("python", "-m", "benchmarks", *session.posargs)
