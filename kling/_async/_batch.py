@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -32,17 +32,24 @@ DEFAULT_CONCURRENCY = 16
 #: Below this many pending tasks, single GETs are cheaper than a page of 500.
 _LIST_THRESHOLD = 4
 _FALLBACK_CONCURRENCY = 8
-_THROTTLE_BASE = 1.0
-_THROTTLE_CAP = 30.0
+_THROTTLE_BASE = 0.5
+# Task slots free up as tasks finish; probing every few seconds at worst finds them quickly
+# without hammering the API.
+_THROTTLE_CAP = 8.0
 
 
 class AdaptiveLimit:
-    """A concurrency limit that halves on throttling and grows by one per success."""
+    """A concurrency limit that halves on throttling and grows by one per success.
+
+    ``streak`` counts throttled answers since the last success, across the whole batch, so
+    the backoff grows while the account stays full and resets as soon as a create gets in.
+    """
 
     def __init__(self, limit: int) -> None:
         self.ceiling = limit
         self.limit = limit
         self.active = 0
+        self.streak = 0
         self._condition = _compat.Condition()
 
     async def acquire(self) -> None:
@@ -56,8 +63,10 @@ class AdaptiveLimit:
             self.active -= 1
             if throttled:
                 self.limit = max(1, self.limit // 2)
-            elif self.limit < self.ceiling:
-                self.limit += 1
+                self.streak += 1
+            else:
+                self.streak = 0
+                self.limit = min(self.ceiling, self.limit + 1)
             self._condition.notify_all()
 
 
@@ -67,6 +76,7 @@ async def create_many(
     *,
     concurrency: int,
     extra_body: Mapping[str, Any] | None,
+    on_progress: Callable[[int, int], Any] | None = None,
 ) -> list[AsyncTask | KlingError]:
     """Create one task per item; results in input order, errors captured per item."""
     params = list(items)
@@ -75,11 +85,14 @@ async def create_many(
     results: list[AsyncTask | KlingError | None] = [None] * len(params)
     limit = AdaptiveLimit(concurrency)
     indexes = iter(range(len(params)))
+    settled = iter(range(1, len(params) + 1))
 
     async def worker() -> None:
         # next() on a shared range iterator is atomic, so threads and tasks never share an item.
         for index in indexes:
             results[index] = await _create_paced(resource, params[index], extra_body, limit)
+            if on_progress is not None:
+                await _compat.call(on_progress, next(settled), len(params))
 
     await _compat.run_workers(worker, min(concurrency, len(params)))
     return [result for result in results if result is not None]
@@ -91,15 +104,13 @@ async def _create_paced(
     extra_body: Mapping[str, Any] | None,
     limit: AdaptiveLimit,
 ) -> AsyncTask | KlingError:
-    throttles = 0
     while True:
         await limit.acquire()
         try:
             task = await resource._create(params, extra_body, retry_rate_limits=False)
         except RateLimitError as exc:
             await limit.release(throttled=True)
-            throttles += 1
-            delay = _throttle_delay(exc, throttles)
+            delay = _throttle_delay(exc, limit.streak)
             logger.info(
                 "Kling is throttling (code %s); %d creates in flight allowed, retrying in %.1fs",
                 exc.api_code,
@@ -118,7 +129,7 @@ async def _create_paced(
 def _throttle_delay(exc: RateLimitError, throttles: int) -> float:
     if exc.retry_after is not None:
         return min(exc.retry_after, MAX_RETRY_AFTER)
-    ceiling = min(_THROTTLE_CAP, _THROTTLE_BASE * 2 ** min(throttles - 1, 10))
+    ceiling = min(_THROTTLE_CAP, _THROTTLE_BASE * 2 ** min(max(throttles - 1, 0), 10))
     return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not crypto
 
 

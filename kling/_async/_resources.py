@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import builtins
 import uuid
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote
 
@@ -195,18 +195,22 @@ class AsyncTaskResource:
         *,
         concurrency: int = DEFAULT_CONCURRENCY,
         extra_body: Mapping[str, Any] | None = None,
+        on_progress: Callable[[int, int], Any] | None = None,
     ) -> builtins.list[AsyncTask | KlingError]:
         """Create a task per item (a dict of ``create`` parameters), ``concurrency`` at a time.
 
         Returns, in input order, each created task or the ``KlingError`` that item got: one
         bad item never fails the batch. When Kling says the account's task slots are full
         (1303) or requests come too fast (1302), the batch slows down and keeps going.
+        ``on_progress(done, total)`` (sync or async) is called as each item settles.
         """
         if not _is_int(concurrency) or concurrency < 1:
             raise InvalidParameterError(
                 f"concurrency must be an int >= 1, got {concurrency!r}", field="concurrency"
             )
-        return await _batch.create_many(self, items, concurrency=concurrency, extra_body=extra_body)
+        return await _batch.create_many(
+            self, items, concurrency=concurrency, extra_body=extra_body, on_progress=on_progress
+        )
 
     def as_completed(
         self,

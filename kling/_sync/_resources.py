@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import builtins
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote
 
@@ -192,18 +192,22 @@ class TaskResource:
         *,
         concurrency: int = DEFAULT_CONCURRENCY,
         extra_body: Mapping[str, Any] | None = None,
+        on_progress: Callable[[int, int], Any] | None = None,
     ) -> builtins.list[Task | KlingError]:
         """Create a task per item (a dict of ``create`` parameters), ``concurrency`` at a time.
 
         Returns, in input order, each created task or the ``KlingError`` that item got: one
         bad item never fails the batch. When Kling says the account's task slots are full
         (1303) or requests come too fast (1302), the batch slows down and keeps going.
+        ``on_progress(done, total)`` (sync or async) is called as each item settles.
         """
         if not _is_int(concurrency) or concurrency < 1:
             raise InvalidParameterError(
                 f"concurrency must be an int >= 1, got {concurrency!r}", field="concurrency"
             )
-        return _batch.create_many(self, items, concurrency=concurrency, extra_body=extra_body)
+        return _batch.create_many(
+            self, items, concurrency=concurrency, extra_body=extra_body, on_progress=on_progress
+        )
 
     def as_completed(
         self,

@@ -54,10 +54,16 @@ async def test_create_many_slows_down_on_1303_and_never_fails_because_of_it(
 
     route = api.post(PATH).mock(side_effect=create)
     prompts = [f"p{i}" for i in range(10)]
-    results = await client.text_to_video.create_many([{"prompt": p} for p in prompts])
+    progress: list[tuple[int, int]] = []
+    results = await client.text_to_video.create_many(
+        [{"prompt": p} for p in prompts],
+        on_progress=lambda done, total: progress.append((done, total)),
+    )
     assert [r.task_id for r in results if isinstance(r, AsyncTask)] == prompts
     assert route.call_count == 35
     assert clock.sleeps  # it backed off instead of hammering
+    assert max(clock.sleeps) <= 8.0
+    assert sorted(progress) == [(n, 10) for n in range(1, 11)]
 
 
 async def test_create_many_refuses_a_bad_concurrency(client: AsyncKlingClient) -> None:
