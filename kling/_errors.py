@@ -293,6 +293,10 @@ def error_from_response(response: httpx.Response, body: object = None) -> KlingA
         else:
             message = response.reason_phrase or "Request failed"
     cls = _classify(status, api_code)
+    if body is None and status < 400:
+        # A success status with an unreadable body (cut off, or a proxy's page): the server
+        # side failed mid-answer, which is retried on reads and looked up after a create.
+        cls = ServerError
     if cls is AuthenticationError:
         message = _AUTH_HINT.format(detail=message)
     return cls(

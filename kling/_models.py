@@ -47,7 +47,11 @@ def _ms_to_datetime(value: Any) -> Any:
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         value = int(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value / 1000, tz=timezone.utc)
+        try:
+            return datetime.fromtimestamp(value / 1000, tz=timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            # pydantic turns this into a ValidationError naming the field.
+            raise ValueError(f"timestamp {value!r} ms is out of range") from None
     return value
 
 

@@ -50,6 +50,7 @@ RENAMES: dict[str, str] = {
     "aiter_lines": "iter_lines",
     "aiter_pages": "iter_pages",
     "asynccontextmanager": "contextmanager",
+    "aclosing": "closing",
     "_compat_async": "_compat_sync",
     "_async": "_sync",
     "anext": "next",

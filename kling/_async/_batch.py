@@ -19,7 +19,7 @@ from kling import _compat_async as _compat
 
 from .._errors import KlingError, RateLimitError, TaskFailedError, WaitTimeoutError
 from .._logging import logger
-from .._retry import MAX_RETRY_AFTER
+from .._retry import MAX_RETRY_AFTER, is_retryable
 from ._waiting import check_wait_options
 
 if TYPE_CHECKING:
@@ -160,7 +160,13 @@ async def as_completed(
         delay = interval * random.uniform(0.9, 1.1)  # noqa: S311 - jitter, not crypto
         await _compat.sleep(delay if deadline is None else min(delay, deadline - now))
         interval = min(interval * 1.5, cap)
-        pending.update(await _sweep(resource, pending))
+        try:
+            pending.update(await _sweep(resource, pending))
+        except KlingError as exc:
+            # As in a single wait: a round that fails transiently does not end the wait.
+            if not is_retryable(exc, is_create=False):
+                raise
+            logger.warning("Polling %d tasks failed (%s); still waiting", len(pending), exc)
 
 
 async def wait_all(

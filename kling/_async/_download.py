@@ -11,6 +11,7 @@ import os
 import re
 import secrets
 from collections.abc import Callable
+from contextlib import aclosing
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -188,9 +189,13 @@ async def _fetch(
                 state.written = 0
                 raise _Transient("the server resumed at the wrong offset")
             state.total = _expected_size(response, state.written) or state.total
-            async with await _compat.open_file(part, "ab" if state.written else "wb") as out:
-                # No chunk size: httpx would buffer up to it and lose the buffer on a drop.
-                async for chunk in response.aiter_bytes():
+            # No chunk size: httpx would buffer up to it and lose the buffer on a drop.
+            # aclosing: a cancelled download closes the body's iterators at once, not at GC.
+            async with (
+                await _compat.open_file(part, "ab" if state.written else "wb") as out,
+                aclosing(response.aiter_bytes()) as chunks,  # type: ignore[type-var]
+            ):
+                async for chunk in chunks:
                     await out.write(chunk)
                     state.written += len(chunk)
                     if on_progress is not None:

@@ -8,8 +8,10 @@ from typing import Any, TypeVar
 
 from kling import _compat_async as _compat
 
-from .._errors import InvalidParameterError, TaskFailedError, WaitTimeoutError
+from .._errors import InvalidParameterError, KlingError, TaskFailedError, WaitTimeoutError
+from .._logging import logger
 from .._models import TaskBase
+from .._retry import is_retryable
 
 __all__ = ["DEFAULT_WAIT_TIMEOUT", "ProgressCallback", "poll_until_finished"]
 
@@ -82,4 +84,16 @@ async def poll_until_finished(
             delay = min(delay, deadline - now)
         await _compat.sleep(delay)
         interval = min(interval * _BACKOFF, cap)
-        current = await fetch()
+        current = await poll_once(fetch, current)
+
+
+async def poll_once(fetch: Callable[[], _compat.Awaitable[TaskT]], last: TaskT) -> TaskT:
+    """One poll of a long wait: a poll that fails transiently (after its own retries) does not
+    end the wait, which goes on with the last state until its deadline."""
+    try:
+        return await fetch()
+    except KlingError as exc:
+        if not is_retryable(exc, is_create=False):
+            raise
+        logger.warning("Polling task %s failed (%s); still waiting", last.task_id, exc)
+        return last

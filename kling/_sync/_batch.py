@@ -22,7 +22,7 @@ from kling import _compat_sync as _compat
 
 from .._errors import KlingError, RateLimitError, TaskFailedError, WaitTimeoutError
 from .._logging import logger
-from .._retry import MAX_RETRY_AFTER
+from .._retry import MAX_RETRY_AFTER, is_retryable
 from ._waiting import check_wait_options
 
 if TYPE_CHECKING:
@@ -163,7 +163,13 @@ def as_completed(
         delay = interval * random.uniform(0.9, 1.1)  # noqa: S311 - jitter, not crypto
         _compat.sleep(delay if deadline is None else min(delay, deadline - now))
         interval = min(interval * 1.5, cap)
-        pending.update(_sweep(resource, pending))
+        try:
+            pending.update(_sweep(resource, pending))
+        except KlingError as exc:
+            # As in a single wait: a round that fails transiently does not end the wait.
+            if not is_retryable(exc, is_create=False):
+                raise
+            logger.warning("Polling %d tasks failed (%s); still waiting", len(pending), exc)
 
 
 def wait_all(

@@ -14,6 +14,7 @@ import os
 import re
 import secrets
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -189,9 +190,13 @@ def _fetch(
                 state.written = 0
                 raise _Transient("the server resumed at the wrong offset")
             state.total = _expected_size(response, state.written) or state.total
-            with _compat.open_file(part, "ab" if state.written else "wb") as out:
-                # No chunk size: httpx would buffer up to it and lose the buffer on a drop.
-                for chunk in response.iter_bytes():
+            # No chunk size: httpx would buffer up to it and lose the buffer on a drop.
+            # closing: a cancelled download closes the body's iterators at once, not at GC.
+            with (
+                _compat.open_file(part, "ab" if state.written else "wb") as out,
+                closing(response.iter_bytes()) as chunks,  # type: ignore[type-var]
+            ):
+                for chunk in chunks:
                     out.write(chunk)
                     state.written += len(chunk)
                     if on_progress is not None:

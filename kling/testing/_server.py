@@ -123,6 +123,10 @@ class FakeKlingServer:
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
         sock = socket.socket(family, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if family in (socket.AF_INET, socket.AF_INET6):
+            # Accepted sockets inherit this: without it every answer on a kept-alive loopback
+            # connection waits ~40 ms for the client's delayed ACK.
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.bind((self.host, self._port))  # bound here so port 0 is resolved before serving
         self._socket = sock
         self._port = sock.getsockname()[1]
