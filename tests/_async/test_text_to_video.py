@@ -8,7 +8,13 @@ import httpx
 import pytest
 import respx
 
-from kling import AsyncKlingClient, InvalidParameterError, TaskFailedError, WaitTimeoutError
+from kling import (
+    AsyncKlingClient,
+    AuthenticationError,
+    InvalidParameterError,
+    TaskFailedError,
+    WaitTimeoutError,
+)
 from tests._helpers import TASK_CREATED_AT, ok, sent_json, task
 
 from .conftest import FakeClock
@@ -211,3 +217,24 @@ async def test_wait_rejects_bad_options_before_polling(
     with pytest.raises(InvalidParameterError, match="timeout"):
         await client.text_to_video.wait("t1", timeout=-1)
     assert not api.calls
+
+
+async def test_a_poll_that_fails_transiently_does_not_end_the_wait(
+    client: AsyncKlingClient, api: respx.MockRouter, clock: FakeClock
+) -> None:
+    outage = [httpx.Response(503)] * 4  # one poll's first try and its three retries
+    api.get(f"{PATH}/t1").mock(
+        side_effect=[ok(task("t1", "processing")), *outage, ok(task("t1", "succeed"))]
+    )
+    done = await client.text_to_video.wait("t1", poll_interval=1)
+    assert done.is_succeeded
+
+
+async def test_a_permanent_error_while_polling_ends_the_wait(
+    client: AsyncKlingClient, api: respx.MockRouter, clock: FakeClock
+) -> None:
+    api.get(f"{PATH}/t1").mock(
+        side_effect=[ok(task("t1", "processing")), httpx.Response(401, json={"code": 1002})]
+    )
+    with pytest.raises(AuthenticationError):
+        await client.text_to_video.wait("t1")

@@ -11,7 +11,13 @@ import httpx
 import pytest
 import respx
 
-from kling import InvalidParameterError, KlingClient, TaskFailedError, WaitTimeoutError
+from kling import (
+    AuthenticationError,
+    InvalidParameterError,
+    KlingClient,
+    TaskFailedError,
+    WaitTimeoutError,
+)
 from tests._helpers import TASK_CREATED_AT, ok, sent_json, task
 
 from .conftest import FakeClock
@@ -208,3 +214,24 @@ def test_wait_rejects_bad_options_before_polling(
     with pytest.raises(InvalidParameterError, match="timeout"):
         client.text_to_video.wait("t1", timeout=-1)
     assert not api.calls
+
+
+def test_a_poll_that_fails_transiently_does_not_end_the_wait(
+    client: KlingClient, api: respx.MockRouter, clock: FakeClock
+) -> None:
+    outage = [httpx.Response(503)] * 4  # one poll's first try and its three retries
+    api.get(f"{PATH}/t1").mock(
+        side_effect=[ok(task("t1", "processing")), *outage, ok(task("t1", "succeed"))]
+    )
+    done = client.text_to_video.wait("t1", poll_interval=1)
+    assert done.is_succeeded
+
+
+def test_a_permanent_error_while_polling_ends_the_wait(
+    client: KlingClient, api: respx.MockRouter, clock: FakeClock
+) -> None:
+    api.get(f"{PATH}/t1").mock(
+        side_effect=[ok(task("t1", "processing")), httpx.Response(401, json={"code": 1002})]
+    )
+    with pytest.raises(AuthenticationError):
+        client.text_to_video.wait("t1")
