@@ -64,7 +64,7 @@ from ._errors import InvalidParameterError, KlingError
 if TYPE_CHECKING:
     from ._models import TaskBase
 
-__all__ = ["WebhookVerificationError", "parse", "unwrap", "verify"]
+__all__ = ["WebhookVerificationError", "check_secret", "parse", "unwrap", "verify"]
 
 _SECRET_PREFIX = "whsec_"
 _ID_HEADER = "webhook-id"
@@ -142,6 +142,14 @@ def verify(
         "no signature matched; check the webhook secret (whsec_...) from the Kling console, "
         "and verify the raw request body as received (never re-serialized JSON)"
     )
+
+
+def check_secret(secret: str) -> None:
+    """Raise ``InvalidParameterError`` now if ``secret`` is not a usable ``whsec_`` secret.
+
+    Call it at start-up so a mis-pasted secret fails the deploy, not the first callback.
+    """
+    _decode_secret(secret)
 
 
 def _decode_secret(secret: str) -> bytes:

@@ -583,7 +583,13 @@ def test_unwrap_passes_tolerance_through() -> None:
 
 
 def test_public_api() -> None:
-    assert set(webhooks.__all__) == {"WebhookVerificationError", "parse", "unwrap", "verify"}
+    assert set(webhooks.__all__) == {
+        "WebhookVerificationError",
+        "check_secret",
+        "parse",
+        "unwrap",
+        "verify",
+    }
 
 
 def test_import_is_cheap_until_parse_is_called() -> None:
@@ -593,3 +599,11 @@ def test_import_is_cheap_until_parse_is_called() -> None:
         "assert not heavy, heavy\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_check_secret_accepts_a_good_secret_and_names_the_problem_with_a_bad_one() -> None:
+    webhooks.check_secret(SECRET)
+    with pytest.raises(InvalidParameterError) as info:
+        webhooks.check_secret("whsec_not base64!")
+    assert info.value.field == "secret"
+    assert "not base64" not in str(info.value)
