@@ -31,9 +31,12 @@ from .._config import (
     clean_headers,
 )
 from .._errors import APIConnectionError, APITimeoutError, KlingError, error_from_response
+from .._files import reads_files
 from .._logging import logger, redact_headers, setup_logging
+from .._params import prepare_body
 from .._retry import is_retryable, retry_kwargs
 from .._version import __version__
+from ._task import AsyncTask
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -393,8 +396,6 @@ class AsyncKlingClient:
 
     def _task(self, data: Any) -> AsyncTask:
         """A task model bound to this client (so ``task.download()`` works)."""
-        from ._task import AsyncTask
-
         task = AsyncTask.model_validate(data)
         task._client = self
         return task
@@ -408,9 +409,6 @@ class AsyncKlingClient:
         extra_body: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Validate ``params`` and build the JSON body; raises before anything is sent."""
-        from .._files import reads_files
-        from .._params import prepare_body
-
         if reads_files(params):
             # Media files may be megabytes: read and encode them off the event loop.
             body = await _compat.run_blocking(prepare_body, name, params)

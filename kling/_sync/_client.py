@@ -34,9 +34,12 @@ from .._config import (
     clean_headers,
 )
 from .._errors import APIConnectionError, APITimeoutError, KlingError, error_from_response
+from .._files import reads_files
 from .._logging import logger, redact_headers, setup_logging
+from .._params import prepare_body
 from .._retry import is_retryable, retry_kwargs
 from .._version import __version__
+from ._task import Task
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -396,8 +399,6 @@ class KlingClient:
 
     def _task(self, data: Any) -> Task:
         """A task model bound to this client (so ``task.download()`` works)."""
-        from ._task import Task
-
         task = Task.model_validate(data)
         task._client = self
         return task
@@ -411,9 +412,6 @@ class KlingClient:
         extra_body: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Validate ``params`` and build the JSON body; raises before anything is sent."""
-        from .._files import reads_files
-        from .._params import prepare_body
-
         if reads_files(params):
             # Media files may be megabytes: read and encode them off the event loop.
             body = _compat.run_blocking(prepare_body, name, params)
