@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import importlib.util
 import io
 import re
 import subprocess
@@ -188,6 +189,11 @@ def transform_source(text: str, *, source_name: str, fired: set[str] | None = No
 def _ruff(args: list[str], text: str, root: Path) -> str:
     # Run from the root so its pyproject.toml applies; --stdin-filename selects the per-file
     # config (e.g. tests/** ignores) and appears in error messages.
+    if importlib.util.find_spec("ruff") is None:
+        raise RuntimeError(
+            f"ruff is not installed for {sys.executable}; the generator formats its output "
+            "with the pinned ruff: run it from the dev environment (pip install -e '.[test]')"
+        )
     proc = subprocess.run(
         [sys.executable, "-m", "ruff", *args, "-"],
         input=text,
