@@ -21,7 +21,7 @@ from email.utils import parsedate_to_datetime
 import httpx
 import jwt
 
-from ._config import ClientConfig, Secret
+from ._config import ClientConfig, Secret, origin_of
 
 __all__ = ["KlingAuth"]
 
@@ -42,6 +42,7 @@ class KlingAuth(httpx.Auth):
         self._secret_key = config.secret_key
         self._api_key = config.api_key
         self._mode = config.auth
+        self._origin = config.origin
         self._clock = clock
         self._lock = threading.Lock()
         self._token: Secret | None = None
@@ -53,6 +54,10 @@ class KlingAuth(httpx.Auth):
         return f"KlingAuth({kind})"
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        if origin_of(request.url) != self._origin:
+            # Credentials belong to base_url's origin alone, whatever sends this request.
+            yield request
+            return
         self._apply(request)
         response = yield request
         if self._uses_jwt and response.status_code == 401 and _api_code(response) in _CLOCK_CODES:

@@ -21,6 +21,8 @@ from anyio import AsyncFile
 __all__ = [
     "Awaitable",
     "Condition",
+    "Event",
+    "Limiter",
     "call",
     "monotonic",
     "open_file",
@@ -61,6 +63,12 @@ def open_file(
 
 #: A condition variable for coordinating tasks (``threading.Condition`` in the sync twin).
 Condition = anyio.Condition
+
+#: A one-shot event: ``set()``, and ``await event.wait()`` (``threading.Event`` in the sync twin).
+Event = anyio.Event
+
+#: At most N holders at once, used as ``async with limiter:`` (a semaphore in the sync twin).
+Limiter = anyio.CapacityLimiter
 
 
 async def run_workers(worker: Callable[[], Coroutine[Any, Any, None]], count: int) -> None:

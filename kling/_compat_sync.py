@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from typing import Annotated, Any, BinaryIO, Literal, TypeAlias, TypeVar
 
 __all__ = [
     "Awaitable",
     "Condition",
+    "Event",
+    "Limiter",
     "call",
     "monotonic",
     "open_file",
@@ -34,8 +37,16 @@ def sleep(seconds: float) -> None:
 
 
 def call(callback: Callable[..., Any], *args: Any) -> Any:
-    """Call a user callback (sync: a coroutine function would make no sense here)."""
-    return callback(*args)
+    """Call a user callback; the sync client cannot run a coroutine function's result."""
+    result = callback(*args)
+    if inspect.iscoroutine(result):
+        result.close()  # never awaited: close it so Python does not warn about that instead
+        raise TypeError(
+            f"{getattr(callback, '__qualname__', callback)!r} returned a coroutine: the sync "
+            "client calls callbacks as plain functions; pass a regular function, or use "
+            "AsyncKlingClient"
+        )
+    return result
 
 
 def run_blocking(function: Callable[..., T], *args: Any) -> T:
@@ -51,13 +62,27 @@ def open_file(path: str | os.PathLike[str], mode: Literal["wb", "ab"]) -> Binary
 #: A condition variable for coordinating threads.
 Condition = threading.Condition
 
+#: A one-shot event: ``set()``, and ``event.wait()`` blocks the calling thread.
+Event = threading.Event
+
+#: At most N holders at once, used as ``with limiter:``.
+Limiter = threading.BoundedSemaphore
+
 
 def run_workers(worker: Callable[[], None], count: int) -> None:
     """Run ``count`` copies of ``worker`` in threads and wait for all of them.
 
-    The first exception is re-raised once every thread has finished.
+    The first exception is re-raised once every thread has finished. Ctrl-C (or any exception
+    in the waiting thread) returns at once, without waiting for the threads: their work in
+    flight cannot be interrupted, and the caller stops them from taking more.
     """
-    with ThreadPoolExecutor(max_workers=count, thread_name_prefix="kling") as pool:
-        futures = [pool.submit(worker) for _ in range(count)]
+    pool = ThreadPoolExecutor(max_workers=count, thread_name_prefix="kling")
+    futures = [pool.submit(worker) for _ in range(count)]
+    try:
+        wait(futures)
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     for future in futures:
         future.result()

@@ -14,7 +14,13 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from ._errors import InvalidCredentialsError, InvalidParameterError, MissingCredentialsError
+from ._errors import (
+    InvalidCredentialsError,
+    InvalidParameterError,
+    MissingCredentialsError,
+    redact_url,
+)
+from ._logging import mask
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -28,6 +34,8 @@ __all__ = [
 DEFAULT_BASE_URL = "https://api-singapore.klingai.com"
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MAX_RETRIES = 3
+#: Requests one client (and its ``with_options`` copies) keeps in flight; the rest queue.
+DEFAULT_MAX_CONCURRENT_REQUESTS = 32
 
 AuthMode = Literal["both", "jwt", "headers"]
 TimeoutTypes = Union[float, httpx.Timeout, None]  # noqa: UP007 - a runtime alias on 3.10
@@ -74,28 +82,38 @@ def _clean_key(value: str, name: str) -> str:
     return cleaned
 
 
+def origin_of(url: httpx.URL) -> tuple[str, str, int]:
+    """``(scheme, host, port)`` with the scheme's default port filled in."""
+    port = url.port if url.port is not None else {"http": 80, "https": 443}.get(url.scheme, 0)
+    return url.scheme, url.host, port
+
+
 def _clean_base_url(value: str) -> str:
     url = value.strip().rstrip("/")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidParameterError(
-            f"base_url must be an absolute http(s) URL such as {DEFAULT_BASE_URL!r}, got {value!r}",
+            f"base_url must be an absolute http(s) URL such as {DEFAULT_BASE_URL!r}, "
+            f"got {redact_url(value)!r}",
             field="base_url",
         )
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise InvalidParameterError(
-            f"base_url {url!r} uses plain http, which would send your credentials unencrypted; "
+            f"base_url {redact_url(url)!r} uses plain http, which would send your credentials "
+            "unencrypted; "
             "use https (plain http is allowed only for loopback hosts such as 127.0.0.1)",
             field="base_url",
         )
     if parts.query or parts.fragment:
         raise InvalidParameterError(
-            f"base_url must not carry a query or fragment, got {value!r}", field="base_url"
+            f"base_url must not carry a query or fragment, got {redact_url(value)!r}",
+            field="base_url",
         )
     return url
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names this machine (localhost, 127.0.0.0/8, ::1)."""
     if host == "localhost":
         return True
     try:
@@ -120,6 +138,20 @@ class ClientConfig:
     auth: AuthMode = "both"
     timeout: TimeoutTypes = DEFAULT_TIMEOUT
     max_retries: int = DEFAULT_MAX_RETRIES
+    max_concurrent_requests: int = DEFAULT_MAX_CONCURRENT_REQUESTS
+
+    @property
+    def origin(self) -> tuple[str, str, int]:
+        """``(scheme, host, port)`` of ``base_url``: the only place credentials are sent."""
+        return origin_of(httpx.URL(self.base_url))
+
+    @property
+    def host(self) -> str:
+        """``base_url`` for messages: scheme, host and port, no user information."""
+        scheme, host, port = self.origin
+        default = {"http": 80, "https": 443}.get(scheme)
+        shown = f"[{host}]" if ":" in host else host
+        return f"{scheme}://{shown}" + ("" if port == default else f":{port}")
 
     @classmethod
     def resolve(
@@ -132,6 +164,7 @@ class ClientConfig:
         auth: str,
         timeout: TimeoutTypes,
         max_retries: int,
+        max_concurrent_requests: int = DEFAULT_MAX_CONCURRENT_REQUESTS,
     ) -> ClientConfig:
         """Apply the precedence rules and validate; raise before any request is possible.
 
@@ -148,6 +181,15 @@ class ClientConfig:
                 f"max_retries must be an int >= 0 (0 turns retries off), got {max_retries!r}",
                 field="max_retries",
             )
+        if (
+            isinstance(max_concurrent_requests, bool)
+            or not isinstance(max_concurrent_requests, int)
+            or max_concurrent_requests < 1
+        ):
+            raise InvalidParameterError(
+                f"max_concurrent_requests must be an int >= 1, got {max_concurrent_requests!r}",
+                field="max_concurrent_requests",
+            )
         _check_timeout(timeout)
         base = _clean_base_url(base_url or _env("KLING_BASE_URL") or DEFAULT_BASE_URL)
         keys = _resolve_keys(access_key, secret_key, api_key)
@@ -159,22 +201,16 @@ class ClientConfig:
             auth=auth,  # type: ignore[arg-type]  # checked against _AUTH_MODES above
             timeout=timeout,
             max_retries=max_retries,
+            max_concurrent_requests=max_concurrent_requests,
         )
 
     def describe(self) -> str:
         """The settings worth showing, with credentials masked."""
-        who = "api_key=***" if self.api_key else f"access_key={_mask(self.access_key)!r}"
-        return f"base_url={self.base_url!r}, {who}, auth={self.auth!r}"
+        who = "api_key=***" if self.api_key else f"access_key={mask(self.access_key)!r}"
+        return f"base_url={redact_url(self.base_url)!r}, {who}, auth={self.auth!r}"
 
     def __repr__(self) -> str:
         return f"ClientConfig({self.describe()})"
-
-
-def _mask(value: str | None) -> str | None:
-    # The access key is an identifier, not a secret, but a full key in every log is needless.
-    if value is None or len(value) <= 8:
-        return value
-    return f"{value[:4]}...{value[-4:]}"
 
 
 _Keys = tuple[Optional[str], Optional[Secret], Optional[Secret]]  # noqa: UP045 - runtime alias

@@ -7,6 +7,7 @@ because Kling reuses HTTP 429 for both throttling (retry) and account problems (
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -20,8 +21,10 @@ __all__ = [
     "AccountError",
     "AuthenticationError",
     "BadRequestError",
+    "BatchError",
     "ContentPolicyError",
     "DownloadError",
+    "DuplicateTaskError",
     "InvalidCredentialsError",
     "InvalidParameterError",
     "KlingAPIError",
@@ -38,7 +41,33 @@ __all__ = [
 
 
 class KlingError(Exception):
-    """Base class of every error the SDK raises."""
+    """Base class of every error the SDK raises.
+
+    ``external_task_id`` is set on every error a create raises: the id the SDK sent, so the
+    task can be looked up (``get(external_task_id=...)``) whatever went wrong.
+    """
+
+    external_task_id: str | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Errors cross process pools (multiprocessing, pytest-xdist): keep every public
+        # attribute; live objects (the httpx response) cannot travel and arrive as None, and
+        # private ones (a bound fetch) stay behind.
+        state = {
+            key: None if key in _LIVE else value
+            for key, value in self.__dict__.items()
+            if not key.startswith("_")
+        }
+        return (_rebuild, (type(self), self.args), state)
+
+
+_LIVE = frozenset({"response"})
+
+
+def _rebuild(cls: type[KlingError], args: tuple[Any, ...]) -> KlingError:
+    # BaseException.__new__ sets ``args`` without running the subclasses' __init__ (their
+    # signatures differ); pickle then restores the attributes with __setstate__.
+    return cls.__new__(cls, *args)
 
 
 class MissingCredentialsError(KlingError):
@@ -97,19 +126,6 @@ class KlingAPIError(KlingError):
             text += f", request_id {self.request_id}"
         return text + ")"
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        # Keep errors picklable (multiprocessing, pytest-xdist); the response is not.
-        return (
-            _rebuild_api_error,
-            (type(self), self.message, self.code, self.api_code, self.request_id),
-        )
-
-
-def _rebuild_api_error(
-    cls: type[KlingAPIError], message: str, code: int, api_code: int | None, request_id: str | None
-) -> KlingAPIError:
-    return cls(message, code=code, api_code=api_code, request_id=request_id)
-
 
 class AuthenticationError(KlingAPIError):
     """401: the credentials were refused (codes 1000-1004)."""
@@ -121,6 +137,28 @@ class PermissionDeniedError(KlingAPIError):
 
 class BadRequestError(KlingAPIError):
     """400: the request was refused as invalid (1200, 1201, 1300)."""
+
+
+class DuplicateTaskError(BadRequestError):
+    """400/1201 "already exists": a task with this ``external_task_id`` exists already.
+
+    A create raises it when its very first attempt meets an existing id: that task was made by
+    another call (or another program), so the SDK does not silently hand it back as yours.
+    ``fetch()`` gets the existing task (``await`` it with the async client).
+    """
+
+    #: Set by the resource that raised it; not pickled.
+    _fetch: Callable[[], Any] | None = None
+
+    def fetch(self) -> Any:
+        """The existing task, from the resource that raised this error."""
+        fetch = self._fetch
+        if fetch is None:
+            raise KlingError(
+                "this error is not bound to a client; fetch the task with "
+                f"client.<family>.get(external_task_id={self.external_task_id!r})"
+            )
+        return fetch()
 
 
 class ContentPolicyError(BadRequestError):
@@ -165,6 +203,25 @@ class DownloadError(KlingError):
         self.status_code = status_code
 
 
+class BatchError(KlingError):
+    """A batch stopped early; ``results`` keeps everything it did, in input order.
+
+    Raised when something other than a per-item ``KlingError`` happened (your ``on_progress``
+    raised, or an unexpected exception): no new item was started after that, and the items in
+    flight were allowed to settle. ``results[i]`` is the created task, the item's error, or
+    ``None`` for an item never submitted. The cause is in ``__cause__``.
+    """
+
+    def __init__(self, message: str, results: list[Any]) -> None:
+        super().__init__(message)
+        self.results = results
+
+    @property
+    def tasks(self) -> list[Any]:
+        """The tasks that were created (they exist on Kling and may be charged)."""
+        return [r for r in self.results if r is not None and not isinstance(r, BaseException)]
+
+
 class TaskFailedError(KlingError):
     """The task ended with ``task_status == "failed"``; ``task`` holds it."""
 
@@ -178,12 +235,12 @@ class WaitTimeoutError(KlingError, TimeoutError):
     """The wait deadline passed before the task finished; ``task`` is the last state seen."""
 
     def __init__(
-        self, task: TaskBase, timeout: float, *, pending: list[TaskBase] | None = None
+        self, task: TaskBase, timeout: float, *, pending: Sequence[TaskBase] | None = None
     ) -> None:
         self.task = task
         self.timeout = timeout
         #: Every task still unfinished at the deadline (waits on many tasks at once).
-        self.pending = pending if pending is not None else [task]
+        self.pending = list(pending) if pending is not None else [task]
         super().__init__(
             f"Task {task.task_id} still {task.task_status} after {timeout:g}s; "
             "wait again with the same id, or raise timeout="
@@ -220,6 +277,9 @@ _AUTH_HINT = (
 )
 
 _EXCERPT = 200
+#: A server message longer than this is cut: an error must stay printable.
+_MAX_MESSAGE = 2000
+_ALREADY_EXISTS = "already exist"
 
 
 def _classify(status: int, api_code: int | None) -> type[KlingAPIError]:
@@ -228,6 +288,24 @@ def _classify(status: int, api_code: int | None) -> type[KlingAPIError]:
     if status >= 500:
         return ServerError
     return _BY_STATUS.get(status, KlingAPIError)
+
+
+def _text(value: object, limit: int) -> str | None:
+    """A scalar from a response body as text; anything else (a nested object) is dropped."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)) or value == "":
+        return None
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def redact_url(url: str) -> str:
+    """``url`` without a ``user:password@`` part, fit for a message or a log."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    authority, slash, path = rest.partition("/")
+    host = authority.rpartition("@")[2]
+    return f"{scheme}{sep}{host}{slash}{path}"
 
 
 def parse_retry_after(headers: httpx.Headers) -> float | None:
@@ -268,21 +346,20 @@ def error_from_response(response: httpx.Response, body: object = None) -> KlingA
     if body is None:
         try:
             body = json.loads(response.content) if response.content else None
-        except ValueError:
+        except (ValueError, RecursionError):
             body = None
     status = response.status_code
     api_code: int | None = None
     message: str | None = None
     request_id: str | None = None
+    raw_code: object = None
     if isinstance(body, dict):
         raw_code = body.get("code")
         api_code = (
             raw_code if isinstance(raw_code, int) and not isinstance(raw_code, bool) else None
         )
-        raw_message = body.get("message")
-        message = str(raw_message) if raw_message not in (None, "") else None
-        raw_request_id = body.get("request_id")
-        request_id = str(raw_request_id) if raw_request_id else None
+        message = _text(body.get("message"), _MAX_MESSAGE)
+        request_id = _text(body.get("request_id"), _EXCERPT)
     request_id = request_id or response.headers.get("x-request-id")
     if message is None:
         if body is None and response.content:
@@ -293,10 +370,25 @@ def error_from_response(response: httpx.Response, body: object = None) -> KlingA
         else:
             message = response.reason_phrase or "Request failed"
     cls = _classify(status, api_code)
-    if body is None and status < 400:
+    if 300 <= status < 400:
+        # Never followed: credentials go to base_url's origin only. Not retried either, as
+        # the same request would be redirected again.
+        cls = KlingAPIError
+        location = redact_url(response.headers.get("location", "")) or "nowhere"
+        message = (
+            f"the API answered HTTP {status}, a redirect to {location}, which the SDK does not "
+            "follow (credentials are only sent to base_url); check base_url"
+        )
+    elif status < 400 and (body is None or not isinstance(body, dict)):
         # A success status with an unreadable body (cut off, or a proxy's page): the server
         # side failed mid-answer, which is retried on reads and looked up after a create.
         cls = ServerError
+    elif status < 400 and api_code is None:
+        # A 2xx envelope without an integer code cannot be trusted to mean success either.
+        cls = ServerError
+        message = f"malformed response: the envelope's code is {raw_code!r}"[:_EXCERPT]
+    if cls is BadRequestError and api_code == 1201 and _ALREADY_EXISTS in message.lower():
+        cls = DuplicateTaskError
     if cls is AuthenticationError:
         message = _AUTH_HINT.format(detail=message)
     return cls(

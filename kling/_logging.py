@@ -6,7 +6,7 @@ import logging
 import os
 from collections.abc import Mapping
 
-__all__ = ["logger", "redact_headers", "setup_logging"]
+__all__ = ["logger", "mask", "redact_headers", "setup_logging"]
 
 logger = logging.getLogger("kling")
 
@@ -32,5 +32,21 @@ def setup_logging() -> None:
 
 
 def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    """A copy of ``headers`` fit for a log: credentials replaced by ``<redacted>``."""
-    return {k: "<redacted>" if k.lower() in _SENSITIVE else v for k, v in headers.items()}
+    """A copy of ``headers`` fit for a log: credentials replaced, the access key masked."""
+    return {k: _redact(k.lower(), v) for k, v in headers.items()}
+
+
+def _redact(name: str, value: str) -> str:
+    if name in _SENSITIVE:
+        return "<redacted>"
+    if name == "x-api-key":
+        return mask(value) or ""
+    return value
+
+
+def mask(value: str | None) -> str | None:
+    """An identifier shortened for display, as in a client's ``repr``: ``ak-t...5678``."""
+    # The access key is an identifier, not a secret, but a full key in every log is needless.
+    if value is None or len(value) <= 8:
+        return value
+    return f"{value[:4]}...{value[-4:]}"

@@ -80,17 +80,21 @@ async def test_cancelling_a_get_during_its_retry_wait_leaks_nothing_and_the_clie
             assert checked_out(client) == 0
 
 
-async def test_cancelling_a_create_during_real_429_back_off_creates_nothing_and_leaks_nothing() -> (
-    None
-):
+async def test_cancelling_a_create_during_real_429_back_off_creates_nothing_and_leaks_nothing(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     with serve() as server:
         async with connect(server) as client:
             server.fake.faults.rate_limited("POST", T2V, code=1303, retry_after=0.1, times=None)
-            with anyio.move_on_after(0.25) as scope:
+            # Retry-After 0.1 s, but no retry comes sooner than 0.5 s (plus jitter up to 1 s).
+            with anyio.move_on_after(1.2) as scope:
                 await client.text_to_video.create(prompt="never sent for good")
             assert scope.cancelled_caught
             await assert_requests_stopped(server)
             assert 2 <= len(server.fake.requests) <= 3
+            sent_id = server.fake.requests[0].json["external_task_id"]
+            warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+            assert any(sent_id in message for message in warnings)
             assert not server.fake.tasks
             assert checked_out(client) == 0
 

@@ -1,55 +1,55 @@
-"""Many tasks at once: paced fan-out of creates, and waiting through the list endpoint.
+"""Many creates at once: a paced fan-out that never loses a task it created.
 
-Fan-out keeps a concurrency limit that halves when Kling answers 1302/1303 (the account's
-task slots are full) and grows back by one with each success, so a batch slows down and keeps
-going instead of failing. Waiting polls the family's list endpoint, up to 500 tasks a page,
-and falls back to single GETs for tasks the pages did not show, so a thousand waits cost a few
-requests per poll rather than a thousand.
+The concurrency limit halves when Kling answers 1302/1303 (the account's task slots are full, or
+requests come too fast) and grows back by one with each success, so a batch slows down and keeps
+going instead of failing, until no create has got through for ``throttle_timeout`` seconds.
+Whatever happens, every task that was created is in what the caller gets back.
 """
 
 from __future__ import annotations
 
-import math
-import random
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, cast
 
 from kling import _compat_async as _compat
 
-from .._errors import KlingError, RateLimitError, TaskFailedError, WaitTimeoutError
+from .._errors import BatchError, InvalidParameterError, KlingError, RateLimitError
 from .._logging import logger
-from .._retry import MAX_RETRY_AFTER, is_retryable
-from ._waiting import check_wait_options
+from .._retry import MAX_RETRY_AFTER, jittered
 
 if TYPE_CHECKING:
     from ._resources import AsyncTaskResource
     from ._task import AsyncTask
 
-__all__ = ["AdaptiveLimit", "as_completed", "create_many", "wait_all"]
+__all__ = ["DEFAULT_CONCURRENCY", "DEFAULT_THROTTLE_TIMEOUT", "AdaptiveLimit", "create_many"]
 
 DEFAULT_CONCURRENCY = 16
-#: Below this many pending tasks, single GETs are cheaper than a page of 500.
-_LIST_THRESHOLD = 4
-_FALLBACK_CONCURRENCY = 8
-_THROTTLE_BASE = 0.5
+#: A batch that Kling keeps throttling for this long without one create getting through gives
+#: up on the rest (they fail with the last ``RateLimitError``). Video tasks take minutes, so a
+#: full account frees a slot well within it.
+DEFAULT_THROTTLE_TIMEOUT = 900.0
 # Task slots free up as tasks finish; probing every few seconds at worst finds them quickly
 # without hammering the API.
+_THROTTLE_BASE = 0.5
 _THROTTLE_CAP = 8.0
 
 
 class AdaptiveLimit:
     """A concurrency limit that halves on throttling and grows by one per success.
 
-    ``streak`` counts throttled answers since the last success, across the whole batch, so
-    the backoff grows while the account stays full and resets as soon as a create gets in.
+    ``streak`` counts throttled answers since the last success, across the whole batch, so the
+    backoff grows while the account stays full and resets as soon as a create gets in.
     """
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, throttle_timeout: float) -> None:
         self.ceiling = limit
         self.limit = limit
         self.active = 0
         self.streak = 0
+        self.throttle_timeout = throttle_timeout
+        self.last_progress = _compat.monotonic()
+        #: Set when the batch gave up: the error every remaining item gets.
+        self.gave_up: RateLimitError | None = None
         self._condition = _compat.Condition()
 
     async def acquire(self) -> None:
@@ -67,7 +67,18 @@ class AdaptiveLimit:
             else:
                 self.streak = 0
                 self.limit = min(self.ceiling, self.limit + 1)
+                self.last_progress = _compat.monotonic()
             self._condition.notify_all()
+
+    def out_of_patience(self) -> bool:
+        return _compat.monotonic() - self.last_progress >= self.throttle_timeout
+
+
+class _Stop:
+    """Set once the batch must not start another item (a callback raised, Ctrl-C, a bug)."""
+
+    def __init__(self) -> None:
+        self.stopped = False
 
 
 async def create_many(
@@ -76,26 +87,102 @@ async def create_many(
     *,
     concurrency: int,
     extra_body: Mapping[str, Any] | None,
-    on_progress: Callable[[int, int], Any] | None = None,
+    on_progress: Callable[[int, int], Any] | None,
+    throttle_timeout: float,
 ) -> list[AsyncTask | KlingError]:
     """Create one task per item; results in input order, errors captured per item."""
-    params = list(items)
-    if not params:
-        return []
-    results: list[AsyncTask | KlingError | None] = [None] * len(params)
-    limit = AdaptiveLimit(concurrency)
-    indexes = iter(range(len(params)))
-    settled = iter(range(1, len(params) + 1))
+    params = _with_external_ids(items, extra_body)
+    total = len(params)
+    results: list[AsyncTask | Exception | None] = [None] * total
+    started: list[bool] = [False] * total
+    limit = AdaptiveLimit(concurrency, throttle_timeout)
+    stop = _Stop()
+    failures: list[BaseException] = []
+    indexes = iter(range(total))
+    settled = iter(range(1, total + 1))
 
     async def worker() -> None:
         # next() on a shared range iterator is atomic, so threads and tasks never share an item.
         for index in indexes:
-            results[index] = await _create_paced(resource, params[index], extra_body, limit)
+            if stop.stopped:
+                return
+            started[index] = True
+            try:
+                results[index] = await _create_paced(resource, params[index], extra_body, limit)
+            except Exception as exc:  # not a KlingError: never let it hide the other results
+                results[index] = exc
+                failures.append(exc)
+                stop.stopped = True
+                return
             if on_progress is not None:
-                await _compat.call(on_progress, next(settled), len(params))
+                try:
+                    await _compat.call(on_progress, next(settled), total)
+                except Exception as exc:  # the caller's callback: stop handing out new work
+                    failures.append(exc)
+                    stop.stopped = True
+                    return
 
-    await _compat.run_workers(worker, min(concurrency, len(params)))
-    return [result for result in results if result is not None]
+    try:
+        await _compat.run_workers(worker, min(concurrency, total))
+    except BaseException:
+        stop.stopped = True
+        _log_interrupted(params, results, started)
+        raise
+    if failures:
+        done = sum(1 for r in results if r is not None)
+        raise BatchError(
+            f"create_many stopped after {done} of {total} items because of "
+            f"{type(failures[0]).__name__}: {failures[0]}; .results has every task created",
+            results,
+        ) from failures[0]
+    # Every worker ran to the end: each item holds its task or its KlingError.
+    return cast("list[AsyncTask | KlingError]", results)
+
+
+def _with_external_ids(
+    items: Iterable[Mapping[str, Any]], extra_body: Mapping[str, Any] | None
+) -> list[dict[str, Any]]:
+    """The items with an ``external_task_id`` each, refusing duplicates before any is sent.
+
+    The batch knows every id up front, so an interrupted batch can say which tasks may exist.
+    """
+    from ._resources import new_external_id
+
+    params: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+    shared = (extra_body or {}).get("external_task_id")
+    for index, item in enumerate(items):
+        if not isinstance(item, Mapping):
+            raise InvalidParameterError(
+                f"create_many() items must be dicts of create parameters; item {index} is "
+                f"{type(item).__name__}",
+                field="items",
+            )
+        external_id = item.get("external_task_id") or shared or new_external_id()
+        if external_id in seen:
+            raise InvalidParameterError(
+                f"items {seen[external_id]} and {index} share external_task_id "
+                f"{external_id!r}; each task needs its own (nothing was sent)",
+                field="external_task_id",
+            )
+        seen[external_id] = index
+        params.append({**item, "external_task_id": external_id})
+    return params
+
+
+def _log_interrupted(params: list[dict[str, Any]], results: list[Any], started: list[bool]) -> None:
+    in_flight = [
+        params[i]["external_task_id"]
+        for i, (result, was_started) in enumerate(zip(results, started, strict=True))
+        if was_started and result is None
+    ]
+    if in_flight:
+        logger.warning(
+            "create_many was interrupted with %d create(s) in flight; they may exist: look "
+            "them up by external_task_id: %s",
+            len(in_flight),
+            ", ".join(in_flight),
+        )
 
 
 async def _create_paced(
@@ -105,11 +192,16 @@ async def _create_paced(
     limit: AdaptiveLimit,
 ) -> AsyncTask | KlingError:
     while True:
+        if limit.gave_up is not None:
+            return _not_submitted(limit.gave_up, params)
         await limit.acquire()
         try:
             task = await resource._create(params, extra_body, retry_rate_limits=False)
         except RateLimitError as exc:
             await limit.release(throttled=True)
+            if limit.out_of_patience():
+                limit.gave_up = limit.gave_up or exc
+                return exc
             delay = _throttle_delay(exc, limit.streak)
             logger.info(
                 "Kling is throttling (code %s); %d creates in flight allowed, retrying in %.1fs",
@@ -126,136 +218,19 @@ async def _create_paced(
         return task
 
 
-def _throttle_delay(exc: RateLimitError, throttles: int) -> float:
+def _throttle_delay(exc: RateLimitError, streak: int) -> float:
     if exc.retry_after is not None:
-        return min(exc.retry_after, MAX_RETRY_AFTER)
-    ceiling = min(_THROTTLE_CAP, _THROTTLE_BASE * 2 ** min(max(throttles - 1, 0), 10))
-    return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not crypto
+        return jittered(min(exc.retry_after, MAX_RETRY_AFTER))
+    return jittered(min(_THROTTLE_CAP, _THROTTLE_BASE * 2 ** min(max(streak - 1, 0), 10)))
 
 
-async def as_completed(
-    resource: AsyncTaskResource,
-    tasks: Sequence[AsyncTask | str],
-    *,
-    timeout: float | None,
-    poll_interval: float,
-    max_poll_interval: float | None,
-) -> AsyncIterator[AsyncTask]:
-    """Yield each task once it has finished (succeeded or failed), in finishing order."""
-    cap = check_wait_options(timeout, poll_interval, max_poll_interval)
-    pending = await _known_states(resource, tasks)
-    start = _compat.monotonic()
-    deadline = None if timeout is None else start + timeout
-    interval = poll_interval
-    while True:
-        for task_id in [i for i, task in pending.items() if task.is_finished]:
-            yield pending.pop(task_id)
-        if not pending:
-            return
-        now = _compat.monotonic()
-        if deadline is not None and now >= deadline:
-            assert timeout is not None
-            first = next(iter(pending.values()))
-            raise WaitTimeoutError(first, timeout, pending=list(pending.values()))
-        delay = interval * random.uniform(0.9, 1.1)  # noqa: S311 - jitter, not crypto
-        await _compat.sleep(delay if deadline is None else min(delay, deadline - now))
-        interval = min(interval * 1.5, cap)
-        try:
-            pending.update(await _sweep(resource, pending))
-        except KlingError as exc:
-            # As in a single wait: a round that fails transiently does not end the wait.
-            if not is_retryable(exc, is_create=False):
-                raise
-            logger.warning("Polling %d tasks failed (%s); still waiting", len(pending), exc)
-
-
-async def wait_all(
-    resource: AsyncTaskResource,
-    tasks: Sequence[AsyncTask | str],
-    *,
-    timeout: float | None,
-    poll_interval: float,
-    max_poll_interval: float | None,
-) -> list[AsyncTask | KlingError]:
-    """Wait for every task; in input order a finished task, a TaskFailedError or a timeout."""
-    finished: dict[str, AsyncTask] = {}
-    timed_out: dict[str, WaitTimeoutError] = {}
-    try:
-        async for task in as_completed(
-            resource,
-            tasks,
-            timeout=timeout,
-            poll_interval=poll_interval,
-            max_poll_interval=max_poll_interval,
-        ):
-            finished[task.task_id] = task
-    except WaitTimeoutError as exc:
-        for late in exc.pending:
-            timed_out[late.task_id] = WaitTimeoutError(late, exc.timeout)
-    results: list[AsyncTask | KlingError] = []
-    for item in tasks:
-        task_id = item if isinstance(item, str) else item.task_id
-        done = finished.get(task_id)
-        if done is None:
-            results.append(timed_out[task_id])
-        elif done.is_failed:
-            results.append(TaskFailedError(done))
-        else:
-            results.append(done)
-    return results
-
-
-async def _known_states(
-    resource: AsyncTaskResource, tasks: Sequence[AsyncTask | str]
-) -> dict[str, AsyncTask]:
-    """Tasks by id; bare ids are fetched once so each has a state (and a creation time)."""
-    from ._task import AsyncTask
-
-    known = {t.task_id: t for t in tasks if isinstance(t, AsyncTask)}
-    ids = [t for t in tasks if isinstance(t, str) and t not in known]
-    if not all(isinstance(t, (AsyncTask, str)) for t in tasks):
-        raise KlingError("wait_all()/as_completed() take tasks or task_id strings")
-    fetched = await _get_each(resource, ids) if ids else {}
-    return {**known, **fetched}
-
-
-async def _sweep(
-    resource: AsyncTaskResource, pending: dict[str, AsyncTask]
-) -> dict[str, AsyncTask]:
-    """Fresh states for the pending tasks: pages of the list first, then GETs for the rest."""
-    fresh: dict[str, AsyncTask] = {}
-    if len(pending) >= _LIST_THRESHOLD:
-        page_size = min(resource.family.max_page_size, 500)
-        oldest = _oldest(pending.values())
-        pages = math.ceil(len(pending) / page_size) + 1
-        for page_num in range(1, pages + 1):
-            page = await resource._list_page(resource.family.path, page_num, page_size)
-            fresh.update((t.task_id, t) for t in page if t.task_id in pending)
-            if len(fresh) == len(pending) or len(page) < page_size:
-                break
-            last = page[-1].created_at
-            if oldest is not None and last is not None and last < oldest:
-                break  # newest first: everything further back is older than our tasks
-    missing = [task_id for task_id in pending if task_id not in fresh]
-    if missing:
-        fresh.update(await _get_each(resource, missing))
-    return fresh
-
-
-async def _get_each(resource: AsyncTaskResource, task_ids: list[str]) -> dict[str, AsyncTask]:
-    found: dict[str, AsyncTask] = {}
-    queue = iter(task_ids)
-
-    async def worker() -> None:
-        for task_id in queue:
-            found[task_id] = await resource.get(task_id)
-
-    await _compat.run_workers(worker, min(_FALLBACK_CONCURRENCY, len(task_ids)))
-    return found
-
-
-def _oldest(tasks: Iterable[AsyncTask]) -> datetime | None:
-    times = [t.created_at for t in tasks]
-    if not times or any(t is None for t in times):
-        return None
-    return min(t for t in times if t is not None)
+def _not_submitted(cause: RateLimitError, params: Mapping[str, Any]) -> RateLimitError:
+    error = RateLimitError(
+        f"not submitted: Kling kept throttling this batch ({cause.message}) and no create got "
+        "through for the whole throttle_timeout",
+        code=cause.code,
+        api_code=cause.api_code,
+        request_id=cause.request_id,
+    )
+    error.external_task_id = params["external_task_id"]
+    return error

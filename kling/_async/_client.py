@@ -6,23 +6,21 @@ classify, retry, unwrap the envelope. Resources describe endpoints and never sen
 
 from __future__ import annotations
 
-import json
-import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cached_property
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import httpx
-from tenacity import AsyncRetrying
 from typing_extensions import Unpack
 
 from kling import _compat_async as _compat
 
 from .._auth import KlingAuth
 from .._config import (
+    DEFAULT_MAX_CONCURRENT_REQUESTS,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     AuthMode,
@@ -30,11 +28,12 @@ from .._config import (
     TimeoutTypes,
     clean_headers,
 )
-from .._errors import APIConnectionError, APITimeoutError, KlingError, error_from_response
+from .._errors import APIConnectionError, APITimeoutError, KlingError
 from .._files import reads_files
-from .._logging import logger, redact_headers, setup_logging
+from .._logging import setup_logging
 from .._params import prepare_body
-from .._retry import is_retryable, retry_kwargs
+from .._response import parse_response
+from .._retry import CallPolicy, retry_kwargs
 from .._version import __version__
 from ._task import AsyncTask
 
@@ -70,8 +69,9 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncKlingClient"]
 
+T = TypeVar("T")
+
 _USER_AGENT = f"kling-python/{__version__}"
-_DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
 
 
 class _NotGiven:
@@ -80,6 +80,16 @@ class _NotGiven:
 
 
 NOT_GIVEN: Any = _NotGiven()
+
+
+class _Shared:
+    """What a client shares with the copies ``with_options`` makes: the in-flight limit and the
+    pollers, as it shares the connection pool."""
+
+    def __init__(self, limiter: _compat.Limiter) -> None:
+        self.limiter = limiter
+        #: (family name, auth) -> that family's poller: copies with other keys poll apart.
+        self.pollers: dict[tuple[str, object], Any] = {}
 
 
 class AsyncKlingClient:
@@ -104,6 +114,7 @@ class AsyncKlingClient:
         auth: AuthMode = "both",
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
+        max_concurrent_requests: int = DEFAULT_MAX_CONCURRENT_REQUESTS,
         http_client: httpx.AsyncClient | None = None,
         default_headers: dict[str, str] | None = None,
     ) -> None:
@@ -115,25 +126,41 @@ class AsyncKlingClient:
             auth=auth,
             timeout=timeout,
             max_retries=max_retries,
+            max_concurrent_requests=max_concurrent_requests,
         )
-        self._setup(config, KlingAuth(config), http_client, default_headers)
+        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
+            raise TypeError(
+                f"http_client must be an httpx.AsyncClient, got {type(http_client).__name__}"
+            )
+        self._owns_http = http_client is None
+        if http_client is None:
+            # As many pooled connections as requests may be in flight, all kept alive: the
+            # limiter below queues the rest, so the pool never has waiters to cancel.
+            size = config.max_concurrent_requests
+            limits = httpx.Limits(max_connections=size, max_keepalive_connections=size)
+            http_client = httpx.AsyncClient(limits=limits)
+        self._setup(
+            config,
+            KlingAuth(config),
+            http_client,
+            _Shared(_compat.Limiter(config.max_concurrent_requests)),
+            default_headers,
+        )
 
     def _setup(
         self,
         config: ClientConfig,
         auth: KlingAuth,
-        http_client: httpx.AsyncClient | None,
+        http_client: httpx.AsyncClient,
+        shared: _Shared,
         default_headers: dict[str, str] | None,
     ) -> None:
         setup_logging()
-        if http_client is not None and not isinstance(http_client, httpx.AsyncClient):
-            raise TypeError(
-                f"http_client must be an httpx.AsyncClient, got {type(http_client).__name__}"
-            )
         self._config = config
         self._auth = auth
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(limits=_DEFAULT_LIMITS)
+        self._http = http_client
+        self._shared = shared
+        self._limiter = shared.limiter
         self._default_headers = {"User-Agent": _USER_AGENT, **clean_headers(default_headers)}
 
     # -- configuration ----------------------------------------------------------------------------
@@ -179,16 +206,18 @@ class AsyncKlingClient:
             auth=auth or old.auth,
             timeout=old.timeout if timeout is NOT_GIVEN else timeout,
             max_retries=old.max_retries if max_retries is None else max_retries,
+            max_concurrent_requests=old.max_concurrent_requests,
         )
-        same_auth = not new_keys and config.auth == old.auth
+        same_auth = not new_keys and config.auth == old.auth and config.base_url == old.base_url
         clone = object.__new__(type(self))
+        clone._owns_http = False
         clone._setup(
             config,
             self._auth if same_auth else KlingAuth(config),
             self._http,
+            self._shared,
             {**self._default_headers, **(default_headers or {})},
         )
-        clone._owns_http = False
         return clone
 
     def __repr__(self) -> str:
@@ -366,16 +395,26 @@ class AsyncKlingClient:
         from .._models import FaceIdentification
 
         body = await self._prepare("identify_face", params)
-        data = await self._request("POST", "/v1/videos/identify-face", body=body, is_create=True)
-        return FaceIdentification.model_validate(data)
+        return await self._request(
+            "POST",
+            "/v1/videos/identify-face",
+            body=body,
+            parse=FaceIdentification.model_validate,
+            idempotent=False,
+        )
 
     async def image_recognize(self, **params: Unpack[ImageRecognizeParams]) -> ImageRecognition:
         """Segment an ``image`` into subject, head, face and clothing masks."""
         from .._models import ImageRecognition
 
         body = await self._prepare("image_recognize", params)
-        data = await self._request("POST", "/v1/videos/image-recognize", body=body, is_create=True)
-        return ImageRecognition.model_validate(data)
+        return await self._request(
+            "POST",
+            "/v1/videos/image-recognize",
+            body=body,
+            parse=ImageRecognition.model_validate,
+            idempotent=False,
+        )
 
     async def download(
         self,
@@ -389,7 +428,8 @@ class AsyncKlingClient:
         Streams to a temporary file renamed when complete, resumes a dropped connection, and
         checks the size against ``Content-Length``. No credentials are sent.
         """
-        from ._download import check_url, download_url, resolve_target
+        from .._paths import check_url, resolve_target
+        from ._download import download_url
 
         check_url(url)
         return await download_url(self, url, resolve_target(url, path), on_progress=on_progress)
@@ -399,6 +439,14 @@ class AsyncKlingClient:
         task = AsyncTask.model_validate(data)
         task._client = self
         return task
+
+    def _task_list(self, data: Any) -> list[AsyncTask]:
+        """A page of tasks (``data: null`` is an empty page)."""
+        if data is None:
+            return []
+        if not isinstance(data, list):
+            raise TypeError(f"expected a list of tasks, got {type(data).__name__}")
+        return [self._task(item) for item in data]
 
     # -- the request pipeline ---------------------------------------------------------------------
 
@@ -410,7 +458,7 @@ class AsyncKlingClient:
     ) -> dict[str, Any]:
         """Validate ``params`` and build the JSON body; raises before anything is sent."""
         if reads_files(params):
-            # Media files may be megabytes: read and encode them off the event loop.
+            # Media files may be megabytes: read and encode them in a worker thread.
             body = await _compat.run_blocking(prepare_body, name, params)
         else:
             body = prepare_body(name, params)
@@ -423,45 +471,85 @@ class AsyncKlingClient:
         method: str,
         path: str,
         *,
+        parse: Callable[[Any], T],
         params: dict[str, Any] | None = None,
         body: dict[str, Any] | None = None,
-        is_create: bool = False,
+        idempotent: bool = True,
         retry_rate_limits: bool = True,
-    ) -> Any:
-        """Send one logical call with retries and return the envelope's ``data``.
+        recover: Callable[[], _compat.Awaitable[T | None]] | None = None,
+    ) -> T:
+        """Send one logical call and return ``parse(data)``: build, auth, send, classify, retry.
 
-        ``is_create`` marks a call that may start a paid task: it is repeated only when Kling
-        said the task was not created (429 rate limits) or the request never left.
+        ``idempotent=False`` marks a call that may start a paid task (creates, TTS): it is
+        repeated only when Kling said it did nothing (429 rate limits) or the request never
+        left. ``recover`` makes a create safe after an ambiguous failure: it looks the task up
+        by its ``external_task_id`` and returns it, or None when Kling has no such task, and
+        only then is the create sent again. One budget for the whole call: at most
+        ``max_retries + 1`` sends and as many lookups.
         """
         try:
-            return await self._send(method, path, params, body)
+            return await self._send(method, path, params, body, parse)
         except KlingError as exc:
-            if not is_retryable(exc, is_create=is_create, rate_limits=retry_rate_limits):
-                raise
             first_failure = exc
-        # Only a retryable failure pays for the retry machinery: the shared tenacity policy
-        # replays the first failure as its attempt 1 and decides from there.
+        policy = CallPolicy(
+            idempotent=idempotent,
+            retry_rate_limits=retry_rate_limits,
+            can_recover=recover is not None,
+        )
+        policy.send_failed(first_failure)
+        if not policy.should_retry(first_failure):
+            raise first_failure
+        # Only a failure pays for the retry machinery (tenacity is imported here, not earlier).
+        from tenacity import AsyncRetrying
+
         retrying = AsyncRetrying(
             **retry_kwargs(
                 max_retries=self._config.max_retries,
-                is_create=is_create,
-                rate_limits=retry_rate_limits,
-                method=method,
-                path=path,
+                should_retry=policy.should_retry,
                 sleep=_compat.sleep,
+                describe=f"{method} {path}",
             )
         )
-        data: Any = None
-        async for attempt in retrying:
-            with attempt:
-                if attempt.retry_state.attempt_number == 1:
-                    raise first_failure
-                data = await self._send(method, path, params, body)
-        return data
+        result: Any = None
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    if attempt.retry_state.attempt_number == 1:
+                        raise first_failure  # replayed so that the policy decides what follows
+                    if recover is not None and policy.needs_lookup:
+                        try:
+                            result = await recover()
+                        except KlingError:
+                            policy.lookup_failed()
+                            raise
+                        policy.lookup_done()
+                        if result is not None:
+                            continue  # found: a success, so tenacity stops
+                    try:
+                        result = await self._send(method, path, params, body, parse)
+                    except KlingError as exc:
+                        policy.send_failed(exc)
+                        raise
+        except KlingError as exc:
+            if recover is None or not policy.wants_final_lookup(exc):
+                raise
+            try:
+                found = await recover()
+            except KlingError as lookup_error:
+                raise exc from lookup_error
+            if found is None:
+                raise
+            return found
+        return cast("T", result)
 
     async def _send(
-        self, method: str, path: str, params: dict[str, Any] | None, body: dict[str, Any] | None
-    ) -> Any:
+        self,
+        method: str,
+        path: str,
+        params: dict[str, Any] | None,
+        body: dict[str, Any] | None,
+        parse: Callable[[Any], T],
+    ) -> T:
         request = self._http.build_request(
             method,
             self._config.base_url + path,
@@ -471,42 +559,28 @@ class AsyncKlingClient:
             timeout=self._config.timeout,
         )
         try:
-            response = await self._http.send(request, auth=self._auth)
+            async with self._limiter:
+                # Never follow a redirect, even when the caller's http_client would: the
+                # credentials must go to base_url's origin only.
+                response = await self._http.send(request, auth=self._auth, follow_redirects=False)
         except httpx.PoolTimeout as exc:
             raise APITimeoutError(
-                f"{method} {path}: no free connection in the pool within the timeout; lower the "
-                "concurrency (create_many(concurrency=...)) or pass http_client= with larger "
+                f"{method} {path}: no free connection in the pool within the timeout; lower "
+                "max_concurrent_requests, or give your http_client larger "
                 "httpx.Limits(max_connections=...)",
                 sent=False,
             ) from exc
         except httpx.TimeoutException as exc:
             # A connect timeout happens before a byte of the request is sent.
             sent = not isinstance(exc, httpx.ConnectTimeout)
-            raise APITimeoutError(f"{method} {path} timed out ({exc})", sent=sent) from exc
+            raise APITimeoutError(
+                f"{method} {path} to {self._config.host} timed out ({exc or type(exc).__name__})",
+                sent=sent,
+            ) from exc
         except httpx.TransportError as exc:
             sent = not isinstance(exc, httpx.ConnectError)
             raise APIConnectionError(
-                f"{method} {path} failed: {type(exc).__name__}: {exc}", sent=sent
+                f"{method} {path} to {self._config.host} failed: {type(exc).__name__}: {exc}",
+                sent=sent,
             ) from exc
-        return _unwrap(response)
-
-
-def _unwrap(response: httpx.Response) -> Any:
-    """The envelope's ``data``, or the exception that the response means."""
-    try:
-        body = json.loads(response.content)
-    except ValueError:
-        body = None
-    if logger.isEnabledFor(logging.DEBUG):
-        request = response.request
-        logger.debug(
-            "%s %s -> %d request_id=%s headers=%s",
-            request.method,
-            request.url.path,
-            response.status_code,
-            body.get("request_id") if isinstance(body, dict) else None,
-            redact_headers(request.headers),
-        )
-    if response.status_code >= 400 or not isinstance(body, dict) or body.get("code", 0) != 0:
-        raise error_from_response(response, body)
-    return body.get("data")
+        return parse_response(response, parse)

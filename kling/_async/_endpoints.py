@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 from typing_extensions import Unpack
 
-from .._errors import InvalidParameterError, KlingAPIError
+from .._errors import InvalidParameterError
 from .._models import CostsResult, Speech
 from .._params import TtsParams
+from .._response import EnvelopeError
 
 if TYPE_CHECKING:
     from ._client import AsyncKlingClient
@@ -29,8 +30,9 @@ class AsyncTTS:
         Not retried on server errors: each call is billed.
         """
         body = await self._client._prepare("tts", params)
-        data = await self._client._request("POST", "/v1/audio/tts", body=body, is_create=True)
-        return Speech.model_validate(data)
+        return await self._client._request(
+            "POST", "/v1/audio/tts", body=body, parse=Speech.model_validate, idempotent=False
+        )
 
 
 class AsyncAccount:
@@ -57,14 +59,15 @@ class AsyncAccount:
         params: dict[str, Any] = {"start_time": start, "end_time": end}
         if resource_pack_name is not None:
             params["resource_pack_name"] = resource_pack_name
-        data = await self._client._request("GET", "/account/costs", params=params)
-        # The answer is wrapped twice: the inner envelope has its own code and message.
-        result = CostsResult.model_validate(data or {})
-        if result.code not in (None, 0):
-            raise KlingAPIError(
-                result.msg or "account/costs failed", code=200, api_code=result.code
-            )
-        return result
+        return await self._client._request("GET", "/account/costs", params=params, parse=_costs)
+
+
+def _costs(data: Any) -> CostsResult:
+    # The answer is wrapped twice: the inner envelope's code is classified like an outer one,
+    # so a 1302 in it is a RateLimitError (and retried) like any other.
+    if isinstance(data, dict) and data.get("code") not in (None, 0):
+        raise EnvelopeError({"code": data["code"], "message": data.get("msg")})
+    return CostsResult.model_validate(data if data is not None else {})
 
 
 def _milliseconds(value: datetime | int, field: str) -> int:

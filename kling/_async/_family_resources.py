@@ -33,9 +33,10 @@ from .._params import (
     VirtualTryOnParams,
     VoiceCreateParams,
 )
+from .._polling import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT
 from ._resources import AsyncLibraryResource, AsyncTaskResource
 from ._task import AsyncTask
-from ._waiting import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, ProgressCallback
+from ._waiting import ProgressCallback
 
 __all__ = [
     "AsyncAdvancedLipSync",

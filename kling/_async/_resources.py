@@ -7,29 +7,34 @@ subclasses in ``_family_resources`` only declare ``create`` signatures.
 from __future__ import annotations
 
 import builtins
+import functools
+import math
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 from urllib.parse import quote
-
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
 from kling import _compat_async as _compat
 
-from .._errors import BadRequestError, InvalidParameterError, KlingError, NotFoundError
+from .._errors import (
+    BadRequestError,
+    DuplicateTaskError,
+    InvalidParameterError,
+    KlingError,
+    NotFoundError,
+)
 from .._families import Family
 from .._logging import logger
-from .._retry import is_ambiguous, wait_for
-from . import _batch
-from ._batch import DEFAULT_CONCURRENCY
+from .._polling import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, Schedule
+from .._response import as_is
+from .._retry import is_retryable
+from . import _batch, _waiting
+from ._batch import DEFAULT_CONCURRENCY, DEFAULT_THROTTLE_TIMEOUT
 from ._pagination import MAX_PAGE_NUM, AsyncPaginator
+from ._poller import AsyncPoller
 from ._task import AsyncTask
-from ._waiting import (
-    DEFAULT_POLL_INTERVAL,
-    DEFAULT_WAIT_TIMEOUT,
-    ProgressCallback,
-    poll_until_finished,
-)
+from ._waiting import ProgressCallback
 
 if TYPE_CHECKING:
     from ._client import AsyncKlingClient
@@ -37,20 +42,26 @@ if TYPE_CHECKING:
 __all__ = ["AsyncLibraryResource", "AsyncTaskResource"]
 
 _DEFAULT_PAGE_SIZE = 30
+#: Polling: below this many due tasks single GETs are cheaper than a page of the list.
+_LIST_THRESHOLD = 4
+_POLL_PAGE_SIZE = 500
+_GET_CONCURRENCY = 8
 
 
-def _log_recovery(state: RetryCallState) -> None:
-    exc = state.outcome.exception() if state.outcome else None
-    logger.warning(
-        "Create may have succeeded despite %s: %s; looking it up by external_task_id before "
-        "resubmitting",
-        type(exc).__name__,
-        exc,
-    )
+def new_external_id() -> str:
+    """An ``external_task_id`` for a create whose caller gave none: unique, and ours."""
+    return f"kling-{uuid.uuid4().hex}"
 
 
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _oldest(tasks: Iterable[AsyncTask]) -> datetime | None:
+    times = [t.created_at for t in tasks]
+    if not times or any(t is None for t in times):
+        return None
+    return min(t for t in times if t is not None)
 
 
 class AsyncTaskResource:
@@ -72,69 +83,45 @@ class AsyncTaskResource:
         retry_rate_limits: bool = True,
     ) -> AsyncTask:
         body = await self._client._prepare(self.family.name, params, extra_body)
-        if not self.family.external_id_lookup:
-            # Without a lookup by our id, an ambiguous failure must surface, never resubmit.
-            data = await self._client._request(
+        # Our own id makes a create idempotent: after a failure that may have created the task
+        # anyway, Kling is asked for this id before the create is sent again.
+        external_id = str(body.setdefault("external_task_id", new_external_id()))
+        lookup = self.family.external_id_lookup
+        try:
+            return await self._client._request(
                 "POST",
                 self.family.path,
                 body=body,
-                is_create=True,
+                parse=self._client._task,
+                idempotent=False,
                 retry_rate_limits=retry_rate_limits,
+                # Without a lookup by our id, an ambiguous failure must surface, never resend.
+                recover=(lambda: self._find(external_id)) if lookup else None,
             )
-            return self._client._task(data)
-        # Our own id makes a create idempotent: after a failure that may have created the
-        # task anyway, we ask Kling for that id before sending again.
-        body.setdefault("external_task_id", f"kling-{uuid.uuid4().hex}")
-        external_id = str(body["external_task_id"])
-        try:
-            return await self._submit(body, external_id, retry_rate_limits)
         except KlingError as exc:
-            if not is_ambiguous(exc):
-                raise
-            first_failure = exc
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(self._client.max_retries + 1),
-            wait=wait_for,
-            retry=retry_if_exception(is_ambiguous),
-            before_sleep=_log_recovery,
-            sleep=_compat.sleep,
-            reraise=True,
-        )
-        task: AsyncTask | None = None
-        async for attempt in retrying:
-            with attempt:
-                if attempt.retry_state.attempt_number == 1:
-                    raise first_failure  # replayed so the policy decides what follows
-                task = await self._find(external_id)
-                if task is None:
-                    task = await self._submit(body, external_id, retry_rate_limits)
-        assert task is not None
-        return task
-
-    async def _submit(
-        self, body: dict[str, Any], external_id: str, retry_rate_limits: bool
-    ) -> AsyncTask:
-        try:
-            data = await self._client._request(
-                "POST",
-                self.family.path,
-                body=body,
-                is_create=True,
-                retry_rate_limits=retry_rate_limits,
-            )
-        except BadRequestError as exc:
-            # An earlier attempt that we saw fail did create the task after all.
-            if exc.api_code == 1201 and "exist" in exc.message.lower():
-                found = await self._find(external_id)
-                if found is not None:
-                    return found
+            exc.external_task_id = external_id
+            if isinstance(exc, DuplicateTaskError) and lookup:
+                exc._fetch = functools.partial(self.get, external_task_id=external_id)
             raise
-        return self._client._task(data)
+        except BaseException:
+            # Cancelled or interrupted with the request in flight: the task may exist, and
+            # this id is the only way to find it.
+            logger.warning(
+                "A create on %s was interrupted in flight; the task may exist: look it up "
+                "with external_task_id=%r",
+                self.family.path,
+                external_id,
+            )
+            raise
 
     async def _find(self, external_id: str) -> AsyncTask | None:
-        """The task with our ``external_task_id``, or None when Kling has no such task."""
+        """The task with our ``external_task_id``, or None when Kling has no such task.
+
+        One request: the retry loop of the create that asks counts it as one of its attempts.
+        """
+        path = f"{self.family.path}/{quote(external_id, safe='')}"
         try:
-            return await self.get(external_task_id=external_id)
+            return await self._client._send("GET", path, None, None, self._client._task)
         except (NotFoundError, BadRequestError) as exc:
             if isinstance(exc, NotFoundError) or exc.api_code == 1201:
                 return None
@@ -145,8 +132,9 @@ class AsyncTaskResource:
     ) -> AsyncTask:
         """Fetch a task by Kling's ``task_id`` or by the ``external_task_id`` you gave it."""
         ident = self._task_ref(task_id, external_task_id)
-        data = await self._client._request("GET", f"{self.family.path}/{quote(ident, safe='')}")
-        return self._client._task(data)
+        return await self._client._request(
+            "GET", f"{self.family.path}/{quote(ident, safe='')}", parse=self._client._task
+        )
 
     def list(
         self, *, page_size: int = _DEFAULT_PAGE_SIZE, page_num: int = 1, limit: int | None = None
@@ -184,10 +172,12 @@ class AsyncTaskResource:
     async def _list_page(
         self, path: str, page_num: int, page_size: int
     ) -> builtins.list[AsyncTask]:
-        data = await self._client._request(
-            "GET", path, params={"pageNum": page_num, "pageSize": page_size}
+        return await self._client._request(
+            "GET",
+            path,
+            params={"pageNum": page_num, "pageSize": page_size},
+            parse=self._client._task_list,
         )
-        return [self._client._task(item) for item in data or []]
 
     async def create_many(
         self,
@@ -196,20 +186,36 @@ class AsyncTaskResource:
         concurrency: int = DEFAULT_CONCURRENCY,
         extra_body: Mapping[str, Any] | None = None,
         on_progress: Callable[[int, int], Any] | None = None,
+        throttle_timeout: float = DEFAULT_THROTTLE_TIMEOUT,
     ) -> builtins.list[AsyncTask | KlingError]:
         """Create a task per item (a dict of ``create`` parameters), ``concurrency`` at a time.
 
         Returns, in input order, each created task or the ``KlingError`` that item got: one
         bad item never fails the batch. When Kling says the account's task slots are full
-        (1303) or requests come too fast (1302), the batch slows down and keeps going.
-        ``on_progress(done, total)`` (sync or async) is called as each item settles.
+        (1303) or requests come too fast (1302), the batch slows down and keeps going; once no
+        create has got through for ``throttle_timeout`` seconds, the rest fail with that
+        ``RateLimitError``. ``on_progress(done, total)`` is called as each item settles; if it
+        raises, no new item starts and ``BatchError`` (whose ``.results`` keeps every task
+        created) is raised once the items in flight have settled.
         """
         if not _is_int(concurrency) or concurrency < 1:
             raise InvalidParameterError(
                 f"concurrency must be an int >= 1, got {concurrency!r}", field="concurrency"
             )
+        if isinstance(throttle_timeout, bool) or not (
+            isinstance(throttle_timeout, (int, float)) and throttle_timeout > 0
+        ):
+            raise InvalidParameterError(
+                f"throttle_timeout must be a positive number of seconds, got {throttle_timeout!r}",
+                field="throttle_timeout",
+            )
         return await _batch.create_many(
-            self, items, concurrency=concurrency, extra_body=extra_body, on_progress=on_progress
+            self,
+            items,
+            concurrency=concurrency,
+            extra_body=extra_body,
+            on_progress=on_progress,
+            throttle_timeout=float(throttle_timeout),
         )
 
     def as_completed(
@@ -222,10 +228,9 @@ class AsyncTaskResource:
     ) -> AsyncIterator[AsyncTask]:
         """Yield tasks as they finish (check ``task.is_failed``), polling them together.
 
-        Polls through the list endpoint, so many tasks cost a few requests per round.
         Raises ``WaitTimeoutError`` (``.pending`` lists the rest) at the deadline.
         """
-        return _batch.as_completed(
+        return _waiting.as_completed(
             self,
             tasks,
             timeout=timeout,
@@ -246,7 +251,7 @@ class AsyncTaskResource:
         A failed task appears as ``TaskFailedError``, one unfinished at the deadline as
         ``WaitTimeoutError``; nothing is raised for them.
         """
-        return await _batch.wait_all(
+        return await _waiting.wait_all(
             self,
             tasks,
             timeout=timeout,
@@ -266,23 +271,12 @@ class AsyncTaskResource:
         """Poll until the task finishes; return it when it succeeded.
 
         Raises ``TaskFailedError`` when it failed and ``WaitTimeoutError`` (holding the last
-        state) when ``timeout`` seconds pass first. ``task`` is a ``AsyncTask`` or a task id.
+        state) when ``timeout`` seconds pass first. Concurrent waits on one client share their
+        polls: a thousand of them cost about what one ``wait_all`` of a thousand costs.
         """
-        if isinstance(task, AsyncTask):
-            task_id, known = task.task_id, task
-        elif isinstance(task, str) and task:
-            task_id, known = task, None
-        else:
-            raise InvalidParameterError(
-                f"wait() needs a AsyncTask or a task_id string, got {task!r}", field="task"
-            )
-
-        async def fetch() -> AsyncTask:
-            return await self.get(task_id)
-
-        return await poll_until_finished(
-            fetch,
-            known if known is not None and known.is_finished else None,
+        return await _waiting.wait(
+            self,
+            task,
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
@@ -299,6 +293,8 @@ class AsyncTaskResource:
         max_poll_interval: float | None,
         on_progress: ProgressCallback | None,
     ) -> AsyncTask:
+        # Check the wait options before a task is paid for.
+        Schedule.of(timeout, poll_interval, max_poll_interval)
         task = await self._create(params, extra_body)
         return await self.wait(
             task,
@@ -307,6 +303,69 @@ class AsyncTaskResource:
             max_poll_interval=max_poll_interval,
             on_progress=on_progress,
         )
+
+    # -- polling (used by the family's shared poller) ----------------------------------------------
+
+    def _poller(self) -> AsyncPoller:
+        """This family's poller on this client (copies with the same credentials share it)."""
+        pollers = self._client._shared.pollers
+        key = (self.family.name, self._client._auth)
+        poller = pollers.get(key)
+        if poller is None:
+            poller = pollers.setdefault(key, AsyncPoller(self._fetch_states, self.family.name))
+        return cast("AsyncPoller", poller)
+
+    async def _fetch_states(
+        self, tasks: builtins.list[AsyncTask]
+    ) -> dict[str, AsyncTask | KlingError]:
+        """Fresh states: pages of the family's list for many tasks, then GETs for the rest.
+
+        One attempt per request: a poll that fails is simply made again in the next round.
+        """
+        wanted = {task.task_id: task for task in tasks}
+        fresh: dict[str, AsyncTask | KlingError] = {}
+        if len(wanted) >= _LIST_THRESHOLD:
+            page_size = min(self.family.max_page_size, _POLL_PAGE_SIZE)
+            oldest = _oldest(wanted.values())
+            pages = math.ceil(len(wanted) / page_size) + 1
+            params = {"pageSize": page_size}
+            for page_num in range(1, pages + 1):
+                page = await self._client._send(
+                    "GET",
+                    self.family.path,
+                    {**params, "pageNum": page_num},
+                    None,
+                    self._client._task_list,
+                )
+                fresh.update((t.task_id, t) for t in page if t.task_id in wanted)
+                if len(fresh) == len(wanted) or len(page) < page_size:
+                    break
+                last = page[-1].created_at
+                if oldest is not None and last is not None and last < oldest:
+                    break  # newest first: everything further back is older than our tasks
+        missing = [task_id for task_id in wanted if task_id not in fresh]
+        if missing:
+            fresh.update(await self._get_each(missing))
+        return fresh
+
+    async def _get_each(self, task_ids: builtins.list[str]) -> dict[str, AsyncTask | KlingError]:
+        """One GET per id, a few at a time; an id whose GET failed transiently is left out."""
+        found: dict[str, AsyncTask | KlingError] = {}
+        queue = iter(task_ids)
+
+        async def worker() -> None:
+            for task_id in queue:
+                path = f"{self.family.path}/{quote(task_id, safe='')}"
+                try:
+                    found[task_id] = await self._client._send(
+                        "GET", path, None, None, self._client._task
+                    )
+                except KlingError as exc:
+                    if not is_retryable(exc, idempotent=True):
+                        found[task_id] = exc
+
+        await _compat.run_workers(worker, min(_GET_CONCURRENCY, len(task_ids)))
+        return found
 
     def _task_ref(self, task_id: str | None, external_task_id: str | None) -> str:
         if (task_id is None) == (external_task_id is None):
@@ -347,5 +406,5 @@ class AsyncLibraryResource(AsyncTaskResource):
                 field=self.family.delete_key,
             )
         await self._client._request(
-            "POST", self.family.delete_path, body={self.family.delete_key: item_id}
+            "POST", self.family.delete_path, body={self.family.delete_key: item_id}, parse=as_is
         )

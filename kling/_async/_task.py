@@ -10,7 +10,8 @@ from pydantic import PrivateAttr
 
 from .._errors import KlingError
 from .._models import TaskBase
-from ._download import ProgressHook, download_url, plan_targets
+from .._paths import plan_targets
+from ._download import ProgressHook, download_url
 
 if TYPE_CHECKING:
     from ._client import AsyncKlingClient

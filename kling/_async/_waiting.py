@@ -1,99 +1,165 @@
-"""Waiting for a task to finish: polling that starts fast and backs off to a cap."""
+"""Waiting for tasks: one (``wait``), many in finishing order (``as_completed``), or all of them.
+
+Every wait goes through the family's shared poller (``_poller``), so concurrent waits on one
+client cost what one batch wait costs, and all of them follow one schedule (``kling._polling``).
+"""
 
 from __future__ import annotations
 
-import random
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import AsyncIterator, Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from kling import _compat_async as _compat
 
 from .._errors import InvalidParameterError, KlingError, TaskFailedError, WaitTimeoutError
-from .._logging import logger
-from .._models import TaskBase
-from .._retry import is_retryable
+from .._polling import Schedule
+from ._task import AsyncTask
 
-__all__ = ["DEFAULT_WAIT_TIMEOUT", "ProgressCallback", "poll_until_finished"]
+if TYPE_CHECKING:
+    from ._resources import AsyncTaskResource
 
-#: Videos usually take 2-8 minutes; a quarter of an hour covers a busy queue.
-DEFAULT_WAIT_TIMEOUT = 900.0
-DEFAULT_POLL_INTERVAL = 2.0
-DEFAULT_MAX_POLL_INTERVAL = 15.0
-_BACKOFF = 1.5
-_JITTER = 0.1
+__all__ = ["ProgressCallback", "as_completed", "wait", "wait_all"]
 
-TaskT = TypeVar("TaskT", bound=TaskBase)
-
-#: ``on_progress(task, elapsed_seconds)``, sync or async, called after every poll.
+#: ``on_progress(task, elapsed_seconds)``, a plain function or a coroutine function (async
+#: client only), called with the task's state as given and after every poll.
 ProgressCallback = Callable[[Any, float], Any]
 
 
-def check_wait_options(
-    timeout: float | None, poll_interval: float, max_poll_interval: float | None
-) -> float:
-    """Validate the wait options and return the effective interval cap."""
-    if timeout is not None and (isinstance(timeout, bool) or timeout <= 0):
-        raise InvalidParameterError(
-            f"timeout must be a positive number of seconds or None (no deadline), got {timeout!r}",
-            field="timeout",
-        )
-    if isinstance(poll_interval, bool) or poll_interval <= 0:
-        raise InvalidParameterError(
-            f"poll_interval must be a positive number of seconds, got {poll_interval!r}",
-            field="poll_interval",
-        )
-    cap = max(
-        poll_interval, DEFAULT_MAX_POLL_INTERVAL if max_poll_interval is None else max_poll_interval
-    )
-    return cap
-
-
-async def poll_until_finished(
-    fetch: Callable[[], _compat.Awaitable[TaskT]],
-    task: TaskT | None,
+async def wait(
+    resource: AsyncTaskResource,
+    task: AsyncTask | str,
     *,
     timeout: float | None,
     poll_interval: float,
     max_poll_interval: float | None,
     on_progress: ProgressCallback | None,
-) -> TaskT:
-    """Poll ``fetch`` until the task succeeds (returned) or fails (``TaskFailedError``).
-
-    The interval starts at ``poll_interval`` and grows by half each time, with jitter so that
-    many waiters spread out, up to ``max_poll_interval``. ``timeout`` bounds the whole wait;
-    on expiry ``WaitTimeoutError`` carries the last state seen.
-    """
-    cap = check_wait_options(timeout, poll_interval, max_poll_interval)
+) -> AsyncTask:
+    """Poll until the task finishes: return it if it succeeded, raise if it failed."""
+    schedule = Schedule.of(timeout, poll_interval, max_poll_interval)
     start = _compat.monotonic()
+    if isinstance(task, AsyncTask):
+        current = task
+    elif isinstance(task, str) and task:
+        current = await resource.get(task)
+    else:
+        raise InvalidParameterError(
+            f"wait() takes a task or a task_id string, got {task!r}", field="task"
+        )
     deadline = None if timeout is None else start + timeout
-    interval = poll_interval
-    current = task if task is not None else await fetch()
-    while True:
-        if on_progress is not None:
-            await _compat.call(on_progress, current, _compat.monotonic() - start)
-        if current.is_succeeded:
-            return current
-        if current.is_failed:
-            raise TaskFailedError(current)
-        now = _compat.monotonic()
-        delay = interval * random.uniform(1 - _JITTER, 1 + _JITTER)  # noqa: S311 - not crypto
-        if deadline is not None:
-            if now >= deadline:
+    if on_progress is not None:
+        await _compat.call(on_progress, current, _compat.monotonic() - start)
+    subscription = (
+        None if current.is_finished else resource._poller().subscribe([current], schedule, deadline)
+    )
+    try:
+        while not current.is_finished:
+            assert subscription is not None
+            updates = await subscription.next()
+            if not updates:
                 assert timeout is not None
                 raise WaitTimeoutError(current, timeout)
-            delay = min(delay, deadline - now)
-        await _compat.sleep(delay)
-        interval = min(interval * _BACKOFF, cap)
-        current = await poll_once(fetch, current)
+            for _, state in updates:
+                if isinstance(state, KlingError):
+                    raise state
+                current = state
+                if on_progress is not None:
+                    await _compat.call(on_progress, current, _compat.monotonic() - start)
+    finally:
+        if subscription is not None:
+            subscription.close()
+    if current.is_failed:
+        raise TaskFailedError(current)
+    return current
 
 
-async def poll_once(fetch: Callable[[], _compat.Awaitable[TaskT]], last: TaskT) -> TaskT:
-    """One poll of a long wait: a poll that fails transiently (after its own retries) does not
-    end the wait, which goes on with the last state until its deadline."""
+async def as_completed(
+    resource: AsyncTaskResource,
+    tasks: Sequence[AsyncTask | str],
+    *,
+    timeout: float | None,
+    poll_interval: float,
+    max_poll_interval: float | None,
+) -> AsyncIterator[AsyncTask]:
+    """Yield each task once it has finished (succeeded or failed), in finishing order."""
+    schedule = Schedule.of(timeout, poll_interval, max_poll_interval)
+    start = _compat.monotonic()
+    deadline = None if timeout is None else start + timeout
+    pending = await _known_states(resource, tasks)
+    for task_id in [i for i, task in pending.items() if task.is_finished]:
+        yield pending.pop(task_id)
+    if not pending:
+        return
+    subscription = resource._poller().subscribe(pending.values(), schedule, deadline)
     try:
-        return await fetch()
-    except KlingError as exc:
-        if not is_retryable(exc, is_create=False):
-            raise
-        logger.warning("Polling task %s failed (%s); still waiting", last.task_id, exc)
-        return last
+        while subscription.pending:
+            updates = await subscription.next()
+            if not updates:
+                assert timeout is not None
+                late = [entry.task for entry in subscription.pending.values()]
+                raise WaitTimeoutError(late[0], timeout, pending=late)
+            for task_id, state in updates:
+                if isinstance(state, KlingError):
+                    raise state
+                if state.is_finished:
+                    subscription.discard(task_id)
+                    yield state
+    finally:
+        subscription.close()
+
+
+async def wait_all(
+    resource: AsyncTaskResource,
+    tasks: Sequence[AsyncTask | str],
+    *,
+    timeout: float | None,
+    poll_interval: float,
+    max_poll_interval: float | None,
+) -> list[AsyncTask | KlingError]:
+    """Wait for every task; in input order a finished task, a TaskFailedError or a timeout."""
+    finished: dict[str, AsyncTask] = {}
+    timed_out: dict[str, WaitTimeoutError] = {}
+    try:
+        async for task in as_completed(
+            resource,
+            tasks,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+        ):
+            finished[task.task_id] = task
+    except WaitTimeoutError as exc:
+        for late in exc.pending:
+            timed_out[late.task_id] = WaitTimeoutError(late, exc.timeout)
+    results: list[AsyncTask | KlingError] = []
+    for item in tasks:
+        task_id = item if isinstance(item, str) else item.task_id
+        done = finished.get(task_id)
+        if done is None:
+            results.append(timed_out[task_id])
+        elif done.is_failed:
+            results.append(TaskFailedError(done))
+        else:
+            results.append(done)
+    return results
+
+
+async def _known_states(
+    resource: AsyncTaskResource, tasks: Sequence[AsyncTask | str]
+) -> dict[str, AsyncTask]:
+    """Tasks by id, in input order; bare ids are fetched once so each has a state."""
+    if not all(isinstance(t, AsyncTask) or (isinstance(t, str) and t) for t in tasks):
+        raise InvalidParameterError(
+            "wait_all() and as_completed() take tasks or task_id strings", field="tasks"
+        )
+    known = {t.task_id: t for t in tasks if isinstance(t, AsyncTask)}
+    ids = [t for t in tasks if isinstance(t, str) and t not in known]
+    fetched = await resource._get_each(ids) if ids else {}
+    states: dict[str, AsyncTask] = {}
+    for item in tasks:
+        task_id = item.task_id if isinstance(item, AsyncTask) else item
+        state = known.get(task_id) or fetched.get(task_id)
+        if isinstance(state, KlingError):
+            raise state
+        # Left out after a transient failure: one more try, with the client's retries.
+        states[task_id] = state if state is not None else await resource.get(task_id)
+    return states

@@ -36,9 +36,10 @@ from .._params import (
     VirtualTryOnParams,
     VoiceCreateParams,
 )
+from .._polling import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT
 from ._resources import LibraryResource, TaskResource
 from ._task import Task
-from ._waiting import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, ProgressCallback
+from ._waiting import ProgressCallback
 
 __all__ = [
     "AdvancedLipSync",

@@ -219,7 +219,7 @@ def download_task(client: KlingClient, task: Task, target: Path, *, enabled: boo
 
     Files are named as ``task.download`` names them (``<task_id>-<n><ext>``).
     """
-    from kling._sync._download import plan_targets
+    from kling._paths import plan_targets
 
     urls = task.result_urls()
     targets = plan_targets(task.task_id, urls, target)

@@ -108,9 +108,10 @@ async def test_wait_walks_the_lifecycle_and_reports_every_state(
         created, on_progress=lambda task, elapsed: seen.append(task.task_status)
     )
     assert done.is_succeeded
-    assert seen == ["submitted", "processing", "succeed"]
+    # Reported as given (no request for what is already known), then after every poll.
+    assert seen == ["submitted", "submitted", "processing", "succeed"]
     assert len(polls(server.fake)) == 3
-    assert len(clock.sleeps) == 2  # waited between polls, without real sleeping
+    assert len(clock.sleeps) == 3  # waited before each poll, without real sleeping
 
 
 async def test_a_failing_prompt_raises_task_failed_error_with_the_servers_reason(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from datetime import datetime, timezone
 
 import httpx
@@ -143,7 +145,7 @@ async def test_list_rejects_a_page_size_kling_would_refuse(client: AsyncKlingCli
         client.text_to_video.list(page_size=501)
 
 
-async def test_wait_polls_until_succeed_backing_off(
+async def test_wait_polls_until_succeed_and_reports_every_state(
     client: AsyncKlingClient, api: respx.MockRouter, clock: FakeClock
 ) -> None:
     route = api.get(f"{PATH}/t1").mock(
@@ -163,8 +165,30 @@ async def test_wait_polls_until_succeed_backing_off(
     assert done.videos[0].id == "v1"
     assert route.call_count == 4
     assert len(clock.sleeps) == 3
-    assert clock.sleeps[0] < clock.sleeps[2]
+    assert all(0.8 <= delay <= 1.0 for delay in clock.sleeps)  # jittered, never later
     assert [status for status, _ in seen] == ["submitted", "processing", "processing", "succeed"]
+
+
+async def test_a_long_wait_polls_every_tenth_of_its_age_up_to_the_cap(
+    client: AsyncKlingClient, api: respx.MockRouter, clock: FakeClock
+) -> None:
+    started = clock.now
+    polled_at: list[float] = []
+
+    def poll(request: httpx.Request) -> httpx.Response:
+        polled_at.append(clock.now - started)
+        return ok(task("t1", "processing"))
+
+    api.get(f"{PATH}/t1").mock(side_effect=poll)
+    with pytest.raises(WaitTimeoutError):
+        await client.text_to_video.wait("t1", timeout=600)
+    gaps = [later - earlier for earlier, later in itertools.pairwise(polled_at)]
+    for waited, gap in zip(polled_at, gaps, strict=False):
+        # A task that finishes is noticed within max(2 s, a tenth of the wait), never later.
+        assert gap <= max(2.0, 0.1 * waited) + 1e-6
+    assert max(gaps) > 11.0  # it does back off once the task is old...
+    assert max(gaps) <= 15.0  # ...up to the cap
+    assert 40 <= len(polled_at) <= 80  # neither every 2 s (300 polls) nor every 15 s (40)
 
 
 async def test_wait_raises_task_failed_with_kling_s_reason(

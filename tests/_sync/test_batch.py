@@ -65,7 +65,7 @@ def test_create_many_slows_down_on_1303_and_never_fails_because_of_it(
     assert [r.task_id for r in results if isinstance(r, Task)] == prompts
     assert route.call_count == 35
     assert clock.sleeps  # it backed off instead of hammering
-    assert max(clock.sleeps) <= 8.0
+    assert max(clock.sleeps) <= 10.0  # capped at 8 s, plus jitter
     assert sorted(progress) == [(n, 10) for n in range(1, 11)]
 
 

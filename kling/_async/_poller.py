@@ -1,0 +1,213 @@
+"""Shared polling: all the waits on one client for one family are served by one poller.
+
+Waiters do not poll their own tasks. They subscribe to the family's poller, and one of them at a
+time, the leader, polls every subscribed task that is due (following ``kling._polling``), in as
+few requests as the family allows, and hands each fresh state to the subscribers of that task.
+When the leader's own wait ends, leadership passes to another waiter. No background task or
+thread is started: the callers who wait do the polling, so nothing outlives them.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+from kling import _compat_async as _compat
+
+from .._errors import KlingError
+from .._logging import logger
+from .._polling import Schedule
+from .._retry import is_retryable
+
+if TYPE_CHECKING:
+    from ._task import AsyncTask
+
+__all__ = ["AsyncPoller", "AsyncSubscription", "FetchStates"]
+
+#: Fetches fresh states of some tasks: a state or a permanent error per id; ids it could not
+#: reach this time are left out. Raises for a failure of the whole round.
+FetchStates = Callable[[list["AsyncTask"]], _compat.Awaitable[dict[str, "AsyncTask | KlingError"]]]
+
+#: An entry due within this share of its poll interval joins the round that starts now.
+_COALESCE = 0.5
+
+
+class _Entry:
+    """One task being waited for, shared by every subscription that waits for it."""
+
+    __slots__ = ("due", "final", "schedule", "start", "subscribers", "task")
+
+    def __init__(self, task: AsyncTask, schedule: Schedule, now: float) -> None:
+        self.task = task
+        #: The finished state or the error that ended polling: handed to late subscribers too.
+        self.final: AsyncTask | KlingError | None = None
+        self.schedule = schedule
+        self.start = now
+        self.due = now + schedule.interval(0)
+        self.subscribers: set[AsyncSubscription] = set()
+
+    def reschedule(self, now: float) -> None:
+        self.due = now + self.schedule.interval(now - self.start)
+
+
+class AsyncSubscription:
+    """Some tasks one caller waits for; ``await next()`` gives their fresh states."""
+
+    def __init__(self, poller: AsyncPoller, deadline: float | None) -> None:
+        self._poller = poller
+        self.deadline = deadline
+        #: Task id -> entry, for the tasks this subscription still waits for.
+        self.pending: dict[str, _Entry] = {}
+        self._updates: list[tuple[str, AsyncTask | KlingError]] = []
+        self._wakeup = _compat.Event()
+
+    async def next(self) -> list[tuple[str, AsyncTask | KlingError]]:
+        """``(task_id, state or error)`` pairs that arrived since the last call.
+
+        Blocks until there is at least one, or returns ``[]`` once the deadline has passed.
+        """
+        return await self._poller._next(self)
+
+    def discard(self, task_id: str) -> None:
+        """Stop waiting for one task (it finished, or the caller lost interest)."""
+        self._poller._discard(self, task_id)
+
+    def close(self) -> None:
+        """Stop waiting for every task of this subscription."""
+        for task_id in list(self.pending):
+            self._poller._discard(self, task_id)
+
+
+class AsyncPoller:
+    """Polls the tasks of one family that any caller on one client is waiting for."""
+
+    def __init__(self, fetch: FetchStates, name: str) -> None:
+        self._fetch = fetch
+        self._name = name
+        # A thread lock in both twins: only the sync client has threads, and the lock is never
+        # held across a request or a sleep, so the async client never blocks on it.
+        self._lock = threading.Lock()
+        self._entries: dict[str, _Entry] = {}
+        self._subscriptions: set[AsyncSubscription] = set()
+        self._idle: list[AsyncSubscription] = []
+        self._leader: AsyncSubscription | None = None
+
+    def subscribe(
+        self, tasks: Iterable[AsyncTask], schedule: Schedule, deadline: float | None
+    ) -> AsyncSubscription:
+        """Start waiting for ``tasks`` (unfinished ones) until ``deadline`` (monotonic)."""
+        subscription = AsyncSubscription(self, deadline)
+        now = _compat.monotonic()
+        with self._lock:
+            for task in tasks:
+                entry = self._entries.get(task.task_id)
+                if entry is None:
+                    entry = self._entries[task.task_id] = _Entry(task, schedule, now)
+                else:
+                    entry.schedule = entry.schedule.merge(schedule)
+                    if entry.final is not None:
+                        subscription._updates.append((task.task_id, entry.final))
+                entry.subscribers.add(subscription)
+                subscription.pending[task.task_id] = entry
+            self._subscriptions.add(subscription)
+        return subscription
+
+    def _discard(self, subscription: AsyncSubscription, task_id: str) -> None:
+        with self._lock:
+            entry = subscription.pending.pop(task_id, None)
+            if entry is not None:
+                entry.subscribers.discard(subscription)
+                if not entry.subscribers:
+                    self._entries.pop(task_id, None)
+            if not subscription.pending:
+                self._subscriptions.discard(subscription)
+
+    async def _next(
+        self, subscription: AsyncSubscription
+    ) -> list[tuple[str, AsyncTask | KlingError]]:
+        try:
+            while True:
+                with self._lock:
+                    if subscription._updates:
+                        updates, subscription._updates = subscription._updates, []
+                        return updates
+                    deadline = subscription.deadline
+                    if deadline is not None and _compat.monotonic() >= deadline:
+                        return []
+                    if self._leader is None:
+                        self._leader = subscription
+                    leading = self._leader is subscription
+                    wakeup = subscription._wakeup
+                    if not leading:
+                        self._idle.append(subscription)
+                if leading:
+                    await self._round()
+                    continue
+                await wakeup.wait()
+                with self._lock:
+                    # Events fire once: the next wait needs a fresh one.
+                    if subscription._wakeup is wakeup:
+                        subscription._wakeup = _compat.Event()
+        finally:
+            with self._lock:
+                if subscription in self._idle:
+                    self._idle.remove(subscription)
+                if self._leader is subscription:
+                    self._leader = None
+                    if self._idle:  # hand over: the next waiter leads from now on
+                        self._idle.pop(0)._wakeup.set()
+
+    async def _round(self) -> None:
+        """One turn of the leader: sleep until something is due, poll it, deliver."""
+        now = _compat.monotonic()
+        with self._lock:
+            wake = now + min(
+                (s.poll_interval for s in self._schedules()), default=Schedule().poll_interval
+            )
+            wake = min([wake, *(e.due for e in self._entries.values())])
+            wake = min([wake, *(s.deadline for s in self._subscriptions if s.deadline)])
+        if wake > now:
+            await _compat.sleep(wake - now)
+            now = _compat.monotonic()
+        with self._lock:
+            for subscription in self._subscriptions:
+                if subscription.deadline is not None and now >= subscription.deadline:
+                    subscription._wakeup.set()
+            batch = [
+                entry
+                for entry in self._entries.values()
+                if entry.due - now <= _COALESCE * entry.schedule.poll_interval
+            ]
+        if not batch:
+            return
+        try:
+            states = await self._fetch([entry.task for entry in batch])
+        except KlingError as exc:
+            if not is_retryable(exc, idempotent=True):
+                states = {entry.task.task_id: exc for entry in batch}
+            else:
+                # A transient failure does not end the waits: they go on until their deadlines.
+                logger.warning(
+                    "Polling %d %s task(s) failed (%s); still waiting", len(batch), self._name, exc
+                )
+                states = {}
+        now = _compat.monotonic()
+        with self._lock:
+            for entry in batch:
+                state = states.get(entry.task.task_id)
+                if state is None:
+                    entry.reschedule(now)
+                    continue
+                if isinstance(state, KlingError) or state.is_finished:
+                    entry.final = state
+                    entry.due = float("inf")  # never polled again
+                else:
+                    entry.task = state
+                    entry.reschedule(now)
+                for subscription in entry.subscribers:
+                    subscription._updates.append((entry.task.task_id, state))
+                    subscription._wakeup.set()
+
+    def _schedules(self) -> Iterable[Schedule]:
+        return (entry.schedule for entry in self._entries.values())
