@@ -1,0 +1,229 @@
+"""FakeKling as a server: auth before bodies, a body size limit, guarded control routes, and
+callbacks that stay on this machine unless told otherwise."""
+
+from __future__ import annotations
+
+import json
+import tracemalloc
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from starlette.types import Message
+
+from kling.testing import DEFAULT_API_KEY, DEFAULT_MAX_BODY_SIZE, FakeKling, FakeKlingServer
+
+API_KEY_HEADERS = {"Authorization": f"Bearer {DEFAULT_API_KEY}"}
+T2V = "/v1/videos/text2video"
+SINK = "/_fake/callbacks"
+MiB = 1024 * 1024
+
+
+class Feeder:
+    """An ASGI ``receive`` handing out a body in ``chunks`` chunks (``0``: an empty body),
+    counting how many the app took."""
+
+    def __init__(self, chunks: int, size: int = MiB) -> None:
+        self.chunks = chunks
+        self.chunk = b"x" * size  # one object, handed out again and again
+        self.taken = 0
+
+    async def __call__(self) -> Message:
+        if self.chunks == 0 and self.taken == 0:
+            self.taken = 1
+            return {"type": "http.request", "body": b"", "more_body": False}
+        if self.taken >= self.chunks:
+            return {"type": "http.disconnect"}
+        self.taken += 1
+        return {"type": "http.request", "body": self.chunk, "more_body": self.taken < self.chunks}
+
+
+async def call(
+    fake: FakeKling,
+    path: str,
+    receive: Feeder,
+    *,
+    method: str = "POST",
+    headers: dict[str, str] | None = None,
+    scope_extra: dict[str, Any] | None = None,
+) -> tuple[int, Any]:
+    """Call the fake as an ASGI app with ``receive``; its status and parsed JSON answer."""
+    scope: dict[str, Any] = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()],
+        "client": ("127.0.0.1", 50000),
+        "server": ("fake.test", 80),
+        **(scope_extra or {}),
+    }
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    await fake(scope, receive, send)
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    is_json = (b"content-type", b"application/json") in sent[0]["headers"]
+    return sent[0]["status"], json.loads(body) if is_json else body
+
+
+def sized(size: int) -> dict[str, str]:
+    return {"content-type": "application/json", "content-length": str(size)}
+
+
+@pytest.fixture
+def loopback_server(no_leaked_server_threads: None) -> Iterator[FakeKlingServer]:
+    with FakeKling.serve() as server:
+        yield server
+
+
+# ------------------------------------------------------------------------ auth before bodies
+
+
+async def test_unauthenticated_post_is_401_before_its_body_is_read() -> None:
+    feeder = Feeder(chunks=50)
+    status, body = await call(FakeKling(), T2V, feeder, headers=sized(50 * MiB))
+    assert (status, body["code"], body["message"]) == (401, 1001, "Authorization is empty")
+    assert feeder.taken == 0
+
+
+async def test_bad_credentials_are_refused_with_their_own_code_before_the_body() -> None:
+    feeder = Feeder(chunks=5)
+    headers = {"authorization": "Bearer not-a-key", "content-type": "application/json"}
+    status, body = await call(FakeKling(), T2V, feeder, headers=headers)
+    assert (status, body["code"]) == (401, 1002)
+    assert feeder.taken == 0
+
+
+async def test_refused_request_is_recorded_without_its_body() -> None:
+    fake = FakeKling()
+    await call(fake, T2V, Feeder(chunks=3), headers=sized(3 * MiB))
+    [record] = fake.requests
+    assert (record.status, record.code, record.auth) == (401, 1001, None)
+    assert (record.body, record.json) == (b"", None)
+    assert record.request_id
+
+
+async def test_unauthenticated_request_does_not_use_up_a_fault() -> None:
+    fake = FakeKling()
+    fake.fail_next("GET", T2V, code=5001)
+    transport = httpx.ASGITransport(app=fake)
+    async with httpx.AsyncClient(transport=transport, base_url="http://fake.test") as http:
+        assert (await http.get(T2V)).status_code == 401
+        assert (await http.get(T2V, headers=API_KEY_HEADERS)).status_code == 503
+
+
+async def test_unknown_path_wants_credentials_first() -> None:
+    status, body = await call(FakeKling(), "/v1/no-such-thing", Feeder(chunks=1))
+    assert (status, body["code"]) == (401, 1001)
+
+
+async def test_files_stay_public_and_their_request_body_is_never_read() -> None:
+    feeder = Feeder(chunks=3)
+    status, _ = await call(FakeKling(), "/files/result.png", feeder, method="GET")
+    assert status == 200
+    assert feeder.taken == 0
+
+
+# ------------------------------------------------------------------------------- body limit
+
+
+def test_default_max_body_size_is_64_mib() -> None:
+    assert FakeKling().max_body_size == DEFAULT_MAX_BODY_SIZE == 64 * MiB
+
+
+def test_negative_max_body_size_is_rejected() -> None:
+    with pytest.raises(ValueError):
+        FakeKling(max_body_size=-1)
+
+
+async def test_declared_oversized_body_is_413_without_reading_it() -> None:
+    feeder = Feeder(chunks=4)
+    headers = {**API_KEY_HEADERS, **sized(4 * MiB)}
+    status, body = await call(FakeKling(max_body_size=MiB), T2V, feeder, headers=headers)
+    assert (status, body["code"]) == (413, 1200)
+    assert "max_body_size" in body["message"]
+    assert body["request_id"]
+    assert "data" not in body
+    assert feeder.taken == 0
+
+
+async def test_chunked_body_is_cut_off_once_it_passes_the_limit() -> None:
+    feeder = Feeder(chunks=50)
+    headers = {**API_KEY_HEADERS, "content-type": "application/json"}  # no Content-Length
+    status, body = await call(FakeKling(max_body_size=3 * MiB), T2V, feeder, headers=headers)
+    assert (status, body["code"]) == (413, 1200)
+    assert feeder.taken == 4  # the chunk that crossed 3 MiB, and not one more
+
+
+async def test_oversized_request_is_recorded_without_its_body() -> None:
+    fake = FakeKling(max_body_size=MiB)
+    await call(fake, T2V, Feeder(chunks=2), headers={**API_KEY_HEADERS, **sized(2 * MiB)})
+    [record] = fake.requests
+    assert (record.status, record.code, record.auth, record.body) == (413, 1200, "api_key", b"")
+
+
+async def test_body_of_exactly_the_limit_is_accepted() -> None:
+    body = json.dumps({"prompt": "a corgi"}).encode()
+    fake = FakeKling(max_body_size=len(body))
+    transport = httpx.ASGITransport(app=fake)
+    async with httpx.AsyncClient(transport=transport, base_url="http://fake.test") as http:
+        response = await http.post(
+            T2V, content=body, headers={**API_KEY_HEADERS, "content-type": "application/json"}
+        )
+    assert response.status_code == 200
+    assert fake.requests[-1].json == {"prompt": "a corgi"}
+
+
+async def test_control_routes_are_size_limited_too() -> None:
+    fake = FakeKling(max_body_size=MiB)
+    feeder = Feeder(chunks=2)
+    status, body = await call(fake, SINK, feeder, headers={"content-type": "application/json"})
+    assert (status, body["code"]) == (413, 1200)
+    assert feeder.taken == 2
+    assert fake.callbacks_received == []
+
+
+def test_ten_oversized_unauthenticated_posts_leave_memory_bounded(
+    loopback_server: FakeKlingServer,
+) -> None:
+    size, chunk = 20 * MiB, b"x" * (64 * 1024)
+
+    def body() -> Iterator[bytes]:
+        for _ in range(size // len(chunk)):
+            yield chunk
+
+    tracemalloc.start()
+    try:
+        with httpx.Client(base_url=loopback_server.url) as http:
+            for _ in range(10):
+                response = http.post(T2V, content=body(), headers=sized(size))
+                assert response.status_code == 401
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < size // 4  # client and server together: never one whole body
+    assert [len(r.body) for r in loopback_server.fake.requests] == [0] * 10
+
+
+def test_oversized_chunked_post_over_sockets_gets_413(no_leaked_server_threads: None) -> None:
+    def body() -> Iterator[bytes]:
+        for _ in range(64):
+            yield b"x" * (64 * 1024)
+
+    with (
+        FakeKling.serve(max_body_size=MiB) as server,
+        httpx.Client(base_url=server.url, headers=API_KEY_HEADERS) as http,
+    ):
+        response = http.post(T2V, content=body())
+        assert (response.status_code, response.json()["code"]) == (413, 1200)
+        # The connection is still good for the next request.
+        assert http.get(T2V).status_code == 200
