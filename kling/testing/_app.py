@@ -19,6 +19,7 @@ from ._auth import Credentials, authenticate
 from ._callbacks import CallbackDispatcher
 from ._envelope import ApiError
 from ._faults import Fault, FaultKind, FaultPlan
+from ._loopback import LISTEN_HOST_KEY, is_loopback_host
 from ._records import CallbackDelivery, ReceivedCallback, RecordedRequest
 from ._routes import RECORD_KEY, build_app
 from ._state import FakeTask, TaskStatus, TaskStore, Timing
@@ -58,6 +59,7 @@ class FakeKlingOptions(TypedDict, total=False):
     callback_transport: httpx.AsyncBaseTransport | None
     callback_timeout: float
     max_body_size: int
+    control_routes: bool | None
     clock: Callable[[], float]
     wall_clock: Callable[[], float]
 
@@ -163,6 +165,10 @@ class FakeKling:
         max_body_size: largest request body accepted, in bytes. A larger one is answered 413
             (code 1200) and never read in full: refused up front when ``Content-Length`` says
             so, cut off at the limit when it does not (chunked).
+        control_routes: whether the ``/_fake/`` routes (the callback sink) answer. ``None``:
+            yes, unless served on a non-loopback host (``serve(host="0.0.0.0")``, ``run()``),
+            where they are refused 403/1103. Serving the fake with your own ASGI server on a
+            network interface, pass ``False``.
         clock: monotonic seconds driving the lifecycle (inject one to control time in tests).
         wall_clock: Unix seconds for ``created_at``, JWT ``exp``/``nbf`` checks and signatures.
     """
@@ -184,6 +190,7 @@ class FakeKling:
         callback_transport: httpx.AsyncBaseTransport | None = None,
         callback_timeout: float = 10.0,
         max_body_size: int = DEFAULT_MAX_BODY_SIZE,
+        control_routes: bool | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
     ) -> None:
@@ -198,6 +205,8 @@ class FakeKling:
         """The fault rules; add with ``fake.faults.add(...)`` or the presets on it."""
         self.max_body_size = max_body_size
         """Largest request body accepted, in bytes (assignable)."""
+        self.control_routes = control_routes
+        """Whether ``/_fake/`` routes answer; ``None``: unless served on a non-loopback host."""
         self.resource_packs: list[dict[str, Any]] = (
             [dict(pack) for pack in resource_packs]
             if resource_packs is not None
@@ -270,7 +279,11 @@ class FakeKling:
         await send_error(send, error, record)
 
     async def _control(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """The ``/_fake/`` routes: not logged, no faults, but size-limited."""
+        """The ``/_fake/`` routes: not logged, no faults, but guarded and size-limited."""
+        refusal = self._control_refusal(scope)
+        if refusal is not None:
+            await send_error(send, ApiError(1103, refusal))
+            return
         try:
             body = await read_body(scope, receive, self.max_body_size)
         except BodyTooLarge as exc:
@@ -278,6 +291,20 @@ class FakeKling:
             return
         if body is not None:
             await self._app(scope, replay(body, receive), send)
+
+    def _control_refusal(self, scope: Scope) -> str | None:
+        """Why the ``/_fake/`` routes do not answer this request, or ``None`` when they do."""
+        if self.control_routes is True:
+            return None
+        if self.control_routes is False:
+            return "FakeKling's /_fake/ routes are off (control_routes=False)"
+        host = scope.get(LISTEN_HOST_KEY)
+        if host is None or is_loopback_host(host):
+            return None  # in-process, or on loopback: only this machine can reach them
+        return (
+            f"FakeKling's /_fake/ routes are off on a server listening on {host!r}, which is not "
+            "loopback; FakeKling(control_routes=True) turns them on"
+        )
 
     def _new_record(self, scope: Scope) -> RecordedRequest:
         raw_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]

@@ -14,6 +14,7 @@ from typing_extensions import Self, Unpack
 
 from ._app import FakeKling, FakeKlingOptions
 from ._asgi import SimulatedDisconnect
+from ._loopback import LISTEN_HOST_KEY
 from ._state import Timing
 
 _START_TIMEOUT = 10.0
@@ -21,16 +22,21 @@ _STOP_TIMEOUT = 10.0
 
 
 class _SocketApp:
-    """Adapts the fake to uvicorn: a simulated disconnect just ends the half-sent response.
+    """Adapts the fake to uvicorn: tells it the host it listens on, and swallows disconnects.
 
-    uvicorn then logs "ASGI callable returned without completing response" and closes the
-    connection, which is exactly the dropped connection the fault asks for.
+    The host lets the fake refuse its ``/_fake/`` routes on a network interface. A simulated
+    disconnect just ends the half-sent response: uvicorn then logs "ASGI callable returned
+    without completing response" and closes the connection, which is exactly the dropped
+    connection the fault asks for.
     """
 
-    def __init__(self, fake: FakeKling) -> None:
+    def __init__(self, fake: FakeKling, host: str) -> None:
         self.fake = fake
+        self.host = host
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            scope = {**scope, LISTEN_HOST_KEY: self.host}
         try:
             await self.fake(scope, receive, send)
         except SimulatedDisconnect:
@@ -41,7 +47,7 @@ def _config(
     fake: FakeKling, host: str, port: int, log_level: str, *, quiet: bool
 ) -> uvicorn.Config:
     return uvicorn.Config(
-        _SocketApp(fake),
+        _SocketApp(fake, host),
         host=host,
         port=port,
         loop="asyncio",

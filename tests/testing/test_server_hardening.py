@@ -13,6 +13,8 @@ import pytest
 from starlette.types import Message
 
 from kling.testing import DEFAULT_API_KEY, DEFAULT_MAX_BODY_SIZE, FakeKling, FakeKlingServer
+from kling.testing._loopback import LISTEN_HOST_KEY, is_loopback_host
+from kling.testing._server import _config
 
 API_KEY_HEADERS = {"Authorization": f"Bearer {DEFAULT_API_KEY}"}
 T2V = "/v1/videos/text2video"
@@ -227,3 +229,89 @@ def test_oversized_chunked_post_over_sockets_gets_413(no_leaked_server_threads: 
         assert (response.status_code, response.json()["code"]) == (413, 1200)
         # The connection is still good for the next request.
         assert http.get(T2V).status_code == 200
+
+
+# --------------------------------------------------------------------------- control routes
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "localhost",
+        "LOCALHOST.",
+        "api.localhost",
+        "127.0.0.1",
+        "127.8.9.10",
+        "::1",
+        "[::1]",
+        "::ffff:127.0.0.1",
+    ],
+)
+def test_loopback_hosts(host: str) -> None:
+    assert is_loopback_host(host)
+
+
+@pytest.mark.parametrize(
+    "host", ["0.0.0.0", "::", "", "192.168.1.20", "10.0.0.1", "example.com", "localhost.example"]
+)
+def test_non_loopback_hosts(host: str) -> None:
+    assert not is_loopback_host(host)
+
+
+async def test_control_routes_answer_in_process() -> None:
+    status, body = await call(FakeKling(), SINK, Feeder(chunks=0), method="GET")
+    assert (status, body) == (200, [])
+
+
+async def test_control_routes_are_refused_when_listening_on_a_non_loopback_host() -> None:
+    extra = {LISTEN_HOST_KEY: "0.0.0.0"}
+    status, body = await call(FakeKling(), SINK, Feeder(0), method="GET", scope_extra=extra)
+    assert (status, body["code"]) == (403, 1103)
+    assert "'0.0.0.0'" in body["message"]
+    assert "control_routes=True" in body["message"]
+
+
+async def test_control_routes_true_opens_them_on_a_non_loopback_host() -> None:
+    extra = {LISTEN_HOST_KEY: "0.0.0.0"}
+    fake = FakeKling(control_routes=True)
+    status, _ = await call(fake, SINK, Feeder(0), method="GET", scope_extra=extra)
+    assert status == 200
+
+
+async def test_control_routes_false_closes_them_everywhere() -> None:
+    status, body = await call(FakeKling(control_routes=False), SINK, Feeder(0), method="GET")
+    assert (status, body["code"]) == (403, 1103)
+    assert "control_routes=False" in body["message"]
+
+
+async def test_refused_control_request_is_not_recorded() -> None:
+    fake = FakeKling(control_routes=False)
+    await call(fake, SINK, Feeder(1), headers={"content-type": "application/json"})
+    assert fake.requests == []
+    assert fake.callbacks_received == []
+
+
+def test_control_routes_answer_on_a_loopback_server(loopback_server: FakeKlingServer) -> None:
+    assert httpx.get(loopback_server.url + SINK).status_code == 200
+
+
+def test_control_routes_are_refused_on_a_server_bound_to_all_interfaces(
+    no_leaked_server_threads: None,
+) -> None:
+    with FakeKlingServer(host="0.0.0.0") as server:
+        url = f"http://127.0.0.1:{server.port}"
+        assert httpx.get(url + SINK).status_code == 403
+        assert httpx.get(url + T2V, headers=API_KEY_HEADERS).status_code == 200
+
+
+async def test_run_tells_the_fake_its_host() -> None:
+    # run() serves through the same uvicorn config: its app reports the host it listens on.
+    app = _config(FakeKling(), "0.0.0.0", 8000, "warning", quiet=True).app
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "GET", "path": SINK, "headers": [], "query_string": b""}
+    await app(scope, Feeder(0), send)
+    assert sent[0]["status"] == 403
