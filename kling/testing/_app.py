@@ -58,6 +58,7 @@ class FakeKlingOptions(TypedDict, total=False):
     resource_packs: Sequence[Mapping[str, Any]] | None
     callback_transport: httpx.AsyncBaseTransport | None
     callback_timeout: float
+    allow_external_callbacks: bool
     max_body_size: int
     control_routes: bool | None
     clock: Callable[[], float]
@@ -162,6 +163,12 @@ class FakeKling:
         resource_packs: what ``/account/costs`` lists (default: one trial video pack).
         callback_transport: httpx transport for callback POSTs (e.g. an ``ASGITransport``).
         callback_timeout: seconds before a callback POST is abandoned.
+        allow_external_callbacks: POST callbacks to any host. By default only loopback
+            ``callback_url`` hosts (``localhost``, ``127.0.0.0/8``, ``::1``) get them: a create
+            naming another host still succeeds, as on Kling, but each of its callbacks is only
+            recorded in :attr:`callbacks_sent` with ``blocked=True`` and the reason in ``error``.
+            With a ``callback_transport`` every host is delivered to: the test chose where
+            callbacks go.
         max_body_size: largest request body accepted, in bytes. A larger one is answered 413
             (code 1200) and never read in full: refused up front when ``Content-Length`` says
             so, cut off at the limit when it does not (chunked).
@@ -189,6 +196,7 @@ class FakeKling:
         resource_packs: Sequence[Mapping[str, Any]] | None = None,
         callback_transport: httpx.AsyncBaseTransport | None = None,
         callback_timeout: float = 10.0,
+        allow_external_callbacks: bool = False,
         max_body_size: int = DEFAULT_MAX_BODY_SIZE,
         control_routes: bool | None = None,
         clock: Callable[[], float] = time.monotonic,
@@ -225,6 +233,7 @@ class FakeKling:
             webhook_secret=webhook_secret,
             transport=callback_transport,
             timeout=callback_timeout,
+            allow_external=allow_external_callbacks,
             wall_clock=wall_clock,
         )
         self._log_lock = threading.Lock()
@@ -368,12 +377,22 @@ class FakeKling:
     def callback_transport(self) -> httpx.AsyncBaseTransport | None:
         """Transport for callback POSTs (``None``: real network). Assignable, so a fake can
         deliver into its own sink in-process: ``fake.callback_transport = ASGITransport(fake)``.
+        A transport is trusted with any host; without one only loopback hosts get callbacks.
         """
         return self._callbacks.transport
 
     @callback_transport.setter
     def callback_transport(self, value: httpx.AsyncBaseTransport | None) -> None:
         self._callbacks.transport = value
+
+    @property
+    def allow_external_callbacks(self) -> bool:
+        """Whether callbacks go to non-loopback hosts without a ``callback_transport``."""
+        return self._callbacks.allow_external
+
+    @allow_external_callbacks.setter
+    def allow_external_callbacks(self, value: bool) -> None:
+        self._callbacks.allow_external = value
 
     @property
     def requests(self) -> list[RecordedRequest]:

@@ -51,8 +51,10 @@ class CallbackDelivery:
     body: bytes
     payload: dict[str, Any]
     status_code: int | None
-    """The receiver's HTTP status; ``None`` when delivery failed (see ``error``)."""
+    """The receiver's HTTP status; ``None`` when delivery failed or was blocked (see ``error``)."""
     error: str | None = None
+    blocked: bool = False
+    """Not POSTed: the host is not loopback and the fake was not told to allow it (``error``)."""
 
     @property
     def ok(self) -> bool:

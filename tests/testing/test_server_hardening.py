@@ -4,6 +4,7 @@ callbacks that stay on this machine unless told otherwise."""
 from __future__ import annotations
 
 import json
+import logging
 import tracemalloc
 from collections.abc import Iterator
 from typing import Any
@@ -315,3 +316,68 @@ async def test_run_tells_the_fake_its_host() -> None:
     scope = {"type": "http", "method": "GET", "path": SINK, "headers": [], "query_string": b""}
     await app(scope, Feeder(0), send)
     assert sent[0]["status"] == 403
+
+
+# -------------------------------------------------------------------------------- callbacks
+
+
+async def test_callbacks_to_a_non_loopback_host_are_recorded_as_blocked() -> None:
+    fake = FakeKling()
+    transport = httpx.ASGITransport(app=fake)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://fake.test", headers=API_KEY_HEADERS
+    ) as http:
+        response = await http.post(
+            T2V, json={"prompt": "x", "callback_url": "https://hook.example.com/kling"}
+        )
+        assert response.status_code == 200  # accepted, as Kling would
+        sent = await fake.await_callbacks()
+    assert [d.payload["task_status"] for d in sent] == ["submitted", "processing", "succeed"]
+    assert all(d.blocked and d.status_code is None and not d.ok for d in sent)
+    assert all(d.error and "allow_external_callbacks=True" in d.error for d in sent)
+
+
+async def test_blocked_callbacks_log_one_warning_per_task(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    fake = FakeKling()
+    transport = httpx.ASGITransport(app=fake)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://fake.test", headers=API_KEY_HEADERS
+    ) as http:
+        with caplog.at_level(logging.WARNING, logger="kling.testing"):
+            await http.post(T2V, json={"prompt": "x", "callback_url": "http://10.1.2.3/cb"})
+            await fake.await_callbacks()
+    assert len([r for r in caplog.records if "not a loopback" in r.getMessage()]) == 1
+
+
+def test_callbacks_to_loopback_are_sent(loopback_server: FakeKlingServer) -> None:
+    url = loopback_server.url
+    with httpx.Client(base_url=url, headers=API_KEY_HEADERS) as http:
+        http.post(T2V, json={"prompt": "x", "callback_url": f"{url}{SINK}"})
+    sent = loopback_server.fake.wait_for_callbacks()
+    assert [(d.status_code, d.blocked) for d in sent] == [(200, False)] * 3
+
+
+def test_allow_external_callbacks_sends_to_other_hosts(no_leaked_server_threads: None) -> None:
+    # 0.0.0.0 is not loopback by name, yet on Linux a connection to it reaches this machine:
+    # a non-loopback callback host that needs no network.
+    with FakeKling.serve(allow_external_callbacks=True) as server:
+        target = f"http://0.0.0.0:{server.port}{SINK}"
+        with httpx.Client(base_url=server.url, headers=API_KEY_HEADERS) as http:
+            http.post(T2V, json={"prompt": "x", "callback_url": target})
+        sent = server.fake.wait_for_callbacks()
+    assert [(d.status_code, d.blocked) for d in sent] == [(200, False)] * 3
+
+
+async def test_custom_callback_transport_delivers_to_any_host() -> None:
+    fake = FakeKling()
+    fake.callback_transport = httpx.ASGITransport(app=fake)  # nothing leaves the process
+    transport = httpx.ASGITransport(app=fake)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://fake.test", headers=API_KEY_HEADERS
+    ) as http:
+        await http.post(T2V, json={"prompt": "x", "callback_url": f"https://hook.example{SINK}"})
+        sent = await fake.await_callbacks()
+    assert [(d.status_code, d.blocked) for d in sent] == [(200, False)] * 3
+    assert len(fake.callbacks_received) == 3
