@@ -13,7 +13,7 @@ import httpx
 import pytest
 from starlette.types import Message
 
-from kling.testing import DEFAULT_API_KEY, DEFAULT_MAX_BODY_SIZE, FakeKling, FakeKlingServer
+from kling.testing import DEFAULT_API_KEY, DEFAULT_MAX_BODY_SIZE, FakeKling, FakeKlingServer, run
 from kling.testing._loopback import LISTEN_HOST_KEY, is_loopback_host
 from kling.testing._server import _config
 
@@ -381,3 +381,75 @@ async def test_custom_callback_transport_delivers_to_any_host() -> None:
         sent = await fake.await_callbacks()
     assert [(d.status_code, d.blocked) for d in sent] == [(200, False)] * 3
     assert len(fake.callbacks_received) == 3
+
+
+# ------------------------------------------------------------------------------ run and CLI
+
+
+class _NoServe:
+    """Stands in for ``uvicorn.Server``: ``run()`` prints its banner and returns at once."""
+
+    def __init__(self, config: object) -> None:
+        self.config = config
+
+    def run(self) -> None:
+        return None
+
+
+def test_run_warns_on_stderr_when_listening_beyond_loopback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("kling.testing._server.uvicorn.Server", _NoServe)
+    run("0.0.0.0", 8000)
+    err = capsys.readouterr().err
+    assert err.startswith("warning: listening on 0.0.0.0, which is not loopback")
+    assert "control_routes=True" in err
+
+
+def test_run_on_loopback_prints_no_warning(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("kling.testing._server.uvicorn.Server", _NoServe)
+    run("127.0.0.1", 8000)
+    assert capsys.readouterr().err == ""
+
+
+def _invoke_mock_server(monkeypatch: pytest.MonkeyPatch, *args: str) -> dict[str, Any]:
+    from typer.testing import CliRunner
+
+    import kling.testing
+    from kling.cli._app import app
+
+    seen: dict[str, Any] = {}
+
+    def fake_run(host: str, port: int, **options: Any) -> None:
+        seen.update(options, host=host, port=port)
+
+    monkeypatch.setattr(kling.testing, "run", fake_run)
+    result = CliRunner().invoke(app, ["mock-server", *args])
+    assert result.exit_code == 0, result.output
+    return seen
+
+
+def test_mock_server_passes_the_network_options_to_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = _invoke_mock_server(
+        monkeypatch,
+        "--host",
+        "0.0.0.0",
+        "--max-body-size",
+        "1024",
+        "--allow-external-callbacks",
+        "--control-routes",
+    )
+    assert seen["host"] == "0.0.0.0"
+    assert seen["max_body_size"] == 1024
+    assert seen["allow_external_callbacks"] is True
+    assert seen["control_routes"] is True
+
+
+def test_mock_server_defaults_match_fake_kling(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = _invoke_mock_server(monkeypatch)
+    assert seen["host"] == "127.0.0.1"
+    assert seen["max_body_size"] == DEFAULT_MAX_BODY_SIZE
+    assert seen["allow_external_callbacks"] is False
+    assert seen["control_routes"] is None
