@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from ._app import (
         DEFAULT_ACCESS_KEY,
         DEFAULT_API_KEY,
+        DEFAULT_MAX_BODY_SIZE,
         DEFAULT_SECRET_KEY,
         FakeKling,
         FakeKlingOptions,
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 _EXPORTS = {
     "DEFAULT_ACCESS_KEY": "_app",
     "DEFAULT_API_KEY": "_app",
+    "DEFAULT_MAX_BODY_SIZE": "_app",
     "DEFAULT_SECRET_KEY": "_app",
     "FakeKling": "_app",
     "FakeKlingOptions": "_app",
@@ -65,6 +67,7 @@ _EXPORTS = {
 __all__ = [
     "DEFAULT_ACCESS_KEY",
     "DEFAULT_API_KEY",
+    "DEFAULT_MAX_BODY_SIZE",
     "DEFAULT_SECRET_KEY",
     "FAMILIES",
     "AuthKind",

@@ -10,13 +10,16 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, overload
 
 import httpx
+from starlette.datastructures import Headers
 from starlette.types import Receive, Scope, Send
 from typing_extensions import TypedDict, Unpack
 
-from ._asgi import apply_fault, read_body, recording, replay
-from ._auth import Credentials
+from ._asgi import BodyTooLarge, apply_fault, read_body, recording, replay, send_error
+from ._auth import Credentials, authenticate
 from ._callbacks import CallbackDispatcher
+from ._envelope import ApiError
 from ._faults import Fault, FaultKind, FaultPlan
+from ._loopback import LISTEN_HOST_KEY, is_loopback_host
 from ._records import CallbackDelivery, ReceivedCallback, RecordedRequest
 from ._routes import RECORD_KEY, build_app
 from ._state import FakeTask, TaskStatus, TaskStore, Timing
@@ -30,6 +33,15 @@ DEFAULT_SECRET_KEY = "fake-secret-key-0123456789abcdef0123"
 DEFAULT_API_KEY = "fake-api-key"
 
 _DAY_MS = 86_400_000
+
+DEFAULT_MAX_BODY_SIZE = 64 * 1024 * 1024
+"""64 MiB: above any single legacy request Kling documents (four Base64 images of 10 MB make
+about 54 MB), yet a bound on what one request can make the fake hold."""
+
+CONTROL_PREFIX = "/_fake/"
+"""The fake's own routes (the callback sink): never recorded, no faults, no Kling auth."""
+PUBLIC_PREFIX = "/files/"
+"""Result files, public like Kling's CDN: answered without authentication or reading a body."""
 
 
 class FakeKlingOptions(TypedDict, total=False):
@@ -46,6 +58,9 @@ class FakeKlingOptions(TypedDict, total=False):
     resource_packs: Sequence[Mapping[str, Any]] | None
     callback_transport: httpx.AsyncBaseTransport | None
     callback_timeout: float
+    allow_external_callbacks: bool
+    max_body_size: int
+    control_routes: bool | None
     clock: Callable[[], float]
     wall_clock: Callable[[], float]
 
@@ -100,6 +115,13 @@ class _Serve:
         return serve_this
 
 
+def _parse_json(body: bytes) -> Any:
+    try:
+        return json.loads(body) if body else None
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
 def default_resource_packs(now_ms: int) -> list[dict[str, Any]]:
     """One online trial video pack, as ``/account/costs`` lists packs."""
     return [
@@ -141,6 +163,19 @@ class FakeKling:
         resource_packs: what ``/account/costs`` lists (default: one trial video pack).
         callback_transport: httpx transport for callback POSTs (e.g. an ``ASGITransport``).
         callback_timeout: seconds before a callback POST is abandoned.
+        allow_external_callbacks: POST callbacks to any host. By default only loopback
+            ``callback_url`` hosts (``localhost``, ``127.0.0.0/8``, ``::1``) get them: a create
+            naming another host still succeeds, as on Kling, but each of its callbacks is only
+            recorded in :attr:`callbacks_sent` with ``blocked=True`` and the reason in ``error``.
+            With a ``callback_transport`` every host is delivered to: the test chose where
+            callbacks go.
+        max_body_size: largest request body accepted, in bytes. A larger one is answered 413
+            (code 1200) and never read in full: refused up front when ``Content-Length`` says
+            so, cut off at the limit when it does not (chunked).
+        control_routes: whether the ``/_fake/`` routes (the callback sink) answer. ``None``:
+            yes, unless served on a non-loopback host (``serve(host="0.0.0.0")``, ``run()``),
+            where they are refused 403/1103. Serving the fake with your own ASGI server on a
+            network interface, pass ``False``.
         clock: monotonic seconds driving the lifecycle (inject one to control time in tests).
         wall_clock: Unix seconds for ``created_at``, JWT ``exp``/``nbf`` checks and signatures.
     """
@@ -161,6 +196,9 @@ class FakeKling:
         resource_packs: Sequence[Mapping[str, Any]] | None = None,
         callback_transport: httpx.AsyncBaseTransport | None = None,
         callback_timeout: float = 10.0,
+        allow_external_callbacks: bool = False,
+        max_body_size: int = DEFAULT_MAX_BODY_SIZE,
+        control_routes: bool | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
     ) -> None:
@@ -168,9 +206,15 @@ class FakeKling:
             raise TypeError("api_keys must be a sequence of keys, not one string")
         if concurrency_limit is not None and concurrency_limit < 1:
             raise ValueError("concurrency_limit must be at least 1")
+        if max_body_size < 0:
+            raise ValueError("max_body_size must not be negative")
         self.credentials = Credentials(access_key, secret_key, tuple(api_keys))
         self.faults = FaultPlan()
         """The fault rules; add with ``fake.faults.add(...)`` or the presets on it."""
+        self.max_body_size = max_body_size
+        """Largest request body accepted, in bytes (assignable)."""
+        self.control_routes = control_routes
+        """Whether ``/_fake/`` routes answer; ``None``: unless served on a non-loopback host."""
         self.resource_packs: list[dict[str, Any]] = (
             [dict(pack) for pack in resource_packs]
             if resource_packs is not None
@@ -189,6 +233,7 @@ class FakeKling:
             webhook_secret=webhook_secret,
             transport=callback_transport,
             timeout=callback_timeout,
+            allow_external=allow_external_callbacks,
             wall_clock=wall_clock,
         )
         self._log_lock = threading.Lock()
@@ -204,13 +249,32 @@ class FakeKling:
         return self
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith("/_fake/"):
-            await self._app(scope, receive, send)  # lifespan and test hooks: not logged, no faults
+        if scope["type"] != "http":
+            await self._app(scope, receive, send)  # lifespan
             return
-        body = await read_body(receive)
-        if body is None:
-            return  # the client left before sending its request
-        record = self._record(scope, body)
+        if scope["path"].startswith(CONTROL_PREFIX):
+            await self._control(scope, receive, send)
+            return
+        record = self._new_record(scope)
+        body = b""
+        if not scope["path"].startswith(PUBLIC_PREFIX):
+            # Credentials first, from the headers alone: a refused request costs no body.
+            try:
+                record.auth = authenticate(
+                    Headers(scope=scope), self.credentials, self._store.wall_clock()
+                )
+                read = await read_body(scope, receive, self.max_body_size)
+            except ApiError as exc:
+                await self._refuse(send, exc, record)
+                return
+            except BodyTooLarge as exc:
+                await self._refuse(send, exc.api_error(), record)
+                return
+            if read is None:
+                return  # the client left before sending its request
+            body = record.body = read
+            record.json = _parse_json(body)
+        self._log(record)
         scope = {**scope, RECORD_KEY: record}
         fault = self.faults.take(scope["method"], scope["path"])
         if fault is None:
@@ -218,31 +282,61 @@ class FakeKling:
         else:
             await apply_fault(self._app, fault, scope, body, receive, send, record)
 
-    def _record(self, scope: Scope, body: bytes) -> RecordedRequest:
+    async def _refuse(self, send: Send, error: ApiError, record: RecordedRequest) -> None:
+        # Refused requests are logged (tests count retries of a 401) but without a body.
+        self._log(record)
+        await send_error(send, error, record)
+
+    async def _control(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The ``/_fake/`` routes: not logged, no faults, but guarded and size-limited."""
+        refusal = self._control_refusal(scope)
+        if refusal is not None:
+            await send_error(send, ApiError(1103, refusal))
+            return
+        try:
+            body = await read_body(scope, receive, self.max_body_size)
+        except BodyTooLarge as exc:
+            await send_error(send, exc.api_error())
+            return
+        if body is not None:
+            await self._app(scope, replay(body, receive), send)
+
+    def _control_refusal(self, scope: Scope) -> str | None:
+        """Why the ``/_fake/`` routes do not answer this request, or ``None`` when they do."""
+        if self.control_routes is True:
+            return None
+        if self.control_routes is False:
+            return "FakeKling's /_fake/ routes are off (control_routes=False)"
+        host = scope.get(LISTEN_HOST_KEY)
+        if host is None or is_loopback_host(host):
+            return None  # in-process, or on loopback: only this machine can reach them
+        return (
+            f"FakeKling's /_fake/ routes are off on a server listening on {host!r}, which is not "
+            "loopback; FakeKling(control_routes=True) turns them on"
+        )
+
+    def _new_record(self, scope: Scope) -> RecordedRequest:
         raw_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
         headers: dict[str, str] = {}
         for name, value in raw_headers:
             key = name.lower()
             headers[key] = f"{headers[key]}, {value}" if key in headers else value
         query_string = scope.get("query_string", b"").decode("latin-1")
-        try:
-            parsed: Any = json.loads(body) if body else None
-        except (ValueError, UnicodeDecodeError):
-            parsed = None
-        record = RecordedRequest(
+        return RecordedRequest(
             method=scope["method"],
             path=scope["path"],
             query_string=query_string,
             query=dict(urllib.parse.parse_qsl(query_string, keep_blank_values=True)),
             headers=headers,
             raw_headers=raw_headers,
-            body=body,
-            json=parsed,
+            body=b"",
+            json=None,
             time=self._store.wall_clock(),
         )
+
+    def _log(self, record: RecordedRequest) -> None:
         with self._log_lock:
             self._requests.append(record)
-        return record
 
     # ---------------------------------------------------------------------------- inspection
 
@@ -283,6 +377,7 @@ class FakeKling:
     def callback_transport(self) -> httpx.AsyncBaseTransport | None:
         """Transport for callback POSTs (``None``: real network). Assignable, so a fake can
         deliver into its own sink in-process: ``fake.callback_transport = ASGITransport(fake)``.
+        A transport is trusted with any host; without one only loopback hosts get callbacks.
         """
         return self._callbacks.transport
 
@@ -291,8 +386,17 @@ class FakeKling:
         self._callbacks.transport = value
 
     @property
+    def allow_external_callbacks(self) -> bool:
+        """Whether callbacks go to non-loopback hosts without a ``callback_transport``."""
+        return self._callbacks.allow_external
+
+    @allow_external_callbacks.setter
+    def allow_external_callbacks(self, value: bool) -> None:
+        self._callbacks.allow_external = value
+
+    @property
     def requests(self) -> list[RecordedRequest]:
-        """Every request received so far (a copy), oldest first."""
+        """Every request received so far (a copy), oldest first; refused ones without a body."""
         with self._log_lock:
             return list(self._requests)
 

@@ -1,4 +1,4 @@
-"""The outer ASGI layer of the fake: request log and fault injection around the Starlette app."""
+"""The outer ASGI layer of the fake: bounded body reads, refusals, and fault injection."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import anyio
 import httpx
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ._envelope import failure, new_request_id
+from ._envelope import ApiError, failure, new_request_id
 from ._faults import Fault
 from ._records import RecordedRequest
 
@@ -26,14 +26,55 @@ class SimulatedDisconnect(httpx.RemoteProtocolError):
     """
 
 
-async def read_body(receive: Receive) -> bytes | None:
-    """The whole request body, or ``None`` if the client disconnected first."""
+class BodyTooLarge(Exception):
+    """The request body is over the fake's ``max_body_size`` (declared or counted)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        super().__init__(f"request body over {limit} bytes")
+
+    def api_error(self) -> ApiError:
+        """The 413 answer, in Kling's envelope (1200: Kling has no code of its own for it)."""
+        return ApiError(
+            1200,
+            f"Request body too large: more than {self.limit} bytes "
+            "(FakeKling(max_body_size=...) raises the limit)",
+            status=413,
+        )
+
+
+def declared_length(scope: Scope) -> int | None:
+    """The request's ``Content-Length``, or ``None`` when absent or not a number (chunked)."""
+    for name, value in scope["headers"]:
+        if name.lower() == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+async def read_body(scope: Scope, receive: Receive, limit: int) -> bytes | None:
+    """The whole request body, or ``None`` if the client disconnected first.
+
+    Raises :class:`BodyTooLarge` without reading anything when ``Content-Length`` is over
+    ``limit``, and, for a body without one (chunked), as soon as the chunks received add up to
+    more than ``limit``: the rest is never read, so what the fake holds stays under ``limit``.
+    """
+    length = declared_length(scope)
+    if length is not None and length > limit:
+        raise BodyTooLarge(limit)
     chunks: list[bytes] = []
+    size = 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
             return None
-        chunks.append(message.get("body", b""))
+        chunk: bytes = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge(limit)
+        chunks.append(chunk)
         if not message.get("more_body", False):
             return b"".join(chunks)
 
@@ -94,6 +135,19 @@ async def _send(send: Send, status: int, headers: Headers, body: bytes) -> None:
     headers.append((b"content-length", str(len(body)).encode()))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+async def send_error(send: Send, error: ApiError, record: RecordedRequest | None = None) -> None:
+    """Answer with ``error``'s envelope outside the Starlette app (and note it in ``record``)."""
+    request_id = new_request_id()
+    if record is not None:
+        record.status, record.code, record.request_id = error.status, error.code, request_id
+    headers = [(b"content-type", b"application/json"), (b"x-request-id", request_id.encode())]
+    headers += [
+        (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in error.headers.items()
+    ]
+    payload = json.dumps(failure(error.code, error.message, request_id)).encode()
+    await _send(send, error.status, headers, payload)
 
 
 def _html_page(status: int) -> bytes:

@@ -4,6 +4,9 @@ Lifecycle is computed lazily, so each task with a ``callback_url`` gets one smal
 in the serving event loop that wakes up when the task is due to change, and POSTs each new state in
 order. Delivery errors are logged and recorded, never raised. With a webhook secret the requests
 carry Standard Webhooks signature headers.
+
+Without its own transport the fake POSTs only to loopback hosts unless told otherwise: served on
+a network interface it would otherwise fetch any URL a caller names, from inside that network.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import httpx
 import sniffio
 
 from .._version import __version__
+from ._loopback import is_loopback_url
 from ._records import CallbackDelivery
 from ._state import FakeTask, TaskStore
 
@@ -64,6 +68,7 @@ class CallbackDispatcher:
         transport: httpx.AsyncBaseTransport | None,
         timeout: float,
         wall_clock: Callable[[], float],
+        allow_external: bool = False,
     ) -> None:
         if webhook_secret is not None:
             sign_webhook(webhook_secret, "check", 0, b"")  # fail at construction if not base64
@@ -71,6 +76,7 @@ class CallbackDispatcher:
         self._secret = webhook_secret
         self.transport = transport
         self._timeout = timeout
+        self.allow_external = allow_external
         self._wall_clock = wall_clock
         self._changed = threading.Condition()
         self._sent: list[CallbackDelivery] = []
@@ -159,19 +165,31 @@ class CallbackDispatcher:
         return self._active == 0 if count is None else len(self._sent) >= count
 
     async def _job(self, task: FakeTask) -> None:
+        warned = False  # one log line per task for blocked callbacks, not one per state
         while True:
             self._store.advance(task)
             for payload in self._store.take_outbox(task):
-                await self._deliver(task, payload)
+                blocked = await self._deliver(task, payload, quiet=warned)
+                warned = warned or blocked
             if self._store.settled(task):
                 return
             delay = self._store.seconds_to_next_change(task)
             await anyio.sleep(_POLL_TICK if delay is None else min(delay, _MAX_SLEEP))
 
-    async def _deliver(self, task: FakeTask, payload: dict[str, Any]) -> None:
+    def _blocked_reason(self, url: str) -> str | None:
+        """Why a callback to ``url`` is not sent, or ``None`` when it is."""
+        if self.transport is not None or self.allow_external or is_loopback_url(url):
+            return None
+        return (
+            f"not sent: {url} is not a loopback address; "
+            "FakeKling(allow_external_callbacks=True) lets callbacks leave this machine"
+        )
+
+    async def _deliver(self, task: FakeTask, payload: dict[str, Any], *, quiet: bool) -> bool:
+        """POST one callback and record it; ``True`` when it was blocked instead."""
         url = task.callback_url
         if url is None:
-            return
+            return False
         body = encode_payload(payload)
         headers = {
             "content-type": "application/json; charset=utf-8",
@@ -183,6 +201,12 @@ class CallbackDispatcher:
             headers["webhook-id"] = msg_id
             headers["webhook-timestamp"] = str(timestamp)
             headers["webhook-signature"] = sign_webhook(self._secret, msg_id, timestamp, body)
+        reason = self._blocked_reason(url)
+        if reason is not None:
+            if not quiet:
+                logger.warning("callbacks for task %s %s", task.task_id, reason)
+            self._record(CallbackDelivery(url, headers, body, payload, None, reason, blocked=True))
+            return True
         status: int | None = None
         error: str | None = None
         try:
@@ -198,7 +222,10 @@ class CallbackDispatcher:
         except Exception as exc:  # a broken receiver must not break the fake
             error = f"{type(exc).__name__}: {exc}"
             logger.warning("callback to %s for task %s failed: %s", url, task.task_id, error)
-        delivery = CallbackDelivery(url, headers, body, payload, status, error)
+        self._record(CallbackDelivery(url, headers, body, payload, status, error))
+        return False
+
+    def _record(self, delivery: CallbackDelivery) -> None:
         with self._changed:
             self._sent.append(delivery)
             self._changed.notify_all()

@@ -13,6 +13,9 @@ from ._faults import Fault
 class RecordedRequest:
     """One request the fake received (``/_fake/`` control endpoints are not recorded).
 
+    Requests refused before their body was read (401 credentials, 413 too large) are recorded
+    with an empty ``body``, so a refused request costs the log no more than its headers.
+
     Headers are kept raw, secrets included: this is a test tool. ``headers`` maps lower-case names
     to values (repeated headers joined with ``", "``); ``raw_headers`` keeps order and case.
     """
@@ -29,7 +32,7 @@ class RecordedRequest:
     time: float
     """Wall-clock Unix time the request arrived."""
     auth: AuthKind | None = None
-    """How it authenticated; ``None`` if it did not (or was answered before authentication)."""
+    """How it authenticated; ``None`` if it did not (refused, or a public ``/files/`` path)."""
     status: int | None = None
     """HTTP status sent (for a ``disconnect`` fault: the status of the abandoned answer)."""
     code: int | None = None
@@ -48,8 +51,10 @@ class CallbackDelivery:
     body: bytes
     payload: dict[str, Any]
     status_code: int | None
-    """The receiver's HTTP status; ``None`` when delivery failed (see ``error``)."""
+    """The receiver's HTTP status; ``None`` when delivery failed or was blocked (see ``error``)."""
     error: str | None = None
+    blocked: bool = False
+    """Not POSTed: the host is not loopback and the fake was not told to allow it (``error``)."""
 
     @property
     def ok(self) -> bool:

@@ -14,7 +14,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ._auth import authenticate
 from ._envelope import ApiError, failure, new_request_id, success
 from ._families import FAMILIES, FAMILIES_BY_NAME, Family, Requirement
 from ._media import RangeNotSatisfiable, media_for, parse_range
@@ -147,17 +146,15 @@ def _files_base(request: Request) -> str:
 
 
 class _Api:
-    """Request handlers bound to one fake."""
+    """Request handlers bound to one fake.
+
+    They do not authenticate: the fake's outer layer (``FakeKling.__call__``) has, before it read
+    the body, for every path but ``/files/`` and ``/_fake/``.
+    """
 
     def __init__(self, fake: FakeKling) -> None:
         self.fake = fake
         self.store = fake._store
-
-    def authenticate(self, request: Request) -> None:
-        kind = authenticate(request.headers, self.fake.credentials, self.store.wall_clock())
-        record = _record(request)
-        if record is not None:
-            record.auth = kind
 
     def _now_ms(self) -> int:
         return int(self.store.wall_clock() * 1000)
@@ -166,7 +163,6 @@ class _Api:
 
     def family_root(self, family: Family) -> Endpoint:
         async def endpoint(request: Request) -> Response:
-            self.authenticate(request)
             if request.method == "POST":
                 body = await _json_body(request)
                 _validate(family, body)
@@ -182,7 +178,6 @@ class _Api:
 
     def family_item(self, family: Family) -> Endpoint:
         async def endpoint(request: Request) -> Response:
-            self.authenticate(request)
             task = self.store.find(family, request.path_params["task_id"])
             return ok(request, self.store.observe(task))
 
@@ -191,7 +186,6 @@ class _Api:
     # ------------------------------------------------------------------- synchronous endpoints
 
     async def tts(self, request: Request) -> Response:
-        self.authenticate(request)
         body = await _json_body(request)
         _require(body, (("text",), ("voice_id",)))
         now, audio_id = self._now_ms(), str(uuid.uuid4())
@@ -210,7 +204,6 @@ class _Api:
         )
 
     async def identify_face(self, request: Request) -> Response:
-        self.authenticate(request)
         body = await _json_body(request)
         _require(body, (("video_id", "video_url"),))
         session_id = str(uuid.uuid4())
@@ -225,7 +218,6 @@ class _Api:
         )
 
     async def image_recognize(self, request: Request) -> Response:
-        self.authenticate(request)
         body = await _json_body(request)
         _require(body, (("image",),))
         task_id, now = self.store.new_id(), self._now_ms()
@@ -246,7 +238,6 @@ class _Api:
         )
 
     async def presets_voices(self, request: Request) -> Response:
-        self.authenticate(request)
         page_num, page_size = _paging(request, 1000)
         items = [
             _preset_task(
@@ -267,7 +258,6 @@ class _Api:
         return ok(request, _page(items, page_num, page_size))
 
     async def presets_elements(self, request: Request) -> Response:
-        self.authenticate(request)
         page_num, page_size = _paging(request, 500)
         items = []
         for index, (name, description) in enumerate(_PRESET_ELEMENTS):
@@ -291,7 +281,6 @@ class _Api:
         family = FAMILIES_BY_NAME[family_name]
 
         async def endpoint(request: Request) -> Response:
-            self.authenticate(request)
             body = await _json_body(request)
             _require(body, ((field,),))
             task = self.store.delete_result(family, str(body[field]))
@@ -300,7 +289,6 @@ class _Api:
         return endpoint
 
     async def account_costs(self, request: Request) -> Response:
-        self.authenticate(request)
         times = []
         for name in ("start_time", "end_time"):
             text = request.query_params.get(name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import sys
 import threading
 import time
 from types import TracebackType
@@ -14,6 +15,7 @@ from typing_extensions import Self, Unpack
 
 from ._app import FakeKling, FakeKlingOptions
 from ._asgi import SimulatedDisconnect
+from ._loopback import LISTEN_HOST_KEY, is_loopback_host
 from ._state import Timing
 
 _START_TIMEOUT = 10.0
@@ -21,16 +23,21 @@ _STOP_TIMEOUT = 10.0
 
 
 class _SocketApp:
-    """Adapts the fake to uvicorn: a simulated disconnect just ends the half-sent response.
+    """Adapts the fake to uvicorn: tells it the host it listens on, and swallows disconnects.
 
-    uvicorn then logs "ASGI callable returned without completing response" and closes the
-    connection, which is exactly the dropped connection the fault asks for.
+    The host lets the fake refuse its ``/_fake/`` routes on a network interface. A simulated
+    disconnect just ends the half-sent response: uvicorn then logs "ASGI callable returned
+    without completing response" and closes the connection, which is exactly the dropped
+    connection the fault asks for.
     """
 
-    def __init__(self, fake: FakeKling) -> None:
+    def __init__(self, fake: FakeKling, host: str) -> None:
         self.fake = fake
+        self.host = host
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            scope = {**scope, LISTEN_HOST_KEY: self.host}
         try:
             await self.fake(scope, receive, send)
         except SimulatedDisconnect:
@@ -41,7 +48,7 @@ def _config(
     fake: FakeKling, host: str, port: int, log_level: str, *, quiet: bool
 ) -> uvicorn.Config:
     return uvicorn.Config(
-        _SocketApp(fake),
+        _SocketApp(fake, host),
         host=host,
         port=port,
         loop="asyncio",
@@ -172,6 +179,29 @@ class FakeKlingServer:
         return f"<FakeKlingServer {self.url} running={self.running}>"
 
 
+def exposure_warning(fake: FakeKling, host: str) -> str | None:
+    """What ``run()`` warns when ``host`` is reachable from other machines (else ``None``).
+
+    Each setting names both its option and its ``kling mock-server`` flag.
+    """
+    if is_loopback_host(host):
+        return None
+    control = "on" if fake.control_routes else "off (control_routes=True, --control-routes: on)"
+    callbacks = (
+        "to any host"
+        if fake.allow_external_callbacks
+        else "to loopback hosts only (allow_external_callbacks=True, --allow-external-callbacks:"
+        " any host)"
+    )
+    return (
+        f"warning: listening on {host}, which is not loopback: anyone who can reach it can call "
+        "it with the keys above.\n"
+        f"  /_fake/ routes: {control}\n"
+        f"  callbacks: {callbacks}\n"
+        f"  request bodies: up to {fake.max_body_size} bytes (max_body_size, --max-body-size)"
+    )
+
+
 def run(
     host: str = "127.0.0.1",
     port: int = 8000,
@@ -183,7 +213,8 @@ def run(
     """Serve a fake in the foreground until Ctrl-C (for ``kling mock-server``).
 
     Tasks take real time here unless ``timing`` says otherwise (``Timing.seconds()``: 1 s
-    submitted, 2 s processing), so a demo shows every state.
+    submitted, 2 s processing), so a demo shows every state. With a non-loopback ``host`` the
+    banner adds a warning on stderr.
     """
     options.setdefault("timing", Timing.seconds())
     fake = FakeKling(**options)
@@ -193,6 +224,9 @@ def run(
         print(f"  secret key: {fake.secret_key}")
         print(f"  api key:    {fake.api_key}")
         print("  prompts containing the fail marker end 'failed'; Ctrl-C stops", flush=True)
+        warning = exposure_warning(fake, host)
+        if warning is not None:
+            print(warning, file=sys.stderr, flush=True)
     server = uvicorn.Server(_config(fake, host, port, log_level, quiet=False))
     # uvicorn shuts down cleanly on Ctrl-C and then re-raises the signal; end quietly instead.
     with contextlib.suppress(KeyboardInterrupt):
