@@ -44,6 +44,14 @@ A Starlette / FastAPI handler::
             background.add_task(refetch_and_store, task.task_id)  # uses client...get()
         return Response(status_code=200)
 
+Hostile input gets an SDK error, never a crash: :func:`verify` raises
+:class:`WebhookVerificationError` for whatever it cannot verify, and :func:`parse` (or
+:func:`unwrap`, once the body verified) raises :class:`~kling.InvalidParameterError`
+(``field="body"``) for a body that is not a task. In particular:
+
+* ``webhook-timestamp`` must be ASCII digits (at most 19), checked before the signature;
+* messages quote at most a short excerpt of the input, and never the secret.
+
 This module needs only the standard library to verify; pydantic is imported on the first
 :func:`parse`.
 """
@@ -55,6 +63,8 @@ import binascii
 import hashlib
 import hmac
 import json
+import math
+import numbers
 import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -71,6 +81,8 @@ _ID_HEADER = "webhook-id"
 _TIMESTAMP_HEADER = "webhook-timestamp"
 _SIGNATURE_HEADER = "webhook-signature"
 _EXCERPT = 80
+# int64 seconds; a longer header is not a clock reading, and keeps float arithmetic exact.
+_MAX_TIMESTAMP_DIGITS = 19
 
 
 class WebhookVerificationError(KlingError):
@@ -99,26 +111,25 @@ def verify(
     accepted too). ``tolerance`` is how many seconds ``webhook-timestamp`` may differ from
     ``now`` (default: the current time), which limits replays.
 
-    Raises :class:`WebhookVerificationError` for a missing header, a stale timestamp or a
-    signature mismatch, and :class:`~kling.InvalidParameterError` (a ``ValueError``) when the
-    secret itself is malformed, a configuration error. No message ever contains the secret.
+    Raises :class:`WebhookVerificationError` for a missing or malformed header, a stale
+    timestamp or a signature mismatch, and :class:`~kling.InvalidParameterError` (a
+    ``ValueError``) when an argument itself is wrong (a malformed secret, ``tolerance`` or
+    ``now``), a configuration error. No message ever contains the secret.
 
     >>> webhooks.verify(await request.body(), request.headers, secret)  # doctest: +SKIP
     """
     key = _decode_secret(secret)
-    if not tolerance >= 0:  # also rejects NaN
-        raise InvalidParameterError(
-            f"tolerance must be a number of seconds >= 0, got {tolerance!r}", field="tolerance"
-        )
+    window = _check_tolerance(tolerance)
+    clock = time.time() if now is None else _check_now(now)
     found = _find_headers(headers)
     msg_id = _require(found, _ID_HEADER)
     timestamp = _require(found, _TIMESTAMP_HEADER)
     signatures = _require(found, _SIGNATURE_HEADER)
 
-    _check_timestamp(timestamp, tolerance, time.time() if now is None else now)
+    _check_timestamp(timestamp, window, clock)
 
     raw = body.encode("utf-8") if isinstance(body, str) else bytes(body)
-    signed = msg_id.encode("utf-8") + b"." + timestamp.encode("utf-8") + b"." + raw
+    signed = _signed_prefix(msg_id, timestamp) + raw
     expected = base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest())
 
     versions: list[str] = []
@@ -133,7 +144,7 @@ def verify(
     if matched:
         return
     if "v1" not in versions:
-        shown = ", ".join(sorted(set(versions))) or "none"
+        shown = _shorten(", ".join(sorted(set(versions))) or "none")
         raise WebhookVerificationError(
             f"no v1 entry in the {_SIGNATURE_HEADER} header (versions found: {shown}); "
             "expected space-separated 'v1,<base64>' entries"
@@ -179,12 +190,46 @@ def _decode_secret(secret: str) -> bytes:
     return key
 
 
+def _check_tolerance(tolerance: float) -> float:
+    value = _as_float(tolerance)
+    if not value >= 0:  # also rejects NaN
+        raise InvalidParameterError(
+            f"tolerance must be a number of seconds >= 0, got {_shorten(repr(tolerance))}",
+            field="tolerance",
+        )
+    return value
+
+
+def _check_now(now: float) -> float:
+    value = _as_float(now)
+    if not math.isfinite(value):
+        raise InvalidParameterError(
+            f"now must be finite Unix seconds, got {_shorten(repr(now))}", field="now"
+        )
+    return value
+
+
+def _as_float(value: object) -> float:
+    """``value`` as a float, NaN when it is not a real number; never raises."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return math.nan
+    try:
+        return float(value)
+    except OverflowError:  # an int beyond float range: no sensible tolerance or clock
+        return math.nan
+
+
 def _find_headers(headers: Mapping[str, str]) -> dict[str, str]:
     """The three signature headers, matched case-insensitively.
 
     Repeated ``webhook-signature`` headers are joined (each may carry entries during a key
     rotation); for the other two the first occurrence wins.
     """
+    if not callable(getattr(headers, "items", None)):
+        raise InvalidParameterError(
+            f"headers must be a mapping of request headers, got {type(headers).__name__}",
+            field="headers",
+        )
     wanted = (_ID_HEADER, _TIMESTAMP_HEADER, _SIGNATURE_HEADER)
     found: dict[str, str] = {}
     items = headers.items()
@@ -218,12 +263,14 @@ def _require(found: Mapping[str, str], name: str) -> str:
 
 
 def _check_timestamp(header: str, tolerance: float, now: float) -> None:
-    try:
-        timestamp = int(header)
-    except ValueError:
+    # int() alone would take '+1', '1_0', other scripts' digits and thousands of digits, and a
+    # huge value overflows the float arithmetic below.
+    if not (header.isascii() and header.isdigit() and len(header) <= _MAX_TIMESTAMP_DIGITS):
         raise WebhookVerificationError(
-            f"invalid {_TIMESTAMP_HEADER} header {header[:_EXCERPT]!r}; expected Unix seconds"
-        ) from None
+            f"invalid {_TIMESTAMP_HEADER} header {header[:_EXCERPT]!r}; expected Unix seconds "
+            "(ASCII digits)"
+        )
+    timestamp = int(header)
     offset = now - timestamp
     if abs(offset) <= tolerance:
         return
@@ -237,8 +284,22 @@ def _check_timestamp(header: str, tolerance: float, now: float) -> None:
     )
 
 
+def _signed_prefix(msg_id: str, timestamp: str) -> bytes:
+    try:
+        return f"{msg_id}.{timestamp}.".encode()
+    except UnicodeEncodeError:
+        raise WebhookVerificationError(
+            f"invalid {_ID_HEADER} header: it is not valid Unicode (lone surrogates)"
+        ) from None
+
+
 def _seconds(value: float) -> str:
     return str(int(value)) if value == int(value) else f"{value:.1f}"
+
+
+def _shorten(text: str, limit: int = _EXCERPT) -> str:
+    """``text`` cut to ``limit`` characters, so hostile input cannot bloat a message."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 # -- parsing --------------------------------------------------------------------------------------
