@@ -49,7 +49,10 @@ Hostile input gets an SDK error, never a crash: :func:`verify` raises
 :func:`unwrap`, once the body verified) raises :class:`~kling.InvalidParameterError`
 (``field="body"``) for a body that is not a task. In particular:
 
+* a body over ``max_body_size`` bytes (default :data:`MAX_BODY_SIZE`, 1 MiB; Kling's callbacks
+  are a few KiB of task JSON) is refused before it is hashed or parsed;
 * ``webhook-timestamp`` must be ASCII digits (at most 19), checked before the signature;
+* :func:`unwrap` parses exactly the bytes it verified, and only after verifying them;
 * messages quote at most a short excerpt of the input, and never the secret.
 
 This module needs only the standard library to verify; pydantic is imported on the first
@@ -66,7 +69,7 @@ import json
 import math
 import numbers
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ._errors import InvalidParameterError, KlingError
@@ -74,7 +77,18 @@ from ._errors import InvalidParameterError, KlingError
 if TYPE_CHECKING:
     from ._models import TaskBase
 
-__all__ = ["WebhookVerificationError", "check_secret", "parse", "unwrap", "verify"]
+__all__ = [
+    "MAX_BODY_SIZE",
+    "WebhookVerificationError",
+    "check_secret",
+    "parse",
+    "unwrap",
+    "verify",
+]
+
+#: Default ``max_body_size``: bytes beyond which a body is refused unread. Kling's callbacks
+#: are a few KiB of task JSON, so anything near this is not one.
+MAX_BODY_SIZE = 1024 * 1024
 
 _SECRET_PREFIX = "whsec_"
 _ID_HEADER = "webhook-id"
@@ -102,6 +116,7 @@ def verify(
     *,
     tolerance: float = 300,
     now: float | None = None,
+    max_body_size: int | None = MAX_BODY_SIZE,
 ) -> None:
     """Check a callback's Standard Webhooks signature; return ``None`` or raise.
 
@@ -109,18 +124,34 @@ def verify(
     ``headers`` is any mapping (Starlette, Django, Flask, a plain ``dict``); names are matched
     case-insensitively. ``secret`` is the console's ``whsec_...`` value (the bare base64 part is
     accepted too). ``tolerance`` is how many seconds ``webhook-timestamp`` may differ from
-    ``now`` (default: the current time), which limits replays.
+    ``now`` (default: the current time), which limits replays. A body over ``max_body_size``
+    bytes (default :data:`MAX_BODY_SIZE`, 1 MiB; ``None`` for no limit) is refused before it
+    is hashed.
 
-    Raises :class:`WebhookVerificationError` for a missing or malformed header, a stale
-    timestamp or a signature mismatch, and :class:`~kling.InvalidParameterError` (a
-    ``ValueError``) when an argument itself is wrong (a malformed secret, ``tolerance`` or
-    ``now``), a configuration error. No message ever contains the secret.
+    Raises :class:`WebhookVerificationError` for an oversized body, a missing or malformed
+    header, a stale timestamp or a signature mismatch, and :class:`~kling.InvalidParameterError`
+    (a ``ValueError``) when an argument itself is wrong (a malformed secret, a body that is not
+    bytes or str), a configuration error. No message ever contains the secret.
 
     >>> webhooks.verify(await request.body(), request.headers, secret)  # doctest: +SKIP
     """
+    _verify(body, headers, secret, tolerance, now, max_body_size)
+
+
+def _verify(
+    body: bytes | str,
+    headers: Mapping[str, str],
+    secret: str,
+    tolerance: float,
+    now: float | None,
+    max_body_size: int | None,
+) -> bytes:
+    """:func:`verify`, returning the verified bytes so :func:`unwrap` parses exactly those."""
     key = _decode_secret(secret)
     window = _check_tolerance(tolerance)
     clock = time.time() if now is None else _check_now(now)
+    # Cheapest rejection first: nothing below reads more of an oversized body than its length.
+    raw = _as_bytes(body, _check_limit(max_body_size), WebhookVerificationError)
     found = _find_headers(headers)
     msg_id = _require(found, _ID_HEADER)
     timestamp = _require(found, _TIMESTAMP_HEADER)
@@ -128,7 +159,6 @@ def verify(
 
     _check_timestamp(timestamp, window, clock)
 
-    raw = body.encode("utf-8") if isinstance(body, str) else bytes(body)
     signed = _signed_prefix(msg_id, timestamp) + raw
     expected = base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest())
 
@@ -142,7 +172,7 @@ def verify(
         # Compare every entry (no early exit) so timing does not reveal which one matched.
         matched |= hmac.compare_digest(expected, value.encode("utf-8", "replace"))
     if matched:
-        return
+        return raw
     if "v1" not in versions:
         shown = _shorten(", ".join(sorted(set(versions))) or "none")
         raise WebhookVerificationError(
@@ -217,6 +247,57 @@ def _as_float(value: object) -> float:
         return float(value)
     except OverflowError:  # an int beyond float range: no sensible tolerance or clock
         return math.nan
+
+
+def _check_limit(max_body_size: int | None) -> int | None:
+    if max_body_size is None:
+        return None
+    if isinstance(max_body_size, bool) or not isinstance(max_body_size, int) or max_body_size < 1:
+        raise InvalidParameterError(
+            "max_body_size must be a positive number of bytes or None, "
+            f"got {_shorten(repr(max_body_size))}",
+            field="max_body_size",
+        )
+    return max_body_size
+
+
+def _as_bytes(
+    body: object,
+    limit: int | None,
+    error: Callable[[str], KlingError],
+    *,
+    accepted: str = "bytes or str",
+) -> bytes:
+    """The body's UTF-8 bytes, refused with ``error`` when over ``limit`` before being copied."""
+    if isinstance(body, str):
+        size = len(body)  # a lower bound: every character takes at least one UTF-8 byte
+    elif isinstance(body, (bytes, bytearray, memoryview)):
+        size = memoryview(body).nbytes
+    else:
+        raise InvalidParameterError(
+            f"webhook body must be {accepted}, got {type(body).__name__}", field="body"
+        )
+    if limit is not None and size > limit:
+        raise error(_too_large(limit))
+    if isinstance(body, str):
+        try:
+            raw = body.encode("utf-8")
+        except UnicodeEncodeError:
+            raise error(
+                "webhook body is a str that is not valid Unicode (lone surrogates), so not "
+                "what Kling sent; pass the raw request bytes"
+            ) from None
+        if limit is not None and len(raw) > limit:
+            raise error(_too_large(limit))
+        return raw
+    return bytes(body)
+
+
+def _too_large(limit: int) -> str:
+    return (
+        f"webhook body is over the {limit:,}-byte limit (max_body_size=); Kling's callbacks "
+        "are a few KiB of task JSON"
+    )
 
 
 def _find_headers(headers: Mapping[str, str]) -> dict[str, str]:
@@ -305,7 +386,9 @@ def _shorten(text: str, limit: int = _EXCERPT) -> str:
 # -- parsing --------------------------------------------------------------------------------------
 
 
-def parse(body: bytes | str | Mapping[str, Any]) -> TaskBase:
+def parse(
+    body: bytes | str | Mapping[str, Any], *, max_body_size: int | None = MAX_BODY_SIZE
+) -> TaskBase:
     """Turn a callback body into a :class:`~kling._models.TaskBase`. Does not verify it.
 
     Accepts the raw bytes, the decoded text or an already-parsed mapping, in any of the shapes
@@ -320,35 +403,17 @@ def parse(body: bytes | str | Mapping[str, Any]) -> TaskBase:
       The original keys (``outputs``, ``billing``, ...) stay readable in ``task.model_extra``.
 
     Unknown fields are kept. Raises :class:`~kling.InvalidParameterError` (``field="body"``,
-    a ``ValueError``) for a body that is not JSON, not an object, or has no task id.
+    a ``ValueError``) for a body that is over ``max_body_size`` bytes (default
+    :data:`MAX_BODY_SIZE`, 1 MiB; ``None`` for no limit; checked before parsing), not JSON,
+    not an object, or has no valid task.
     """
-    from pydantic import ValidationError
-
-    from ._models import TaskBase
-
-    data = _load(body)
-    if "task_id" not in data and "id" not in data:
-        inner = data.get("data")
-        if isinstance(inner, Mapping) and ("code" in data or "message" in data):
-            data = dict(inner)
-    if "task_id" not in data:
-        if "id" not in data:
-            keys = ", ".join(sorted(str(key) for key in data)[:10]) or "none"
-            raise InvalidParameterError(
-                f"webhook body has no task id (expected 'task_id' or 'id'); keys found: {keys}",
-                field="body",
-            )
-        data = _from_new_standard(data)
-    try:
-        return TaskBase.model_validate(data)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in error['loc']) or 'body'}: {error['msg']}"
-            for error in exc.errors()[:3]
-        )
-        raise InvalidParameterError(
-            f"webhook body is not a valid task ({problems})", field="body"
-        ) from exc
+    limit = _check_limit(max_body_size)
+    if isinstance(body, Mapping):
+        data = dict(body)
+    else:
+        raw = _as_bytes(body, limit, _body_error, accepted="bytes, str or a mapping")
+        data = _load(raw)
+    return _to_task(data)
 
 
 def unwrap(
@@ -358,40 +423,61 @@ def unwrap(
     *,
     tolerance: float = 300,
     now: float | None = None,
+    max_body_size: int | None = MAX_BODY_SIZE,
 ) -> TaskBase:
     """:func:`verify` the callback, then :func:`parse` it: the usual call in a web handler.
 
+    Takes :func:`verify`'s arguments. The body is parsed only once verified, and it is exactly
+    the bytes that were verified. Raises what :func:`verify` raises, then
+    :class:`~kling.InvalidParameterError` (``field="body"``) if the verified body is not a task.
+
     >>> task = webhooks.unwrap(await request.body(), request.headers, secret)  # doctest: +SKIP
     """
-    verify(body, headers, secret, tolerance=tolerance, now=now)
-    return parse(body)
+    raw = _verify(body, headers, secret, tolerance, now, max_body_size)
+    return _to_task(_load(raw))
 
 
-def _load(body: bytes | str | Mapping[str, Any]) -> dict[str, Any]:
-    if isinstance(body, Mapping):
-        return dict(body)
-    if isinstance(body, (bytes, bytearray, memoryview)):
-        raw: bytes | str = bytes(body)
-    elif isinstance(body, str):
-        raw = body.lstrip("\ufeff")
-    else:
-        raise InvalidParameterError(
-            f"webhook body must be bytes, str or a mapping, got {type(body).__name__}",
-            field="body",
+def _to_task(data: dict[str, Any]) -> TaskBase:
+    from pydantic import ValidationError
+
+    from ._models import TaskBase
+
+    if "task_id" not in data and "id" not in data:
+        inner = data.get("data")
+        if isinstance(inner, Mapping) and ("code" in data or "message" in data):
+            data = dict(inner)
+    if "task_id" not in data:
+        if "id" not in data:
+            keys = ", ".join(sorted(str(key) for key in data)[:10]) or "none"
+            raise _body_error(
+                f"webhook body has no task id (expected 'task_id' or 'id'); keys found: {keys}"
+            )
+        data = _from_new_standard(data)
+    try:
+        return TaskBase.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc']) or 'body'}: {error['msg']}"
+            for error in exc.errors()[:3]
         )
+        raise _body_error(f"webhook body is not a valid task ({problems})") from exc
+
+
+def _body_error(message: str) -> InvalidParameterError:
+    return InvalidParameterError(message, field="body")
+
+
+def _load(raw: bytes) -> dict[str, Any]:
     try:
         value = json.loads(raw)
     except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
-        text = raw[:_EXCERPT].decode("utf-8", "replace") if isinstance(raw, bytes) else raw
-        excerpt = " ".join(text[:_EXCERPT].split())
-        raise InvalidParameterError(
-            f"webhook body is not valid JSON ({exc}); body starts with {excerpt!r}",
-            field="body",
+        excerpt = " ".join(raw[:_EXCERPT].decode("utf-8", "replace").split())
+        raise _body_error(
+            f"webhook body is not valid JSON ({exc}); body starts with {excerpt!r}"
         ) from None
     if not isinstance(value, dict):
-        raise InvalidParameterError(
-            f"webhook body must be a JSON object (a task), got {type(value).__name__}",
-            field="body",
+        raise _body_error(
+            f"webhook body must be a JSON object (a task), got {type(value).__name__}"
         )
     return value
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 from typing import Any
 
 import pytest
 
 from kling import webhooks
 from kling._errors import InvalidParameterError
-from kling.webhooks import WebhookVerificationError
+from kling.webhooks import MAX_BODY_SIZE, WebhookVerificationError
 from tests.test_webhooks import MSG_ID, SECRET, SECRET_B64, TIMESTAMP
 
 # A float clock, as time.time() returns: float arithmetic is what overflowed on huge timestamps.
@@ -34,6 +35,12 @@ def signed(body: bytes, *, timestamp: str = str(TIMESTAMP), msg_id: str = MSG_ID
         "webhook-timestamp": timestamp,
         "webhook-signature": f"v1,{digest}",
     }
+
+
+def padded(size: int) -> bytes:
+    """A valid task body of exactly ``size`` bytes."""
+    head, tail = b'{"task_id":"1","pad":"', b'"}'
+    return head + b"x" * (size - len(head) - len(tail)) + tail
 
 
 # -- timestamps -----------------------------------------------------------------------------------
@@ -101,13 +108,102 @@ def test_infinite_tolerance_still_verifies_the_signature() -> None:
         webhooks.verify(TASK + b" ", signed(TASK), SECRET, tolerance=float("inf"), now=NOW)
 
 
+# -- body size ------------------------------------------------------------------------------------
+
+
+def test_body_over_the_size_limit_is_a_verification_error() -> None:
+    body = padded(MAX_BODY_SIZE + 1)
+    with pytest.raises(WebhookVerificationError, match="over the 1,048,576-byte limit"):
+        webhooks.verify(body, signed(body), SECRET, now=NOW)
+
+
+def test_oversized_body_is_refused_before_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    def hashed(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the oversized body was hashed")
+
+    body = padded(MAX_BODY_SIZE + 1)
+    headers = signed(body)
+    monkeypatch.setattr(hmac, "new", hashed)
+    with pytest.raises(WebhookVerificationError, match="byte limit"):
+        webhooks.verify(body, headers, SECRET, now=NOW)
+
+
+def test_oversized_body_is_refused_before_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    def parsed(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the oversized body was parsed")
+
+    monkeypatch.setattr(json, "loads", parsed)
+    with pytest.raises(InvalidParameterError, match="byte limit") as info:
+        webhooks.parse(padded(MAX_BODY_SIZE + 1))
+    assert info.value.field == "body"
+
+
+def test_body_of_exactly_the_size_limit_verifies() -> None:
+    body = padded(MAX_BODY_SIZE)
+    task = webhooks.unwrap(body, signed(body), SECRET, now=NOW)
+    assert task.task_id == "1"
+
+
+def test_str_body_is_measured_in_utf8_bytes() -> None:
+    # Fewer characters than the limit, more bytes: the limit is on what went over the wire.
+    body = '{"task_id":"1","pad":"' + "é" * (MAX_BODY_SIZE // 2) + '"}'
+    assert len(body) < MAX_BODY_SIZE < len(body.encode())
+    with pytest.raises(WebhookVerificationError, match="byte limit"):
+        webhooks.verify(body, signed(body.encode()), SECRET, now=NOW)
+
+
+@pytest.mark.parametrize("limit", [MAX_BODY_SIZE + 1, None], ids=["raised", "none"])
+def test_max_body_size_raises_or_lifts_the_limit(limit: int | None) -> None:
+    body = padded(MAX_BODY_SIZE + 1)
+    task = webhooks.unwrap(body, signed(body), SECRET, now=NOW, max_body_size=limit)
+    assert task.task_id == "1"
+    assert webhooks.parse(body, max_body_size=limit).task_id == "1"
+
+
+def test_max_body_size_can_be_lowered() -> None:
+    with pytest.raises(WebhookVerificationError, match="over the 10-byte limit"):
+        webhooks.verify(TASK, signed(TASK), SECRET, now=NOW, max_body_size=10)
+
+
+@pytest.mark.parametrize("limit", [0, -1, True, 1.5, "1024"])
+def test_invalid_max_body_size_is_a_parameter_error(limit: Any) -> None:
+    with pytest.raises(InvalidParameterError) as info:
+        webhooks.verify(TASK, signed(TASK), SECRET, now=NOW, max_body_size=limit)
+    assert info.value.field == "max_body_size"
+    with pytest.raises(InvalidParameterError):
+        webhooks.parse(TASK, max_body_size=limit)
+
+
+def test_unwrap_refuses_an_oversized_body_as_unverifiable() -> None:
+    body = padded(MAX_BODY_SIZE + 1)
+    with pytest.raises(WebhookVerificationError, match="byte limit"):
+        webhooks.unwrap(body, signed(body), SECRET, now=NOW)
+
+
 # -- argument types and encodings -----------------------------------------------------------------
+
+
+def test_str_body_with_lone_surrogates_is_a_verification_error() -> None:
+    with pytest.raises(WebhookVerificationError, match="pass the raw request bytes"):
+        webhooks.verify('{"task_id":"\ud800"}', signed(TASK), SECRET, now=NOW)
+
+
+def test_parse_refuses_a_str_with_lone_surrogates() -> None:
+    with pytest.raises(InvalidParameterError, match="lone surrogates"):
+        webhooks.parse('{"task_id":"\ud800"}')
 
 
 def test_webhook_id_with_lone_surrogates_is_a_verification_error() -> None:
     headers = signed(TASK, msg_id="\udcff")
     with pytest.raises(WebhookVerificationError, match="invalid webhook-id header"):
         webhooks.verify(TASK, headers, SECRET, now=NOW)
+
+
+@pytest.mark.parametrize("body", [42, None, [1, 2], {"task_id": "1"}], ids=repr)
+def test_body_of_the_wrong_type_is_a_parameter_error(body: Any) -> None:
+    with pytest.raises(InvalidParameterError, match="must be bytes or str") as info:
+        webhooks.verify(body, signed(TASK), SECRET, now=NOW)
+    assert info.value.field == "body"
 
 
 @pytest.mark.parametrize("headers", [None, "webhook-id: 1", 42], ids=repr)
@@ -123,3 +219,10 @@ def test_long_signature_header_gives_a_short_message() -> None:
     with pytest.raises(WebhookVerificationError, match="no v1 entry") as info:
         webhooks.verify(TASK, headers, SECRET, now=NOW)
     assert len(str(info.value)) < 300
+
+
+def test_bytearray_and_memoryview_bodies_verify() -> None:
+    headers = signed(TASK)
+    buffers: list[Any] = [bytearray(TASK), memoryview(TASK)]  # typed bytes | str, taken too
+    for body in buffers:
+        assert webhooks.unwrap(body, headers, SECRET, now=NOW).task_id == "1"
