@@ -52,6 +52,8 @@ Hostile input gets an SDK error, never a crash: :func:`verify` raises
 * a body over ``max_body_size`` bytes (default :data:`MAX_BODY_SIZE`, 1 MiB; Kling's callbacks
   are a few KiB of task JSON) is refused before it is hashed or parsed;
 * ``webhook-timestamp`` must be ASCII digits (at most 19), checked before the signature;
+* a body nested more than :data:`MAX_DEPTH` (64) levels deep, holding a number of more than
+  4,300 digits or ``NaN`` / ``Infinity`` is not a task;
 * :func:`unwrap` parses exactly the bytes it verified, and only after verifying them;
 * messages quote at most a short excerpt of the input, and never the secret.
 
@@ -79,6 +81,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_BODY_SIZE",
+    "MAX_DEPTH",
     "WebhookVerificationError",
     "check_secret",
     "parse",
@@ -89,6 +92,8 @@ __all__ = [
 #: Default ``max_body_size``: bytes beyond which a body is refused unread. Kling's callbacks
 #: are a few KiB of task JSON, so anything near this is not one.
 MAX_BODY_SIZE = 1024 * 1024
+#: Nesting levels a body may have (the top-level object is 1); a task needs about 5.
+MAX_DEPTH = 64
 
 _SECRET_PREFIX = "whsec_"
 _ID_HEADER = "webhook-id"
@@ -97,6 +102,9 @@ _SIGNATURE_HEADER = "webhook-signature"
 _EXCERPT = 80
 # int64 seconds; a longer header is not a clock reading, and keeps float arithmetic exact.
 _MAX_TIMESTAMP_DIGITS = 19
+# CPython's default int_max_str_digits, enforced here whatever the process has set, because
+# converting a longer digit string takes quadratic time.
+_MAX_INT_DIGITS = 4300
 
 
 class WebhookVerificationError(KlingError):
@@ -405,11 +413,12 @@ def parse(
     Unknown fields are kept. Raises :class:`~kling.InvalidParameterError` (``field="body"``,
     a ``ValueError``) for a body that is over ``max_body_size`` bytes (default
     :data:`MAX_BODY_SIZE`, 1 MiB; ``None`` for no limit; checked before parsing), not JSON,
-    not an object, or has no valid task.
+    nested more than :data:`MAX_DEPTH` levels, not an object, or has no valid task.
     """
     limit = _check_limit(max_body_size)
     if isinstance(body, Mapping):
         data = dict(body)
+        _check_depth(data, Mapping, (Mapping, list, tuple), shared=True)
     else:
         raw = _as_bytes(body, limit, _body_error, accepted="bytes, str or a mapping")
         data = _load(raw)
@@ -448,7 +457,7 @@ def _to_task(data: dict[str, Any]) -> TaskBase:
             data = dict(inner)
     if "task_id" not in data:
         if "id" not in data:
-            keys = ", ".join(sorted(str(key) for key in data)[:10]) or "none"
+            keys = _shorten(", ".join(sorted(str(key) for key in data)[:10]) or "none")
             raise _body_error(
                 f"webhook body has no task id (expected 'task_id' or 'id'); keys found: {keys}"
             )
@@ -457,7 +466,8 @@ def _to_task(data: dict[str, Any]) -> TaskBase:
         return TaskBase.model_validate(data)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(part) for part in error['loc']) or 'body'}: {error['msg']}"
+            _shorten(".".join(str(part) for part in error["loc"]) or "body")
+            + f": {_shorten(error['msg'])}"
             for error in exc.errors()[:3]
         )
         raise _body_error(f"webhook body is not a valid task ({problems})") from exc
@@ -469,17 +479,63 @@ def _body_error(message: str) -> InvalidParameterError:
 
 def _load(raw: bytes) -> dict[str, Any]:
     try:
-        value = json.loads(raw)
-    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
+        value = json.loads(raw, parse_int=_parse_int, parse_constant=_reject_constant)
+    except RecursionError:
+        raise _body_error(_too_deep()) from None
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError and the hooks' errors
         excerpt = " ".join(raw[:_EXCERPT].decode("utf-8", "replace").split())
         raise _body_error(
-            f"webhook body is not valid JSON ({exc}); body starts with {excerpt!r}"
+            f"webhook body is not valid JSON ({_shorten(str(exc))}); body starts with {excerpt!r}"
         ) from None
+    # Parsed JSON holds only dicts and lists; and a body with few brackets cannot be deep.
+    if raw.count(b"[") + raw.count(b"{") > MAX_DEPTH:
+        _check_depth(value, dict, (dict, list))
     if not isinstance(value, dict):
         raise _body_error(
             f"webhook body must be a JSON object (a task), got {type(value).__name__}"
         )
     return value
+
+
+def _parse_int(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > _MAX_INT_DIGITS:
+        raise ValueError(f"a number of {digits:,} digits")
+    return int(text)
+
+
+def _reject_constant(name: str) -> float:
+    # json accepts NaN and Infinity by default; they are not JSON and no task field holds them.
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _check_depth(
+    value: object, mappings: type[Any], containers: tuple[type, ...], *, shared: bool = False
+) -> None:
+    """Refuse nesting deeper than MAX_DEPTH, walking one level at a time (no recursion).
+
+    A deeper value would parse, but break ``repr`` and serialization later, in user code. The
+    walk stops after MAX_DEPTH levels, so a mapping that contains itself is refused too.
+    Parsed JSON passes the concrete types (dict, list): an ABC check per node doubles the cost.
+    """
+    level: list[Any] = [value] if isinstance(value, containers) else []
+    for _ in range(MAX_DEPTH):
+        if not level:
+            return
+        level = [
+            child
+            for node in level
+            for child in (node.values() if isinstance(node, mappings) else node)
+            if isinstance(child, containers)
+        ]
+        if shared:  # a caller's mapping may hold one container many times: walk it once
+            level = list({id(node): node for node in level}.values())
+    if level:
+        raise _body_error(_too_deep())
+
+
+def _too_deep() -> str:
+    return f"webhook body is nested more than {MAX_DEPTH} levels deep; a task needs about 5"
 
 
 # new-standard output type -> (TaskResult list, {new key: legacy key})
@@ -525,7 +581,8 @@ def _from_new_standard(data: dict[str, Any]) -> dict[str, Any]:
     for output in outputs if isinstance(outputs, list) else ():
         if not isinstance(output, Mapping):
             continue
-        target = _OUTPUTS.get(str(output.get("type")))
+        kind = output.get("type")
+        target = _OUTPUTS.get(kind) if isinstance(kind, str) else None
         if target is None:
             continue
         name, renames = target

@@ -11,13 +11,14 @@ import base64
 import hashlib
 import hmac
 import json
+import sys
 from typing import Any
 
 import pytest
 
 from kling import webhooks
 from kling._errors import InvalidParameterError
-from kling.webhooks import MAX_BODY_SIZE, WebhookVerificationError
+from kling.webhooks import MAX_BODY_SIZE, MAX_DEPTH, WebhookVerificationError
 from tests.test_webhooks import MSG_ID, SECRET, SECRET_B64, TIMESTAMP
 
 # A float clock, as time.time() returns: float arithmetic is what overflowed on huge timestamps.
@@ -41,6 +42,11 @@ def padded(size: int) -> bytes:
     """A valid task body of exactly ``size`` bytes."""
     head, tail = b'{"task_id":"1","pad":"', b'"}'
     return head + b"x" * (size - len(head) - len(tail)) + tail
+
+
+def nested(depth: int) -> bytes:
+    """A task body whose deepest value sits ``depth`` levels down (the object itself is 1)."""
+    return b'{"task_id":"1","x":' + b"[" * (depth - 1) + b"]" * (depth - 1) + b"}"
 
 
 # -- timestamps -----------------------------------------------------------------------------------
@@ -178,6 +184,108 @@ def test_unwrap_refuses_an_oversized_body_as_unverifiable() -> None:
     body = padded(MAX_BODY_SIZE + 1)
     with pytest.raises(WebhookVerificationError, match="byte limit"):
         webhooks.unwrap(body, signed(body), SECRET, now=NOW)
+
+
+# -- nesting and numbers --------------------------------------------------------------------------
+
+
+def test_deeply_nested_body_is_a_parse_error() -> None:
+    with pytest.raises(InvalidParameterError, match="nested more than 64 levels") as info:
+        webhooks.parse(b"[" * 100_000 + b"]" * 100_000)
+    assert info.value.field == "body"
+
+
+def test_deeply_nested_signed_body_fails_unwrap_as_not_a_task() -> None:
+    body = nested(100_000)
+    with pytest.raises(InvalidParameterError, match="nested more than 64 levels"):
+        webhooks.unwrap(body, signed(body), SECRET, now=NOW)
+
+
+def test_nesting_up_to_max_depth_parses() -> None:
+    assert webhooks.parse(nested(MAX_DEPTH)).task_id == "1"
+
+
+def test_nesting_just_over_max_depth_is_refused() -> None:
+    with pytest.raises(InvalidParameterError, match="nested more than"):
+        webhooks.parse(nested(MAX_DEPTH + 1))
+
+
+def test_deeply_nested_mapping_is_refused() -> None:
+    body: dict[str, Any] = {"task_id": "1"}
+    level = body
+    for _ in range(100_000):
+        level["x"] = {}
+        level = level["x"]
+    with pytest.raises(InvalidParameterError, match="nested more than"):
+        webhooks.parse(body)
+
+
+def test_self_referencing_mapping_is_refused() -> None:
+    body: dict[str, Any] = {"task_id": "1"}
+    body["self"] = body
+    with pytest.raises(InvalidParameterError, match="nested more than"):
+        webhooks.parse(body)
+
+
+def test_huge_integer_is_a_parse_error_whatever_the_interpreter_allows() -> None:
+    if not hasattr(sys, "set_int_max_str_digits"):  # pragma: no cover - CPython < 3.10.7
+        pytest.skip("no int_max_str_digits")
+    previous = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)  # unlimited, as some applications configure it
+    try:
+        with pytest.raises(InvalidParameterError, match="a number of 5,000 digits"):
+            webhooks.parse(b'{"task_id":' + b"9" * 5000 + b"}")
+    finally:
+        sys.set_int_max_str_digits(previous)
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_not_json(literal: str) -> None:
+    with pytest.raises(InvalidParameterError, match=f"not valid JSON.*{literal} is not"):
+        webhooks.parse(f'{{"task_id": "1", "score": {literal}}}')
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"task_id": "1", "created_at": 10**4000},
+        {"x" * 10_000: 1},
+        {"task_id": "1", "task_result": {"videos": [{"y" * 10_000: 1, "url": [1]}]}},
+    ],
+    ids=["huge-timestamp", "long-key", "long-nested-key"],
+)
+def test_parse_error_message_is_bounded(body: dict[str, Any]) -> None:
+    with pytest.raises(InvalidParameterError) as info:
+        webhooks.parse(body)
+    assert len(str(info.value)) < 600
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"task_id": "1", "created_at": 10**30},
+        {"task_id": "1", "created_at": -(10**30)},
+        {"task_id": "1", "updated_at": 1e308},
+        {"task_id": [["1"]]},
+        {"task_id": {"id": "1"}},
+        {"task_id": "1", "task_info": []},
+        {"task_id": "1", "task_result": "done"},
+        {"task_id": "1", "task_result": {"videos": {"url": 1}}},
+        {"id": [[1]], "status": "succeeded"},
+        {"id": "1", "external_id": {"a": [1]}},
+    ],
+)
+def test_absurd_task_field_types_are_a_parse_error(fields: dict[str, Any]) -> None:
+    body = json.dumps(fields).encode()
+    with pytest.raises(InvalidParameterError, match="not a valid task") as info:
+        webhooks.unwrap(body, signed(body), SECRET, now=NOW)
+    assert info.value.field == "body"
+
+
+def test_output_type_of_any_shape_is_ignored() -> None:
+    outputs = [{"type": [["video"]]}, {"type": {"video": 1}}, {"type": None}, "video"]
+    task = webhooks.parse({"id": "1", "status": "succeeded", "outputs": outputs})
+    assert task.videos == []
 
 
 # -- argument types and encodings -----------------------------------------------------------------
