@@ -15,15 +15,19 @@ import sys
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kling import webhooks
-from kling._errors import InvalidParameterError
+from kling._errors import InvalidParameterError, KlingError
+from kling._models import TaskBase
 from kling.webhooks import MAX_BODY_SIZE, MAX_DEPTH, WebhookVerificationError
-from tests.test_webhooks import MSG_ID, SECRET, SECRET_B64, TIMESTAMP
+from tests.test_webhooks import MSG_ID, OTHER_SECRET, SECRET, SECRET_B64, TIMESTAMP
 
 # A float clock, as time.time() returns: float arithmetic is what overflowed on huge timestamps.
 NOW = TIMESTAMP + 5.0
 TASK = b'{"task_id":"1"}'
+SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def signed(body: bytes, *, timestamp: str = str(TIMESTAMP), msg_id: str = MSG_ID) -> dict[str, str]:
@@ -334,3 +338,191 @@ def test_bytearray_and_memoryview_bodies_verify() -> None:
     buffers: list[Any] = [bytearray(TASK), memoryview(TASK)]  # typed bytes | str, taken too
     for body in buffers:
         assert webhooks.unwrap(body, headers, SECRET, now=NOW).task_id == "1"
+
+
+# -- secrets --------------------------------------------------------------------------------------
+
+
+def hostile_failures(secret: str) -> list[KlingError]:
+    """One exception per hostile request above, each raised while holding ``secret``."""
+    big = padded(MAX_BODY_SIZE + 1)
+    deep = nested(100_000)
+    requests: list[tuple[Any, Any]] = [
+        (TASK, signed(TASK, timestamp="1" + "0" * 400)),
+        (TASK, signed(TASK, timestamp="nan")),
+        (big, signed(big)),
+        (deep, signed(deep)),
+        ('{"task_id":"\ud800"}', signed(TASK)),
+        (TASK, signed(TASK, msg_id="\udcff")),
+        (42, signed(TASK)),
+        (TASK, None),
+        (b'{"task_id": [[1]]}', signed(b'{"task_id": [[1]]}')),
+    ]
+    errors: list[KlingError] = []
+    for body, headers in requests:
+        with pytest.raises(KlingError) as info:
+            webhooks.unwrap(body, headers, secret, now=NOW)
+        errors.append(info.value)
+    return errors
+
+
+def assert_no_secret(error: BaseException) -> None:
+    """Neither secret, in any spelling, appears in the error's message, args or repr."""
+    forbidden = []
+    for used in (SECRET_B64, OTHER_SECRET.removeprefix("whsec_")):
+        forbidden += [used, used.rstrip("="), base64.b64decode(used).decode()]
+    for text in (str(error), repr(error), *map(str, error.args)):
+        for secret_text in forbidden:
+            assert secret_text not in text
+
+
+@pytest.mark.parametrize("secret", [SECRET, SECRET_B64])
+def test_secret_never_appears_in_hostile_input_errors(secret: str) -> None:
+    errors = hostile_failures(secret)
+    assert len(errors) == 9
+    for error in errors:
+        assert_no_secret(error)
+
+
+# -- properties -----------------------------------------------------------------------------------
+
+# Any text, lone surrogates included (the default alphabet leaves them out).
+any_text = st.text(st.characters() | st.characters(categories=["Cs"]), max_size=40)
+ARABIC_DIGITS = str.maketrans("0123456789", "".join(map(chr, range(0x660, 0x66A))))
+numbers_as_text = (
+    st.integers().map(str)
+    | st.floats().map(repr)
+    | st.from_regex(r"[+-]?[0-9]{0,600}(\.[0-9]*)?([eE][+-]?[0-9]+)?", fullmatch=True)
+    | st.sampled_from(["", " ", "nan", "inf", "1_0", "0x10", "1" + "0" * 400])
+    # Spellings of the right moment that int() would take but Standard Webhooks does not.
+    | st.sampled_from(
+        [
+            f"+{TIMESTAMP}",
+            f"{TIMESTAMP:_}",
+            f" {TIMESTAMP}",
+            str(TIMESTAMP).translate(ARABIC_DIGITS),
+        ]
+    )
+)
+header_names = st.sampled_from(
+    ["webhook-id", "webhook-timestamp", "webhook-signature", "Webhook-Signature", "x-other"]
+)
+header_values = any_text | numbers_as_text | st.binary(max_size=40) | st.integers()
+# Usually all three signature headers (so the timestamp and signature checks run), any values.
+any_headers = st.fixed_dictionaries(
+    {
+        "webhook-id": header_values,
+        "webhook-timestamp": numbers_as_text | header_values,
+        "webhook-signature": header_values | any_text.map("v1,{}".format),
+    }
+) | st.dictionaries(header_names | any_text, header_values, max_size=5)
+clocks = (
+    st.just(NOW)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.none()
+)
+
+json_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**400), max_value=10**400)
+    | st.floats()  # NaN and infinities serialize as the non-JSON NaN / Infinity
+    | any_text
+)
+json_values = st.recursive(
+    json_scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(any_text, inner, max_size=4),
+    max_leaves=20,
+)
+task_keys = st.sampled_from(
+    [
+        "task_id",
+        "task_status",
+        "task_status_msg",
+        "task_info",
+        "task_result",
+        "created_at",
+        "updated_at",
+        "id",
+        "status",
+        "message",
+        "create_time",
+        "external_id",
+        "outputs",
+        "code",
+        "data",
+    ]
+)
+# Task-shaped objects whose fields hold anything at all, sometimes inside an envelope.
+tasks = st.dictionaries(task_keys, json_values, max_size=6)
+task_like = tasks | tasks.map(lambda task: {"code": 0, "message": "SUCCEED", "data": task})
+
+
+def dumps(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False).encode("utf-8", "surrogatepass")
+
+
+bodies = (
+    st.binary(max_size=200)
+    | task_like.map(dumps)
+    | json_values.map(dumps)
+    | st.integers(0, 3000).map(lambda depth: b"[" * depth + b"]" * depth)
+    | st.integers(1, 3000).map(nested)
+    | st.integers(1, 6000).map(lambda digits: b'{"task_id":' + b"9" * digits + b"}")
+    | st.text(alphabet='[]{}":,0123456789.-eE ', max_size=300).map(str.encode)
+)
+
+
+def assert_well_formed(error: KlingError) -> None:
+    assert_no_secret(error)
+    assert len(str(error)) < 1000
+
+
+def returns_a_task_or_an_sdk_error(call: Any, *args: Any, **kwargs: Any) -> None:
+    try:
+        result = call(*args, **kwargs)
+    except KlingError as error:
+        assert_well_formed(error)
+        return
+    assert result is None or isinstance(result, TaskBase)
+
+
+@SETTINGS
+@given(body=bodies | any_text, headers=any_headers, now=clocks)
+def test_verify_of_any_request_raises_only_sdk_errors(body: Any, headers: Any, now: Any) -> None:
+    returns_a_task_or_an_sdk_error(webhooks.verify, body, headers, SECRET, now=now)
+    returns_a_task_or_an_sdk_error(webhooks.unwrap, body, headers, SECRET, now=now)
+
+
+@SETTINGS
+@given(timestamp=numbers_as_text | any_text, now=clocks)
+def test_verify_with_any_timestamp_header_raises_only_sdk_errors(timestamp: str, now: Any) -> None:
+    headers = signed(TASK, timestamp=timestamp)
+    returns_a_task_or_an_sdk_error(webhooks.verify, TASK, headers, SECRET, now=now)
+
+
+@SETTINGS
+@given(body=bodies)
+def test_unwrap_of_any_signed_body_returns_a_task_or_an_sdk_error(body: bytes) -> None:
+    returns_a_task_or_an_sdk_error(webhooks.unwrap, body, signed(body), SECRET, now=NOW)
+
+
+@SETTINGS
+@given(body=bodies | any_text | task_like)
+def test_parse_of_any_body_returns_a_task_or_an_sdk_error(body: Any) -> None:
+    returns_a_task_or_an_sdk_error(webhooks.parse, body)
+
+
+@SETTINGS
+@given(timestamp=numbers_as_text | any_text)
+def test_only_ascii_seconds_within_tolerance_verify(timestamp: str) -> None:
+    headers = signed(TASK, timestamp=timestamp)
+    try:
+        webhooks.verify(TASK, headers, SECRET, now=NOW)
+    except WebhookVerificationError:
+        return
+    stripped = timestamp.strip()  # surrounding whitespace is dropped like any header's
+    assert stripped.isascii()
+    assert stripped.isdigit()
+    assert abs(NOW - int(stripped)) <= 300
