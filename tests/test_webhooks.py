@@ -584,6 +584,8 @@ def test_unwrap_passes_tolerance_through() -> None:
 
 def test_public_api() -> None:
     assert set(webhooks.__all__) == {
+        "MAX_BODY_SIZE",
+        "MAX_DEPTH",
         "WebhookVerificationError",
         "check_secret",
         "parse",
