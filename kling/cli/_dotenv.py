@@ -32,6 +32,8 @@ __all__ = [
     "ENV_FILE_NAME",
     "OFFICIAL_HOSTS",
     "EnvFile",
+    "base_url_origin",
+    "display_url",
     "is_official",
     "redirect_error",
 ]
@@ -118,6 +120,23 @@ def _host(url: str) -> str:
         port = None
     host = parts.hostname or url.strip()
     return f"{host}:{port}" if port is not None else host
+
+
+def display_url(url: str) -> str:
+    """``url`` fit to show: without any user:password part."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{_host(url)}{parts.path}"
+
+
+def base_url_origin(settings: Settings, env_file: EnvFile | None) -> str | None:
+    """Where the base URL comes from, as shown to the user; None when it is the default."""
+    if settings.base_url:
+        return "--base-url"
+    if _env(_BASE_URL) is None:
+        return None
+    if env_file is not None and env_file.supplied(_BASE_URL):
+        return str(env_file.path)
+    return _BASE_URL
 
 
 _OPTION = "option"

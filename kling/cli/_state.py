@@ -90,10 +90,11 @@ class CliState:
 
     def _build_client(self) -> KlingClient:
         from kling import KlingClient
-        from kling._config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+        from kling._config import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 
-        from ._dotenv import redirect_error
+        from ._dotenv import base_url_origin, display_url, redirect_error
         from ._errors import CliError
+        from ._output import err_console
 
         s = self.settings
         timeout = DEFAULT_TIMEOUT if s.timeout is None else s.timeout
@@ -111,6 +112,12 @@ class CliState:
                 timeout=timeout,
                 max_retries=retries,
             )
+            origin = base_url_origin(s, env_file)
+            if client.base_url != DEFAULT_BASE_URL and origin is not None:
+                err_console().print(
+                    f"Using Kling API at {display_url(client.base_url)} (from {origin})",
+                    markup=False,
+                )
             return client
         try:
             from kling.testing import FakeKling, Timing

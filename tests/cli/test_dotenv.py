@@ -7,6 +7,7 @@ request the client tries to send and fails it.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -17,7 +18,7 @@ import pytest
 from kling.cli._dotenv import OFFICIAL_HOSTS, is_official
 from kling.testing import FakeKling, FakeKlingServer
 
-from .conftest import KlingRunner, run_process
+from .conftest import KlingRunner, run_process, server_args
 
 REAL_ACCESS = "real-access-key-of-the-user-0123"
 REAL_SECRET = "real-secret-key-of-the-user-0123456789"
@@ -342,6 +343,74 @@ def test_unreadable_dotenv_is_one_error_line(kling: KlingRunner, in_tmp: Path) -
 
     assert result.exit_code == 1
     assert f"cannot read {env_file}" in error_line(result.stderr)
+
+
+# -- the host is shown ------------------------------------------------------------------------
+
+
+def test_non_default_host_is_shown_on_stderr(kling: KlingRunner, server: FakeKlingServer) -> None:
+    result = kling(*server_args(server), "tasks", "list", "text-to-video")
+
+    assert result.exit_code == 0, result.output
+    notice = f"Using Kling API at {server.url} (from --base-url)"
+    assert result.stderr.splitlines()[0] == notice
+
+
+def test_host_notice_names_the_dotenv_file(
+    kling: KlingRunner, server: FakeKlingServer, in_tmp: Path
+) -> None:
+    env_file = write_env(
+        in_tmp,
+        KLING_BASE_URL=server.url,
+        KLING_ACCESS_KEY=server.access_key,
+        KLING_SECRET_KEY=server.secret_key,
+    )
+
+    result = kling("tasks", "list", "text-to-video")
+
+    assert f"Using Kling API at {server.url} (from {env_file})" in result.stderr
+
+
+def test_host_notice_names_the_exported_variable(
+    kling: KlingRunner, server: FakeKlingServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KLING_BASE_URL", server.url)
+    monkeypatch.setenv("KLING_ACCESS_KEY", server.access_key)
+    monkeypatch.setenv("KLING_SECRET_KEY", server.secret_key)
+
+    result = kling("tasks", "list", "text-to-video")
+
+    assert f"Using Kling API at {server.url} (from KLING_BASE_URL)" in result.stderr
+
+
+@pytest.mark.usefixtures("real_keys")
+def test_default_host_is_not_announced(kling: KlingRunner, no_network: list[httpx.Request]) -> None:
+    result = kling("--max-retries", "0", "tasks", "list", "text-to-video")
+
+    assert [request.url.host for request in no_network] == ["api-singapore.klingai.com"]
+    assert "Using Kling API" not in result.stderr
+
+
+def test_host_notice_keeps_json_stdout_one_document(
+    kling: KlingRunner, server: FakeKlingServer
+) -> None:
+    result = kling(*server_args(server), "--json", "tasks", "list", "text-to-video")
+
+    assert result.exit_code == 0, result.output
+    json.loads(result.stdout)
+    assert "Using Kling API at" in result.stderr
+
+
+@pytest.mark.usefixtures("real_keys")
+def test_host_notice_hides_a_password_in_the_url(
+    kling: KlingRunner, no_network: list[httpx.Request]
+) -> None:
+    url = "https://user:hunter2-password@api-beijing.klingai.com"
+
+    result = kling("--base-url", url, "--max-retries", "0", "tasks", "list", "text-to-video")
+
+    assert "Using Kling API at https://api-beijing.klingai.com (from --base-url)" in result.stderr
+    assert "hunter2" not in result.output
 
 
 def test_dotenv_expansion_still_prefers_exported_variables(
