@@ -11,6 +11,8 @@ credentials go:
   keys). Otherwise the command stops before any request.
 * A credential counts as "from the file" only when the file spells it out: a ``${VAR}``
   expansion could copy a secret from the environment into a value the file sends elsewhere.
+  For the same reason a ``KLING_BASE_URL`` built with ``${VAR}`` is refused outright: the host
+  name itself could carry the secret.
 
 ``--base-url`` and an exported ``KLING_BASE_URL`` are the user's own choice and are trusted.
 """
@@ -191,13 +193,23 @@ def _describe(credentials: list[tuple[str, str]]) -> str:
 def redirect_error(settings: Settings, env_file: EnvFile | None) -> str | None:
     """Why this run must not send its credentials, or None when it may.
 
-    It may not when ``KLING_BASE_URL`` came from ``env_file``, is not an official host, and some
-    credential in use did not come, spelled out, from that same file.
+    It may not when ``KLING_BASE_URL`` came from ``env_file`` and is not an official host, and
+    some credential in use did not come, spelled out, from that same file; nor, whatever the
+    credentials, when the file built ``KLING_BASE_URL`` with ``${...}``: the host itself could
+    then carry an exported secret (``https://${KLING_SECRET_KEY}.example.com``).
     """
     if settings.mock or settings.base_url or env_file is None or not env_file.supplied(_BASE_URL):
         return None
     url = _env(_BASE_URL)
-    if url is None or is_official(url):
+    if url is None:
+        return None
+    if not env_file.spelled_out(_BASE_URL):  # its value is not shown: it may hold a secret
+        return (
+            f"{env_file.path} builds KLING_BASE_URL with ${{...}} from other variables, so it "
+            "could carry a secret to another host; nothing was sent. Write the URL out in "
+            f"{env_file.path}, or choose it yourself with --base-url or an exported KLING_BASE_URL."
+        )
+    if is_official(url):
         return None
     foreign = _foreign_credentials(settings, env_file)
     if not foreign:  # every credential is the file's own (or there are none: the SDK says so)

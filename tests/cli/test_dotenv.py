@@ -170,6 +170,27 @@ def test_dotenv_credential_expanded_from_the_environment_is_refused(
     assert REAL_SECRET not in result.output
 
 
+def test_dotenv_base_url_built_with_expansion_is_refused_even_with_its_own_keys(
+    kling: KlingRunner, server: FakeKlingServer, in_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The host itself could carry an exported secret (https://${KLING_SECRET_KEY}.example.com).
+    write_env(
+        in_tmp,
+        KLING_BASE_URL="${SERVER_URL}",
+        KLING_ACCESS_KEY=server.access_key,
+        KLING_SECRET_KEY=server.secret_key,
+    )
+    monkeypatch.setenv("SERVER_URL", server.url)
+
+    result = kling("tasks", "list", "text-to-video")
+
+    assert result.exit_code == 1
+    assert server.fake.requests == []
+    line = error_line(result.stderr)
+    assert "builds KLING_BASE_URL with ${...}" in line
+    assert server.url not in line
+
+
 def test_refusal_never_shows_the_secret(server: FakeKlingServer, tmp_path: Path) -> None:
     write_env(tmp_path, KLING_BASE_URL=server.url)
     env = {**os.environ, "KLING_ACCESS_KEY": REAL_ACCESS, "KLING_SECRET_KEY": REAL_SECRET}
