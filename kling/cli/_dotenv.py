@@ -13,6 +13,10 @@ credentials go:
   expansion could copy a secret from the environment into a value the file sends elsewhere.
   For the same reason a ``KLING_BASE_URL`` built with ``${VAR}`` is refused outright: the host
   name itself could carry the secret.
+* The same holds for the variables httpx reads to route and trust connections: a proxy
+  (``HTTPS_PROXY``, ``HTTP_PROXY``, ``ALL_PROXY``, any case) or a certificate authority
+  (``SSL_CERT_FILE``, ``SSL_CERT_DIR``) from the file -- together they would let its author read
+  the keys even on an official host.
 
 ``--base-url`` and an exported ``KLING_BASE_URL`` are the user's own choice and are trusted.
 """
@@ -47,6 +51,10 @@ ENV_FILE_NAME = ".env"
 OFFICIAL_HOSTS = frozenset(
     {"api-singapore.klingai.com", "api-beijing.klingai.com", "api.klingai.com"}
 )
+
+#: Read by httpx from the environment: through whom requests go (any case), whom TLS trusts.
+_PROXY_VARIABLES = frozenset({"http_proxy", "https_proxy", "all_proxy"})
+_TRUST_VARIABLES = frozenset({"SSL_CERT_FILE", "SSL_CERT_DIR"})
 
 _BASE_URL = "KLING_BASE_URL"
 _API_KEY = "KLING_API_KEY"
@@ -120,8 +128,9 @@ def _host(url: str) -> str:
         port = parts.port
     except ValueError:
         port = None
-    host = parts.hostname or url.strip()
-    return f"{host}:{port}" if port is not None else host
+    if not parts.hostname:
+        return "an address that is not a URL"
+    return f"{parts.hostname}:{port}" if port is not None else parts.hostname
 
 
 def display_url(url: str) -> str:
@@ -190,34 +199,67 @@ def _describe(credentials: list[tuple[str, str]]) -> str:
     return ", ".join(parts)
 
 
+def _routing_variables(env_file: EnvFile) -> list[str]:
+    """The proxy and certificate variables ``env_file`` set (and did not leave empty)."""
+    return [
+        name
+        for name in sorted(env_file.applied)
+        if (name.lower() in _PROXY_VARIABLES or name in _TRUST_VARIABLES) and _env(name)
+    ]
+
+
+def _redirect(name: str) -> str:
+    """What setting ``name`` does, e.g. "HTTPS_PROXY to proxy.example.com:3128"."""
+    value = os.environ[name]
+    if name == _BASE_URL:
+        return f"KLING_BASE_URL to {_host(value)}, which is not an official Kling host"
+    if name.lower() in _PROXY_VARIABLES:
+        return f"{name} to {_host(value)}"
+    return f"{name} (whom TLS trusts)"
+
+
+def _yourself(names: list[str]) -> str:
+    """How the user sets ``names`` themselves, which they are trusted to do."""
+    ways = [
+        "--base-url or an exported KLING_BASE_URL" if name == _BASE_URL else f"an exported {name}"
+        for name in names
+    ]
+    return ", ".join(ways)
+
+
 def redirect_error(settings: Settings, env_file: EnvFile | None) -> str | None:
     """Why this run must not send its credentials, or None when it may.
 
-    It may not when ``KLING_BASE_URL`` came from ``env_file`` and is not an official host, and
-    some credential in use did not come, spelled out, from that same file; nor, whatever the
-    credentials, when the file built ``KLING_BASE_URL`` with ``${...}``: the host itself could
-    then carry an exported secret (``https://${KLING_SECRET_KEY}.example.com``).
+    It may not when ``env_file`` sets ``KLING_BASE_URL`` to a host that is not official, or sets a
+    proxy or certificate variable, and some credential in use did not come, spelled out, from
+    that same file; nor, whatever the credentials, when the file built one of those with
+    ``${...}``: the value could then carry an exported secret
+    (``https://${KLING_SECRET_KEY}.example.com``).
     """
-    if settings.mock or settings.base_url or env_file is None or not env_file.supplied(_BASE_URL):
+    if settings.mock or env_file is None:
         return None
-    url = _env(_BASE_URL)
-    if url is None:
-        return None
-    if not env_file.spelled_out(_BASE_URL):  # its value is not shown: it may hold a secret
+    base_url = None if settings.base_url or not env_file.supplied(_BASE_URL) else _env(_BASE_URL)
+    routing = _routing_variables(env_file)
+    decided = ([_BASE_URL] if base_url is not None else []) + routing
+    expanded = [name for name in decided if not env_file.spelled_out(name)]
+    if expanded:  # their values are not shown: they may hold a secret
+        names = " and ".join(expanded)
+        it, they = ("it", "it") if len(expanded) == 1 else ("them", "they")
         return (
-            f"{env_file.path} builds KLING_BASE_URL with ${{...}} from other variables, so it "
-            "could carry a secret to another host; nothing was sent. Write the URL out in "
-            f"{env_file.path}, or choose it yourself with --base-url or an exported KLING_BASE_URL."
+            f"{env_file.path} builds {names} with ${{...}} from other variables, so {they} could "
+            f"carry a secret to another host; nothing was sent. Write {it} out in "
+            f"{env_file.path}, or choose {it} yourself with {_yourself(expanded)}."
         )
-    if is_official(url):
+    redirected = [name for name in decided if name != _BASE_URL or not is_official(base_url or "")]
+    if not redirected:
         return None
     foreign = _foreign_credentials(settings, env_file)
     if not foreign:  # every credential is the file's own (or there are none: the SDK says so)
         return None
-    host = _host(url)
+    these = "it" if len(redirected) == 1 else "them"
+    what = "; ".join(_redirect(name) for name in redirected)
     return (
-        f"{env_file.path} sets KLING_BASE_URL to {host}, which is not an official Kling host, "
-        f"but the credentials are not that file's own ({_describe(foreign)}); nothing was sent. "
-        f"To use {host}, put its credentials in {env_file.path} too, "
-        "or choose the host yourself with --base-url or an exported KLING_BASE_URL."
+        f"{env_file.path} sets {what}, but the credentials are not that file's own "
+        f"({_describe(foreign)}); nothing was sent. To go ahead, put the credentials in "
+        f"{env_file.path} too, or choose {these} yourself with {_yourself(redirected)}."
     )

@@ -51,6 +51,16 @@ def real_keys(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
+def no_routing_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No proxy or certificate variables exported, so a .env can set them."""
+    for name in ("SSL_CERT_FILE", "SSL_CERT_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+
+
+@pytest.fixture
 def no_network(monkeypatch: pytest.MonkeyPatch) -> list[httpx.Request]:
     """Requests the client tries to send over the network; each fails with a connect error."""
     sent: list[httpx.Request] = []
@@ -97,7 +107,7 @@ def test_refusal_says_how_to_proceed(
     line = error_line(kling("tasks", "list", "text-to-video").stderr)
 
     assert "KLING_ACCESS_KEY and KLING_SECRET_KEY from the environment" in line
-    assert "put its credentials in" in line
+    assert "put the credentials in" in line
     assert "--base-url" in line
     assert "exported KLING_BASE_URL" in line
 
@@ -191,6 +201,55 @@ def test_dotenv_base_url_built_with_expansion_is_refused_even_with_its_own_keys(
     assert server.url not in line
 
 
+@pytest.mark.usefixtures("real_keys", "no_routing_env")
+def test_dotenv_proxy_with_env_credentials_is_refused(
+    kling: KlingRunner, server: FakeKlingServer, in_tmp: Path
+) -> None:
+    # Even towards a host the user chose: the proxy would carry the keys.
+    env_file = write_env(in_tmp, HTTP_PROXY="http://127.0.0.1:9", https_proxy="http://127.0.0.1:9")
+
+    result = kling("--base-url", server.url, "tasks", "list", "text-to-video")
+
+    assert result.exit_code == 1
+    assert server.fake.requests == []
+    line = error_line(result.stderr)
+    assert f"{env_file} sets HTTP_PROXY to 127.0.0.1:9; https_proxy to 127.0.0.1:9" in line
+    assert "an exported HTTP_PROXY, an exported https_proxy" in line
+
+
+@pytest.mark.usefixtures("real_keys", "no_routing_env")
+@pytest.mark.parametrize("name", ["SSL_CERT_FILE", "SSL_CERT_DIR"])
+def test_dotenv_certificate_authority_with_env_credentials_is_refused(
+    kling: KlingRunner, server: FakeKlingServer, in_tmp: Path, name: str
+) -> None:
+    write_env(in_tmp, **{name: str(in_tmp / "attacker-ca")})
+
+    result = kling("--base-url", server.url, "tasks", "list", "text-to-video")
+
+    assert result.exit_code == 1
+    assert server.fake.requests == []
+    assert f"{name} (whom TLS trusts)" in error_line(result.stderr)
+
+
+@pytest.mark.usefixtures("no_routing_env")
+def test_dotenv_proxy_built_with_expansion_is_refused_even_with_its_own_keys(
+    kling: KlingRunner, server: FakeKlingServer, in_tmp: Path
+) -> None:
+    write_env(
+        in_tmp,
+        HTTP_PROXY="http://${KLING_SECRET_KEY}.example.net:3128",
+        KLING_ACCESS_KEY=server.access_key,
+        KLING_SECRET_KEY=server.secret_key,
+    )
+
+    result = kling("--base-url", server.url, "tasks", "list", "text-to-video")
+
+    assert result.exit_code == 1
+    assert server.fake.requests == []
+    assert "builds HTTP_PROXY with ${...}" in error_line(result.stderr)
+    assert server.secret_key not in result.output
+
+
 def test_refusal_never_shows_the_secret(server: FakeKlingServer, tmp_path: Path) -> None:
     write_env(tmp_path, KLING_BASE_URL=server.url)
     env = {**os.environ, "KLING_ACCESS_KEY": REAL_ACCESS, "KLING_SECRET_KEY": REAL_SECRET}
@@ -251,6 +310,25 @@ def test_dotenv_api_key_goes_to_its_own_base_url_over_an_exported_pair(
 
     assert result.exit_code == 0, result.output
     assert server.fake.requests[-1].headers["authorization"] == f"Bearer {server.api_key}"
+
+
+@pytest.mark.usefixtures("no_routing_env")
+def test_dotenv_proxy_with_credentials_from_same_file_is_used(
+    kling: KlingRunner, server: FakeKlingServer, in_tmp: Path
+) -> None:
+    # An https proxy: not used for the plain-http loopback server, so the request gets through.
+    write_env(
+        in_tmp,
+        HTTPS_PROXY="http://127.0.0.1:9",
+        KLING_BASE_URL=server.url,
+        KLING_ACCESS_KEY=server.access_key,
+        KLING_SECRET_KEY=server.secret_key,
+    )
+
+    result = kling("tasks", "list", "text-to-video")
+
+    assert result.exit_code == 0, result.output
+    assert server.fake.requests
 
 
 @pytest.mark.usefixtures("real_keys")
