@@ -6,11 +6,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from dotenv import load_dotenv
 
 from kling import __version__
 
 from . import _account, _endpoints, _library, _mock, _tasks
+from ._dotenv import ENV_FILE_NAME
 from ._errors import KlingGroup
 from ._families import add_task_commands
 from ._state import MOCK_TIMING_ENV, CliState, MockTiming, Settings
@@ -28,7 +28,9 @@ app = typer.Typer(
     ),
     epilog=(
         "Credentials: KLING_ACCESS_KEY and KLING_SECRET_KEY (or KLING_API_KEY), from the "
-        "environment, a .env file in the current directory, or the options above."
+        "environment, a .env file in the current directory, or the options above. "
+        "A KLING_BASE_URL from .env is used only with credentials from that same file, or for "
+        "an official Kling host."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -42,13 +44,6 @@ def _version(value: bool) -> None:
     if value:
         typer.echo(f"kling {__version__}")
         raise typer.Exit()
-
-
-def _load_dotenv() -> None:
-    """Read ``./.env`` into the environment; variables already set win."""
-    env_file = Path.cwd() / ".env"
-    if env_file.is_file():
-        load_dotenv(env_file, override=False)
 
 
 @app.callback()
@@ -132,7 +127,6 @@ def root(
     """Global options; they go before the command: kling --json tasks list text-to-video."""
     if mock and base_url:
         raise typer.BadParameter("--mock serves its own API; leave out --base-url")
-    _load_dotenv()
     state = CliState(
         Settings(
             mock=mock,
@@ -145,7 +139,9 @@ def root(
             debug=debug,
             timeout=timeout,
             max_retries=max_retries,
-        )
+        ),
+        # Read when a command first needs the API, so a bad .env never stops --help.
+        env_file=Path.cwd() / ENV_FILE_NAME,
     )
     ctx.obj = state
     ctx.call_on_close(state.close)

@@ -1,19 +1,23 @@
 """What the global options decide for one run: output mode, and the client (real or ``--mock``).
 
 The client is built on first use, so ``kling text-to-video --help`` never needs credentials
-and ``--mock`` starts FakeKling only for commands that talk to the API.
+and ``--mock`` starts FakeKling only for commands that talk to the API. That is also when
+``./.env`` is read and checked (see ``_dotenv``): a bad ``.env`` never stops ``--help``.
 """
 
 from __future__ import annotations
 
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import typer
 
 if TYPE_CHECKING:
     from kling import KlingClient
+
+    from ._dotenv import EnvFile
 
 __all__ = ["MOCK_TIMING_ENV", "CliState", "MockTiming", "Settings", "get_state"]
 
@@ -48,8 +52,10 @@ class Settings:
 class CliState:
     """The settings plus the resources one command invocation opens (client, mock server)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, env_file: Path | None = None) -> None:
+        """``env_file``: the ``.env`` to read when the client is built (None: read none)."""
         self.settings = settings
+        self.env_file = env_file
         self._stack = ExitStack()
         self._client: KlingClient | None = None
 
@@ -66,15 +72,39 @@ class CliState:
             self._client = self._stack.enter_context(self._build_client())
         return self._client
 
+    def _load_env_file(self) -> EnvFile | None:
+        """Apply ``./.env`` to the environment until :meth:`close` (variables already set win)."""
+        from ._dotenv import EnvFile
+        from ._errors import CliError
+
+        if self.env_file is None:
+            return None
+        try:
+            loaded = EnvFile.load(self.env_file)
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            raise CliError(f"cannot read {self.env_file}: {reason}") from None
+        if loaded is not None:
+            self._stack.callback(loaded.unload)
+        return loaded
+
     def _build_client(self) -> KlingClient:
         from kling import KlingClient
-        from kling._config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+        from kling._config import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+
+        from ._dotenv import base_url_origin, display_url, redirect_error
+        from ._errors import CliError
+        from ._output import err_console
 
         s = self.settings
         timeout = DEFAULT_TIMEOUT if s.timeout is None else s.timeout
         retries = DEFAULT_MAX_RETRIES if s.max_retries is None else s.max_retries
+        env_file = self._load_env_file()
         if not s.mock:
-            return KlingClient(
+            refusal = redirect_error(s, env_file)
+            if refusal is not None:
+                raise CliError(refusal)
+            client = KlingClient(
                 s.access_key,
                 s.secret_key,
                 s.base_url,
@@ -82,6 +112,13 @@ class CliState:
                 timeout=timeout,
                 max_retries=retries,
             )
+            origin = base_url_origin(s, env_file)
+            if client.base_url != DEFAULT_BASE_URL and origin is not None:
+                err_console().print(
+                    f"Using Kling API at {display_url(client.base_url)} (from {origin})",
+                    markup=False,
+                )
+            return client
         try:
             from kling.testing import FakeKling, Timing
         except ImportError as exc:  # starlette/uvicorn: part of the cli extra

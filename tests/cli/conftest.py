@@ -59,6 +59,14 @@ def server_args(server: FakeKlingServer) -> list[str]:
     ]
 
 
+def without_host_notice(stderr: str) -> str:
+    """``stderr`` less the "Using Kling API at ..." line shown for a non-default host."""
+    lines = stderr.splitlines(keepends=True)
+    if lines and lines[0].startswith("Using Kling API at "):
+        lines = lines[1:]
+    return "".join(lines)
+
+
 def run_process(
     args: Sequence[str], *, env: dict[str, str] | None = None, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:

@@ -39,8 +39,9 @@ def test_real_environment_wins_over_dotenv(
         tmp_path,
         KLING_ACCESS_KEY=server.access_key,
         KLING_SECRET_KEY="wrong-secret-from-dotenv-0123456789abcdef",
-        KLING_BASE_URL=server.url,
     )
+    # Exported, not from .env: a .env base URL would refuse the exported secret (test_dotenv).
+    monkeypatch.setenv("KLING_BASE_URL", server.url)
     monkeypatch.setenv("KLING_SECRET_KEY", server.secret_key)
     monkeypatch.chdir(tmp_path)
 

@@ -11,7 +11,7 @@ import kling.cli
 from kling import InvalidParameterError, MissingCredentialsError
 from kling.testing import FakeKlingServer
 
-from .conftest import KlingRunner, run_process, server_args
+from .conftest import KlingRunner, run_process, server_args, without_host_notice
 
 
 def assert_one_error_line(stderr: str) -> str:
@@ -37,7 +37,7 @@ def test_prompt_over_the_limit_is_refused_before_sending(
     result = kling(*server_args(server), "text-to-video", "x" * 2501)
 
     assert result.exit_code == 1
-    assert "2500" in assert_one_error_line(result.stderr)
+    assert "2500" in assert_one_error_line(without_host_notice(result.stderr))
     assert server.fake.requests == []
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from kling.testing import FakeKlingServer
 
-from .conftest import KlingRunner, server_args
+from .conftest import KlingRunner, server_args, without_host_notice
 
 
 def create(kling: KlingRunner, server: FakeKlingServer, *args: str) -> dict[str, object]:
@@ -66,7 +66,7 @@ def test_tasks_get_unknown_task_is_one_error_line(
     result = kling(*server_args(server), "tasks", "get", "text-to-video", "404404")
 
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: ")
+    assert without_host_notice(result.stderr).startswith("Error: ")
 
 
 def test_tasks_list_shows_a_table(kling: KlingRunner, server: FakeKlingServer) -> None:
