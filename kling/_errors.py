@@ -65,9 +65,13 @@ _LIVE = frozenset({"response"})
 
 
 def _rebuild(cls: type[KlingError], args: tuple[Any, ...]) -> KlingError:
-    # BaseException.__new__ sets ``args`` without running the subclasses' __init__ (their
-    # signatures differ); pickle then restores the attributes with __setstate__.
-    return cls.__new__(cls, *args)
+    # BaseException.__new__ without the subclasses' __init__ (their signatures differ); pickle
+    # then restores the attributes with __setstate__. ``args`` is set again because
+    # OSError.__new__ (a WaitTimeoutError is a TimeoutError) leaves it empty when a subclass
+    # defines __init__.
+    error = cls.__new__(cls, *args)
+    error.args = args
+    return error
 
 
 class MissingCredentialsError(KlingError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import PrivateAttr
 
@@ -26,6 +26,14 @@ class AsyncTask(TaskBase):
     """
 
     _client: AsyncKlingClient | None = PrivateAttr(default=None)
+
+    def __getstate__(self) -> dict[Any, Any]:
+        # The client (its pool and locks) cannot cross a process: a task arrives unbound.
+        state = super().__getstate__()
+        private = state.get("__pydantic_private__")
+        if private:
+            state["__pydantic_private__"] = {**private, "_client": None}
+        return state
 
     def result_urls(self) -> list[str]:
         """Every result file's URL: videos, images, then audios (mp3 before wav)."""
