@@ -54,9 +54,11 @@ class _Entry:
 class AsyncSubscription:
     """Some tasks one caller waits for; ``await next()`` gives their fresh states."""
 
-    def __init__(self, poller: AsyncPoller, deadline: float | None) -> None:
+    def __init__(self, poller: AsyncPoller, deadline: float | None, progress: bool) -> None:
         self._poller = poller
         self.deadline = deadline
+        #: Whether states of unfinished tasks are delivered too, or only final ones.
+        self.progress = progress
         #: Task id -> entry, for the tasks this subscription still waits for.
         self.pending: dict[str, _Entry] = {}
         self._updates: list[tuple[str, AsyncTask | KlingError]] = []
@@ -90,14 +92,24 @@ class AsyncPoller:
         self._lock = threading.Lock()
         self._entries: dict[str, _Entry] = {}
         self._subscriptions: set[AsyncSubscription] = set()
-        self._idle: list[AsyncSubscription] = []
+        #: Subscriptions blocked in ``next()`` while another leads, oldest first.
+        self._idle: dict[AsyncSubscription, None] = {}
         self._leader: AsyncSubscription | None = None
 
     def subscribe(
-        self, tasks: Iterable[AsyncTask], schedule: Schedule, deadline: float | None
+        self,
+        tasks: Iterable[AsyncTask],
+        schedule: Schedule,
+        deadline: float | None,
+        *,
+        progress: bool = False,
     ) -> AsyncSubscription:
-        """Start waiting for ``tasks`` (unfinished ones) until ``deadline`` (monotonic)."""
-        subscription = AsyncSubscription(self, deadline)
+        """Start waiting for ``tasks`` (unfinished ones) until ``deadline`` (monotonic).
+
+        ``progress=True`` delivers every fresh state; otherwise only finished states and
+        errors, so that a thousand waiters are not woken for every poll of their tasks.
+        """
+        subscription = AsyncSubscription(self, deadline, progress)
         now = _compat.monotonic()
         with self._lock:
             for task in tasks:
@@ -140,23 +152,24 @@ class AsyncPoller:
                     leading = self._leader is subscription
                     wakeup = subscription._wakeup
                     if not leading:
-                        self._idle.append(subscription)
+                        self._idle[subscription] = None
                 if leading:
                     await self._round()
                     continue
                 await wakeup.wait()
                 with self._lock:
+                    self._idle.pop(subscription, None)
                     # Events fire once: the next wait needs a fresh one.
                     if subscription._wakeup is wakeup:
                         subscription._wakeup = _compat.Event()
         finally:
             with self._lock:
-                if subscription in self._idle:
-                    self._idle.remove(subscription)
+                self._idle.pop(subscription, None)
                 if self._leader is subscription:
                     self._leader = None
-                    if self._idle:  # hand over: the next waiter leads from now on
-                        self._idle.pop(0)._wakeup.set()
+                if self._leader is None and self._idle:
+                    # Hand over: the oldest waiter wakes up and leads from now on.
+                    next(iter(self._idle))._wakeup.set()
 
     async def _round(self) -> None:
         """One turn of the leader: sleep until something is due, poll it, deliver."""
@@ -199,15 +212,18 @@ class AsyncPoller:
                 if state is None:
                     entry.reschedule(now)
                     continue
+                final = True
                 if isinstance(state, KlingError) or state.is_finished:
                     entry.final = state
                     entry.due = float("inf")  # never polled again
                 else:
+                    final = False
                     entry.task = state
                     entry.reschedule(now)
                 for subscription in entry.subscribers:
-                    subscription._updates.append((entry.task.task_id, state))
-                    subscription._wakeup.set()
+                    if final or subscription.progress:
+                        subscription._updates.append((entry.task.task_id, state))
+                        subscription._wakeup.set()
 
     def _schedules(self) -> Iterable[Schedule]:
         return (entry.schedule for entry in self._entries.values())

@@ -49,7 +49,11 @@ async def wait(
     if on_progress is not None:
         await _compat.call(on_progress, current, _compat.monotonic() - start)
     subscription = (
-        None if current.is_finished else resource._poller().subscribe([current], schedule, deadline)
+        None
+        if current.is_finished
+        else resource._poller().subscribe(
+            [current], schedule, deadline, progress=on_progress is not None
+        )
     )
     try:
         while not current.is_finished:
@@ -57,7 +61,9 @@ async def wait(
             updates = await subscription.next()
             if not updates:
                 assert timeout is not None
-                raise WaitTimeoutError(current, timeout)
+                # The last state polled, which without on_progress was not delivered.
+                entry = subscription.pending.get(current.task_id)
+                raise WaitTimeoutError(entry.task if entry else current, timeout)
             for _, state in updates:
                 if isinstance(state, KlingError):
                     raise state

@@ -57,9 +57,11 @@ class _Entry:
 class Subscription:
     """Some tasks one caller waits for; ``next()`` gives their fresh states."""
 
-    def __init__(self, poller: Poller, deadline: float | None) -> None:
+    def __init__(self, poller: Poller, deadline: float | None, progress: bool) -> None:
         self._poller = poller
         self.deadline = deadline
+        #: Whether states of unfinished tasks are delivered too, or only final ones.
+        self.progress = progress
         #: Task id -> entry, for the tasks this subscription still waits for.
         self.pending: dict[str, _Entry] = {}
         self._updates: list[tuple[str, Task | KlingError]] = []
@@ -93,14 +95,24 @@ class Poller:
         self._lock = threading.Lock()
         self._entries: dict[str, _Entry] = {}
         self._subscriptions: set[Subscription] = set()
-        self._idle: list[Subscription] = []
+        #: Subscriptions blocked in ``next()`` while another leads, oldest first.
+        self._idle: dict[Subscription, None] = {}
         self._leader: Subscription | None = None
 
     def subscribe(
-        self, tasks: Iterable[Task], schedule: Schedule, deadline: float | None
+        self,
+        tasks: Iterable[Task],
+        schedule: Schedule,
+        deadline: float | None,
+        *,
+        progress: bool = False,
     ) -> Subscription:
-        """Start waiting for ``tasks`` (unfinished ones) until ``deadline`` (monotonic)."""
-        subscription = Subscription(self, deadline)
+        """Start waiting for ``tasks`` (unfinished ones) until ``deadline`` (monotonic).
+
+        ``progress=True`` delivers every fresh state; otherwise only finished states and
+        errors, so that a thousand waiters are not woken for every poll of their tasks.
+        """
+        subscription = Subscription(self, deadline, progress)
         now = _compat.monotonic()
         with self._lock:
             for task in tasks:
@@ -141,23 +153,24 @@ class Poller:
                     leading = self._leader is subscription
                     wakeup = subscription._wakeup
                     if not leading:
-                        self._idle.append(subscription)
+                        self._idle[subscription] = None
                 if leading:
                     self._round()
                     continue
                 wakeup.wait()
                 with self._lock:
+                    self._idle.pop(subscription, None)
                     # Events fire once: the next wait needs a fresh one.
                     if subscription._wakeup is wakeup:
                         subscription._wakeup = _compat.Event()
         finally:
             with self._lock:
-                if subscription in self._idle:
-                    self._idle.remove(subscription)
+                self._idle.pop(subscription, None)
                 if self._leader is subscription:
                     self._leader = None
-                    if self._idle:  # hand over: the next waiter leads from now on
-                        self._idle.pop(0)._wakeup.set()
+                if self._leader is None and self._idle:
+                    # Hand over: the oldest waiter wakes up and leads from now on.
+                    next(iter(self._idle))._wakeup.set()
 
     def _round(self) -> None:
         """One turn of the leader: sleep until something is due, poll it, deliver."""
@@ -200,15 +213,18 @@ class Poller:
                 if state is None:
                     entry.reschedule(now)
                     continue
+                final = True
                 if isinstance(state, KlingError) or state.is_finished:
                     entry.final = state
                     entry.due = float("inf")  # never polled again
                 else:
+                    final = False
                     entry.task = state
                     entry.reschedule(now)
                 for subscription in entry.subscribers:
-                    subscription._updates.append((entry.task.task_id, state))
-                    subscription._wakeup.set()
+                    if final or subscription.progress:
+                        subscription._updates.append((entry.task.task_id, state))
+                        subscription._wakeup.set()
 
     def _schedules(self) -> Iterable[Schedule]:
         return (entry.schedule for entry in self._entries.values())
