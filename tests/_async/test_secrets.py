@@ -144,3 +144,62 @@ async def test_base_url_must_be_https_except_on_loopback() -> None:
         async with AsyncKlingClient(ACCESS_KEY, SECRET_KEY, loopback) as client:
             assert client.base_url == loopback
     assert BASE_URL.startswith("https://")
+
+
+async def test_api_calls_never_follow_redirects_even_through_a_following_http_client(
+    api: respx.MockRouter, clock: FakeClock
+) -> None:
+    elsewhere = api.get("https://collector.example/steal").mock(return_value=ok(task("t1")))
+    also_http = api.get("http://collector.example/steal").mock(return_value=ok(task("t1")))
+    api.get(GET).mock(
+        return_value=httpx.Response(302, headers={"Location": "https://collector.example/steal"})
+    )
+    async with (
+        httpx.AsyncClient(follow_redirects=True) as mine,
+        AsyncKlingClient(ACCESS_KEY, SECRET_KEY, http_client=mine) as client,
+    ):
+        with pytest.raises(KlingError, match=r"redirect to https://collector\.example/steal"):
+            await client.text_to_video.get("t1")
+    assert not elsewhere.called
+    assert not also_http.called
+
+
+async def test_credentials_go_only_to_the_base_url_origin(
+    api: respx.MockRouter, clock: FakeClock
+) -> None:
+    other = api.get("https://cdn.example/file").mock(return_value=httpx.Response(200))
+    same = api.get(GET).mock(return_value=ok(task("t1")))
+    async with AsyncKlingClient(ACCESS_KEY, SECRET_KEY) as client:
+        # Anything that sends through the client's pool with its auth: only base_url gets it.
+        await client._http.get("https://cdn.example/file", auth=client._auth)
+        await client.text_to_video.get("t1")
+    leaked = other.calls.last.request.headers
+    assert not {"authorization", "x-api-key", "x-api-secret"} & {k.lower() for k in leaked}
+    assert same.calls.last.request.headers["X-Api-Secret"] == SECRET_KEY
+
+
+async def test_the_debug_log_masks_the_access_key_as_repr_does(
+    client: AsyncKlingClient, api: respx.MockRouter, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="kling")
+    api.get(GET).mock(return_value=ok(task("t1")))
+    await client.text_to_video.get("t1")
+    assert ACCESS_KEY not in caplog.text
+    masked = f"{ACCESS_KEY[:4]}...{ACCESS_KEY[-4:]}"
+    assert masked in caplog.text
+    assert masked in repr(client)
+
+
+async def test_user_and_password_in_a_url_never_reach_a_message(clock: FakeClock) -> None:
+    url = "https://gateway-user:gateway-pass@api-singapore.klingai.com"
+    with respx.mock(base_url="https://api-singapore.klingai.com") as api:
+        api.get(GET).mock(side_effect=httpx.ConnectError("refused"))
+        async with AsyncKlingClient(ACCESS_KEY, SECRET_KEY, url) as client:
+            with pytest.raises(KlingError) as info:
+                await client.text_to_video.get("t1")
+            shown = "\n".join([_rendered(info.value), repr(client)])
+    assert "gateway-pass" not in shown
+    assert "api-singapore.klingai.com" in str(info.value)  # the host is named, though
+    with pytest.raises(InvalidParameterError) as bad:
+        AsyncKlingClient(ACCESS_KEY, SECRET_KEY, "ftp://user:hunter2@example.com")
+    assert "hunter2" not in str(bad.value)

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -12,7 +13,10 @@ import pytest
 import respx
 
 from kling import DownloadError, InvalidParameterError, KlingClient, KlingError
+from tests._fake_helpers import files_in
 from tests._helpers import DroppingStream, ok, task
+
+from .conftest import ACCESS_KEY, SECRET_KEY, FakeClock
 
 CDN = "https://cdn.example"
 VIDEO = b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 40
@@ -159,3 +163,223 @@ def test_an_unfinished_task_has_nothing_to_download(
     pending = client.text_to_video.get("t1")
     with pytest.raises(KlingError, match="no result files"):
         pending.download(tmp_path)
+
+
+# -- redirects, URL checks, statuses and short bodies ---------------------------------------------
+
+METADATA = "http://169.254.169.254/latest"
+CREDENTIAL_HEADERS = ("Authorization", "X-Api-Key", "X-Api-Secret", "Cookie")
+
+
+class ShortStream(httpx.SyncByteStream):
+    """A body that sends ``data[:cut]`` and then ends cleanly, as if the server stopped early.
+
+    One protocol per module: the generated sync twin gets ``SyncByteStream`` and ``__iter__``.
+    """
+
+    def __init__(self, data: bytes, cut: int) -> None:
+        self.data, self.cut = data, cut
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self.data[: self.cut]
+
+
+def short_answer(cut: int) -> httpx.Response:
+    """A 200 promising all of VIDEO in Content-Length but sending only its first ``cut`` bytes."""
+    return httpx.Response(
+        200, headers={"Content-Length": str(len(VIDEO))}, stream=ShortStream(VIDEO, cut)
+    )
+
+
+def redirect(location: str, status: int = 302) -> httpx.Response:
+    return httpx.Response(status, headers={"Location": location})
+
+
+def redirect_chain(cdn: respx.MockRouter, hops: int) -> list[respx.Route]:
+    """``/hop/0`` redirects to ``/hop/1`` ... ``/hop/<hops>``, which serves VIDEO."""
+    routes = [
+        cdn.get(f"/hop/{i}").mock(return_value=redirect(f"{CDN}/hop/{i + 1}")) for i in range(hops)
+    ]
+    routes.append(cdn.get(f"/hop/{hops}").mock(return_value=httpx.Response(200, content=VIDEO)))
+    return routes
+
+
+def test_a_redirect_is_followed_and_no_hop_gets_the_http_clients_credentials(
+    cdn: respx.MockRouter, clock: FakeClock, tmp_path: Path
+) -> None:
+    first = cdn.get("/out/video.mp4").mock(return_value=redirect("https://edge.example/v/1.mp4"))
+    final = cdn.get("https://edge.example/v/1.mp4").mock(
+        return_value=httpx.Response(200, content=VIDEO)
+    )
+    mine = httpx.Client(
+        headers={
+            "Authorization": "Bearer user-default",
+            "X-Api-Key": "user-key",
+            "X-Api-Secret": "user-secret",
+            "Cookie": "session=user",
+        },
+        auth=("u", "p"),
+    )
+    try:
+        client = KlingClient(ACCESS_KEY, SECRET_KEY, http_client=mine)
+        path = client.download(f"{CDN}/out/video.mp4", tmp_path / "video.mp4")
+    finally:
+        mine.close()
+    assert path.read_bytes() == VIDEO
+    assert files_in(tmp_path) == ["video.mp4"]
+    for route in (first, final):
+        sent = route.calls.last.request.headers
+        assert [name for name in CREDENTIAL_HEADERS if name in sent] == []
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_every_redirect_status_is_followed(
+    client: KlingClient, cdn: respx.MockRouter, tmp_path: Path, status: int
+) -> None:
+    cdn.get("/v.mp4").mock(return_value=redirect("/moved/v.mp4", status))
+    cdn.get("/moved/v.mp4").mock(return_value=httpx.Response(200, content=VIDEO))
+    path = client.download(f"{CDN}/v.mp4", tmp_path / "v.mp4")
+    assert path.read_bytes() == VIDEO
+
+
+def test_a_chain_of_five_redirects_is_followed(
+    client: KlingClient, cdn: respx.MockRouter, tmp_path: Path
+) -> None:
+    routes = redirect_chain(cdn, hops=5)
+    path = client.download(f"{CDN}/hop/0", tmp_path / "v.mp4")
+    assert path.read_bytes() == VIDEO
+    assert [route.call_count for route in routes] == [1] * 6
+
+
+def test_a_chain_of_more_than_five_redirects_fails(
+    client: KlingClient, cdn: respx.MockRouter, tmp_path: Path
+) -> None:
+    routes = redirect_chain(cdn, hops=6)
+    with pytest.raises(DownloadError, match="more than 5 redirects"):
+        client.download(f"{CDN}/hop/0", tmp_path / "v.mp4")
+    assert not routes[-1].called
+    assert files_in(tmp_path) == []
+
+
+def test_a_redirect_to_the_metadata_address_is_refused_without_contacting_it(
+    client: KlingClient, cdn: respx.MockRouter, tmp_path: Path
+) -> None:
+    cdn.get("/v.mp4").mock(return_value=redirect(METADATA))
+    metadata = cdn.get(url__startswith="http://169.254.169.254").mock(
+        return_value=httpx.Response(200, content=b"secrets")
+    )
+    with pytest.raises(DownloadError, match="redirected somewhere it may not go") as info:
+        client.download(f"{CDN}/v.mp4", tmp_path / "v.mp4")
+    assert "plain http" in str(info.value)
+    assert not metadata.called
+    assert files_in(tmp_path) == []
+
+
+def test_a_redirect_to_a_non_http_scheme_is_refused(
+    client: KlingClient, cdn: respx.MockRouter, tmp_path: Path
+) -> None:
+    cdn.get("/v.mp4").mock(return_value=redirect("file:///etc/passwd"))
+    with pytest.raises(DownloadError, match="redirected somewhere it may not go"):
+        client.download(f"{CDN}/v.mp4", tmp_path / "v.mp4")
+    assert files_in(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    "url", ["http://cdn.example/v.mp4", f"{METADATA}/meta-data", "http://10.0.0.1/v.mp4"]
+)
+def test_a_plain_http_url_off_loopback_is_refused_before_any_request(
+    client: KlingClient, tmp_path: Path, url: str
+) -> None:
+    with respx.mock(assert_all_called=False) as router:
+        anything = router.route().mock(return_value=httpx.Response(200, content=VIDEO))
+        with pytest.raises(InvalidParameterError, match="plain http") as info:
+            client.download(url, tmp_path)
+    assert info.value.field == "url"
+    assert not anything.called
+    assert files_in(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/v.mp4",
+        "http://127.8.9.10/v.mp4",
+        "http://localhost:8080/v.mp4",
+        "http://[::1]:9/v.mp4",
+    ],
+)
+def test_plain_http_to_a_loopback_host_is_downloaded(
+    client: KlingClient, tmp_path: Path, url: str
+) -> None:
+    with respx.mock(assert_all_called=False) as router:
+        route = router.get(url).mock(return_value=httpx.Response(200, content=VIDEO))
+        path = client.download(url, tmp_path / "v.mp4")
+    assert route.called
+    assert path.read_bytes() == VIDEO
+
+
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [(204, b""), (302, b"<a href='/elsewhere'>moved</a>"), (400, b"bad request")],
+    ids=["204", "302-without-location", "400"],
+)
+def test_an_answer_other_than_200_or_206_is_an_error_and_saves_nothing(
+    client: KlingClient, cdn: respx.MockRouter, tmp_path: Path, status: int, body: bytes
+) -> None:
+    cdn.get("/v.mp4").mock(return_value=httpx.Response(status, content=body))
+    with pytest.raises(DownloadError, match=f"HTTP {status}") as info:
+        client.download(f"{CDN}/v.mp4", tmp_path)
+    assert info.value.status_code == status
+    assert files_in(tmp_path) == []
+
+
+def test_a_body_shorter_than_its_content_length_is_resumed(
+    client: KlingClient, cdn: respx.MockRouter, tmp_path: Path
+) -> None:
+    cut = 1000
+    route = cdn.get("/v.mp4").mock(
+        side_effect=[
+            short_answer(cut),
+            httpx.Response(
+                206,
+                content=VIDEO[cut:],
+                headers={"Content-Range": f"bytes {cut}-{len(VIDEO) - 1}/{len(VIDEO)}"},
+            ),
+        ]
+    )
+    path = client.download(f"{CDN}/v.mp4", tmp_path / "v.mp4")
+    assert path.read_bytes() == VIDEO
+    assert route.call_count == 2
+    assert "Range" not in route.calls[0].request.headers
+    assert route.calls[1].request.headers["Range"] == f"bytes={cut}-"
+    assert files_in(tmp_path) == ["v.mp4"]
+
+
+def test_a_body_short_on_every_attempt_fails_and_leaves_no_file(
+    client: KlingClient, cdn: respx.MockRouter, clock: FakeClock, tmp_path: Path
+) -> None:
+    route = cdn.get("/v.mp4").mock(side_effect=lambda request: short_answer(100))
+    with pytest.raises(DownloadError, match=f"closed after 100 of {len(VIDEO)} bytes"):
+        client.download(f"{CDN}/v.mp4", tmp_path / "v.mp4")
+    assert route.call_count == client.max_retries + 1
+    assert len(clock.sleeps) == client.max_retries
+    assert files_in(tmp_path) == []
+
+
+def test_a_download_error_hides_the_urls_password(
+    client: KlingClient, cdn: respx.MockRouter, tmp_path: Path
+) -> None:
+    cdn.get("/v.mp4").mock(return_value=httpx.Response(400))
+    with pytest.raises(DownloadError) as info:
+        client.download("https://user:hunter2@cdn.example/v.mp4", tmp_path)
+    assert "hunter2" not in str(info.value)
+    assert "https://cdn.example/v.mp4" in str(info.value)
+
+
+def test_a_refused_redirect_hides_the_targets_password(
+    client: KlingClient, cdn: respx.MockRouter, tmp_path: Path
+) -> None:
+    cdn.get("/v.mp4").mock(return_value=redirect("http://admin:hunter2@169.254.169.254/"))
+    with pytest.raises(DownloadError, match="redirected") as info:
+        client.download(f"{CDN}/v.mp4", tmp_path)
+    assert "hunter2" not in str(info.value)
