@@ -1,5 +1,8 @@
 """Memory: RSS of 1,000 in-flight waits, and a tracemalloc check that calls do not leak.
 
+The in-flight waits are also watched for stalls: the longest the event loop was kept from a
+50 ms sleep while they ran (target: the SDK's waits never hold it for 100 ms).
+
 **In-flight waits.** FakeKling (127.0.0.1, its own process) holds 1,000 tasks that stay
 ``processing`` for an hour. A fresh process then starts 1,000 coroutines in one event loop and
 lets them poll for a fixed time, sampling its ``VmRSS`` every 50 ms:
@@ -35,6 +38,8 @@ from ._report import Row, Section, fmt, md_table
 from ._server import FAMILY_PATH, FakeServerProcess
 
 LEAK_LIMIT = 64 * 1024
+#: The longest the SDK's waits may keep the event loop from running anything else.
+STALL_LIMIT = 0.1
 WAITS = 1000
 POLL = 1.0
 
@@ -84,12 +89,23 @@ async def _hold_waits(side: str, url: str, api_key: str, ids: list[str], seconds
         else:
             tasks = [asyncio.ensure_future(raw_wait(task_id)) for task_id in ids]
         start = time.monotonic()
+        stall = 0.0
         while time.monotonic() < start + seconds:
+            tick = time.monotonic()
             await asyncio.sleep(0.05)
+            stall = max(stall, time.monotonic() - tick - 0.05)
             peak = max(peak, rss_bytes())
         held = time.monotonic() - start
         failed = [t for t in tasks if t.done() and not t.cancelled() and t.exception()]
-        emit({"rss_before": before, "rss_peak": peak, "held": held, "failed": len(failed)})
+        emit(
+            {
+                "rss_before": before,
+                "rss_peak": peak,
+                "held": held,
+                "stall": stall,
+                "failed": len(failed),
+            }
+        )
         # Cancelling 1,000 requests queued in httpx's pool takes the loop many seconds and
         # measures nothing: leave without cleaning up.
         sys.stdout.flush()
@@ -239,6 +255,17 @@ def run(quick: bool) -> Section:
             sdk_growth / raw_growth if raw_growth > 0 else None,
             "",
             None,
+        )
+    )
+    section.rows.append(
+        Row(
+            "memory",
+            f"longest event-loop stall, {WAITS:,} in-flight waits",
+            fmt(raw["stall"], "ms"),
+            fmt(sdk["stall"], "ms"),
+            sdk["stall"] / raw["stall"] if raw["stall"] > 0 else None,
+            f"SDK < {STALL_LIMIT * 1000:.0f} ms",
+            sdk["stall"] < STALL_LIMIT,
         )
     )
 
