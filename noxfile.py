@@ -24,17 +24,20 @@ def oldest(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff, mypy --strict, and a check that kling/_sync matches its async source."""
+    """ruff, mypy --strict, and a check that the generated code matches its sources.
+
+    ``tests/typing_checks`` holds code that must type-check, or fail to where it says so.
+    """
     session.install("-e", ".[dev]")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
-    session.run("mypy", "--strict", "kling", "scripts/unasync.py")
+    session.run("mypy", "--strict", "kling", "scripts/unasync.py", "tests/typing_checks")
     session.run("python", "scripts/unasync.py", "--check")
 
 
 @nox.session
 def generate(session: nox.Session) -> None:
-    """Regenerate kling/_sync and tests/_sync from their async sources."""
+    """Regenerate the family modules from their table, and kling/_sync and tests/_sync."""
     session.install("-e", ".[dev]")
     session.run("python", "scripts/unasync.py")
 

@@ -1,69 +1,340 @@
-"""The table of task families: everything that differs between Kling's task endpoints, as data.
+"""The table of Kling's endpoints: everything that differs between them, one row each.
 
-One generic resource (``kling/_async/_resources.py``) serves every family; a family is a name
-(also the key of its parameter rules in ``kling._params``) and the path it lives under.
+A task family is one :class:`Family` row: where it lives, its parameter TypedDict and
+cross-field rules (from ``kling._params``), how its body is wrapped, what a finished task holds,
+and how the ``kling`` command presents it. One generic resource (``kling/_async/_resources.py``)
+serves every row; the typed resource classes and the client's properties that editors and mypy
+need are generated from this table by ``scripts/unasync.py`` (``kling/_async/_family_*.py``).
+
 Create is ``POST path``, get is ``GET path/{task_id or external_task_id}``, list is
-``GET path?pageNum=..&pageSize=..``.
+``GET path?pageNum=..&pageSize=..``. The synchronous endpoints (TTS, face identification,
+image recognition) are :class:`Endpoint` rows: they share the validation, not the task verbs.
+
+Adding a family: a row here, its TypedDict (and any rule) in ``kling._params``, its tests; then
+``python scripts/unasync.py``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
-__all__ = ["FAMILIES", "Family"]
+from ._params._audio import TextToAudioParams, TtsParams, VideoToAudioParams
+from ._params._general import ElementCreateParams, VoiceCreateParams, element_references
+from ._params._image import (
+    ImageExpandParams,
+    ImageGenerationParams,
+    ImageRecognizeParams,
+    MultiImageToImageParams,
+    OmniImageParams,
+    VirtualTryOnParams,
+    expansion_area,
+    image_generation_inputs,
+    omni_image_options,
+)
+from ._params._lip_sync import (
+    AdvancedLipSyncParams,
+    IdentifyFaceParams,
+    LipSyncParams,
+    face_clips,
+    lip_sync_inputs,
+)
+from ._params._rules import (
+    Rule,
+    camera_control,
+    multi_shot,
+    one_of,
+    prompt_unless_custom_shots,
+    voices_need_sound,
+)
+from ._params._video import (
+    AvatarParams,
+    ImageToVideoParams,
+    MotionControlParams,
+    MultiImageToVideoParams,
+    OmniVideoParams,
+    TextToVideoParams,
+    VideoEffectsParams,
+    VideoExtendParams,
+    image_to_video_inputs,
+    omni_video_references,
+)
+
+__all__ = ["ENDPOINTS", "FAMILIES", "Endpoint", "Family", "Library", "ResultKind"]
+
+ResultKind = Literal["videos", "images", "audios", "video_audios", "elements", "voices"]
+"""What ``task_result`` holds once a task succeeded (``video_audios``: videos and audios)."""
+
+#: The task options every create takes; kept at the top of a body whose fields are wrapped.
+_TASK_OPTIONS = frozenset({"callback_url", "external_task_id", "watermark_info"})
+
+
+@dataclass(frozen=True, kw_only=True)
+class Endpoint:
+    """An endpoint that takes a validated body: what it takes and how the body is built."""
+
+    name: str
+    """The key: the client attribute (``text_to_video``) and the CLI's family name."""
+    path: str
+    params: type
+    """The TypedDict of the keyword arguments."""
+    summary: str
+    """One sentence for docstrings and ``--help``."""
+    rules: tuple[Rule, ...] = ()
+    """Cross-field rules, run in order after the type checks pass."""
+    top_level: frozenset[str] | None = None
+    """When set, only these keys stay at the top of the body; the rest go under ``input``."""
+    arguments: tuple[str, ...] = ()
+    """The parameters the ``kling`` command takes as positional arguments, in order."""
+    command: str | None = None
+    """The ``kling`` command's name, when it is not the name with dashes."""
+    aliases: tuple[str, ...] = ()
+    """More (hidden) command names."""
+
+    @property
+    def command_name(self) -> str:
+        """``text-to-video`` for ``text_to_video``."""
+        return self.command or self.name.replace("_", "-")
 
 
 @dataclass(frozen=True)
-class Family:
-    """One task family of the legacy (``/v1``) API."""
+class Library:
+    """A family whose results you keep and reuse by id (elements, voices)."""
 
-    name: str
-    path: str
-    #: Whether ``GET path/{id}`` also accepts the caller's ``external_task_id``.
+    presets_path: str
+    """Where Kling's ready-made items are listed."""
+    delete_path: str
+    """Where one of your own is deleted..."""
+    id_field: str
+    """...by this JSON key, which is also the id of an item in ``task_result``."""
+    name_field: str
+    noun: str
+    """What one item is called in messages (``element``)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Family(Endpoint):
+    """A task family of the legacy (``/v1``) API: create, get, list, wait."""
+
+    result: ResultKind
     external_id_lookup: bool = True
-    #: Largest ``pageSize`` the list endpoint accepts.
+    """Whether ``GET path/{id}`` also accepts the caller's ``external_task_id``."""
     max_page_size: int = 500
-    #: For libraries (elements, voices): where Kling's presets are listed...
-    presets_path: str | None = None
-    #: ...and where one of your own is deleted, with the JSON key naming it.
-    delete_path: str | None = None
-    delete_key: str | None = None
+    """Largest ``pageSize`` the list endpoint accepts."""
+    library: Library | None = None
 
 
-FAMILIES: dict[str, Family] = {
-    family.name: family
-    for family in (
-        Family("text_to_video", "/v1/videos/text2video"),
-        Family("image_to_video", "/v1/videos/image2video"),
-        Family("multi_image_to_video", "/v1/videos/multi-image2video"),
-        Family("video_extend", "/v1/videos/video-extend"),
-        Family("lip_sync", "/v1/videos/lip-sync"),
-        Family("advanced_lip_sync", "/v1/videos/advanced-lip-sync", external_id_lookup=False),
-        Family("video_effects", "/v1/videos/effects"),
-        Family("avatar", "/v1/videos/avatar/image2video"),
-        Family("motion_control", "/v1/videos/motion-control"),
-        Family("omni_video", "/v1/videos/omni-video"),
-        Family("images", "/v1/images/generations"),
-        Family("omni_image", "/v1/images/omni-image"),
-        Family("multi_image_to_image", "/v1/images/multi-image2image"),
-        Family("image_expand", "/v1/images/editing/expand"),
-        Family("virtual_try_on", "/v1/images/kolors-virtual-try-on"),
-        Family("text_to_audio", "/v1/audio/text-to-audio"),
-        Family("video_to_audio", "/v1/audio/video-to-audio"),
-        Family(
-            "elements",
-            "/v1/general/advanced-custom-elements",
+_FAMILY_ROWS = (
+    Family(
+        name="text_to_video",
+        path="/v1/videos/text2video",
+        params=TextToVideoParams,
+        summary="Text-to-video tasks.",
+        rules=(multi_shot, prompt_unless_custom_shots, camera_control, voices_need_sound),
+        result="videos",
+        arguments=("prompt",),
+    ),
+    Family(
+        name="image_to_video",
+        path="/v1/videos/image2video",
+        params=ImageToVideoParams,
+        summary="Image-to-video tasks.",
+        rules=(image_to_video_inputs, camera_control, multi_shot, voices_need_sound),
+        result="videos",
+        arguments=("image", "prompt"),
+    ),
+    Family(
+        name="multi_image_to_video",
+        path="/v1/videos/multi-image2video",
+        params=MultiImageToVideoParams,
+        summary="Video from up to four reference images.",
+        result="videos",
+        arguments=("prompt",),
+    ),
+    Family(
+        name="video_extend",
+        path="/v1/videos/video-extend",
+        params=VideoExtendParams,
+        summary="Video extension tasks.",
+        result="videos",
+        arguments=("video_id", "prompt"),
+    ),
+    Family(
+        name="lip_sync",
+        path="/v1/videos/lip-sync",
+        params=LipSyncParams,
+        summary="Lip-sync tasks.",
+        rules=(lip_sync_inputs,),
+        top_level=_TASK_OPTIONS,
+        result="videos",
+    ),
+    Family(
+        name="advanced_lip_sync",
+        path="/v1/videos/advanced-lip-sync",
+        params=AdvancedLipSyncParams,
+        summary="Advanced lip-sync tasks: chosen faces speak (see ``identify_face``).",
+        rules=(face_clips,),
+        result="videos",
+        arguments=("session_id",),
+        external_id_lookup=False,
+    ),
+    Family(
+        name="video_effects",
+        path="/v1/videos/effects",
+        params=VideoEffectsParams,
+        summary="Video effect templates.",
+        rules=(one_of("image", "images"),),
+        top_level=_TASK_OPTIONS | {"effect_scene"},
+        result="videos",
+        arguments=("effect_scene",),
+    ),
+    Family(
+        name="avatar",
+        path="/v1/videos/avatar/image2video",
+        params=AvatarParams,
+        summary="Talking-avatar tasks.",
+        rules=(one_of("audio_id", "sound_file"),),
+        result="videos",
+        arguments=("image",),
+    ),
+    Family(
+        name="motion_control",
+        path="/v1/videos/motion-control",
+        params=MotionControlParams,
+        summary="Motion-control tasks.",
+        result="videos",
+        arguments=("image_url", "video_url"),
+    ),
+    Family(
+        name="omni_video",
+        path="/v1/videos/omni-video",
+        params=OmniVideoParams,
+        summary="Omni video tasks.",
+        rules=(multi_shot, prompt_unless_custom_shots, omni_video_references),
+        result="videos",
+        arguments=("prompt",),
+    ),
+    Family(
+        name="images",
+        path="/v1/images/generations",
+        params=ImageGenerationParams,
+        summary="Image generation tasks.",
+        rules=(image_generation_inputs,),
+        result="images",
+        arguments=("prompt",),
+        command="image",
+        aliases=("images",),
+    ),
+    Family(
+        name="omni_image",
+        path="/v1/images/omni-image",
+        params=OmniImageParams,
+        summary="Omni image tasks.",
+        rules=(omni_image_options,),
+        result="images",
+        arguments=("prompt",),
+    ),
+    Family(
+        name="multi_image_to_image",
+        path="/v1/images/multi-image2image",
+        params=MultiImageToImageParams,
+        summary="Image from subject, scene and style images.",
+        result="images",
+        arguments=("prompt",),
+    ),
+    Family(
+        name="image_expand",
+        path="/v1/images/editing/expand",
+        params=ImageExpandParams,
+        summary="Image expansion (outpainting) tasks.",
+        rules=(expansion_area,),
+        result="images",
+        arguments=("image", "prompt"),
+    ),
+    Family(
+        name="virtual_try_on",
+        path="/v1/images/kolors-virtual-try-on",
+        params=VirtualTryOnParams,
+        summary="Virtual try-on tasks.",
+        result="images",
+        arguments=("human_image", "cloth_image"),
+    ),
+    Family(
+        name="text_to_audio",
+        path="/v1/audio/text-to-audio",
+        params=TextToAudioParams,
+        summary="Sound effects from text.",
+        result="audios",
+        arguments=("prompt",),
+    ),
+    Family(
+        name="video_to_audio",
+        path="/v1/audio/video-to-audio",
+        params=VideoToAudioParams,
+        summary="Sound for a video.",
+        rules=(one_of("video_id", "video_url"),),
+        result="video_audios",
+    ),
+    Family(
+        name="elements",
+        path="/v1/general/advanced-custom-elements",
+        params=ElementCreateParams,
+        summary="Your custom elements (reusable subjects), and Kling's presets.",
+        rules=(element_references,),
+        result="elements",
+        arguments=("element_name",),
+        library=Library(
             presets_path="/v1/general/advanced-presets-elements",
             delete_path="/v1/general/delete-advanced-elements",
-            delete_key="element_id",
+            id_field="element_id",
+            name_field="element_name",
+            noun="element",
         ),
-        Family(
-            "voices",
-            "/v1/general/custom-voices",
-            max_page_size=1000,
+    ),
+    Family(
+        name="voices",
+        path="/v1/general/custom-voices",
+        params=VoiceCreateParams,
+        summary="Your custom voices, and Kling's presets.",
+        rules=(one_of("voice_url", "video_id"),),
+        result="voices",
+        arguments=("voice_name",),
+        max_page_size=1000,
+        library=Library(
             presets_path="/v1/general/presets-voices",
             delete_path="/v1/general/delete-voices",
-            delete_key="voice_id",
+            id_field="voice_id",
+            name_field="voice_name",
+            noun="voice",
         ),
-    )
-}
+    ),
+)
+
+_ENDPOINT_ROWS = (
+    Endpoint(
+        name="tts",
+        path="/v1/audio/tts",
+        params=TtsParams,
+        summary="Text to speech (answers at once).",
+        arguments=("text",),
+    ),
+    Endpoint(
+        name="identify_face",
+        path="/v1/videos/identify-face",
+        params=IdentifyFaceParams,
+        summary="Find the faces in a video for advanced lip-sync (answers at once).",
+        rules=(one_of("video_id", "video_url"),),
+    ),
+    Endpoint(
+        name="image_recognize",
+        path="/v1/videos/image-recognize",
+        params=ImageRecognizeParams,
+        summary="Segment an image into subject, head, face and clothing masks.",
+        arguments=("image",),
+    ),
+)
+
+#: Task families by name.
+FAMILIES: dict[str, Family] = {family.name: family for family in _FAMILY_ROWS}
+#: Everything that takes a validated body, task families and synchronous endpoints, by name.
+ENDPOINTS: dict[str, Endpoint] = {row.name: row for row in (*_FAMILY_ROWS, *_ENDPOINT_ROWS)}

@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 
 from kling._errors import InvalidParameterError
-from kling._families import FAMILIES
-from kling._params import TYPED_PARAMS, prepare_body
+from kling._params import prepare_body
 from tests.test_files import b64, png
 
 IMG = "https://example.com/a.png"
@@ -22,35 +21,6 @@ def error(family: str, **params: Any) -> InvalidParameterError:
     with pytest.raises(InvalidParameterError) as info:
         prepare_body(family, params)
     return info.value
-
-
-def test_every_task_family_and_synchronous_endpoint_has_a_typed_dict() -> None:
-    assert set(FAMILIES) == set(TYPED_PARAMS) - {"tts", "identify_face", "image_recognize"}
-    assert set(TYPED_PARAMS) == {
-        "text_to_video",
-        "image_to_video",
-        "multi_image_to_video",
-        "video_extend",
-        "lip_sync",
-        "video_effects",
-        "avatar",
-        "motion_control",
-        "omni_video",
-        "advanced_lip_sync",
-        "images",
-        "omni_image",
-        "multi_image_to_image",
-        "image_expand",
-        "virtual_try_on",
-        "text_to_audio",
-        "video_to_audio",
-        "elements",
-        "voices",
-        "tts",
-        "identify_face",
-        "image_recognize",
-    }
-    assert TYPED_PARAMS["text_to_video"].__name__ == "TextToVideoParams"
 
 
 def test_unknown_keyword_suggests_the_close_match() -> None:

@@ -2,9 +2,11 @@
 
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tokenize
 from pathlib import Path
 from types import ModuleType
 
@@ -18,12 +20,18 @@ GOLDEN_EXPECTED = FIXTURES / "expected_sync.py"
 
 
 def _load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("kling_unasync_script", SCRIPT)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    # As `python scripts/unasync.py` does, with the script's directory on sys.path (it imports
+    # family_code from beside it).
+    sys.path.insert(0, str(SCRIPT.parent))
+    try:
+        spec = importlib.util.spec_from_file_location("kling_unasync_script", SCRIPT)
+        assert spec is not None
+        assert spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+    finally:
+        sys.path.remove(str(SCRIPT.parent))
 
 
 unasync = _load_script()
@@ -117,6 +125,49 @@ def test_transform_records_which_explicit_rules_fired() -> None:
         "await c.aclose()  # AsyncKlingClient\nAsyncPaginator\n", source_name="x.py", fired=fired
     )
     assert fired == {"aclose", "AsyncKlingClient"}
+
+
+def test_a_prose_rule_replaces_its_phrase_as_written_and_is_recorded() -> None:
+    fired: set[str] = set()
+    out = unasync.transform_source(
+        '"""Calls ``on_progress(n)``, sync or async. AsyncKlingClient too."""\n',
+        source_name="x.py",
+        fired=fired,
+    )
+    assert '"""Calls ``on_progress(n)``, a plain function. KlingClient too."""' in out
+    assert "prose ', sync or async.'" in fired
+
+
+_PROSE_WORDS = re.compile(
+    r"\b(async|await|awaits|awaited|awaitable|event loop|coroutines?|asyncio|trio|anyio)\b",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.parametrize("directory", ["kling/_sync", "tests/_sync"])
+def test_generated_prose_never_speaks_of_async(directory: str) -> None:
+    """Docstrings and comments of the sync twin say what is true of it."""
+    found = []
+    for path in sorted((ROOT / directory).rglob("*.py")):
+        with path.open(encoding="utf-8") as f:
+            for token in tokenize.generate_tokens(f.readline):
+                if token.start[0] <= 3:  # the header says where the code comes from
+                    continue
+                prose = token.type in (tokenize.STRING, tokenize.COMMENT) or (
+                    tokenize.tok_name[token.type] == "FSTRING_MIDDLE"
+                )
+                if prose and _PROSE_WORDS.search(token.string):
+                    found.append(f"{path.relative_to(ROOT)}:{token.start[0]}: {token.string}")
+    assert found == []
+
+
+def test_the_generator_formats_for_the_oldest_supported_python() -> None:
+    # The check compares byte for byte: the formatting must not depend on the interpreter.
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    oldest = re.search(r'^requires-python = ">=(\d+)\.(\d+)"', pyproject, re.MULTILINE)
+    assert oldest is not None
+    assert f"py{oldest[1]}{oldest[2]}" == unasync.RUFF_TARGET
+    assert f'target-version = "{unasync.RUFF_TARGET}"' in pyproject
 
 
 # --- golden file ---------------------------------------------------------------------------
@@ -279,6 +330,15 @@ def test_check_fails_when_a_rename_rule_never_fires(tree: Path) -> None:
     problems = unasync.check(tree)
     assert any("rename rule 'AsyncKlingClient' never fired" in p for p in problems)
     assert not any("'AsyncByteStream'" in p for p in problems)  # listed in OPTIONAL_RULES
+
+
+def test_check_fails_when_a_prose_rule_never_fires(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(unasync.PROSE, "only the async client can", "the client can")
+    assert run(tree) == 0
+    problems = unasync.check(tree)
+    assert any("prose rule 'only the async client can' never fired" in p for p in problems)
 
 
 def test_dead_rule_check_is_skipped_without_kling_async_sources(tree: Path) -> None:

@@ -29,42 +29,20 @@ from .._config import (
     clean_headers,
 )
 from .._errors import APIConnectionError, APITimeoutError, KlingError
-from .._files import reads_files
 from .._logging import setup_logging
-from .._params import prepare_body
 from .._response import parse_response
 from .._retry import CallPolicy, retry_kwargs
 from .._version import __version__
-from ._task import AsyncTask
+from ._family_properties import AsyncFamilyProperties
 
 if TYPE_CHECKING:
     from typing_extensions import Self
 
+    from .._families import Endpoint
     from .._models import FaceIdentification, ImageRecognition
     from .._params import IdentifyFaceParams, ImageRecognizeParams
     from ._download import ProgressHook
     from ._endpoints import AsyncAccount, AsyncTTS
-    from ._family_resources import (
-        AsyncAdvancedLipSync,
-        AsyncAvatar,
-        AsyncElements,
-        AsyncImageExpand,
-        AsyncImages,
-        AsyncImageToVideo,
-        AsyncLipSync,
-        AsyncMotionControl,
-        AsyncMultiImageToImage,
-        AsyncMultiImageToVideo,
-        AsyncOmniImage,
-        AsyncOmniVideo,
-        AsyncTextToAudio,
-        AsyncTextToVideo,
-        AsyncVideoEffects,
-        AsyncVideoExtend,
-        AsyncVideoToAudio,
-        AsyncVirtualTryOn,
-        AsyncVoices,
-    )
     from ._task import AsyncTask
 
 __all__ = ["AsyncKlingClient"]
@@ -92,8 +70,8 @@ class _Shared:
         self.pollers: dict[tuple[str, object], Any] = {}
 
 
-class AsyncKlingClient:
-    """Async client for the Kling AI API.
+class AsyncKlingClient(AsyncFamilyProperties):
+    """Async client for the Kling AI API (asyncio or trio).
 
     Credentials come from the arguments, else from ``KLING_ACCESS_KEY``/``KLING_SECRET_KEY``
     (or ``KLING_API_KEY``); ``base_url`` from ``KLING_BASE_URL``, else the global endpoint.
@@ -243,140 +221,8 @@ class AsyncKlingClient:
     ) -> None:
         await self.close()
 
-    # -- resources (imported on first use to keep ``import kling`` cheap) -------------------------
-
-    @cached_property
-    def text_to_video(self) -> AsyncTextToVideo:
-        """Text-to-video tasks."""
-        from ._family_resources import AsyncTextToVideo
-
-        return AsyncTextToVideo(self)
-
-    @cached_property
-    def image_to_video(self) -> AsyncImageToVideo:
-        """Image-to-video tasks."""
-        from ._family_resources import AsyncImageToVideo
-
-        return AsyncImageToVideo(self)
-
-    @cached_property
-    def multi_image_to_video(self) -> AsyncMultiImageToVideo:
-        """Video from several reference images."""
-        from ._family_resources import AsyncMultiImageToVideo
-
-        return AsyncMultiImageToVideo(self)
-
-    @cached_property
-    def video_extend(self) -> AsyncVideoExtend:
-        """Video extension tasks."""
-        from ._family_resources import AsyncVideoExtend
-
-        return AsyncVideoExtend(self)
-
-    @cached_property
-    def lip_sync(self) -> AsyncLipSync:
-        """Lip-sync tasks."""
-        from ._family_resources import AsyncLipSync
-
-        return AsyncLipSync(self)
-
-    @cached_property
-    def advanced_lip_sync(self) -> AsyncAdvancedLipSync:
-        """Advanced lip-sync tasks (see ``identify_face``)."""
-        from ._family_resources import AsyncAdvancedLipSync
-
-        return AsyncAdvancedLipSync(self)
-
-    @cached_property
-    def video_effects(self) -> AsyncVideoEffects:
-        """Video effect templates."""
-        from ._family_resources import AsyncVideoEffects
-
-        return AsyncVideoEffects(self)
-
-    @cached_property
-    def avatar(self) -> AsyncAvatar:
-        """Talking-avatar tasks."""
-        from ._family_resources import AsyncAvatar
-
-        return AsyncAvatar(self)
-
-    @cached_property
-    def motion_control(self) -> AsyncMotionControl:
-        """Motion-control tasks."""
-        from ._family_resources import AsyncMotionControl
-
-        return AsyncMotionControl(self)
-
-    @cached_property
-    def omni_video(self) -> AsyncOmniVideo:
-        """Omni video tasks."""
-        from ._family_resources import AsyncOmniVideo
-
-        return AsyncOmniVideo(self)
-
-    @cached_property
-    def images(self) -> AsyncImages:
-        """Image generation tasks."""
-        from ._family_resources import AsyncImages
-
-        return AsyncImages(self)
-
-    @cached_property
-    def omni_image(self) -> AsyncOmniImage:
-        """Omni image tasks."""
-        from ._family_resources import AsyncOmniImage
-
-        return AsyncOmniImage(self)
-
-    @cached_property
-    def multi_image_to_image(self) -> AsyncMultiImageToImage:
-        """Image from subject, scene and style images."""
-        from ._family_resources import AsyncMultiImageToImage
-
-        return AsyncMultiImageToImage(self)
-
-    @cached_property
-    def image_expand(self) -> AsyncImageExpand:
-        """Image expansion (outpainting) tasks."""
-        from ._family_resources import AsyncImageExpand
-
-        return AsyncImageExpand(self)
-
-    @cached_property
-    def virtual_try_on(self) -> AsyncVirtualTryOn:
-        """Virtual try-on tasks."""
-        from ._family_resources import AsyncVirtualTryOn
-
-        return AsyncVirtualTryOn(self)
-
-    @cached_property
-    def text_to_audio(self) -> AsyncTextToAudio:
-        """Sound effects from text."""
-        from ._family_resources import AsyncTextToAudio
-
-        return AsyncTextToAudio(self)
-
-    @cached_property
-    def video_to_audio(self) -> AsyncVideoToAudio:
-        """Sound for a video."""
-        from ._family_resources import AsyncVideoToAudio
-
-        return AsyncVideoToAudio(self)
-
-    @cached_property
-    def elements(self) -> AsyncElements:
-        """Your custom elements, and Kling's presets."""
-        from ._family_resources import AsyncElements
-
-        return AsyncElements(self)
-
-    @cached_property
-    def voices(self) -> AsyncVoices:
-        """Your custom voices, and Kling's presets."""
-        from ._family_resources import AsyncVoices
-
-        return AsyncVoices(self)
+    # -- resources (imported on first use to keep ``import kling`` cheap; the task families'
+    # attributes are generated into AsyncFamilyProperties) ---------------------------------------
 
     @cached_property
     def tts(self) -> AsyncTTS:
@@ -394,12 +240,14 @@ class AsyncKlingClient:
 
     async def identify_face(self, **params: Unpack[IdentifyFaceParams]) -> FaceIdentification:
         """Find the faces in a video (``video_id`` or ``video_url``) for advanced lip-sync."""
+        from .._families import ENDPOINTS
         from .._models import FaceIdentification
 
-        body = await self._prepare("identify_face", params)
+        endpoint = ENDPOINTS["identify_face"]
+        body = await self._prepare(endpoint, params)
         return await self._request(
             "POST",
-            "/v1/videos/identify-face",
+            endpoint.path,
             body=body,
             parse=FaceIdentification.model_validate,
             idempotent=False,
@@ -407,12 +255,14 @@ class AsyncKlingClient:
 
     async def image_recognize(self, **params: Unpack[ImageRecognizeParams]) -> ImageRecognition:
         """Segment an ``image`` into subject, head, face and clothing masks."""
+        from .._families import ENDPOINTS
         from .._models import ImageRecognition
 
-        body = await self._prepare("image_recognize", params)
+        endpoint = ENDPOINTS["image_recognize"]
+        body = await self._prepare(endpoint, params)
         return await self._request(
             "POST",
-            "/v1/videos/image-recognize",
+            endpoint.path,
             body=body,
             parse=ImageRecognition.model_validate,
             idempotent=False,
@@ -438,6 +288,9 @@ class AsyncKlingClient:
 
     def _task(self, data: Any) -> AsyncTask:
         """A task model bound to this client (so ``task.download()`` works)."""
+        # Imported on the first answer, not with the client: the models cost the most to build.
+        from ._task import AsyncTask
+
         task = AsyncTask.model_validate(data)
         task._client = self
         return task
@@ -454,16 +307,20 @@ class AsyncKlingClient:
 
     async def _prepare(
         self,
-        name: str,
+        endpoint: Endpoint,
         params: Mapping[str, Any],
         extra_body: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Validate ``params`` and build the JSON body; raises before anything is sent."""
+        # The validators are imported on the first create, not with the client.
+        from .._files import reads_files
+        from .._params import prepare_body
+
         if reads_files(params):
             # Media files may be megabytes: read and encode them in a worker thread.
-            body = await _compat.run_blocking(prepare_body, name, params)
+            body = await _compat.run_blocking(prepare_body, endpoint, params)
         else:
-            body = prepare_body(name, params)
+            body = prepare_body(endpoint, params)
         if extra_body:
             body.update(extra_body)
         return body

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from typing_extensions import Unpack
 
 from .._errors import InvalidParameterError
+from .._families import ENDPOINTS
 from .._models import CostsResult, Speech
 from .._params import TtsParams
 from .._response import EnvelopeError
@@ -29,9 +30,10 @@ class AsyncTTS:
 
         Not retried on server errors: each call is billed.
         """
-        body = await self._client._prepare("tts", params)
+        endpoint = ENDPOINTS["tts"]
+        body = await self._client._prepare(endpoint, params)
         return await self._client._request(
-            "POST", "/v1/audio/tts", body=body, parse=Speech.model_validate, idempotent=False
+            "POST", endpoint.path, body=body, parse=Speech.model_validate, idempotent=False
         )
 
 

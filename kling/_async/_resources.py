@@ -1,7 +1,7 @@
 """The generic task resource: create, get, list, wait and batches for any family.
 
 Everything a family does is driven by its row in ``kling._families``; the typed per-family
-subclasses in ``_family_resources`` only declare ``create`` signatures.
+subclasses in ``_family_resources`` (generated from that table) only declare signatures.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from .._errors import (
     KlingError,
     NotFoundError,
 )
-from .._families import Family
+from .._families import Family, Library
 from .._logging import logger
 from .._polling import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, Schedule
 from .._response import as_is
@@ -33,11 +33,11 @@ from . import _batch, _waiting
 from ._batch import DEFAULT_CONCURRENCY, DEFAULT_THROTTLE_TIMEOUT
 from ._pagination import MAX_PAGE_NUM, AsyncPaginator
 from ._poller import AsyncPoller
-from ._task import AsyncTask
 from ._waiting import ProgressCallback
 
 if TYPE_CHECKING:
     from ._client import AsyncKlingClient
+    from ._task import AsyncTask
 
 __all__ = ["AsyncLibraryResource", "AsyncTaskResource"]
 
@@ -82,7 +82,7 @@ class AsyncTaskResource:
         *,
         retry_rate_limits: bool = True,
     ) -> AsyncTask:
-        body = await self._client._prepare(self.family.name, params, extra_body)
+        body = await self._client._prepare(self.family, params, extra_body)
         # Our own id makes a create idempotent: after a failure that may have created the task
         # anyway, Kling is asked for this id before the create is sent again.
         external_id = str(body.setdefault("external_task_id", new_external_id()))
@@ -179,7 +179,7 @@ class AsyncTaskResource:
             parse=self._client._task_list,
         )
 
-    async def create_many(
+    async def _create_many(
         self,
         items: Iterable[Mapping[str, Any]],
         *,
@@ -190,13 +190,14 @@ class AsyncTaskResource:
     ) -> builtins.list[AsyncTask | KlingError]:
         """Create a task per item (a dict of ``create`` parameters), ``concurrency`` at a time.
 
-        Returns, in input order, each created task or the ``KlingError`` that item got: one
-        bad item never fails the batch. When Kling says the account's task slots are full
-        (1303) or requests come too fast (1302), the batch slows down and keeps going; once no
-        create has got through for ``throttle_timeout`` seconds, the rest fail with that
-        ``RateLimitError``. ``on_progress(done, total)`` is called as each item settles; if it
-        raises, no new item starts and ``BatchError`` (whose ``.results`` keeps every task
-        created) is raised once the items in flight have settled.
+        The generated ``create_many`` of each family calls this. Returns, in input order, each
+        created task or the ``KlingError`` that item got: one bad item never fails the batch.
+        When Kling says the account's task slots are full (1303) or requests come too fast
+        (1302), the batch slows down and keeps going; once no create has got through for
+        ``throttle_timeout`` seconds, the rest fail with that ``RateLimitError``.
+        ``on_progress(done, total)`` is called as each item settles; if it raises, no new item
+        starts and ``BatchError`` (whose ``.results`` keeps every task created) is raised once
+        the items in flight have settled.
         """
         if not _is_int(concurrency) or concurrency < 1:
             raise InvalidParameterError(
@@ -389,22 +390,25 @@ class AsyncTaskResource:
 class AsyncLibraryResource(AsyncTaskResource):
     """A family whose results you keep (elements, voices): also presets and delete."""
 
+    @property
+    def _library(self) -> Library:
+        assert self.family.library is not None, f"{self.family.name} is not a library"
+        return self.family.library
+
     def presets(
         self, *, page_size: int = _DEFAULT_PAGE_SIZE, limit: int | None = None
     ) -> AsyncPaginator[AsyncTask]:
         """Kling's ready-made items, as tasks whose ``task_result`` holds them."""
-        assert self.family.presets_path is not None
-        return self._paginate(self.family.presets_path, page_size, 1, limit)
+        return self._paginate(self._library.presets_path, page_size, 1, limit)
 
     async def delete(self, item_id: str) -> None:
         """Delete one of your own items by its id (not the task id)."""
-        assert self.family.delete_path is not None
-        assert self.family.delete_key is not None
+        library = self._library
         if not isinstance(item_id, str) or not item_id.strip():
             raise InvalidParameterError(
-                f"{self.family.delete_key} must be a non-empty string, got {item_id!r}",
-                field=self.family.delete_key,
+                f"{library.id_field} must be a non-empty string, got {item_id!r}",
+                field=library.id_field,
             )
         await self._client._request(
-            "POST", self.family.delete_path, body={self.family.delete_key: item_id}, parse=as_is
+            "POST", library.delete_path, body={library.id_field: item_id}, parse=as_is
         )

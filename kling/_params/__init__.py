@@ -2,8 +2,7 @@
 
 ``prepare_body(family, params)`` checks keyword arguments against the family's TypedDict (types,
 known values, limits, unknown keys) and cross-field rules, converts media inputs, and returns the
-JSON body. ``TYPED_PARAMS`` maps each family key to its TypedDict, for ``Unpack[...]``;
-endpoint paths live in ``kling._families``.
+JSON body. Which TypedDict and rules a family has is its row in ``kling._families``.
 """
 
 from ._audio import TextToAudioParams, TtsParams, VideoToAudioParams
@@ -36,8 +35,7 @@ from ._image import (
     VirtualTryOnParams,
 )
 from ._lip_sync import AdvancedLipSyncParams, FaceChoose, IdentifyFaceParams, LipSyncParams
-from ._rules import BodySpec
-from ._validate import BODY_SPECS, TYPED_PARAMS, prepare_body
+from ._validate import prepare_body
 from ._video import (
     AvatarParams,
     CameraConfig,
@@ -57,8 +55,6 @@ from ._video import (
 )
 
 __all__ = [
-    "BODY_SPECS",
-    "TYPED_PARAMS",
     "AdvancedLipSyncParams",
     "AudioInput",
     "AvatarParams",
@@ -72,7 +68,6 @@ __all__ = [
     "ElementTag",
     "ElementVideoList",
     "FaceChoose",
-    "BodySpec",
     "IdentifyFaceParams",
     "ImageExpandParams",
     "ImageGenerationParams",

@@ -14,7 +14,6 @@ from ._common import (
     one_decimal,
     params_config,
 )
-from ._rules import BodySpec, Params, exactly_one
 
 AudioPrompt = Annotated[str, max_chars(200)]
 
@@ -46,14 +45,3 @@ class TtsParams(TypedDict, total=False):
     voice_id: Required[str]
     voice_language: VoiceLanguage
     voice_speed: VoiceSpeed
-
-
-def _video_to_audio(params: Params) -> None:
-    exactly_one(params, "video_id", "video_url")
-
-
-BODY_SPECS = (
-    BodySpec("text_to_audio", TextToAudioParams),
-    BodySpec("video_to_audio", VideoToAudioParams, (_video_to_audio,)),
-    BodySpec("tts", TtsParams),
-)

@@ -4,12 +4,16 @@ Each alias is ``Annotated[<static type>, <runtime check>]``: mypy and editors se
 type, pydantic runs the check. Checks fail with a ``PydanticCustomError`` of type ``"kling"``
 whose message is already plain words ("at most 2500 characters (got 2612)"); ``_validate`` puts
 the field path in front.
+
+The checks are :class:`After` and :class:`Plain` markers rather than pydantic's own validator
+classes, and the config is set as ``__pydantic_config__``: the same to pydantic, but importing
+them does not import pydantic's validator machinery, which only the first validation needs
+(the table of families imports this module).
 """
 
 from collections.abc import Callable, Sized
-from typing import Annotated, Any, Literal, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn, TypeVar
 
-from pydantic import AfterValidator, ConfigDict, PlainValidator, with_config
 from pydantic_core import PydanticCustomError
 from typing_extensions import Required, TypedDict
 
@@ -22,12 +26,52 @@ from .._files import (
     encode_url,
 )
 
-#: Every params TypedDict is validated strictly (no "5" -> 5 coercion) and refuses unknown keys,
-#: so a typo is an error instead of a silently ignored field.
-params_config = with_config(ConfigDict(extra="forbid", strict=True))
+if TYPE_CHECKING:
+    from pydantic import GetCoreSchemaHandler
+    from pydantic_core import CoreSchema
 
 _N = TypeVar("_N", int, float)
 _S = TypeVar("_S", bound=Sized)
+_T = TypeVar("_T")
+
+
+def params_config(cls: _T) -> _T:
+    """Validate a params TypedDict strictly (no "5" -> 5 coercion), refusing unknown keys, so
+    that a typo is an error instead of a silently ignored field."""
+    cls.__pydantic_config__ = {"extra": "forbid", "strict": True}  # type: ignore[attr-defined]
+    return cls
+
+
+class After:
+    """Annotated metadata: ``check(value)`` runs once the value has its declared type."""
+
+    __slots__ = ("check",)
+
+    def __init__(self, check: Callable[[Any], Any]) -> None:
+        self.check = check
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: "GetCoreSchemaHandler"
+    ) -> "CoreSchema":
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+
+class Plain:
+    """Annotated metadata: ``check(value)`` validates the raw value and returns what is sent."""
+
+    __slots__ = ("check",)
+
+    def __init__(self, check: Callable[[Any], Any]) -> None:
+        self.check = check
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: "GetCoreSchemaHandler"
+    ) -> "CoreSchema":
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_plain_validator_function(self.check)
 
 
 def reject(reason: str) -> NoReturn:
@@ -43,7 +87,7 @@ def number(value: float) -> str:
 # -- constraint factories --------------------------------------------------------------------------
 
 
-def max_chars(limit: int) -> AfterValidator:
+def max_chars(limit: int) -> After:
     """At most ``limit`` characters."""
 
     def check(value: str) -> str:
@@ -51,10 +95,10 @@ def max_chars(limit: int) -> AfterValidator:
             reject(f"at most {limit} characters (got {len(value)})")
         return value
 
-    return AfterValidator(check)
+    return After(check)
 
 
-def between(low: float, high: float) -> AfterValidator:
+def between(low: float, high: float) -> After:
     """``low <= value <= high`` (NaN fails too)."""
 
     def check(value: _N) -> _N:
@@ -62,10 +106,10 @@ def between(low: float, high: float) -> AfterValidator:
             reject(f"must be between {number(low)} and {number(high)} (got {number(value)})")
         return value
 
-    return AfterValidator(check)
+    return After(check)
 
 
-def at_least(low: int) -> AfterValidator:
+def at_least(low: int) -> After:
     """``value >= low``."""
 
     def check(value: int) -> int:
@@ -73,7 +117,7 @@ def at_least(low: int) -> AfterValidator:
             reject(f"must be at least {low} (got {value})")
         return value
 
-    return AfterValidator(check)
+    return After(check)
 
 
 def _one_decimal(value: float) -> float:
@@ -83,10 +127,10 @@ def _one_decimal(value: float) -> float:
 
 
 #: At most one decimal place (Kling's audio durations are given in tenths of a second).
-one_decimal = AfterValidator(_one_decimal)
+one_decimal = After(_one_decimal)
 
 
-def items(low: int, high: int | None = None) -> AfterValidator:
+def items(low: int, high: int | None = None) -> After:
     """A list with ``low`` to ``high`` items (``high=None``: no upper bound)."""
 
     def check(value: _S) -> _S:
@@ -99,14 +143,14 @@ def items(low: int, high: int | None = None) -> AfterValidator:
             reject(f"at most {_count(high)} (got {count})")
         return value
 
-    return AfterValidator(check)
+    return After(check)
 
 
 def _count(n: int) -> str:
     return f"{n} item" if n == 1 else f"{n} items"
 
 
-def seconds(low: int, high: int, *, allowed: tuple[int, ...] = ()) -> PlainValidator:
+def seconds(low: int, high: int, *, allowed: tuple[int, ...] = ()) -> Plain:
     """A whole number of seconds given as ``"5"`` or ``5``; Kling wants the string ``"5"``.
 
     ``allowed`` narrows ``low..high`` to a few values (e.g. ``5, 10``).
@@ -127,7 +171,7 @@ def seconds(low: int, high: int, *, allowed: tuple[int, ...] = ()) -> PlainValid
             reject(f'must be from "{low}" to "{high}" seconds (got "{value}")')
         return str(value)
 
-    return PlainValidator(check)
+    return Plain(check)
 
 
 def _open_string(value: object) -> str:
@@ -149,14 +193,14 @@ def _identifier(value: object) -> int | str:
     return value
 
 
-def _media(encode: Callable[[object], str]) -> PlainValidator:
+def _media(encode: Callable[[object], str]) -> Plain:
     def check(value: object) -> str:
         try:
             return encode(value)
         except MediaError as exc:
             reject(str(exc))
 
-    return PlainValidator(check)
+    return Plain(check)
 
 
 # -- reusable field types --------------------------------------------------------------------------
@@ -170,8 +214,8 @@ AudioFileInput = Annotated[MediaInput, _media(encode_audio_file)]
 #: An ``http(s)`` URL (videos are only ever passed by URL).
 Url = Annotated[str, _media(encode_url)]
 #: Element / face id: an int or a string.
-Identifier = Annotated[int | str, PlainValidator(_identifier)]
-OpenString = PlainValidator(_open_string)
+Identifier = Annotated[int | str, Plain(_identifier)]
+OpenString = Plain(_open_string)
 
 Prompt = Annotated[str, max_chars(2500)]
 NegativePrompt = Annotated[str, max_chars(2500)]

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from typing_extensions import Required, TypedDict
 
 from ._common import CallbackOptions, ImageInput, Url, items, max_chars, params_config
-from ._rules import BodySpec, Params, exactly_one, fail
+from ._rules import Params, exactly_one, fail
 
 _LISTS = {"image_refer": "element_image_list", "video_refer": "element_video_list"}
 
@@ -68,18 +68,9 @@ class VoiceCreateParams(CallbackOptions, total=False):
     video_id: str
 
 
-def _element(params: Params) -> None:
+def element_references(params: Params) -> None:
+    """Images or videos, matching ``reference_type`` when it is given."""
     exactly_one(params, "element_image_list", "element_video_list")
     kind = params.get("reference_type")
     if kind is not None and _LISTS[kind] not in params:
         fail(_LISTS[kind], f'required when reference_type is "{kind}"')
-
-
-def _voice(params: Params) -> None:
-    exactly_one(params, "voice_url", "video_id")
-
-
-BODY_SPECS = (
-    BodySpec("elements", ElementCreateParams, (_element,)),
-    BodySpec("voices", VoiceCreateParams, (_voice,)),
-)

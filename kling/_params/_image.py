@@ -2,7 +2,6 @@
 
 from typing import Annotated, Literal
 
-from pydantic import PlainValidator
 from typing_extensions import Required, TypedDict
 
 from ._common import (
@@ -14,6 +13,7 @@ from ._common import (
     ImageListItem,
     NegativePrompt,
     OpenString,
+    Plain,
     Prompt,
     TaskOptions,
     between,
@@ -21,7 +21,7 @@ from ._common import (
     params_config,
     reject,
 )
-from ._rules import BodySpec, Params, fail
+from ._rules import Params, fail
 
 ImageModel = Literal["kling-v1", "kling-v1-5", "kling-v2", "kling-v2-new", "kling-v2-1", "kling-v3"]
 OmniImageModel = Literal["kling-image-o1", "kling-v3-omni"]
@@ -71,7 +71,7 @@ class OmniImageParams(TaskOptions, total=False):
     element_list: list[ElementListItem]
     resolution: Literal["1k", "2k", "4k"]
     result_type: Literal["single", "series"]
-    series_amount: Annotated[int | Literal["auto"], PlainValidator(_series_amount)]
+    series_amount: Annotated[int | Literal["auto"], Plain(_series_amount)]
     n: ImageCount
     aspect_ratio: OmniImageAspectRatio
 
@@ -125,7 +125,8 @@ class ImageRecognizeParams(TypedDict, total=False):
     image: Required[ImageInput]
 
 
-def _image_generation(params: Params) -> None:
+def image_generation_inputs(params: Params) -> None:
+    """``image_reference`` and ``negative_prompt`` against ``image``; reference count."""
     if "image_reference" in params and "image" not in params:
         fail("image", "required when image_reference is set")
     if "negative_prompt" in params and "image" in params:
@@ -133,7 +134,8 @@ def _image_generation(params: Params) -> None:
     _references(params, images=1 if "image" in params else 0)
 
 
-def _omni_image(params: Params) -> None:
+def omni_image_options(params: Params) -> None:
+    """Reference count, ``series_amount`` and ``aspect_ratio="auto"``."""
     _references(params, images=len(params.get("image_list", [])))
     if "series_amount" in params and params.get("result_type") != "series":
         fail("series_amount", 'only used with result_type="series"')
@@ -157,7 +159,8 @@ _SIDES = ("up", "down", "left", "right")
 _MAX_AREA = 3
 
 
-def _image_expand(params: Params) -> None:
+def expansion_area(params: Params) -> None:
+    """The expanded canvas is at most three times the original area."""
     up, down, left, right = (params.get(f"{side}_expansion_ratio", 0) for side in _SIDES)
     area = (1 + up + down) * (1 + left + right)
     if area > _MAX_AREA + 1e-9:  # tolerance: 0.5 + 0.5 style inputs are exact in binary anyway
@@ -168,13 +171,3 @@ def _image_expand(params: Params) -> None:
             f"(1+up+down)*(1+left+right) = (1+{up:g}+{down:g})*(1+{left:g}+{right:g}) = {area:g}",
             subject="expansion ratios",
         )
-
-
-BODY_SPECS = (
-    BodySpec("images", ImageGenerationParams, (_image_generation,)),
-    BodySpec("omni_image", OmniImageParams, (_omni_image,)),
-    BodySpec("multi_image_to_image", MultiImageToImageParams),
-    BodySpec("image_expand", ImageExpandParams, (_image_expand,)),
-    BodySpec("virtual_try_on", VirtualTryOnParams),
-    BodySpec("image_recognize", ImageRecognizeParams),
-)

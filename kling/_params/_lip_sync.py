@@ -18,7 +18,7 @@ from ._common import (
     max_chars,
     params_config,
 )
-from ._rules import BodySpec, Params, exactly_one, fail, forbid, require
+from ._rules import Params, exactly_one, fail, forbid, require
 
 Milliseconds = Annotated[int, at_least(0)]
 Volume = Annotated[float, between(0, 2)]
@@ -79,7 +79,8 @@ class IdentifyFaceParams(TypedDict, total=False):
     video_url: Url
 
 
-def _lip_sync(params: Params) -> None:
+def lip_sync_inputs(params: Params) -> None:
+    """One video, and the fields of the chosen ``mode`` and ``audio_type`` only."""
     exactly_one(params, "video_id", "video_url")
     if params["mode"] == "text2video":
         forbid(params, _AUDIO_FIELDS, 'only used with mode="audio2video"')
@@ -99,7 +100,8 @@ def _lip_sync(params: Params) -> None:
 _MIN_CLIP_MS = 2000
 
 
-def _advanced_lip_sync(params: Params) -> None:
+def face_clips(params: Params) -> None:
+    """Each face speaks one audio, of at least 2 s."""
     for i, face in enumerate(params["face_choose"]):
         prefix = f"face_choose[{i}]."
         exactly_one(face, "audio_id", "sound_file", prefix=prefix)
@@ -110,23 +112,3 @@ def _advanced_lip_sync(params: Params) -> None:
                 f"the audio between sound_start_time and sound_end_time must last at least "
                 f"{_MIN_CLIP_MS} ms (got {clip} ms)",
             )
-
-
-def _identify_face(params: Params) -> None:
-    exactly_one(params, "video_id", "video_url")
-
-
-BODY_SPECS = (
-    BodySpec(
-        "lip_sync",
-        LipSyncParams,
-        (_lip_sync,),
-        top_level=frozenset({"callback_url", "external_task_id", "watermark_info"}),
-    ),
-    BodySpec(
-        "advanced_lip_sync",
-        AdvancedLipSyncParams,
-        (_advanced_lip_sync,),
-    ),
-    BodySpec("identify_face", IdentifyFaceParams, (_identify_face,)),
-)

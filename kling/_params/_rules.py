@@ -1,31 +1,17 @@
-"""Cross-field rules (what types cannot say) and the per-family descriptor.
+"""Cross-field rules (what types cannot say).
 
 A rule is a function taking the already type-checked parameters and raising
-:class:`~kling._errors.InvalidParameterError`; each family lists the rules it needs.
+:class:`~kling._errors.InvalidParameterError`; each row of the family table
+(``kling._families``) lists the rules its family needs, in the order they are checked.
 """
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from .._errors import InvalidParameterError
 
 Params = Mapping[str, Any]
 Rule = Callable[[Params], None]
-
-
-@dataclass(frozen=True)
-class BodySpec:
-    """How to validate and shape the body of one create endpoint."""
-
-    name: str
-    """Family key, e.g. ``"text_to_video"``."""
-    params: type
-    """The TypedDict describing the keyword arguments."""
-    rules: tuple[Rule, ...] = ()
-    """Cross-field rules, run in order after the type checks pass."""
-    top_level: frozenset[str] | None = None
-    """When set, only these keys stay at the top of the body; the rest go under ``input``."""
 
 
 def fail(field: str, reason: str, *, subject: str | None = None) -> NoReturn:
@@ -47,6 +33,16 @@ def exactly_one(params: Params, *names: str, prefix: str = "") -> None:
             prefix + given[1],
             f"cannot be combined with {given[0]}; pass only one of {_alternatives(names)}",
         )
+
+
+def one_of(*names: str) -> Rule:
+    """The rule "exactly one of ``names``", e.g. ``one_of("video_id", "video_url")``."""
+
+    def rule(params: Params) -> None:
+        exactly_one(params, *names)
+
+    rule.__qualname__ = rule.__name__ = f"one_of({', '.join(map(repr, names))})"
+    return rule
 
 
 def require(params: Params, name: str, when: str) -> None:

@@ -1,7 +1,8 @@
 """One mechanism for every family: type-check with pydantic, run the family's rules, shape the body.
 
-The per-family data (TypedDict, rules, body shape) lives in ``_video``, ``_lip_sync``,
-``_image``, ``_audio`` and ``_general``; this module only reads it.
+What differs per family (TypedDict, rules, body shape) is its row in ``kling._families``; the
+TypedDicts and rules themselves live in ``_video``, ``_lip_sync``, ``_image``, ``_audio`` and
+``_general``. This module only reads them.
 """
 
 from __future__ import annotations
@@ -15,21 +16,13 @@ from pydantic_core import ValidationError
 from typing_extensions import get_type_hints, is_typeddict
 
 from .._errors import InvalidParameterError
-from . import _audio, _general, _image, _lip_sync, _video
 from ._common import describe
-from ._rules import BodySpec
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
     from pydantic_core import ErrorDetails
 
-BODY_SPECS: dict[str, BodySpec] = {
-    family.name: family
-    for module in (_video, _lip_sync, _image, _audio, _general)
-    for family in module.BODY_SPECS
-}
-#: Family key -> the TypedDict of its create parameters (for ``Unpack[...]`` signatures).
-TYPED_PARAMS: dict[str, type] = {name: family.params for name, family in BODY_SPECS.items()}
+    from .._families import Endpoint
 
 _TASK_OPTIONS = ("callback_url", "external_task_id", "watermark_info")
 _EXTRA_BODY_HINT = "(use extra_body= to send fields this SDK does not know)"
@@ -46,8 +39,8 @@ _TYPE_WORDS = {
 }
 
 
-def prepare_body(family: str, params: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate ``params`` for ``family`` and return the JSON body to send.
+def prepare_body(family: Endpoint | str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate ``params`` for ``family`` (a row of the table, or its name); return the body.
 
     ``None`` values mean "not given" and are dropped (at any depth); media inputs become URLs or
     raw Base64; integer durations become the strings Kling wants; for ``lip_sync`` and
@@ -57,10 +50,10 @@ def prepare_body(family: str, params: Mapping[str, Any]) -> dict[str, Any]:
     >>> prepare_body("text_to_video", {"prompt": "a corgi", "duration": 5})
     {'prompt': 'a corgi', 'duration': '5'}
     """
-    spec = _family(family)
+    spec = _endpoint(family) if isinstance(family, str) else family
     data = _without_none(params)
     try:
-        checked: dict[str, Any] = _adapter(spec.name).validate_python(data)
+        checked: dict[str, Any] = _adapter(spec.params).validate_python(data)
     except ValidationError as exc:
         raise _translate(exc, spec) from None
     for rule in spec.rules:
@@ -68,19 +61,22 @@ def prepare_body(family: str, params: Mapping[str, Any]) -> dict[str, Any]:
     return _shape(checked, spec.top_level)
 
 
-def _family(name: str) -> BodySpec:
+def _endpoint(name: str) -> Endpoint:
+    # The table imports this package (for its TypedDicts and rules): look it up on use.
+    from .._families import ENDPOINTS
+
     try:
-        return BODY_SPECS[name]
+        return ENDPOINTS[name]
     except KeyError:
-        raise ValueError(f"unknown family {name!r}; known: {', '.join(BODY_SPECS)}") from None
+        raise ValueError(f"unknown family {name!r}; known: {', '.join(ENDPOINTS)}") from None
 
 
 @functools.cache
-def _adapter(family: str) -> TypeAdapter[Any]:
+def _adapter(params: type) -> TypeAdapter[Any]:
     # Building a TypeAdapter costs milliseconds per family: do it on first use, not at import.
     from pydantic import TypeAdapter
 
-    return TypeAdapter(BODY_SPECS[family].params)
+    return TypeAdapter(params)
 
 
 def _without_none(value: Any) -> Any:
@@ -111,7 +107,7 @@ def _shape(checked: dict[str, Any], top_level: frozenset[str] | None) -> dict[st
 # -- pydantic errors -> InvalidParameterError -----------------------------------------------------
 
 
-def _translate(exc: ValidationError, spec: BodySpec) -> InvalidParameterError:
+def _translate(exc: ValidationError, spec: Endpoint) -> InvalidParameterError:
     errors = exc.errors(include_url=False)
     # A typo ("promt") also makes the real key missing; the unknown-key message says it all.
     suggested = {_suggest(e["loc"], spec) for e in errors if e["type"] == "extra_forbidden"}
@@ -129,7 +125,7 @@ def _translate(exc: ValidationError, spec: BodySpec) -> InvalidParameterError:
     return InvalidParameterError(message, field=field)
 
 
-def _describe_error(error: ErrorDetails, spec: BodySpec) -> tuple[str, str]:
+def _describe_error(error: ErrorDetails, spec: Endpoint) -> tuple[str, str]:
     loc = error["loc"]
     path = _path(loc)
     kind = error["type"]
@@ -155,13 +151,13 @@ def _path(loc: Sequence[int | str]) -> str:
     return text
 
 
-def _unknown(loc: Sequence[int | str], spec: BodySpec) -> str:
+def _unknown(loc: Sequence[int | str], spec: Endpoint) -> str:
     guess = _suggest(loc, spec)
     hint = f"; did you mean {guess!r}?" if guess else ""
     return f"unknown parameter {_path(loc)!r} for {spec.name}{hint}"
 
 
-def _suggest(loc: Sequence[int | str], spec: BodySpec) -> str | None:
+def _suggest(loc: Sequence[int | str], spec: Endpoint) -> str | None:
     """The known key closest to the last part of ``loc``, as a full path (or None)."""
     parent, name = loc[:-1], str(loc[-1])
     guess = difflib.get_close_matches(name, _keys_at(spec.params, parent), n=1)

@@ -29,14 +29,8 @@ from ._common import (
     seconds,
 )
 from ._rules import (
-    BodySpec,
     Params,
-    camera_control,
-    exactly_one,
     fail,
-    multi_shot,
-    prompt_unless_custom_shots,
-    voices_need_sound,
 )
 
 # Known model names, listed for editors; any string is accepted (see OpenString).
@@ -272,7 +266,8 @@ class OmniVideoParams(TaskOptions, total=False):
 _I2V_GROUPS = (("image_tail",), ("static_mask", "dynamic_masks"), ("camera_control",))
 
 
-def _image_to_video(params: Params) -> None:
+def image_to_video_inputs(params: Params) -> None:
+    """``image`` and/or ``image_tail``, with at most one of the combinable extras."""
     if "image" not in params and "image_tail" not in params:
         fail("image", "one of image or image_tail is required")
     used = [[name for name in group if name in params] for group in _I2V_GROUPS]
@@ -285,15 +280,8 @@ def _image_to_video(params: Params) -> None:
         )
 
 
-def _video_effects(params: Params) -> None:
-    exactly_one(params, "image", "images")
-
-
-def _avatar(params: Params) -> None:
-    exactly_one(params, "audio_id", "sound_file")
-
-
-def _omni_video(params: Params) -> None:
+def omni_video_references(params: Params) -> None:
+    """How many references, which frames, and what a ``video_list`` rules out."""
     images = params.get("image_list", [])
     videos = params.get("video_list", [])
     frames = [image.get("type") for image in images]
@@ -326,33 +314,3 @@ def _omni_video(params: Params) -> None:
             "aspect_ratio",
             'required unless image_list has a "first_frame" or video_list edits a "base" video',
         )
-
-
-# The rule list is ordered so the most basic mistake is reported first.
-BODY_SPECS = (
-    BodySpec(
-        "text_to_video",
-        TextToVideoParams,
-        (multi_shot, prompt_unless_custom_shots, camera_control, voices_need_sound),
-    ),
-    BodySpec(
-        "image_to_video",
-        ImageToVideoParams,
-        (_image_to_video, camera_control, multi_shot, voices_need_sound),
-    ),
-    BodySpec("multi_image_to_video", MultiImageToVideoParams),
-    BodySpec("video_extend", VideoExtendParams),
-    BodySpec(
-        "video_effects",
-        VideoEffectsParams,
-        (_video_effects,),
-        top_level=frozenset({"effect_scene", "callback_url", "external_task_id", "watermark_info"}),
-    ),
-    BodySpec("avatar", AvatarParams, (_avatar,)),
-    BodySpec("motion_control", MotionControlParams),
-    BodySpec(
-        "omni_video",
-        OmniVideoParams,
-        (multi_shot, prompt_unless_custom_shots, _omni_video),
-    ),
-)

@@ -32,42 +32,20 @@ from .._config import (
     clean_headers,
 )
 from .._errors import APIConnectionError, APITimeoutError, KlingError
-from .._files import reads_files
 from .._logging import setup_logging
-from .._params import prepare_body
 from .._response import parse_response
 from .._retry import CallPolicy, retry_kwargs
 from .._version import __version__
-from ._task import Task
+from ._family_properties import FamilyProperties
 
 if TYPE_CHECKING:
     from typing_extensions import Self
 
+    from .._families import Endpoint
     from .._models import FaceIdentification, ImageRecognition
     from .._params import IdentifyFaceParams, ImageRecognizeParams
     from ._download import ProgressHook
     from ._endpoints import TTS, Account
-    from ._family_resources import (
-        AdvancedLipSync,
-        Avatar,
-        Elements,
-        ImageExpand,
-        Images,
-        ImageToVideo,
-        LipSync,
-        MotionControl,
-        MultiImageToImage,
-        MultiImageToVideo,
-        OmniImage,
-        OmniVideo,
-        TextToAudio,
-        TextToVideo,
-        VideoEffects,
-        VideoExtend,
-        VideoToAudio,
-        VirtualTryOn,
-        Voices,
-    )
     from ._task import Task
 
 __all__ = ["KlingClient"]
@@ -95,8 +73,8 @@ class _Shared:
         self.pollers: dict[tuple[str, object], Any] = {}
 
 
-class KlingClient:
-    """Async client for the Kling AI API.
+class KlingClient(FamilyProperties):
+    """Synchronous client for the Kling AI API; one client can be shared by threads.
 
     Credentials come from the arguments, else from ``KLING_ACCESS_KEY``/``KLING_SECRET_KEY``
     (or ``KLING_API_KEY``); ``base_url`` from ``KLING_BASE_URL``, else the global endpoint.
@@ -246,140 +224,8 @@ class KlingClient:
     ) -> None:
         self.close()
 
-    # -- resources (imported on first use to keep ``import kling`` cheap) -------------------------
-
-    @cached_property
-    def text_to_video(self) -> TextToVideo:
-        """Text-to-video tasks."""
-        from ._family_resources import TextToVideo
-
-        return TextToVideo(self)
-
-    @cached_property
-    def image_to_video(self) -> ImageToVideo:
-        """Image-to-video tasks."""
-        from ._family_resources import ImageToVideo
-
-        return ImageToVideo(self)
-
-    @cached_property
-    def multi_image_to_video(self) -> MultiImageToVideo:
-        """Video from several reference images."""
-        from ._family_resources import MultiImageToVideo
-
-        return MultiImageToVideo(self)
-
-    @cached_property
-    def video_extend(self) -> VideoExtend:
-        """Video extension tasks."""
-        from ._family_resources import VideoExtend
-
-        return VideoExtend(self)
-
-    @cached_property
-    def lip_sync(self) -> LipSync:
-        """Lip-sync tasks."""
-        from ._family_resources import LipSync
-
-        return LipSync(self)
-
-    @cached_property
-    def advanced_lip_sync(self) -> AdvancedLipSync:
-        """Advanced lip-sync tasks (see ``identify_face``)."""
-        from ._family_resources import AdvancedLipSync
-
-        return AdvancedLipSync(self)
-
-    @cached_property
-    def video_effects(self) -> VideoEffects:
-        """Video effect templates."""
-        from ._family_resources import VideoEffects
-
-        return VideoEffects(self)
-
-    @cached_property
-    def avatar(self) -> Avatar:
-        """Talking-avatar tasks."""
-        from ._family_resources import Avatar
-
-        return Avatar(self)
-
-    @cached_property
-    def motion_control(self) -> MotionControl:
-        """Motion-control tasks."""
-        from ._family_resources import MotionControl
-
-        return MotionControl(self)
-
-    @cached_property
-    def omni_video(self) -> OmniVideo:
-        """Omni video tasks."""
-        from ._family_resources import OmniVideo
-
-        return OmniVideo(self)
-
-    @cached_property
-    def images(self) -> Images:
-        """Image generation tasks."""
-        from ._family_resources import Images
-
-        return Images(self)
-
-    @cached_property
-    def omni_image(self) -> OmniImage:
-        """Omni image tasks."""
-        from ._family_resources import OmniImage
-
-        return OmniImage(self)
-
-    @cached_property
-    def multi_image_to_image(self) -> MultiImageToImage:
-        """Image from subject, scene and style images."""
-        from ._family_resources import MultiImageToImage
-
-        return MultiImageToImage(self)
-
-    @cached_property
-    def image_expand(self) -> ImageExpand:
-        """Image expansion (outpainting) tasks."""
-        from ._family_resources import ImageExpand
-
-        return ImageExpand(self)
-
-    @cached_property
-    def virtual_try_on(self) -> VirtualTryOn:
-        """Virtual try-on tasks."""
-        from ._family_resources import VirtualTryOn
-
-        return VirtualTryOn(self)
-
-    @cached_property
-    def text_to_audio(self) -> TextToAudio:
-        """Sound effects from text."""
-        from ._family_resources import TextToAudio
-
-        return TextToAudio(self)
-
-    @cached_property
-    def video_to_audio(self) -> VideoToAudio:
-        """Sound for a video."""
-        from ._family_resources import VideoToAudio
-
-        return VideoToAudio(self)
-
-    @cached_property
-    def elements(self) -> Elements:
-        """Your custom elements, and Kling's presets."""
-        from ._family_resources import Elements
-
-        return Elements(self)
-
-    @cached_property
-    def voices(self) -> Voices:
-        """Your custom voices, and Kling's presets."""
-        from ._family_resources import Voices
-
-        return Voices(self)
+    # -- resources (imported on first use to keep ``import kling`` cheap; the task families'
+    # attributes are generated into FamilyProperties) ---------------------------------------
 
     @cached_property
     def tts(self) -> TTS:
@@ -397,12 +243,14 @@ class KlingClient:
 
     def identify_face(self, **params: Unpack[IdentifyFaceParams]) -> FaceIdentification:
         """Find the faces in a video (``video_id`` or ``video_url``) for advanced lip-sync."""
+        from .._families import ENDPOINTS
         from .._models import FaceIdentification
 
-        body = self._prepare("identify_face", params)
+        endpoint = ENDPOINTS["identify_face"]
+        body = self._prepare(endpoint, params)
         return self._request(
             "POST",
-            "/v1/videos/identify-face",
+            endpoint.path,
             body=body,
             parse=FaceIdentification.model_validate,
             idempotent=False,
@@ -410,12 +258,14 @@ class KlingClient:
 
     def image_recognize(self, **params: Unpack[ImageRecognizeParams]) -> ImageRecognition:
         """Segment an ``image`` into subject, head, face and clothing masks."""
+        from .._families import ENDPOINTS
         from .._models import ImageRecognition
 
-        body = self._prepare("image_recognize", params)
+        endpoint = ENDPOINTS["image_recognize"]
+        body = self._prepare(endpoint, params)
         return self._request(
             "POST",
-            "/v1/videos/image-recognize",
+            endpoint.path,
             body=body,
             parse=ImageRecognition.model_validate,
             idempotent=False,
@@ -441,6 +291,9 @@ class KlingClient:
 
     def _task(self, data: Any) -> Task:
         """A task model bound to this client (so ``task.download()`` works)."""
+        # Imported on the first answer, not with the client: the models cost the most to build.
+        from ._task import Task
+
         task = Task.model_validate(data)
         task._client = self
         return task
@@ -457,16 +310,20 @@ class KlingClient:
 
     def _prepare(
         self,
-        name: str,
+        endpoint: Endpoint,
         params: Mapping[str, Any],
         extra_body: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Validate ``params`` and build the JSON body; raises before anything is sent."""
+        # The validators are imported on the first create, not with the client.
+        from .._files import reads_files
+        from .._params import prepare_body
+
         if reads_files(params):
             # Media files may be megabytes: read and encode them in a worker thread.
-            body = _compat.run_blocking(prepare_body, name, params)
+            body = _compat.run_blocking(prepare_body, endpoint, params)
         else:
-            body = prepare_body(name, params)
+            body = prepare_body(endpoint, params)
         if extra_body:
             body.update(extra_body)
         return body

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from typing_extensions import Unpack
 
 from .._errors import InvalidParameterError
+from .._families import ENDPOINTS
 from .._models import CostsResult, Speech
 from .._params import TtsParams
 from .._response import EnvelopeError
@@ -32,9 +33,10 @@ class TTS:
 
         Not retried on server errors: each call is billed.
         """
-        body = self._client._prepare("tts", params)
+        endpoint = ENDPOINTS["tts"]
+        body = self._client._prepare(endpoint, params)
         return self._client._request(
-            "POST", "/v1/audio/tts", body=body, parse=Speech.model_validate, idempotent=False
+            "POST", endpoint.path, body=body, parse=Speech.model_validate, idempotent=False
         )
 
 

@@ -13,7 +13,9 @@ from urllib.parse import urlsplit
 import typer
 from pydantic import BaseModel
 
-from ._families import Endpoint, add_command, command_name, output_options
+from kling._families import ENDPOINTS as ROWS
+
+from ._families import Command, add_command, output_options
 from ._output import download_all, err_console, out_console, print_json, print_table
 from ._state import get_state
 
@@ -32,8 +34,8 @@ PANEL = "Instant (answers at once)"
 
 def register(app: typer.Typer) -> None:
     for key in ENDPOINTS:
-        endpoint = Endpoint(key, command_name(key))
-        add_command(app, endpoint, endpoint.name, _runner(key), output_options(), panel=PANEL)
+        command = Command(ROWS[key], ROWS[key].command_name)
+        add_command(app, command, command.name, _runner(key), output_options(), panel=PANEL)
 
 
 def _runner(key: str) -> Callable[[typer.Context, dict[str, Any], dict[str, Any]], None]:

@@ -1,9 +1,9 @@
-"""One command per task family and synchronous endpoint, generated from the SDK's tables.
+"""One command per task family and synchronous endpoint, generated from the SDK's table.
 
-The family table (``kling._families.FAMILIES``) says which families exist; each family's
-TypedDict (``kling._params.TYPED_PARAMS``) says which parameters it takes. Every parameter
-becomes a ``--kebab-case`` option, except the main inputs listed in :data:`ARGUMENTS`, which
-are positional (``kling text-to-video PROMPT``, ``kling image-to-video IMAGE [PROMPT]``).
+The table (``kling._families``) says which families and endpoints exist, what each command is
+called and which parameters are positional (``kling text-to-video PROMPT``, ``kling
+image-to-video IMAGE [PROMPT]``); each row's TypedDict says which parameters it takes. Every
+other parameter becomes a ``--kebab-case`` option.
 """
 
 from __future__ import annotations
@@ -16,18 +16,17 @@ from typing import Annotated, Any
 
 import typer
 
-from kling._families import FAMILIES
-from kling._params import TYPED_PARAMS
+from kling._families import ENDPOINTS, FAMILIES
+from kling._families import Endpoint as Row
 
 from ._fields import Field, ValueProblem, fields_of, localize, parse_assignment, read_value
 from ._results import Finish, finish
 from ._state import get_state
 
 __all__ = [
-    "ARGUMENTS",
     "GENERATE_PANEL",
     "TASK_COMMANDS",
-    "Endpoint",
+    "Command",
     "Runner",
     "add_command",
     "add_create_command",
@@ -38,33 +37,6 @@ __all__ = [
     "resolve_family",
 ]
 
-#: The parameters taken as positional arguments, in order; everything else is an option.
-ARGUMENTS: dict[str, tuple[str, ...]] = {
-    "text_to_video": ("prompt",),
-    "image_to_video": ("image", "prompt"),
-    "multi_image_to_video": ("prompt",),
-    "video_extend": ("video_id", "prompt"),
-    "advanced_lip_sync": ("session_id",),
-    "video_effects": ("effect_scene",),
-    "avatar": ("image",),
-    "motion_control": ("image_url", "video_url"),
-    "omni_video": ("prompt",),
-    "images": ("prompt",),
-    "omni_image": ("prompt",),
-    "multi_image_to_image": ("prompt",),
-    "image_expand": ("image", "prompt"),
-    "virtual_try_on": ("human_image", "cloth_image"),
-    "text_to_audio": ("prompt",),
-    "elements": ("element_name",),
-    "voices": ("voice_name",),
-    "tts": ("text",),
-    "image_recognize": ("image",),
-}
-
-#: Command names that differ from the family key with dashes, and extra (hidden) aliases.
-_NAMES = {"images": "image"}
-_ALIASES = {"images": ("images",)}
-
 _PARAMETERS_PANEL = "Parameters"
 #: Where the generated commands are listed in ``kling --help``.
 GENERATE_PANEL = "Generate (creates a task)"
@@ -73,51 +45,54 @@ _EXTRA_BODY_HELP = "Send a field this SDK does not know, as KEY=VALUE (JSON when
 
 
 @dataclass(frozen=True)
-class Endpoint:
-    """A family (or synchronous endpoint) as the CLI presents it."""
+class Command:
+    """A row of the table as one command presents it."""
 
-    key: str
-    """Family key: the client attribute and the ``TYPED_PARAMS`` key."""
+    row: Row
     name: str
     """Command name, e.g. ``text-to-video``."""
     summary: str | None = None
-    """One-line help; by default the client attribute's docstring."""
+    """One-line help, when not the row's summary."""
+
+    @property
+    def key(self) -> str:
+        """The row's name: the client attribute."""
+        return self.row.name
 
     @property
     def fields(self) -> tuple[Field, ...]:
-        return fields_of(TYPED_PARAMS[self.key])
+        return fields_of(self.row.params)
 
     @property
     def arguments(self) -> tuple[str, ...]:
-        return ARGUMENTS.get(self.key, ())
+        return self.row.arguments
 
 
 def command_name(key: str) -> str:
     """``text_to_video`` -> ``text-to-video`` (``images`` -> ``image``)."""
-    return _NAMES.get(key, key.replace("_", "-"))
+    return ENDPOINTS[key].command_name
 
 
 #: Task families with their own top-level command; elements and voices are ``<noun> create``.
 TASK_COMMANDS = tuple(
-    Endpoint(key, command_name(key))
-    for key, family in FAMILIES.items()
-    if family.presets_path is None
+    Command(family, family.command_name) for family in FAMILIES.values() if family.library is None
 )
 
 
 def resolve_family(name: str) -> str:
     """A family key from what a user typed: ``text-to-video``, ``text_to_video``, ``image``..."""
     wanted = name.strip().lower().replace("-", "_")
-    for key in FAMILIES:
-        if wanted in (key, command_name(key).replace("-", "_"), *_ALIASES.get(key, ())):
+    for key, family in FAMILIES.items():
+        spellings = (key, family.command_name, *family.aliases)
+        if wanted in (spelling.replace("-", "_") for spelling in spellings):
             return key
-    known = ", ".join(command_name(key) for key in FAMILIES)
+    known = ", ".join(family.command_name for family in FAMILIES.values())
     raise typer.BadParameter(f"unknown family {name!r}; one of: {known}")
 
 
 def family_names() -> list[str]:
     """Every family's command name, for help and shell completion."""
-    return [command_name(key) for key in FAMILIES]
+    return [family.command_name for family in FAMILIES.values()]
 
 
 # -- building the commands ----------------------------------------------------------------------
@@ -128,15 +103,15 @@ Runner = Callable[[typer.Context, dict[str, Any], dict[str, Any]], None]
 
 def add_task_commands(app: typer.Typer) -> None:
     """``kling text-to-video``, ``kling image-to-video``, ... for every task family."""
-    for endpoint in TASK_COMMANDS:
-        add_create_command(app, endpoint, endpoint.name, downloads=True, panel=GENERATE_PANEL)
-        for alias in _ALIASES.get(endpoint.key, ()):
-            add_create_command(app, endpoint, alias, downloads=True, hidden=True)
+    for command in TASK_COMMANDS:
+        add_create_command(app, command, command.name, downloads=True, panel=GENERATE_PANEL)
+        for alias in command.row.aliases:
+            add_create_command(app, command, alias, downloads=True, hidden=True)
 
 
 def add_create_command(
     app: typer.Typer,
-    endpoint: Endpoint,
+    endpoint: Command,
     name: str,
     *,
     downloads: bool,
@@ -165,7 +140,7 @@ def add_create_command(
 
 def add_command(
     app: typer.Typer,
-    endpoint: Endpoint,
+    endpoint: Command,
     name: str,
     runner: Runner,
     options: list[inspect.Parameter],
@@ -237,7 +212,7 @@ def assignments(items: list[str] | None, flag: str) -> list[tuple[str, Any]]:
     return pairs
 
 
-def _field_parameters(endpoint: Endpoint) -> list[inspect.Parameter]:
+def _field_parameters(endpoint: Command) -> list[inspect.Parameter]:
     by_key = {field.key: field for field in endpoint.fields}
     parameters = []
     for key in endpoint.arguments:
@@ -366,12 +341,8 @@ def _task_options(*, downloads: bool) -> list[inspect.Parameter]:
     return [*options, param]
 
 
-def _help(endpoint: Endpoint) -> tuple[str, str]:
-    """Short help from the client's resource docstring, long help from the TypedDict's."""
-    from kling import KlingClient
-
-    attribute = getattr(KlingClient, endpoint.key, None)
-    short = endpoint.summary or inspect.getdoc(attribute) or endpoint.name
-    short = short.splitlines()[0].replace("``", "")
-    details = (inspect.getdoc(TYPED_PARAMS[endpoint.key]) or "").replace("``", "")
+def _help(endpoint: Command) -> tuple[str, str]:
+    """Short help from the row's summary, long help from its TypedDict's docstring."""
+    short = (endpoint.summary or endpoint.row.summary).replace("``", "")
+    details = (inspect.getdoc(endpoint.row.params) or "").replace("``", "")
     return short, f"{short}\n\n{details}" if details else short

@@ -10,9 +10,9 @@ from typing import Annotated, Any
 
 import typer
 
-from kling._families import FAMILIES
+from kling._families import FAMILIES, Family
 
-from ._families import Endpoint, add_create_command
+from ._families import Command, add_create_command
 from ._output import out_console, print_json, print_table, task_json
 from ._state import get_state
 
@@ -20,28 +20,28 @@ __all__ = ["register"]
 
 PANEL = "Libraries"
 
-#: Library family -> (what one item is called, its id field, its name field).
-_ITEMS = {
-    "elements": ("element", "element_id", "element_name"),
-    "voices": ("voice", "voice_id", "voice_name"),
-}
-
 
 def register(app: typer.Typer) -> None:
-    for key, family in FAMILIES.items():
-        if family.presets_path is not None:
-            app.add_typer(_library_app(key), name=key.replace("_", "-"), rich_help_panel=PANEL)
+    for family in FAMILIES.values():
+        if family.library is not None:
+            app.add_typer(_library_app(family), name=family.command_name, rich_help_panel=PANEL)
 
 
-def _library_app(key: str) -> typer.Typer:
-    noun, id_field, name_field = _ITEMS[key]
+def _library_app(family: Family) -> typer.Typer:
+    assert family.library is not None
+    key = family.name
+    noun, id_field, name_field = (
+        family.library.noun,
+        family.library.id_field,
+        family.library.name_field,
+    )
     group = typer.Typer(
         help=f"Your {key}: create one, list Kling's presets, delete one of yours.",
         no_args_is_help=True,
     )
     # Named like the family, so hints read "kling tasks get elements <id>".
     summary = f"Create one of your {key} (a task; --wait for its id)."
-    add_create_command(group, Endpoint(key, key, summary), "create", downloads=False)
+    add_create_command(group, Command(family, key, summary), "create", downloads=False)
 
     @group.command("presets", help=f"Kling's ready-made {key} (use their ids like your own).")
     def presets(

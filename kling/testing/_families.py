@@ -22,6 +22,7 @@ class Family:
     """How one task family differs from the others."""
 
     name: str
+    """Named as the SDK names the same family (``text_to_video``)."""
     path: str
     required: tuple[Requirement, ...]
     result: ResultKind
@@ -39,24 +40,24 @@ def _req(*fields: str) -> Requirement:
 
 
 FAMILIES: tuple[Family, ...] = (
-    Family("text2video", "/v1/videos/text2video", (_req("prompt"),), "videos"),
-    Family("image2video", "/v1/videos/image2video", (_req("image", "image_tail"),), "videos"),
+    Family("text_to_video", "/v1/videos/text2video", (_req("prompt"),), "videos"),
+    Family("image_to_video", "/v1/videos/image2video", (_req("image", "image_tail"),), "videos"),
     Family(
-        "multi-image2video",
+        "multi_image_to_video",
         "/v1/videos/multi-image2video",
         (_req("image_list"), _req("prompt")),
         "videos",
     ),
     Family(
-        "video-extend", "/v1/videos/video-extend", (_req("video_id"),), "videos", parent_video=True
+        "video_extend", "/v1/videos/video-extend", (_req("video_id"),), "videos", parent_video=True
     ),
     Family(
-        "lip-sync",
+        "lip_sync",
         "/v1/videos/lip-sync",
         (_req("input"), _req("input.video_id", "input.video_url"), _req("input.mode")),
         "videos",
     ),
-    Family("effects", "/v1/videos/effects", (_req("effect_scene"), _req("input")), "videos"),
+    Family("video_effects", "/v1/videos/effects", (_req("effect_scene"), _req("input")), "videos"),
     Family(
         "avatar",
         "/v1/videos/avatar/image2video",
@@ -64,14 +65,14 @@ FAMILIES: tuple[Family, ...] = (
         "videos",
     ),
     Family(
-        "motion-control",
+        "motion_control",
         "/v1/videos/motion-control",
         (_req("image_url"), _req("video_url"), _req("character_orientation"), _req("mode")),
         "videos",
     ),
-    Family("omni-video", "/v1/videos/omni-video", (), "videos"),
+    Family("omni_video", "/v1/videos/omni-video", (), "videos"),
     Family(
-        "advanced-lip-sync",
+        "advanced_lip_sync",
         "/v1/videos/advanced-lip-sync",
         (_req("session_id"), _req("face_choose")),
         "videos",
@@ -79,39 +80,39 @@ FAMILIES: tuple[Family, ...] = (
         echo_external_id=False,
         lookup_by_external_id=False,
     ),
-    Family("image-generations", "/v1/images/generations", (_req("prompt"),), "images"),
-    Family("omni-image", "/v1/images/omni-image", (_req("prompt"),), "images"),
+    Family("images", "/v1/images/generations", (_req("prompt"),), "images"),
+    Family("omni_image", "/v1/images/omni-image", (_req("prompt"),), "images"),
     Family(
-        "multi-image2image",
+        "multi_image_to_image",
         "/v1/images/multi-image2image",
         (_req("subject_image_list"),),
         "images",
     ),
-    Family("image-expand", "/v1/images/editing/expand", (_req("image"),), "images"),
+    Family("image_expand", "/v1/images/editing/expand", (_req("image"),), "images"),
     Family(
-        "virtual-try-on",
+        "virtual_try_on",
         "/v1/images/kolors-virtual-try-on",
         (_req("human_image"), _req("cloth_image")),
         "images",
     ),
     Family(
-        "text-to-audio", "/v1/audio/text-to-audio", (_req("prompt"), _req("duration")), "audios"
+        "text_to_audio", "/v1/audio/text-to-audio", (_req("prompt"), _req("duration")), "audios"
     ),
     Family(
-        "video-to-audio",
+        "video_to_audio",
         "/v1/audio/video-to-audio",
         (_req("video_id", "video_url"),),
         "video_audios",
         parent_video=True,
     ),
     Family(
-        "advanced-custom-elements",
+        "elements",
         "/v1/general/advanced-custom-elements",
         (_req("element_name"),),
         "elements",
     ),
     Family(
-        "custom-voices",
+        "voices",
         "/v1/general/custom-voices",
         (_req("voice_name"), _req("voice_url", "video_id")),
         "voices",

@@ -395,17 +395,17 @@ def build_app(fake: FakeKling) -> Starlette:
         Route("/v1/general/advanced-presets-elements", api.presets_elements, methods=["GET"]),
         Route(
             "/v1/general/delete-voices",
-            api.delete_result("custom-voices", "voice_id"),
+            api.delete_result("voices", "voice_id"),
             methods=["POST"],
         ),
         Route(
             "/v1/general/delete-elements",
-            api.delete_result("advanced-custom-elements", "element_id"),
+            api.delete_result("elements", "element_id"),
             methods=["POST"],
         ),
         Route(
             "/v1/general/delete-advanced-elements",
-            api.delete_result("advanced-custom-elements", "element_id"),
+            api.delete_result("elements", "element_id"),
             methods=["POST"],
         ),
         Route("/account/costs", api.account_costs, methods=["GET"]),

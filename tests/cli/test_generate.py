@@ -188,7 +188,7 @@ def test_images_is_an_alias_of_image(kling: KlingRunner) -> None:
 @pytest.mark.parametrize("family", sorted(FAMILIES))
 def test_every_family_has_a_command(kling: KlingRunner, family: str) -> None:
     words = [command_name(family)]
-    if FAMILIES[family].presets_path is not None:
+    if FAMILIES[family].library is not None:
         words = [family, "create"]
 
     result = kling(*words, "--help")

@@ -1,0 +1,266 @@
+"""The family table drives everything per family: resources, signatures, bodies, the CLI.
+
+These tests hold each row to what the rest of the SDK does with it: a typed resource on both
+clients, a body validated with the row's TypedDict and rules, a finished task that holds what
+the row says, and a generator that turns one new row into everything a family needs.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import kling._params
+from kling import AsyncKlingClient, KlingClient
+from kling._async import _family_resources as async_resources
+from kling._families import ENDPOINTS, FAMILIES, Family
+from kling._sync import _family_resources as sync_resources
+from kling.testing import FakeKling, Timing
+
+ROOT = Path(__file__).resolve().parents[1]
+U = "https://cdn.example/in.png"
+V = "https://cdn.example/in.mp4"
+
+#: The least each family takes, for a round trip through FakeKling.
+MINIMAL: dict[str, dict[str, Any]] = {
+    "text_to_video": {"prompt": "a corgi"},
+    "image_to_video": {"image": U},
+    "multi_image_to_video": {"prompt": "friends", "image_list": [{"image": U}]},
+    "video_extend": {"video_id": "v0"},
+    "lip_sync": {"video_id": "v0", "mode": "text2video", "text": "hi", "voice_id": "uk_boy1"},
+    "advanced_lip_sync": {
+        "session_id": "s0",
+        "face_choose": [
+            {
+                "face_id": "0",
+                "audio_id": "a0",
+                "sound_start_time": 0,
+                "sound_end_time": 3000,
+                "sound_insert_time": 0,
+            }
+        ],
+    },
+    "video_effects": {"effect_scene": "bloombloom", "image": U},
+    "avatar": {"image": U, "audio_id": "a0"},
+    "motion_control": {
+        "image_url": U,
+        "video_url": V,
+        "character_orientation": "video",
+        "mode": "std",
+    },
+    "omni_video": {
+        "prompt": "<<<image_1>>> dances",
+        "image_list": [{"image_url": U}],
+        "aspect_ratio": "16:9",
+    },
+    "images": {"prompt": "a fox"},
+    "omni_image": {"prompt": "a fox"},
+    "multi_image_to_image": {"prompt": "x", "subject_image_list": [{"subject_image": U}]},
+    "image_expand": {"image": U, "up_expansion_ratio": 0.5},
+    "virtual_try_on": {"human_image": U, "cloth_image": U},
+    "text_to_audio": {"prompt": "rain", "duration": 5},
+    "video_to_audio": {"video_id": "v0"},
+    "elements": {
+        "element_name": "Mochi",
+        "element_description": "a white cat",
+        "element_image_list": {"frontal_image": U, "refer_images": [{"image_url": U}]},
+    },
+    "voices": {"voice_name": "narrator", "voice_url": "https://cdn.example/voice.mp3"},
+}
+
+
+def test_every_family_has_a_minimal_example_here() -> None:
+    assert set(MINIMAL) == set(FAMILIES)
+
+
+def test_the_table_holds_every_family_and_synchronous_endpoint() -> None:
+    assert set(ENDPOINTS) - set(FAMILIES) == {"tts", "identify_face", "image_recognize"}
+    for row in ENDPOINTS.values():
+        # The generated signatures import each TypedDict from kling._params.
+        assert getattr(kling._params, row.params.__name__) is row.params
+        assert row.summary.endswith(".")
+        assert "\n" not in row.summary
+        fields = inspect.get_annotations(row.params)
+        for argument in row.arguments:
+            assert argument in row.params.__annotations__ or argument in fields
+
+
+@pytest.mark.parametrize("name", list(FAMILIES))
+@pytest.mark.parametrize("module", [async_resources, sync_resources], ids=["async", "sync"])
+def test_each_family_has_a_typed_resource_whose_signatures_name_its_typed_dict(
+    module: Any, name: str
+) -> None:
+    family = FAMILIES[name]
+    prefix = "Async" if module is async_resources else ""
+    cls = getattr(module, prefix + "".join(part.title() for part in name.split("_")))
+    assert cls.family is family
+    typed = family.params.__name__
+    assert str(inspect.signature(cls.create).parameters["params"].annotation) == (
+        f"Unpack[{typed}]"
+    )
+    assert str(inspect.signature(cls.create_and_wait).parameters["params"].annotation) == (
+        f"Unpack[{typed}]"
+    )
+    assert str(inspect.signature(cls.create_many).parameters["items"].annotation) == (
+        f"Iterable[{typed}]"
+    )
+    assert family.path in (cls.__doc__ or "")
+
+
+@pytest.mark.parametrize("client_cls", [KlingClient, AsyncKlingClient])
+def test_each_family_is_a_client_attribute_documented_by_its_summary(client_cls: type) -> None:
+    for name, family in FAMILIES.items():
+        attribute = getattr(client_cls, name)
+        assert inspect.getdoc(attribute) == family.summary
+
+
+def test_a_rows_rules_run_in_order_on_its_body() -> None:
+    from kling import InvalidParameterError
+    from kling._params import prepare_body
+
+    family = FAMILIES["video_to_audio"]
+    with pytest.raises(InvalidParameterError, match="one of video_id or video_url is required"):
+        prepare_body(family, {})
+    # ...and the table's wrapping: lip-sync fields go under "input", task options stay on top.
+    body = prepare_body(FAMILIES["lip_sync"], {**MINIMAL["lip_sync"], "callback_url": U})
+    assert body == {"input": {k: v for k, v in MINIMAL["lip_sync"].items()}, "callback_url": U}
+
+
+def test_fake_kling_knows_each_family_by_the_same_name_path_and_result() -> None:
+    # FakeKling keeps its own table, so that a wrong path in the SDK's fails a test.
+    from kling.testing import FAMILIES as FAKE_FAMILIES
+
+    fake = {family.name: (family.path, family.result) for family in FAKE_FAMILIES}
+    assert fake == {name: (family.path, family.result) for name, family in FAMILIES.items()}
+
+
+@pytest.mark.parametrize("name", list(FAMILIES))
+def test_a_finished_task_holds_what_its_row_says(name: str, tmp_path: Path) -> None:
+    family: Family = FAMILIES[name]
+    with (
+        FakeKling.serve(timing=Timing.instant()) as server,
+        KlingClient(server.access_key, server.secret_key, base_url=server.url) as client,
+    ):
+        done = getattr(client, name).create_and_wait(**MINIMAL[name], poll_interval=0.05)
+    result = done.task_result
+    assert result is not None
+    kinds = ("videos", "audios") if family.result == "video_audios" else (family.result,)
+    for kind in kinds:
+        assert getattr(result, kind), f"{name}: no {kind} in {result}"
+
+
+# -- the generator: one new row is everything a family needs ---------------------------------------
+
+
+def _load_generator() -> Any:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        spec = importlib.util.spec_from_file_location(
+            "kling_unasync_families", ROOT / "scripts" / "unasync.py"
+        )
+        assert spec is not None
+        assert spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+
+
+NEW_ROW = """    Family(
+        name="text_to_video_beta",
+        path="/v1/videos/text2video-beta",
+        params=TextToVideoParams,
+        summary="Text-to-video tasks, beta.",
+        result="videos",
+        arguments=("prompt",),
+    ),
+"""
+
+
+@pytest.fixture(scope="module")
+def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the repository's package, generator config and async tests."""
+    root = tmp_path_factory.mktemp("checkout")
+    shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
+    ignore = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(ROOT / "kling", root / "kling", ignore=ignore)
+    return root
+
+
+def test_one_new_row_generates_its_resources_and_client_attributes(
+    checkout: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    unasync = _load_generator()
+    assert unasync.main(["--check", "--root", str(checkout)]) == 0
+    table = checkout / "kling" / "_families.py"
+    text = table.read_text()
+    table.write_text(text.replace("_FAMILY_ROWS = (\n", "_FAMILY_ROWS = (\n" + NEW_ROW, 1))
+
+    assert unasync.main(["--check", "--root", str(checkout)]) == 1
+    problems = capsys.readouterr().err
+    for stale in (
+        "kling/_async/_family_resources.py",
+        "kling/_async/_family_properties.py",
+        "kling/_sync/_family_resources.py",
+        "kling/_sync/_family_properties.py",
+    ):
+        assert f"{stale}: differs from the generated output" in problems
+
+    assert unasync.main(["--root", str(checkout)]) == 0
+    generated = {
+        path: (checkout / path).read_text()
+        for path in (
+            "kling/_async/_family_resources.py",
+            "kling/_async/_family_properties.py",
+            "kling/_sync/_family_resources.py",
+            "kling/_sync/_family_properties.py",
+        )
+    }
+    assert (
+        "class AsyncTextToVideoBeta(AsyncTaskResource):"
+        in generated["kling/_async/_family_resources.py"]
+    )
+    assert (
+        "def text_to_video_beta(self) -> AsyncTextToVideoBeta:"
+        in generated["kling/_async/_family_properties.py"]
+    )
+    assert "class TextToVideoBeta(TaskResource):" in generated["kling/_sync/_family_resources.py"]
+    assert (
+        "def text_to_video_beta(self) -> TextToVideoBeta:"
+        in generated["kling/_sync/_family_properties.py"]
+    )
+    assert unasync.main(["--check", "--root", str(checkout)]) == 0
+
+
+def test_a_hand_edit_of_a_generated_family_module_fails_the_check(
+    checkout: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    unasync = _load_generator()
+    assert unasync.main(["--root", str(checkout)]) == 0
+    path = checkout / "kling" / "_async" / "_family_resources.py"
+    path.write_text(path.read_text().replace('"""Submit a task', '"""Send a task', 1))
+    assert unasync.main(["--check", "--root", str(checkout)]) == 1
+    assert "kling/_async/_family_resources.py: differs" in capsys.readouterr().err
+
+
+def test_a_row_whose_typed_dict_is_not_exported_is_refused(
+    checkout: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    root = tmp_path / "bad"
+    shutil.copytree(checkout, root)
+    table = root / "kling" / "_families.py"
+    text = table.read_text()
+    hidden = "class _Hidden(TextToVideoParams, total=False):\n    pass\n\n\n"
+    row = NEW_ROW.replace("params=TextToVideoParams", "params=_Hidden").replace("_beta", "_hidden")
+    text = text.replace("_FAMILY_ROWS = (\n", hidden + "_FAMILY_ROWS = (\n" + row, 1)
+    table.write_text(text)
+    unasync = _load_generator()
+    assert unasync.main(["--check", "--root", str(root)]) == 2
+    assert "kling._params does not export _Hidden" in capsys.readouterr().err
