@@ -16,10 +16,8 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Generator
-from email.utils import parsedate_to_datetime
 
 import httpx
-import jwt
 
 from ._config import ClientConfig, Secret, origin_of
 
@@ -101,6 +99,8 @@ class KlingAuth(httpx.Auth):
             self._token = None
             if server_date:
                 try:
+                    from email.utils import parsedate_to_datetime
+
                     server_now = parsedate_to_datetime(server_date).timestamp()
                 except (TypeError, ValueError, IndexError, OverflowError):
                     return
@@ -109,6 +109,8 @@ class KlingAuth(httpx.Auth):
                 self._skew = skew if abs(skew) >= 2 else 0.0
 
     def _mint(self, now: float) -> tuple[Secret, float]:
+        import jwt  # once per half hour: not worth a place in the client's import
+
         assert self._secret_key is not None
         expires_at = int(now) + TOKEN_LIFETIME
         payload = {"iss": self._access_key, "exp": expires_at, "nbf": int(now) - NOT_BEFORE_MARGIN}

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import inspect
 import os
 import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, wait
+from collections.abc import Callable, Coroutine
 from typing import Annotated, Any, BinaryIO, Literal, TypeAlias, TypeVar
 
 __all__ = [
@@ -39,7 +37,7 @@ def sleep(seconds: float) -> None:
 def call(callback: Callable[..., Any], *args: Any) -> Any:
     """Call a user callback; the sync client cannot run a coroutine function's result."""
     result = callback(*args)
-    if inspect.iscoroutine(result):
+    if isinstance(result, Coroutine):
         result.close()  # never awaited: close it so Python does not warn about that instead
         raise TypeError(
             f"{getattr(callback, '__qualname__', callback)!r} returned a coroutine: the sync "
@@ -76,6 +74,8 @@ def run_workers(worker: Callable[[], None], count: int) -> None:
     in the waiting thread) returns at once, without waiting for the threads: their work in
     flight cannot be interrupted, and the caller stops them from taking more.
     """
+    from concurrent.futures import ThreadPoolExecutor, wait
+
     pool = ThreadPoolExecutor(max_workers=count, thread_name_prefix="kling")
     futures = [pool.submit(worker) for _ in range(count)]
     try:

@@ -6,7 +6,6 @@ soon as they are read, so that no ``repr``, log line or traceback local can show
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from dataclasses import dataclass, field
 from typing import Literal, Optional, Union
@@ -117,6 +116,8 @@ def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
     try:
+        import ipaddress
+
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False

@@ -87,8 +87,8 @@ class AsyncPoller:
     def __init__(self, fetch: FetchStates, name: str) -> None:
         self._fetch = fetch
         self._name = name
-        # A thread lock in both twins: only the sync client has threads, and the lock is never
-        # held across a request or a sleep, so the async client never blocks on it.
+        # A thread lock in both twins (only the sync twin has threads to guard against): it is
+        # never held across a request or a sleep, so taking it never waits for long.
         self._lock = threading.Lock()
         self._entries: dict[str, _Entry] = {}
         self._subscriptions: set[AsyncSubscription] = set()

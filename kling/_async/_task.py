@@ -1,4 +1,4 @@
-"""``AsyncTask``: a task returned by the async client, able to download its results."""
+"""``AsyncTask``: a task bound to the client that fetched it, able to download its results."""
 
 from __future__ import annotations
 

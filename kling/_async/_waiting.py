@@ -13,15 +13,15 @@ from kling import _compat_async as _compat
 
 from .._errors import InvalidParameterError, KlingError, TaskFailedError, WaitTimeoutError
 from .._polling import Schedule
-from ._task import AsyncTask
 
 if TYPE_CHECKING:
     from ._resources import AsyncTaskResource
+    from ._task import AsyncTask
 
 __all__ = ["ProgressCallback", "as_completed", "wait", "wait_all"]
 
-#: ``on_progress(task, elapsed_seconds)``, a plain function or a coroutine function (async
-#: client only), called with the task's state as given and after every poll.
+#: ``on_progress(task, elapsed_seconds)``, called with the task's state as given and after
+#: every poll; a plain function or a coroutine function.
 ProgressCallback = Callable[[Any, float], Any]
 
 
@@ -35,6 +35,8 @@ async def wait(
     on_progress: ProgressCallback | None,
 ) -> AsyncTask:
     """Poll until the task finishes: return it if it succeeded, raise if it failed."""
+    from ._task import AsyncTask  # with the first wait, not with the client
+
     schedule = Schedule.of(timeout, poll_interval, max_poll_interval)
     start = _compat.monotonic()
     if isinstance(task, AsyncTask):
@@ -153,6 +155,8 @@ async def _known_states(
     resource: AsyncTaskResource, tasks: Sequence[AsyncTask | str]
 ) -> dict[str, AsyncTask]:
     """Tasks by id, in input order; bare ids are fetched once so each has a state."""
+    from ._task import AsyncTask  # with the first wait, not with the client
+
     if not all(isinstance(t, AsyncTask) or (isinstance(t, str) and t) for t in tasks):
         raise InvalidParameterError(
             "wait_all() and as_completed() take tasks or task_id strings", field="tasks"

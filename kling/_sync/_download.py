@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ProgressHook", "download_url"]
 
-#: ``on_progress(bytes_written, total_bytes_or_None)``, sync or async.
+#: ``on_progress(bytes_written, total_bytes_or_None)``, a plain function.
 ProgressHook = Callable[[int, "int | None"], Any]
 
 _EXPIRED = (403, 404, 410)

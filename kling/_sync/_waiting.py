@@ -16,15 +16,15 @@ from kling import _compat_sync as _compat
 
 from .._errors import InvalidParameterError, KlingError, TaskFailedError, WaitTimeoutError
 from .._polling import Schedule
-from ._task import Task
 
 if TYPE_CHECKING:
     from ._resources import TaskResource
+    from ._task import Task
 
 __all__ = ["ProgressCallback", "as_completed", "wait", "wait_all"]
 
-#: ``on_progress(task, elapsed_seconds)``, a plain function or a coroutine function (async
-#: client only), called with the task's state as given and after every poll.
+#: ``on_progress(task, elapsed_seconds)``, called with the task's state as given and after
+#: every poll; a plain function.
 ProgressCallback = Callable[[Any, float], Any]
 
 
@@ -38,6 +38,8 @@ def wait(
     on_progress: ProgressCallback | None,
 ) -> Task:
     """Poll until the task finishes: return it if it succeeded, raise if it failed."""
+    from ._task import Task  # with the first wait, not with the client
+
     schedule = Schedule.of(timeout, poll_interval, max_poll_interval)
     start = _compat.monotonic()
     if isinstance(task, Task):
@@ -154,6 +156,8 @@ def wait_all(
 
 def _known_states(resource: TaskResource, tasks: Sequence[Task | str]) -> dict[str, Task]:
     """Tasks by id, in input order; bare ids are fetched once so each has a state."""
+    from ._task import Task  # with the first wait, not with the client
+
     if not all(isinstance(t, Task) or (isinstance(t, str) and t) for t in tasks):
         raise InvalidParameterError(
             "wait_all() and as_completed() take tasks or task_id strings", field="tasks"

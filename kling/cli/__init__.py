@@ -15,6 +15,12 @@ _INSTALL_HINT = "The kling command needs extra packages: pip install 'kling[cli]
 
 def main() -> None:
     """Entry point of the ``kling`` console script."""
+    if sys.argv[1:] == ["--version"]:
+        # Answered before the commands are built: scripts and shells ask this often.
+        from kling import __version__
+
+        print(f"kling {__version__}")
+        return
     try:
         from ._app import app
     except ImportError as exc:
