@@ -20,6 +20,7 @@ from kling import (
     AuthenticationError,
     TaskFailedError,
 )
+from kling import _compat_async as _compat
 from kling.testing import FakeKlingServer, Timing
 from tests._fake_helpers import (
     T2V,
@@ -376,6 +377,27 @@ async def test_wait_all_of_20_polls_through_the_list_endpoint(
     # Three rounds (submitted, processing, finished) of one list page each, instead of 60 GETs.
     assert len(calls(server.fake, "GET", T2V)) == 3
     assert polls(server.fake) == []
+
+
+async def test_forty_concurrent_waits_on_one_client_poll_together_like_wait_all(
+    client: AsyncKlingClient, server: FakeKlingServer
+) -> None:
+    created = await client.text_to_video.create_many([{"prompt": f"p{i}"} for i in range(40)])
+    tasks = iter([task for task in created if isinstance(task, AsyncTask)])
+    finished: list[AsyncTask] = []
+
+    async def one_waiter() -> None:  # each caller waits for its own task, as handlers do
+        for task in tasks:
+            finished.append(await client.text_to_video.wait(task))
+
+    await _compat.run_workers(one_waiter, 40)
+    assert len(finished) == 40
+    assert all(task.is_succeeded for task in finished)
+    # The waits joined one poller: a few pages of the list, not a GET per task per round
+    # (alone, each wait would make three), so the whole costs under 1.5 requests a task.
+    gets = [request for request in server.fake.requests if request.method == "GET"]
+    assert len(gets) <= 10
+    assert len(server.fake.requests) <= 1.5 * 40
 
 
 async def test_a_5xx_on_a_result_file_is_retried_and_the_file_is_intact(

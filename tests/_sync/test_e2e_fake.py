@@ -23,6 +23,7 @@ from kling import (
     Task,
     TaskFailedError,
 )
+from kling import _compat_sync as _compat
 from kling.testing import FakeKlingServer, Timing
 from tests._fake_helpers import (
     T2V,
@@ -371,6 +372,27 @@ def test_wait_all_of_20_polls_through_the_list_endpoint(
     # Three rounds (submitted, processing, finished) of one list page each, instead of 60 GETs.
     assert len(calls(server.fake, "GET", T2V)) == 3
     assert polls(server.fake) == []
+
+
+def test_forty_concurrent_waits_on_one_client_poll_together_like_wait_all(
+    client: KlingClient, server: FakeKlingServer
+) -> None:
+    created = client.text_to_video.create_many([{"prompt": f"p{i}"} for i in range(40)])
+    tasks = iter([task for task in created if isinstance(task, Task)])
+    finished: list[Task] = []
+
+    def one_waiter() -> None:  # each caller waits for its own task, as handlers do
+        for task in tasks:
+            finished.append(client.text_to_video.wait(task))
+
+    _compat.run_workers(one_waiter, 40)
+    assert len(finished) == 40
+    assert all(task.is_succeeded for task in finished)
+    # The waits joined one poller: a few pages of the list, not a GET per task per round
+    # (alone, each wait would make three), so the whole costs under 1.5 requests a task.
+    gets = [request for request in server.fake.requests if request.method == "GET"]
+    assert len(gets) <= 10
+    assert len(server.fake.requests) <= 1.5 * 40
 
 
 def test_a_5xx_on_a_result_file_is_retried_and_the_file_is_intact(
