@@ -29,11 +29,14 @@ __all__ = [
     "run_blocking",
     "run_workers",
     "sleep",
+    "wall_clock",
 ]
 
 T = TypeVar("T")
 
 monotonic = time.monotonic
+#: Wall-clock seconds, to compare with Kling's timestamps.
+wall_clock = time.time
 
 
 async def sleep(seconds: float) -> None:

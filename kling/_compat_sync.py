@@ -19,6 +19,7 @@ __all__ = [
     "run_blocking",
     "run_workers",
     "sleep",
+    "wall_clock",
 ]
 
 T = TypeVar("T")
@@ -27,6 +28,8 @@ T = TypeVar("T")
 Awaitable: TypeAlias = Annotated[T, "returned directly by the sync client"]
 
 monotonic = time.monotonic
+#: Wall-clock seconds, to compare with Kling's timestamps.
+wall_clock = time.time
 
 
 def sleep(seconds: float) -> None:

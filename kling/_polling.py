@@ -1,14 +1,16 @@
 """When to poll a task that is being waited for: one schedule for every kind of wait. IO-free.
 
-A task is polled ``poll_interval`` seconds after it is first seen, then every tenth of the time
-it has been waited for, up to ``max_poll_interval``: a task that finishes is noticed within
-``max(poll_interval, age / 10)`` seconds, and a long task is not polled needlessly often.
+A task is polled when it is ``poll_interval`` seconds old, then every tenth of its age, up to
+``max_poll_interval``: a task that finishes is noticed within ``max(poll_interval, age / 10)``
+seconds, and a long task is not polled needlessly often. A task's age counts from its creation
+on Kling (``created_at``), so a wait that starts late on an old task polls it at once.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import datetime
 
 from ._errors import InvalidParameterError
 
@@ -63,10 +65,23 @@ class Schedule:
         cap = DEFAULT_MAX_POLL_INTERVAL if max_poll_interval is None else max_poll_interval
         return cls(float(poll_interval), float(max(poll_interval, cap)))
 
-    def interval(self, waited: float) -> float:
-        """Seconds until the next poll of a task that has been waited for ``waited`` seconds."""
+    def interval(self, waited: float, jitter: float | None = None) -> float:
+        """Seconds until the next poll of a task that has been waited for ``waited`` seconds.
+
+        ``jitter`` (from :meth:`jitter`) shortens it; tasks polled together share one, so that
+        they stay together.
+        """
         base = min(self.max_poll_interval, max(self.poll_interval, _AGE_FRACTION * waited))
-        return base * random.uniform(1 - _JITTER, 1)  # noqa: S311 - jitter, not crypto
+        return base * (self.jitter() if jitter is None else jitter)
+
+    def first_delay(self, age: float, jitter: float | None = None) -> float:
+        """Seconds until the first poll of a task that is ``age`` seconds old when first seen."""
+        return max(0.0, self.interval(0, jitter) - age)
+
+    @staticmethod
+    def jitter() -> float:
+        """A factor that shortens an interval by up to a fifth, so that waiters spread out."""
+        return random.uniform(1 - _JITTER, 1)  # noqa: S311 - jitter, not crypto
 
     def merge(self, other: Schedule) -> Schedule:
         """The schedule that satisfies two waits of the same task: the more eager one."""
@@ -74,6 +89,17 @@ class Schedule:
             min(self.poll_interval, other.poll_interval),
             min(self.max_poll_interval, other.max_poll_interval),
         )
+
+
+def task_age(created_at: datetime | None, now: float) -> float:
+    """Seconds since ``created_at`` at wall-clock time ``now``; 0 when unknown or ahead of us.
+
+    Kling's clock and ours differ a little; a clock behind Kling's only delays the first poll to
+    what it would be for a new task, never past it.
+    """
+    if created_at is None:
+        return 0.0
+    return max(0.0, now - created_at.timestamp())
 
 
 def _positive(value: object) -> bool:

@@ -17,7 +17,7 @@ from kling import _compat_async as _compat
 
 from .._errors import KlingError
 from .._logging import logger
-from .._polling import Schedule
+from .._polling import Schedule, task_age
 from .._retry import is_retryable
 
 if TYPE_CHECKING:
@@ -29,26 +29,37 @@ __all__ = ["AsyncPoller", "AsyncSubscription", "FetchStates"]
 #: reach this time are left out. Raises for a failure of the whole round.
 FetchStates = Callable[[list["AsyncTask"]], _compat.Awaitable[dict[str, "AsyncTask | KlingError"]]]
 
-#: An entry due within this share of its poll interval joins the round that starts now.
+#: An entry due within this share of its current interval (and within its poll_interval) joins
+#: the round that starts now: polling a little early never breaks the schedule's promise, and
+#: rounds stay few.
 _COALESCE = 0.5
 
 
 class _Entry:
     """One task being waited for, shared by every subscription that waits for it."""
 
-    __slots__ = ("due", "final", "schedule", "start", "subscribers", "task")
+    __slots__ = ("due", "final", "interval", "schedule", "start", "subscribers", "task")
 
-    def __init__(self, task: AsyncTask, schedule: Schedule, now: float) -> None:
+    def __init__(
+        self, task: AsyncTask, schedule: Schedule, now: float, age: float, jitter: float
+    ) -> None:
         self.task = task
         #: The finished state or the error that ended polling: handed to late subscribers too.
         self.final: AsyncTask | KlingError | None = None
         self.schedule = schedule
-        self.start = now
-        self.due = now + schedule.interval(0)
+        #: When the task was created, on our monotonic clock.
+        self.start = now - age
+        self.interval = schedule.poll_interval
+        self.due = now + schedule.first_delay(age, jitter)
         self.subscribers: set[AsyncSubscription] = set()
 
-    def reschedule(self, now: float) -> None:
-        self.due = now + self.schedule.interval(now - self.start)
+    def reschedule(self, now: float, jitter: float) -> None:
+        self.interval = self.schedule.interval(now - self.start, jitter)
+        self.due = now + self.interval
+
+    def joins(self, now: float) -> bool:
+        """Whether this entry is due soon enough to be polled in the round starting ``now``."""
+        return self.due - now <= min(_COALESCE * self.interval, self.schedule.poll_interval)
 
 
 class AsyncSubscription:
@@ -110,12 +121,15 @@ class AsyncPoller:
         errors, so that a thousand waiters are not woken for every poll of their tasks.
         """
         subscription = AsyncSubscription(self, deadline, progress)
-        now = _compat.monotonic()
+        now, wall = _compat.monotonic(), _compat.wall_clock()
+        jitter = Schedule.jitter()
         with self._lock:
             for task in tasks:
                 entry = self._entries.get(task.task_id)
                 if entry is None:
-                    entry = self._entries[task.task_id] = _Entry(task, schedule, now)
+                    age = task_age(task.created_at, wall)
+                    entry = _Entry(task, schedule, now, age, jitter)
+                    self._entries[task.task_id] = entry
                 else:
                     entry.schedule = entry.schedule.merge(schedule)
                     if entry.final is not None:
@@ -187,11 +201,7 @@ class AsyncPoller:
             for subscription in self._subscriptions:
                 if subscription.deadline is not None and now >= subscription.deadline:
                     subscription._wakeup.set()
-            batch = [
-                entry
-                for entry in self._entries.values()
-                if entry.due - now <= _COALESCE * entry.schedule.poll_interval
-            ]
+            batch = [entry for entry in self._entries.values() if entry.joins(now)]
         if not batch:
             return
         try:
@@ -205,12 +215,12 @@ class AsyncPoller:
                     "Polling %d %s task(s) failed (%s); still waiting", len(batch), self._name, exc
                 )
                 states = {}
-        now = _compat.monotonic()
+        now, jitter = _compat.monotonic(), Schedule.jitter()
         with self._lock:
             for entry in batch:
                 state = states.get(entry.task.task_id)
                 if state is None:
-                    entry.reschedule(now)
+                    entry.reschedule(now, jitter)
                     continue
                 final = True
                 if isinstance(state, KlingError) or state.is_finished:
@@ -219,7 +229,7 @@ class AsyncPoller:
                 else:
                     final = False
                     entry.task = state
-                    entry.reschedule(now)
+                    entry.reschedule(now, jitter)
                 for subscription in entry.subscribers:
                     if final or subscription.progress:
                         subscription._updates.append((entry.task.task_id, state))

@@ -13,6 +13,7 @@ import respx
 
 from kling import KlingClient
 from kling import _compat_sync as _compat
+from tests._helpers import TASK_CREATED_AT
 
 BASE_URL = "https://api-singapore.klingai.com"
 ACCESS_KEY = "ak-test-access-key"
@@ -22,7 +23,11 @@ SECRET_KEY = "sk-test-secret"
 
 @dataclass
 class FakeClock:
-    """Stands in for the client's sleep and monotonic clock: sleeping only moves time on."""
+    """Stands in for the client's sleep and clocks: sleeping only moves time on.
+
+    The wall clock starts at ``TASK_CREATED_AT``, so the tasks of ``tests._helpers.task()`` are
+    brand new when a test starts, and age as it sleeps.
+    """
 
     now: float = 1000.0
     sleeps: list[float] = field(default_factory=list)
@@ -34,12 +39,16 @@ class FakeClock:
     def monotonic(self) -> float:
         return self.now
 
+    def wall_clock(self) -> float:
+        return TASK_CREATED_AT / 1000 + (self.now - 1000.0)
+
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     fake = FakeClock()
     monkeypatch.setattr(_compat, "sleep", fake.sleep)
     monkeypatch.setattr(_compat, "monotonic", fake.monotonic)
+    monkeypatch.setattr(_compat, "wall_clock", fake.wall_clock)
     return fake
 
 

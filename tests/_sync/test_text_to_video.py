@@ -187,6 +187,29 @@ def test_a_long_wait_polls_every_tenth_of_its_age_up_to_the_cap(
     assert 40 <= len(polled_at) <= 80  # neither every 2 s (300 polls) nor every 15 s (40)
 
 
+def test_a_wait_that_starts_late_polls_an_old_task_at_once(
+    client: KlingClient, api: respx.MockRouter, clock: FakeClock
+) -> None:
+    # The task was created five minutes before anyone waited for it (a web handler that
+    # waits for a task submitted earlier): it is polled at once, then every tenth of its age.
+    five_minutes_ago = TASK_CREATED_AT - 300_000
+    polled_at: list[float] = []
+    states = iter(["processing", "succeed"])
+
+    def poll(request: httpx.Request) -> httpx.Response:
+        polled_at.append(clock.now)
+        return ok(task("t1", next(states), videos=[VIDEO], created_at=five_minutes_ago))
+
+    api.get(f"{PATH}/t1").mock(side_effect=poll)
+    started = clock.now
+    old = client._task(task("t1", "processing", created_at=five_minutes_ago))
+    done = client.text_to_video.wait(old)
+    assert done.is_succeeded
+    assert polled_at[0] == started  # no first interval of 2 s
+    # Then a tenth of its age (30 s), capped at 15 s; never later.
+    assert 0.8 * 15.0 - 2.0 <= polled_at[1] - polled_at[0] <= 15.0
+
+
 def test_wait_raises_task_failed_with_kling_s_reason(
     client: KlingClient, api: respx.MockRouter, clock: FakeClock
 ) -> None:
