@@ -70,8 +70,24 @@ Condition = anyio.Condition
 #: A one-shot event: ``set()``, and ``await event.wait()`` (``threading.Event`` in the sync twin).
 Event = anyio.Event
 
-#: At most N holders at once, used as ``async with limiter:`` (a semaphore in the sync twin).
-Limiter = anyio.CapacityLimiter
+class Limiter:
+    """At most ``total`` holders at once, used as ``async with limiter:`` (a semaphore in the
+    sync twin). A free slot is taken without a trip through the event loop: every request
+    passes here, and the send that follows yields anyway."""
+
+    __slots__ = ("_limiter",)
+
+    def __init__(self, total: int) -> None:
+        self._limiter = anyio.CapacityLimiter(total)
+
+    async def __aenter__(self) -> None:
+        try:
+            self._limiter.acquire_nowait()
+        except anyio.WouldBlock:
+            await self._limiter.acquire()
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self._limiter.release()
 
 
 async def run_workers(worker: Callable[[], Coroutine[Any, Any, None]], count: int) -> None:
