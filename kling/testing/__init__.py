@@ -7,6 +7,9 @@ In-process, through httpx's ASGI transport::
     fake = FakeKling()
     transport = httpx.ASGITransport(app=fake)
 
+New-standard (API 2.0) routes answer beside the legacy ones; ``MODELS`` lists the models
+they accept, with what each takes.
+
 Over a real socket::
 
     with FakeKling.serve() as server:
@@ -37,6 +40,8 @@ if TYPE_CHECKING:
     from ._faults import Fault, FaultKind, FaultPlan
     from ._records import CallbackDelivery, ReceivedCallback, RecordedRequest
     from ._server import FakeKlingServer, run
+    from ._standard_models import MODELS, StandardModel
+    from ._standard_records import StandardTask
     from ._state import FakeTask, TaskStatus, Timing
 
 _EXPORTS = {
@@ -59,6 +64,9 @@ _EXPORTS = {
     "RecordedRequest": "_records",
     "FakeKlingServer": "_server",
     "run": "_server",
+    "MODELS": "_standard_models",
+    "StandardModel": "_standard_models",
+    "StandardTask": "_standard_records",
     "FakeTask": "_state",
     "TaskStatus": "_state",
     "Timing": "_state",
@@ -70,6 +78,7 @@ __all__ = [
     "DEFAULT_MAX_BODY_SIZE",
     "DEFAULT_SECRET_KEY",
     "FAMILIES",
+    "MODELS",
     "AuthKind",
     "CallbackDelivery",
     "FakeKling",
@@ -83,6 +92,8 @@ __all__ = [
     "ReceivedCallback",
     "RecordedRequest",
     "SimulatedDisconnect",
+    "StandardModel",
+    "StandardTask",
     "TaskStatus",
     "Timing",
     "run",

@@ -7,7 +7,7 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Protocol, overload
+from typing import TYPE_CHECKING, Any, Literal, Protocol, overload
 
 import httpx
 from starlette.datastructures import Headers
@@ -15,13 +15,15 @@ from starlette.types import Receive, Scope, Send
 from typing_extensions import TypedDict, Unpack
 
 from ._asgi import BodyTooLarge, apply_fault, read_body, recording, replay, send_error
-from ._auth import Credentials, authenticate
+from ._auth import Credentials, authenticate, authenticate_standard
 from ._callbacks import CallbackDispatcher
 from ._envelope import ApiError
 from ._faults import Fault, FaultKind, FaultPlan
 from ._loopback import LISTEN_HOST_KEY, is_loopback_host
 from ._records import CallbackDelivery, ReceivedCallback, RecordedRequest
 from ._routes import RECORD_KEY, build_app
+from ._standard import standard_routes
+from ._standard_models import is_standard_path
 from ._state import FakeTask, TaskStatus, TaskStore, Timing
 
 if TYPE_CHECKING:
@@ -140,7 +142,11 @@ def default_resource_packs(now_ms: int) -> list[dict[str, Any]]:
 
 
 class FakeKling:
-    """A fake of the Kling legacy (``/v1/...``) HTTP API, as an ASGI application.
+    """A fake of the Kling HTTP API, as an ASGI application.
+
+    It serves the legacy API (``/v1/...``) and the new standard (API 2.0: ``POST
+    /text-to-video/{model}``, ``/image-to-video/``, ``/omni-video/``, ``/motion-control/``,
+    ``GET``/``POST /tasks``; API keys only), whose models are listed in :data:`MODELS`.
 
     Use it in-process::
 
@@ -239,7 +245,7 @@ class FakeKling:
         self._log_lock = threading.Lock()
         self._requests: list[RecordedRequest] = []
         self._received: list[ReceivedCallback] = []
-        self._app = build_app(self)
+        self._app = build_app(self, standard_routes(self))
 
     # ---------------------------------------------------------------------------------- ASGI
 
@@ -259,10 +265,12 @@ class FakeKling:
         body = b""
         if not scope["path"].startswith(PUBLIC_PREFIX):
             # Credentials first, from the headers alone: a refused request costs no body.
+            headers = Headers(scope=scope)
             try:
-                record.auth = authenticate(
-                    Headers(scope=scope), self.credentials, self._store.wall_clock()
-                )
+                if is_standard_path(scope["path"]):
+                    record.auth = authenticate_standard(headers, self.credentials)
+                else:
+                    record.auth = authenticate(headers, self.credentials, self._store.wall_clock())
                 read = await read_body(scope, receive, self.max_body_size)
             except ApiError as exc:
                 await self._refuse(send, exc, record)
@@ -402,11 +410,14 @@ class FakeKling:
 
     @property
     def tasks(self) -> dict[str, FakeTask]:
-        """Every task by ``task_id`` (a copy), oldest first, advanced to its current state."""
+        """Every task of both standards by id (a copy), oldest first, advanced to its state now."""
         return self._store.all()
 
     def task(self, task_id_or_external_id: str) -> FakeTask:
-        """One task by ``task_id`` or ``external_task_id``; ``KeyError`` when unknown."""
+        """One task by id or external id; ``KeyError`` when unknown.
+
+        New-standard tasks are :class:`StandardTask` instances (``task.standard == "new"``).
+        """
         from ._envelope import ApiError
 
         try:
@@ -416,10 +427,15 @@ class FakeKling:
         self._store.advance(task)
         return task
 
-    def set_task_status(self, task_id: str, status: TaskStatus, message: str = "") -> FakeTask:
-        """Force a task into ``status`` now (``message``: the failure reason for ``failed``)."""
+    def set_task_status(
+        self, task_id: str, status: TaskStatus | Literal["succeeded"], message: str = ""
+    ) -> FakeTask:
+        """Force a task into ``status`` now (``message``: the failure reason for ``failed``).
+
+        ``succeeded`` (the new standard's spelling) is the same state as ``succeed``.
+        """
         task = self.task(task_id)
-        self._store.set_status(task, status, message)
+        self._store.set_status(task, "succeed" if status == "succeeded" else status, message)
         return task
 
     @property

@@ -8,12 +8,16 @@ Accepted, in this order:
 * No ``Authorization`` header: the pair ``X-Api-Key: <access key>`` + ``X-Api-Secret: <secret key>``
   (an extension of this project, not a Kling feature); a wrong or partial pair -> 401/1002.
 * Nothing at all -> 401/1001 "Authorization is empty".
+
+New-standard paths (``/tasks``, ``/<product>/<model>``) take API keys only
+(:func:`authenticate_standard`): a JWT, or any string that is not a key, gets Kling's AK/SK text.
 """
 
 from __future__ import annotations
 
 import hmac
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -111,3 +115,33 @@ def authenticate(headers: Mapping[str, str], credentials: Credentials, now: floa
     if any(_same(token, known) for known in credentials.api_keys):
         return "api_key"
     raise ApiError(1002, "api key not found")
+
+
+AKSK_REFUSED = (
+    "Authentication error. The current API does not support AK/SK; please go to the console "
+    "(https://kling.ai/dev/api-key) to create API key."
+)
+"""Kling's 1002 text on new-standard paths for a JWT, and for anything not shaped like a key."""
+
+_KEY_SHAPE = re.compile(r"api-key-kling-[A-Za-z0-9_-]+")
+"""Observed keys look like ``api-key-kling-...`` (57 characters; the length is not enforced)."""
+
+
+def authenticate_standard(headers: Mapping[str, str], credentials: Credentials) -> AuthKind:
+    """Check credentials on a new-standard path: ``Bearer <API key>`` or 401.
+
+    No header (the X-Api-Key pair is an AK/SK scheme, so it counts as none) -> 1001; a
+    configured key -> accepted; an unknown ``api-key-kling-...`` -> 1002 ``api key not found``;
+    a JWT or anything else -> 1002 with the AK/SK text, as Kling answers (live, CHK 1c).
+    """
+    authorization = headers.get("authorization")
+    if authorization is None or not authorization.strip():
+        raise ApiError(1001, "Authorization is empty")
+    scheme, _, token = authorization.strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() == "bearer" and token:
+        if any(_same(token, known) for known in credentials.api_keys):
+            return "api_key"
+        if _KEY_SHAPE.fullmatch(token):
+            raise ApiError(1002, "api key not found")
+    raise ApiError(1002, AKSK_REFUSED)

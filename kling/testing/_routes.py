@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
@@ -35,6 +35,11 @@ _PRESET_VOICES = (
     ("oversea_male1", "Calm Man"),
 )
 _PRESET_ELEMENTS = (("Corgi", "A cheerful corgi"), ("Robot", "A small silver robot"))
+_PRESET_ELEMENT_BASE = 700_000_000_000_000_100
+PRESET_VOICE_IDS = tuple(voice_id for voice_id, _ in _PRESET_VOICES)
+"""``voice_id`` of the preset voices every account can use."""
+PRESET_ELEMENT_IDS = tuple(str(_PRESET_ELEMENT_BASE + i) for i in range(len(_PRESET_ELEMENTS)))
+"""``element_id`` of the preset (multi-image) elements every account can use."""
 _PRESET_TIME = 1_767_225_600_000  # 2026-01-01T00:00:00Z in ms
 _RECOGNIZE_TYPES = ("object_seg", "head_seg", "face_seg", "cloth_seg")
 
@@ -262,7 +267,7 @@ class _Api:
         items = []
         for index, (name, description) in enumerate(_PRESET_ELEMENTS):
             element = {
-                "element_id": 700_000_000_000_000_100 + index,
+                "element_id": _PRESET_ELEMENT_BASE + index,
                 "element_name": name,
                 "element_description": description,
                 "reference_type": "image_refer",
@@ -380,10 +385,10 @@ async def _on_http_error(request: Request, exc: Exception) -> Response:
     return error_response(request, error)
 
 
-def build_app(fake: FakeKling) -> Starlette:
-    """The Starlette application serving ``fake``."""
+def build_app(fake: FakeKling, extra_routes: Sequence[Route] = ()) -> Starlette:
+    """The Starlette application serving ``fake`` (plus ``extra_routes``: the new standard)."""
     api = _Api(fake)
-    routes: list[Route] = []
+    routes: list[Route] = list(extra_routes)
     for family in FAMILIES:
         routes.append(Route(family.path, api.family_root(family), methods=["GET", "POST"]))
         routes.append(Route(family.path + "/{task_id}", api.family_item(family), methods=["GET"]))

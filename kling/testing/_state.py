@@ -11,13 +11,16 @@ import threading
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from ._envelope import ApiError
 from ._families import Family
 from ._results import task_info, task_result
 
 TaskStatus = Literal["submitted", "processing", "succeed", "failed"]
+
+Standard = Literal["legacy", "new"]
+"""Which API design a task was created through: ``/v1/...`` or ``/<product>/<model>``."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,8 @@ class Timing:
 class FakeTask:
     """One task the fake holds. ``view()`` is what the API returns for it."""
 
+    standard: ClassVar[Standard] = "legacy"
+    """``"new"`` for tasks created through the new standard (:class:`StandardTask`)."""
     task_id: str
     family: Family
     body: dict[str, Any]
@@ -256,12 +261,18 @@ class TaskStore:
                 base_url=base_url,
                 created_at=wall_ms,
                 created_mono=now,
-                failure=self._failure_for(body),
+                failure=self.failure_for(body),
                 result_ids=tuple(self._result_id(family) for _ in range(count)),
                 updated_at=wall_ms,
                 stage_started=now,
                 last_poll=now,
             )
+            self.admit(task)
+            return task
+
+    def admit(self, task: FakeTask) -> None:
+        """Store a new ``submitted`` task built by the caller; 1303 when no slot is free."""
+        with self.lock:
             if self.concurrency_limit is not None:
                 busy = sum(other.slots for other in self.all().values() if not other.is_finished)
                 if busy + task.slots > self.concurrency_limit:
@@ -269,7 +280,6 @@ class TaskStore:
             self._tasks[task.task_id] = task
             if task.callback_url:
                 task.outbox.append(task.view())
-            return task
 
     def set_status(self, task: FakeTask, status: TaskStatus, message: str = "") -> None:
         """Force ``task`` into ``status`` now (queues a callback like any change)."""
@@ -348,7 +358,8 @@ class TaskStore:
         if task.callback_url:
             task.outbox.append(task.view())
 
-    def _failure_for(self, body: dict[str, Any]) -> str | None:
+    def failure_for(self, body: dict[str, Any]) -> str | None:
+        """The failure message a task created with ``body`` ends with (``fail_marker``)."""
         if self.fail_marker and any(self.fail_marker in text for text in _texts(body)):
             return self.fail_message
         return None

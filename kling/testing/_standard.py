@@ -1,0 +1,240 @@
+"""The new-standard (API 2.0) routes: ``POST /<product>/<model>``, ``GET /tasks``, ``POST /tasks``.
+
+Authentication (API keys only) happens in the fake's outer layer like every other check of
+credentials, so faults, the request log and the concurrency limit apply here as to ``/v1/...``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import uuid
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ._envelope import ApiError
+from ._routes import PRESET_ELEMENT_IDS, PRESET_VOICE_IDS, Endpoint, _json_body, ok
+from ._standard_legacy import is_video_character, product_type, record_of
+from ._standard_models import PRODUCTS, Product, find_model
+from ._standard_records import PRODUCT_FAMILIES, StandardTask, standard_status
+from ._standard_rules import validate
+from ._standard_validate import Accepted, Catalogue, invalid, wrong_type
+from ._state import FakeTask
+
+if TYPE_CHECKING:
+    from ._app import FakeKling
+
+MAX_IDS = 20
+"""Ids per ``GET /tasks`` (undocumented; observed live: 20 answers, 21 is refused)."""
+DEFAULT_LIMIT, MAX_LIMIT = 100, 500
+WINDOW_MS = 30 * 86_400_000
+"""``POST /tasks`` looks back 30 days from ``end_time`` unless told otherwise."""
+
+_FILTER_VALUES = {
+    "status": ("submitted", "processing", "succeeded", "failed"),
+    "product_type": ("video", "image", "try_on"),
+}
+
+
+def _id_list(text: str | None) -> list[str]:
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def _millis(body: Mapping[str, Any], name: str, default: int) -> int:
+    # Typed long on some pages and string on others; live, both are accepted.
+    value = body.get(name)
+    if value is None:
+        return default
+    if type(value) is int:
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    raise invalid(name, value)
+
+
+def _filters(raw: Any) -> list[tuple[str, tuple[str, ...]]]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise wrong_type("filters", "array")
+    filters = []
+    for index, item in enumerate(raw):
+        if not isinstance(item, dict):
+            raise wrong_type(f"filters[{index}]", "object")
+        key, values = item.get("key"), item.get("values")
+        if not isinstance(key, str) or key not in _FILTER_VALUES:
+            raise invalid(f"filters[{index}].key", key)
+        if not isinstance(values, list):
+            raise wrong_type(f"filters[{index}].values", "array")
+        for position, value in enumerate(values):
+            if not isinstance(value, str) or value not in _FILTER_VALUES[key]:
+                raise invalid(f"filters[{index}].values[{position}]", value)
+        filters.append((key, tuple(values)))
+    return filters
+
+
+def _matches(task: FakeTask, filters: list[tuple[str, tuple[str, ...]]]) -> bool:
+    for key, values in filters:
+        if not values:
+            continue  # an empty list constrains nothing
+        have = standard_status(task.task_status) if key == "status" else product_type(task)
+        if have not in values:
+            return False
+    return True
+
+
+def _encode_cursor(start: int, end: int, after: str) -> str:
+    raw = json.dumps([start, end, after], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def _decode_cursor(cursor: Any) -> tuple[int, int, str]:
+    """The window and the last id of the page a ``next_cursor`` was given with."""
+    if not isinstance(cursor, str):
+        raise invalid("cursor", cursor)
+    try:
+        start, end, after = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, TypeError, binascii.Error):
+        raise invalid("cursor", cursor) from None
+    if type(start) is not int or type(end) is not int or not isinstance(after, str):
+        raise invalid("cursor", cursor)
+    return start, end, after
+
+
+class _StandardApi:
+    """Handlers bound to one fake."""
+
+    def __init__(self, fake: FakeKling) -> None:
+        self.fake = fake
+        self.store = fake._store
+
+    def _catalogue(self) -> Catalogue:
+        """Elements and voices a create may name: presets, and the account's finished ones."""
+        elements = dict.fromkeys(PRESET_ELEMENT_IDS, False)
+        voices = set(PRESET_VOICE_IDS)
+        for task in self.store.all().values():
+            if task.standard != "legacy" or task.task_status != "succeed" or task.deleted:
+                continue
+            if task.family.name == "elements":
+                elements[task.result_ids[0]] = is_video_character(task.body)
+            elif task.family.name == "voices":
+                voices.add(task.result_ids[0])
+        return Catalogue(elements, frozenset(voices))
+
+    def _admit(
+        self, product: Product, model: str, body: dict[str, Any], accepted: Accepted, base: str
+    ) -> StandardTask:
+        store = self.store
+        with store.lock:
+            external = (body.get("options") or {}).get("external_task_id")
+            if external and any(
+                task.standard == "new" and task.external_task_id == external
+                for task in store.all().values()
+            ):
+                raise ApiError(1201, f"External_task_id {external} already exists")
+            now, wall_ms = store.clock(), int(store.wall_clock() * 1000)
+            task = StandardTask(
+                task_id=store.new_id(),
+                family=PRODUCT_FAMILIES[product],
+                body=body,
+                base_url=base,
+                created_at=wall_ms,
+                created_mono=now,
+                failure=store.failure_for(body),
+                result_ids=(str(uuid.uuid4()),),
+                updated_at=wall_ms,
+                stage_started=now,
+                last_poll=now,
+                product=product,
+                model=model,
+                settings=accepted.settings,
+                duration=accepted.duration,
+                rate=accepted.rate,
+            )
+            store.admit(task)
+        return task
+
+    def create(self, product: Product) -> Endpoint:
+        async def endpoint(request: Request) -> Response:
+            model = find_model(product, request.path_params["model"])
+            if model is None:
+                raise ApiError(1201, "model is not supported")
+            body = await _json_body(request)
+            accepted = validate(model, body, self._catalogue())
+            task = self._admit(product, model.model, body, accepted, str(request.base_url))
+            if task.callback_url:
+                self.fake._callbacks.start(task)
+            return ok(request, task.create_view())
+
+        return endpoint
+
+    async def tasks(self, request: Request) -> Response:
+        if request.method == "POST":
+            return await self._list(request)
+        task_ids = _id_list(request.query_params.get("task_ids"))
+        external_ids = _id_list(request.query_params.get("external_task_ids"))
+        if not task_ids and not external_ids:
+            raise ApiError(1201, "task_ids or external_task_ids is required")
+        if len(task_ids) + len(external_ids) > MAX_IDS:
+            raise ApiError(1201, "task_ids and external_task_ids cannot exceed 20 in total")
+        everything = self.store.all()
+        found: dict[str, FakeTask] = {}
+        for ident in task_ids:
+            if ident in everything:
+                found.setdefault(ident, everything[ident])
+        for ident in external_ids:
+            for task in everything.values():
+                by_external = task.standard == "new" or task.family.lookup_by_external_id
+                if by_external and task.external_task_id == ident:
+                    found.setdefault(task.task_id, task)
+        return ok(request, [record_of(task, self.store.observe(task)) for task in found.values()])
+
+    async def _list(self, request: Request) -> Response:
+        body = await _json_body(request)
+        limit = body.get("limit", DEFAULT_LIMIT)
+        if type(limit) is not int or not 1 <= limit <= MAX_LIMIT:
+            raise invalid("limit", limit)
+        filters = _filters(body.get("filters"))
+        cursor = body.get("cursor")
+        after: str | None = None
+        if cursor is not None and cursor != "":
+            start, end, after = _decode_cursor(cursor)  # a cursor carries its own window
+        else:
+            end = _millis(body, "end_time", int(self.store.wall_clock() * 1000))
+            start = _millis(body, "start_time", end - WINDOW_MS)
+            if start > end:
+                raise invalid("start_time", body.get("start_time"), "must be before end_time")
+        window = [
+            task for task in reversed(self.store.all().values()) if start <= task.created_at <= end
+        ]
+        if after is not None:
+            ids = [task.task_id for task in window]
+            if after not in ids:
+                raise invalid("cursor", cursor)
+            window = window[ids.index(after) + 1 :]
+        matching = [task for task in window if _matches(task, filters)]
+        page, has_more = matching[:limit], len(matching) > limit
+        data: dict[str, Any] = {}
+        if page:  # an empty page is just {"count": 0, "has_more": false} (live)
+            data["result"] = [record_of(task, self.store.observe(task)) for task in page]
+        data["count"] = len(page)
+        if has_more:
+            data["next_cursor"] = _encode_cursor(start, end, page[-1].task_id)
+        data["has_more"] = has_more
+        return ok(request, data)
+
+
+def standard_routes(fake: FakeKling) -> list[Route]:
+    """The routes of the new standard, served beside the legacy ones."""
+    api = _StandardApi(fake)
+    routes = [
+        Route(f"/{product}/{{model}}", api.create(product), methods=["POST"])
+        for product in PRODUCTS
+    ]
+    routes.append(Route("/tasks", api.tasks, methods=["GET", "POST"]))
+    return routes
