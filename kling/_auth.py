@@ -2,7 +2,9 @@
 
 With access/secret keys, ``auth="both"`` (the default) sends the ``X-Api-Key``/``X-Api-Secret``
 pair and ``Authorization: Bearer <JWT>``; ``"jwt"`` sends only the token (the secret never goes on
-the wire); ``"headers"`` only the pair. A static API key is sent as ``Authorization: Bearer <key>``.
+the wire); ``"headers"`` only the pair. A static API key is sent as ``Authorization: Bearer <key>``:
+for legacy calls when the client has no key pair, and always for the new standard
+(``api_key_only=True``), which refuses JWTs.
 
 The JWT (HS256, ``iss`` = access key, ``exp`` = now + 1800 s, ``nbf`` = now - 5 s) is cached and
 re-minted ahead of expiry. When Kling answers 401 with 1003 (not yet valid) or 1004 (expired) the
@@ -35,10 +37,19 @@ class KlingAuth(httpx.Auth):
 
     requires_response_body = True
 
-    def __init__(self, config: ClientConfig, *, clock: Callable[[], float] = time.time) -> None:
-        self._access_key = config.access_key
-        self._secret_key = config.secret_key
-        self._api_key = config.api_key
+    def __init__(
+        self,
+        config: ClientConfig,
+        *,
+        clock: Callable[[], float] = time.time,
+        api_key_only: bool = False,
+    ) -> None:
+        if api_key_only and config.api_key is None:
+            raise ValueError("api_key_only needs a config with an api_key")
+        pair = config.access_key is not None and not api_key_only
+        self._access_key = config.access_key if pair else None
+        self._secret_key = config.secret_key if pair else None
+        self._api_key = None if pair else config.api_key
         self._mode = config.auth
         self._origin = config.origin
         self._clock = clock

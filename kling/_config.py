@@ -169,8 +169,8 @@ class ClientConfig:
     ) -> ClientConfig:
         """Apply the precedence rules and validate; raise before any request is possible.
 
-        Precedence: an ``api_key`` argument, then ``access_key``/``secret_key`` arguments, then
-        ``KLING_API_KEY``, then ``KLING_ACCESS_KEY``/``KLING_SECRET_KEY``.
+        Credentials: the arguments' if any is given, else ``KLING_ACCESS_KEY`` /
+        ``KLING_SECRET_KEY`` and ``KLING_API_KEY``; a client may hold a pair and a key.
         """
         if auth not in _AUTH_MODES:
             raise InvalidParameterError(
@@ -207,8 +207,10 @@ class ClientConfig:
 
     def describe(self) -> str:
         """The settings worth showing, with credentials masked."""
-        who = "api_key=***" if self.api_key else f"access_key={mask(self.access_key)!r}"
-        return f"base_url={redact_url(self.base_url)!r}, {who}, auth={self.auth!r}"
+        who = [f"access_key={mask(self.access_key)!r}"] if self.access_key else []
+        if self.api_key:
+            who.append("api_key=***")
+        return f"base_url={redact_url(self.base_url)!r}, {', '.join(who)}, auth={self.auth!r}"
 
     def __repr__(self) -> str:
         return f"ClientConfig({self.describe()})"
@@ -218,26 +220,38 @@ _Keys = tuple[Optional[str], Optional[Secret], Optional[Secret]]  # noqa: UP045 
 
 
 def _resolve_keys(access_key: str | None, secret_key: str | None, api_key: str | None) -> _Keys:
-    if api_key is not None:
-        return None, None, Secret(_clean_key(api_key, "api_key"))
-    if access_key is not None or secret_key is not None:
-        return _pair(access_key, secret_key, "access_key", "secret_key")
+    """The credentials to use: the arguments', or else the environment's.
+
+    A client may hold both kinds: the key pair signs legacy calls (and an API key is used for
+    them when there is no pair); the API key is the only credential of the new standard.
+    Given any credential argument, the environment's credentials are not mixed in, except to
+    complete half a key pair.
+    """
+    if access_key is not None or secret_key is not None or api_key is not None:
+        pair = (
+            _pair(access_key, secret_key, "access_key", "secret_key")
+            if access_key is not None or secret_key is not None
+            else (None, None)
+        )
+        return *pair, Secret(_clean_key(api_key, "api_key")) if api_key is not None else None
     env_api_key = _env("KLING_API_KEY")
-    if env_api_key is not None:
-        return None, None, Secret(_clean_key(env_api_key, "KLING_API_KEY"))
     env_access, env_secret = _env("KLING_ACCESS_KEY"), _env("KLING_SECRET_KEY")
     if env_access is None and env_secret is None:
-        raise MissingCredentialsError(
-            "No Kling credentials found. Pass access_key= and secret_key= (or api_key=), or "
-            "set the KLING_ACCESS_KEY and KLING_SECRET_KEY environment variables "
-            "(KLING_API_KEY for a static API key)."
-        )
-    return _pair(env_access, env_secret, "KLING_ACCESS_KEY", "KLING_SECRET_KEY")
+        if env_api_key is None:
+            raise MissingCredentialsError(
+                "No Kling credentials found. Pass access_key= and secret_key= (or api_key=), or "
+                "set the KLING_ACCESS_KEY and KLING_SECRET_KEY environment variables "
+                "(KLING_API_KEY for a static API key)."
+            )
+        return None, None, Secret(_clean_key(env_api_key, "KLING_API_KEY"))
+    pair = _pair(env_access, env_secret, "KLING_ACCESS_KEY", "KLING_SECRET_KEY")
+    api = Secret(_clean_key(env_api_key, "KLING_API_KEY")) if env_api_key is not None else None
+    return *pair, api
 
 
 def _pair(
     access_key: str | None, secret_key: str | None, access_name: str, secret_name: str
-) -> _Keys:
+) -> tuple[str, Secret]:
     # A half given as an argument may be completed from the environment.
     access_key = access_key if access_key is not None else _env("KLING_ACCESS_KEY")
     secret_key = secret_key if secret_key is not None else _env("KLING_SECRET_KEY")
@@ -251,11 +265,7 @@ def _pair(
             f"Kling credentials are incomplete: {missing} is missing. Set both "
             "KLING_ACCESS_KEY and KLING_SECRET_KEY, or pass access_key= and secret_key=."
         )
-    return (
-        _clean_key(access_key, access_name),
-        Secret(_clean_key(secret_key, secret_name)),
-        None,
-    )
+    return _clean_key(access_key, access_name), Secret(_clean_key(secret_key, secret_name))
 
 
 def _check_timeout(timeout: object) -> None:

@@ -158,9 +158,10 @@ _EXPANDED = "expanded"
 def _foreign_credentials(settings: Settings, env_file: EnvFile) -> list[tuple[str, str]]:
     """The credentials in use that ``env_file`` does not spell out: (name, where it came from).
 
-    Mirrors the SDK's precedence (``kling._config._resolve_keys``): ``--api-key``, then
-    ``--access-key``/``--secret-key`` (a missing half from the environment), then
-    ``KLING_API_KEY``, then ``KLING_ACCESS_KEY``/``KLING_SECRET_KEY``.
+    Mirrors the SDK's rule (``kling._config._resolve_keys``): given any credential option, the
+    options' (a missing half of the pair from the environment); else every credential the
+    environment holds, ``KLING_API_KEY`` and the ``KLING_ACCESS_KEY``/``KLING_SECRET_KEY``
+    pair alike, as a client may use both.
     """
 
     def from_env(name: str) -> list[tuple[str, str]]:
@@ -171,15 +172,14 @@ def _foreign_credentials(settings: Settings, env_file: EnvFile) -> list[tuple[st
     def option(name: str, value: str | None, variable: str) -> list[tuple[str, str]]:
         return [(name, _OPTION)] if value is not None else from_env(variable)
 
-    if settings.api_key is not None:
-        return [("--api-key", _OPTION)]
-    if settings.access_key is not None or settings.secret_key is not None:
-        return option("--access-key", settings.access_key, _ACCESS_KEY) + option(
-            "--secret-key", settings.secret_key, _SECRET_KEY
-        )
-    if _env(_API_KEY) is not None:
-        return from_env(_API_KEY)
-    return from_env(_ACCESS_KEY) + from_env(_SECRET_KEY)
+    pair_given = settings.access_key is not None or settings.secret_key is not None
+    if settings.api_key is not None or pair_given:
+        found = [("--api-key", _OPTION)] if settings.api_key is not None else []
+        if pair_given:
+            found += option("--access-key", settings.access_key, _ACCESS_KEY)
+            found += option("--secret-key", settings.secret_key, _SECRET_KEY)
+        return found
+    return from_env(_API_KEY) + from_env(_ACCESS_KEY) + from_env(_SECRET_KEY)
 
 
 def _describe(credentials: list[tuple[str, str]]) -> str:

@@ -299,10 +299,25 @@ def test_dotenv_base_url_with_credentials_from_same_file_is_used(
 
 
 @pytest.mark.usefixtures("real_keys")
-def test_dotenv_api_key_goes_to_its_own_base_url_over_an_exported_pair(
+def test_dotenv_api_key_with_its_base_url_is_refused_while_a_pair_is_exported(
     kling: KlingRunner, server: FakeKlingServer, in_tmp: Path
 ) -> None:
-    # KLING_API_KEY beats the pair in the SDK, so only the file's key is in use: allowed.
+    # A client holds every credential it finds (the pair signs legacy calls, the key the new
+    # standard's): the exported pair would go to the file's host too, so nothing is sent.
+    assert server.api_key is not None
+    write_env(in_tmp, KLING_BASE_URL=server.url, KLING_API_KEY=server.api_key)
+
+    result = kling("tasks", "list", "text-to-video")
+
+    assert result.exit_code == 1
+    assert "KLING_ACCESS_KEY and KLING_SECRET_KEY from the environment" in result.output
+    assert "nothing was sent" in result.output
+    assert not server.fake.requests
+
+
+def test_dotenv_api_key_goes_to_its_own_base_url(
+    kling: KlingRunner, server: FakeKlingServer, in_tmp: Path
+) -> None:
     assert server.api_key is not None
     write_env(in_tmp, KLING_BASE_URL=server.url, KLING_API_KEY=server.api_key)
 
