@@ -37,13 +37,28 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from ._async._client import AsyncKlingClient
-    from ._async._task import AsyncTask
+    from ._async._task import AsyncTask, AsyncV2Task
     from ._config import DEFAULT_BASE_URL
-    from ._models import Audio, Image, TaskBase, TaskInfo, TaskResult, Video
+    from ._models import (
+        Audio,
+        Billing,
+        Image,
+        Output,
+        TaskBase,
+        TaskInfo,
+        TaskResult,
+        V2TaskBase,
+        Video,
+    )
     from ._sync._client import KlingClient
-    from ._sync._task import Task
+    from ._sync._task import Task, V2Task
 
 __all__ = [
+    "V2TaskBase",
+    "V2Task",
+    "Output",
+    "Billing",
+    "AsyncV2Task",
     "DEFAULT_BASE_URL",
     "APIConnectionError",
     "APITimeoutError",
@@ -86,6 +101,11 @@ _LAZY = {
     "Image": "kling._models",
     "Task": "kling._sync._task",
     "AsyncTask": "kling._async._task",
+    "AsyncV2Task": "kling._async._task",
+    "V2Task": "kling._sync._task",
+    "V2TaskBase": "kling._models",
+    "Output": "kling._models",
+    "Billing": "kling._models",
     "TaskBase": "kling._models",
     "TaskInfo": "kling._models",
     "TaskResult": "kling._models",

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import httpx
 
-    from ._models import TaskBase
+    from ._models import TaskBase, V2TaskBase
+
+    AnyTask = TaskBase | V2TaskBase
 
 __all__ = [
     "APIConnectionError",
@@ -229,7 +231,7 @@ class BatchError(KlingError):
 class TaskFailedError(KlingError):
     """The task ended with ``task_status == "failed"``; ``task`` holds it."""
 
-    def __init__(self, task: TaskBase) -> None:
+    def __init__(self, task: AnyTask) -> None:
         self.task = task
         reason = task.task_status_msg or "no reason given"
         super().__init__(f"Task {task.task_id} failed: {reason}")
@@ -239,7 +241,7 @@ class WaitTimeoutError(KlingError, TimeoutError):
     """The wait deadline passed before the task finished; ``task`` is the last state seen."""
 
     def __init__(
-        self, task: TaskBase, timeout: float, *, pending: Sequence[TaskBase] | None = None
+        self, task: AnyTask, timeout: float, *, pending: Sequence[AnyTask] | None = None
     ) -> None:
         self.task = task
         self.timeout = timeout

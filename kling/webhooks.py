@@ -7,9 +7,10 @@ Webhook Secret (``whsec_...``) exists in the Kling console, each request is sign
 
 * :func:`verify` checks the signature and the timestamp, or raises
   :class:`WebhookVerificationError`.
-* :func:`parse` turns the body into a :class:`~kling._models.TaskBase` (legacy ``task_id`` /
-  ``task_status`` bodies, envelope-wrapped bodies and new-standard ``id`` / ``status`` /
-  ``outputs`` bodies alike).
+* :func:`parse` turns the body into a task: a :class:`~kling.TaskBase` for legacy ``task_id``
+  / ``task_status`` bodies (bare or envelope-wrapped), a :class:`~kling.V2TaskBase` for
+  new-standard ``id`` / ``status`` / ``outputs`` ones; both answer ``task_id``,
+  ``task_status``, ``videos``, ``is_finished`` and the other shortcuts alike.
 * :func:`unwrap` does both; it is the usual call in a web handler.
 
 Recommended handling:
@@ -77,7 +78,7 @@ from typing import TYPE_CHECKING, Any
 from ._errors import InvalidParameterError, KlingError
 
 if TYPE_CHECKING:
-    from ._models import TaskBase
+    from ._models import TaskBase, V2TaskBase
 
 __all__ = [
     "MAX_BODY_SIZE",
@@ -396,8 +397,9 @@ def _shorten(text: str, limit: int = _EXCERPT) -> str:
 
 def parse(
     body: bytes | str | Mapping[str, Any], *, max_body_size: int | None = MAX_BODY_SIZE
-) -> TaskBase:
-    """Turn a callback body into a :class:`~kling._models.TaskBase`. Does not verify it.
+) -> TaskBase | V2TaskBase:
+    """Turn a callback body into a task: a :class:`~kling.TaskBase` for a legacy body, a
+    :class:`~kling.V2TaskBase` for a new-standard one. Does not verify it.
 
     Accepts the raw bytes, the decoded text or an already-parsed mapping, in any of the shapes
     Kling has been seen to send:
@@ -405,10 +407,9 @@ def parse(
     * the bare legacy task (``task_id``, ``task_status``, ``task_result``, ...), the usual case;
     * the same wrapped in the response envelope ``{"code", "message", "data": {...}}``;
     * a new-standard task (``id``, ``status``, ``message``, ``create_time``, ``update_time``,
-      ``external_id``, ``outputs[]``), whose fields are copied onto the legacy names: ``outputs``
-      of type ``video`` / ``image`` / ``audio`` / ``voice`` / ``element`` fill
-      ``task_result``'s lists, ``external_id`` becomes ``task_info.external_task_id``.
-      The original keys (``outputs``, ``billing``, ...) stay readable in ``task.model_extra``.
+      ``external_id``, ``outputs[]``, ``billing[]``), as a ``V2TaskBase``: it answers the
+      legacy names too (``task_id``, ``task_status``, ``videos``, ``is_finished``...), so a
+      handler reads either kind the same way.
 
     Unknown fields are kept. Raises :class:`~kling.InvalidParameterError` (``field="body"``,
     a ``ValueError``) for a body that is over ``max_body_size`` bytes (default
@@ -433,7 +434,7 @@ def unwrap(
     tolerance: float = 300,
     now: float | None = None,
     max_body_size: int | None = MAX_BODY_SIZE,
-) -> TaskBase:
+) -> TaskBase | V2TaskBase:
     """:func:`verify` the callback, then :func:`parse` it: the usual call in a web handler.
 
     Takes :func:`verify`'s arguments. The body is parsed only once verified, and it is exactly
@@ -446,24 +447,23 @@ def unwrap(
     return _to_task(_load(raw))
 
 
-def _to_task(data: dict[str, Any]) -> TaskBase:
+def _to_task(data: dict[str, Any]) -> TaskBase | V2TaskBase:
     from pydantic import ValidationError
 
-    from ._models import TaskBase
+    from ._models import TaskBase, V2TaskBase
 
     if "task_id" not in data and "id" not in data:
         inner = data.get("data")
         if isinstance(inner, Mapping) and ("code" in data or "message" in data):
             data = dict(inner)
-    if "task_id" not in data:
-        if "id" not in data:
-            keys = _shorten(", ".join(sorted(str(key) for key in data)[:10]) or "none")
-            raise _body_error(
-                f"webhook body has no task id (expected 'task_id' or 'id'); keys found: {keys}"
-            )
-        data = _from_new_standard(data)
+    if "task_id" not in data and "id" not in data:
+        keys = _shorten(", ".join(sorted(str(key) for key in data)[:10]) or "none")
+        raise _body_error(
+            f"webhook body has no task id (expected 'task_id' or 'id'); keys found: {keys}"
+        )
+    model: type[TaskBase | V2TaskBase] = TaskBase if "task_id" in data else V2TaskBase
     try:
-        return TaskBase.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         problems = "; ".join(
             _shorten(".".join(str(part) for part in error["loc"]) or "body")
@@ -536,61 +536,3 @@ def _check_depth(
 
 def _too_deep() -> str:
     return f"webhook body is nested more than {MAX_DEPTH} levels deep; a task needs about 5"
-
-
-# new-standard output type -> (TaskResult list, {new key: legacy key})
-_OUTPUTS: dict[str, tuple[str, dict[str, str]]] = {
-    "video": ("videos", {}),
-    "image": ("images", {}),
-    "audio": (
-        "audios",
-        {
-            "mp3_url": "url_mp3",
-            "wav_url": "url_wav",
-            "mp3_duration": "duration_mp3",
-            "wav_duration": "duration_wav",
-        },
-    ),
-    "voice": ("voices", {"id": "voice_id", "name": "voice_name", "url": "trial_url"}),
-    "element": (
-        "elements",
-        {"id": "element_id", "name": "element_name", "description": "element_description"},
-    ),
-}
-
-# new-standard task key -> legacy task key
-_TASK_KEYS = {
-    "id": "task_id",
-    "status": "task_status",
-    "message": "task_status_msg",
-    "create_time": "created_at",
-    "update_time": "updated_at",
-}
-
-
-def _from_new_standard(data: dict[str, Any]) -> dict[str, Any]:
-    """Copy a new-standard task's fields onto the legacy names; the originals are kept."""
-    mapped = dict(data)
-    for new, legacy in _TASK_KEYS.items():
-        if data.get(new) is not None:
-            mapped[legacy] = data[new]
-    if data.get("external_id") is not None:
-        mapped["task_info"] = {"external_task_id": data["external_id"]}
-    result: dict[str, list[dict[str, Any]]] = {}
-    outputs = data.get("outputs")
-    for output in outputs if isinstance(outputs, list) else ():
-        if not isinstance(output, Mapping):
-            continue
-        kind = output.get("type")
-        target = _OUTPUTS.get(kind) if isinstance(kind, str) else None
-        if target is None:
-            continue
-        name, renames = target
-        item = dict(output)
-        for new, legacy in renames.items():
-            if new in output:
-                item[legacy] = output[new]
-        result.setdefault(name, []).append(item)
-    if result:
-        mapped["task_result"] = result
-    return mapped

@@ -14,9 +14,8 @@ from typing import Any
 
 import pytest
 
-from kling import webhooks
+from kling import TaskBase, V2TaskBase, webhooks
 from kling._errors import InvalidParameterError, KlingError
-from kling._models import TaskBase
 from kling.webhooks import WebhookVerificationError
 
 # Kling's official test vector (kling-api.md §5.4).
@@ -469,21 +468,34 @@ def test_parse_new_standard_body_maps_outputs() -> None:
     assert audio.url_wav == "https://cdn.example/a.wav"
     assert audio.duration_mp3 == 3.2
     assert audio.duration_wav == 3.25
-    [voice] = task.task_result.voices
-    assert (voice.voice_id, voice.voice_name, voice.trial_url) == (
-        "vo-1",
-        "Narrator",
-        "https://cdn.example/vo.mp3",
-    )
-    assert task.task_result.elements == []
+    assert isinstance(task, V2TaskBase)
+    [voice] = task.outputs_of("voice")
+    assert (voice.id, voice.name, voice.url) == ("vo-1", "Narrator", "https://cdn.example/vo.mp3")
+    assert task.outputs_of("element") == []
 
 
-def test_parse_new_standard_body_keeps_raw_fields() -> None:
+def test_parse_new_standard_body_is_a_new_standard_task_with_its_own_fields() -> None:
     task = webhooks.parse(NEW_STANDARD)
-    extra = task.model_extra or {}
-    assert extra["billing"] == NEW_STANDARD["billing"]
-    assert extra["outputs"] == NEW_STANDARD["outputs"]  # including the unknown "hologram" type
-    assert extra["status"] == "succeeded"
+    assert isinstance(task, V2TaskBase)
+    assert (task.id, task.status, task.external_id) == (
+        "880000000000000001",
+        "succeeded",
+        "order-43",
+    )
+    assert [billing.amount for billing in task.billing] == ["2"]
+    assert task.units_charged == 2.0
+    assert [output.type for output in task.outputs] == [
+        "video",
+        "image",
+        "audio",
+        "voice",
+        "hologram",  # an unknown type is kept
+    ]
+
+
+def test_parse_legacy_body_is_a_legacy_task() -> None:
+    task = webhooks.parse(LEGACY)
+    assert type(task) is TaskBase
 
 
 def test_parse_official_test_vector_body() -> None:

@@ -1,39 +1,40 @@
-"""``AsyncTask``: a task bound to the client that fetched it, able to download its results."""
+"""``AsyncTask``, ``AsyncV2Task``: tasks bound to the client that fetched them.
+
+Both download their results the same way; a legacy task also remembers its family, so that a
+wait over tasks of both standards knows where to poll each one.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from pydantic import PrivateAttr
 
 from .._errors import KlingError
-from .._models import TaskBase
+from .._models import TaskBase, V2TaskBase
 from .._paths import plan_targets
 from ._download import ProgressHook, download_url
 
 if TYPE_CHECKING:
     from ._client import AsyncKlingClient
 
-__all__ = ["AsyncTask"]
+__all__ = ["AnyAsyncTask", "AsyncTask", "AsyncV2Task"]
 
 
-class AsyncTask(TaskBase):
-    """A Kling task bound to the client that fetched it.
+class _AsyncResults:
+    """Downloading a task's result files, for either standard's task model."""
 
-    ``await task.download("out/")`` saves every result file of a finished task.
-    """
+    if TYPE_CHECKING:  # declared by the models (a mixin's annotation would become a field)
+        _client: AsyncKlingClient | None
+        task_id: str
+        task_status: str
+        videos: list[Any]
+        images: list[Any]
+        audios: list[Any]
 
-    _client: AsyncKlingClient | None = PrivateAttr(default=None)
-
-    def __getstate__(self) -> dict[Any, Any]:
-        # The client (its pool and locks) cannot cross a process: a task arrives unbound.
-        state = super().__getstate__()
-        private = state.get("__pydantic_private__")
-        if private:
-            state["__pydantic_private__"] = {**private, "_client": None}
-        return state
+        def __getstate__(self) -> dict[Any, Any]: ...
 
     def result_urls(self) -> list[str]:
         """Every result file's URL: videos, images, then audios (mp3 before wav)."""
@@ -51,9 +52,7 @@ class AsyncTask(TaskBase):
         when complete, so a half-written file never appears under the final name.
         """
         if self._client is None:
-            raise KlingError(
-                "this task is not bound to a client; fetch it with client.<family>.get"
-            )
+            raise KlingError("this task is not bound to a client; fetch it with the client first")
         urls = self.result_urls()
         if not urls:
             raise KlingError(
@@ -65,3 +64,40 @@ class AsyncTask(TaskBase):
             await download_url(self._client, url, dest, on_progress=on_progress)
             for url, dest in zip(urls, targets, strict=True)
         ]
+
+    def _unbound_state(self, state: dict[Any, Any]) -> dict[Any, Any]:
+        # The client (its pool and locks) cannot cross a process: a task arrives unbound.
+        private = state.get("__pydantic_private__")
+        if private:
+            state["__pydantic_private__"] = {**private, "_client": None}
+        return state
+
+
+class AsyncTask(_AsyncResults, TaskBase):
+    """A legacy Kling task bound to the client that fetched it.
+
+    ``await task.download("out/")`` saves every result file of a finished task.
+    """
+
+    _client: AsyncKlingClient | None = PrivateAttr(default=None)
+    #: The family whose endpoint it came from (``text_to_video``), when known.
+    _family: str | None = PrivateAttr(default=None)
+
+    def __getstate__(self) -> dict[Any, Any]:
+        return self._unbound_state(super().__getstate__())
+
+
+class AsyncV2Task(_AsyncResults, V2TaskBase):
+    """A new-standard Kling task bound to the client that fetched it.
+
+    ``await task.download("out/")`` saves every result file of a finished task.
+    """
+
+    _client: AsyncKlingClient | None = PrivateAttr(default=None)
+
+    def __getstate__(self) -> dict[Any, Any]:
+        return self._unbound_state(super().__getstate__())
+
+
+#: A task of either standard.
+AnyAsyncTask: TypeAlias = AsyncTask | AsyncV2Task

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from rich.live import Live
 
     from kling import KlingClient, Task, TaskBase
+    from kling._models import V2TaskBase
 
 __all__ = [
     "WaitDisplay",
@@ -70,7 +71,7 @@ def print_json(data: Any) -> None:
     sys.stdout.flush()
 
 
-def task_json(task: TaskBase, files: Sequence[Path] | None = None) -> dict[str, Any]:
+def task_json(task: TaskBase | V2TaskBase, files: Sequence[Path] | None = None) -> dict[str, Any]:
     """The task as the API returned it, plus ``files`` when results were downloaded."""
     data: dict[str, Any] = task.model_dump(mode="json")
     if files is not None:
