@@ -70,6 +70,7 @@ Condition = anyio.Condition
 #: A one-shot event: ``set()``, and ``await event.wait()`` (``threading.Event`` in the sync twin).
 Event = anyio.Event
 
+
 class Limiter:
     """At most ``total`` holders at once, used as ``async with limiter:`` (a semaphore in the
     sync twin). A free slot is taken without a trip through the event loop: every request

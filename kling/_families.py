@@ -9,6 +9,7 @@ need are generated from this table by ``scripts/unasync.py`` (``kling/_async/_fa
 Create is ``POST path``, get is ``GET path/{task_id or external_task_id}``, list is
 ``GET path?pageNum=..&pageSize=..``. The synchronous endpoints (TTS, face identification,
 image recognition) are :class:`Endpoint` rows: they share the validation, not the task verbs.
+The new standard's products (``POST /text-to-video/{model}``...) are :class:`Product` rows.
 
 Adding a family: a row here, its TypedDict (and any rule) in ``kling._params``, its tests; then
 ``python scripts/unasync.py``.
@@ -47,6 +48,12 @@ from ._params._rules import (
     prompt_unless_custom_shots,
     voices_need_sound,
 )
+from ._params._standard import (
+    ImageToVideoV2Params,
+    MotionControlV2Params,
+    OmniVideoV2Params,
+    TextToVideoV2Params,
+)
 from ._params._video import (
     AvatarParams,
     ImageToVideoParams,
@@ -60,7 +67,16 @@ from ._params._video import (
     omni_video_references,
 )
 
-__all__ = ["ENDPOINTS", "FAMILIES", "Endpoint", "Family", "Library", "ResultKind"]
+__all__ = [
+    "ENDPOINTS",
+    "FAMILIES",
+    "PRODUCTS",
+    "Endpoint",
+    "Family",
+    "Library",
+    "Product",
+    "ResultKind",
+]
 
 ResultKind = Literal["videos", "images", "audios", "video_audios", "elements", "voices"]
 """What ``task_result`` holds once a task succeeded (``video_audios``: videos and audios)."""
@@ -122,6 +138,21 @@ class Family(Endpoint):
     max_page_size: int = 500
     """Largest ``pageSize`` the list endpoint accepts."""
     library: Library | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Product(Endpoint):
+    """A product of the new standard (API 2.0): created with ``POST {path}/{model}``.
+
+    Its tasks are read through ``/tasks`` whatever the product; what each model takes is in
+    ``kling._params._standard_models``.
+    """
+
+    models: str
+    """The ``Literal`` of known model ids in ``kling._params``, for the typed signatures."""
+    example_model: str
+    prompt_in_contents: bool = True
+    """Whether the prompt is a ``contents`` item (all but text-to-video, which sends it on top)."""
 
 
 _FAMILY_ROWS = (
@@ -334,7 +365,49 @@ _ENDPOINT_ROWS = (
     ),
 )
 
+_PRODUCT_ROWS = (
+    Product(
+        name="text_to_video",
+        path="/text-to-video",
+        params=TextToVideoV2Params,
+        models="TextToVideoV2Model",
+        example_model="kling-3.0",
+        summary="Text-to-video on the new standard (Kling 3.0, 3.0 Turbo, 2.6, 2.5 Turbo).",
+        prompt_in_contents=False,
+        arguments=("prompt",),
+    ),
+    Product(
+        name="image_to_video",
+        path="/image-to-video",
+        params=ImageToVideoV2Params,
+        models="ImageToVideoV2Model",
+        example_model="kling-3.0",
+        summary="Image-to-video on the new standard: a first frame, and a last one.",
+        arguments=("first_frame", "prompt"),
+    ),
+    Product(
+        name="omni_video",
+        path="/omni-video",
+        params=OmniVideoV2Params,
+        models="OmniVideoV2Model",
+        example_model="kling-3.0-omni",
+        summary="Omni video on the new standard: frames, references, a video to follow or edit.",
+        arguments=("prompt",),
+    ),
+    Product(
+        name="motion_control",
+        path="/motion-control",
+        params=MotionControlV2Params,
+        models="MotionControlV2Model",
+        example_model="kling-3.0",
+        summary="Motion control on the new standard: a person moves as in a video.",
+        arguments=("image", "video"),
+    ),
+)
+
 #: Task families by name.
 FAMILIES: dict[str, Family] = {family.name: family for family in _FAMILY_ROWS}
 #: Everything that takes a validated body, task families and synchronous endpoints, by name.
 ENDPOINTS: dict[str, Endpoint] = {row.name: row for row in (*_FAMILY_ROWS, *_ENDPOINT_ROWS)}
+#: The new standard's products by name (``client.v2.<name>``).
+PRODUCTS: dict[str, Product] = {product.name: product for product in _PRODUCT_ROWS}

@@ -33,12 +33,15 @@ from ._errors import InvalidParameterError
 __all__ = [
     "AUDIO_MAX_BYTES",
     "IMAGE_MAX_BYTES",
+    "STANDARD_IMAGE_MAX_BYTES",
     "MediaError",
     "MediaInput",
     "audio_input",
     "encode_audio",
     "encode_audio_file",
+    "encode_https_url",
     "encode_image",
+    "encode_standard_image",
     "encode_url",
     "image_input",
     "image_size",
@@ -50,6 +53,8 @@ MediaInput: TypeAlias = str | os.PathLike[str] | bytes
 
 _MB = 1024 * 1024
 IMAGE_MAX_BYTES = 10 * _MB
+#: The new standard takes larger images (kling-api-new-standard.md §3.2).
+STANDARD_IMAGE_MAX_BYTES = 50 * _MB
 AUDIO_MAX_BYTES = 5 * _MB
 _MIN_SIDE = 300
 # Kling's aspect-ratio window is 1:2.5 to 2.5:1; compared as integers (2*long <= 5*short).
@@ -117,6 +122,23 @@ def encode_audio_file(value: object) -> str:
     if isinstance(value, str) and _is_url(value.strip()):
         raise MediaError("takes the audio itself (a Path, bytes or Base64), not a URL")
     return encode_audio(value)
+
+
+def encode_standard_image(value: object) -> str:
+    """An image for the new standard: an ``https`` URL, or inline up to 50 MB (sent as Base64)."""
+    _refuse_plain_http(value)
+    return _encode(value, STANDARD_IMAGE_MAX_BYTES, _check_image)
+
+
+def encode_https_url(value: object) -> str:
+    """Like :func:`encode_url`, for the new standard's videos: ``https`` only."""
+    _refuse_plain_http(value)
+    return encode_url(value)
+
+
+def _refuse_plain_http(value: object) -> None:
+    if isinstance(value, str) and value.strip()[:7].lower() == "http://":
+        raise MediaError(f"must be an https:// URL (got {_excerpt(value.strip())})")
 
 
 def encode_url(value: object) -> str:

@@ -9,7 +9,7 @@ Whatever happens, every task that was created is in what the caller gets back.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from kling import _compat_async as _compat
 
@@ -18,8 +18,19 @@ from .._logging import logger
 from .._retry import MAX_RETRY_AFTER, jittered
 
 if TYPE_CHECKING:
-    from ._resources import AsyncTaskResource
-    from ._task import AsyncTask
+    from ._task import AnyAsyncTask
+
+    class Creates(Protocol):
+        """What a batch needs of a resource: one create, the rate-limit retries left to it."""
+
+        def _create(
+            self,
+            params: Mapping[str, Any],
+            extra_body: Mapping[str, Any] | None,
+            *,
+            retry_rate_limits: bool,
+        ) -> _compat.Awaitable[AnyAsyncTask]: ...
+
 
 __all__ = ["DEFAULT_CONCURRENCY", "DEFAULT_THROTTLE_TIMEOUT", "AdaptiveLimit", "create_many"]
 
@@ -82,20 +93,31 @@ class _Stop:
 
 
 async def create_many(
-    resource: AsyncTaskResource,
+    resource: Creates,
     items: Iterable[Mapping[str, Any]],
     *,
     concurrency: int,
     extra_body: Mapping[str, Any] | None,
     on_progress: Callable[[int, int], Any] | None,
     throttle_timeout: float,
-) -> list[AsyncTask | KlingError]:
+) -> list[AnyAsyncTask | KlingError]:
     """Create one task per item; results in input order, errors captured per item."""
+    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+        raise InvalidParameterError(
+            f"concurrency must be an int >= 1, got {concurrency!r}", field="concurrency"
+        )
+    if isinstance(throttle_timeout, bool) or not (
+        isinstance(throttle_timeout, (int, float)) and throttle_timeout > 0
+    ):
+        raise InvalidParameterError(
+            f"throttle_timeout must be a positive number of seconds, got {throttle_timeout!r}",
+            field="throttle_timeout",
+        )
     params = _with_external_ids(items, extra_body)
     total = len(params)
-    results: list[AsyncTask | Exception | None] = [None] * total
+    results: list[AnyAsyncTask | Exception | None] = [None] * total
     started: list[bool] = [False] * total
-    limit = AdaptiveLimit(concurrency, throttle_timeout)
+    limit = AdaptiveLimit(concurrency, float(throttle_timeout))
     stop = _Stop()
     failures: list[BaseException] = []
     indexes = iter(range(total))
@@ -136,7 +158,7 @@ async def create_many(
             results,
         ) from failures[0]
     # Every worker ran to the end: each item holds its task or its KlingError.
-    return cast("list[AsyncTask | KlingError]", results)
+    return cast("list[AnyAsyncTask | KlingError]", results)
 
 
 def _with_external_ids(
@@ -186,11 +208,11 @@ def _log_interrupted(params: list[dict[str, Any]], results: list[Any], started: 
 
 
 async def _create_paced(
-    resource: AsyncTaskResource,
+    resource: Creates,
     params: Mapping[str, Any],
     extra_body: Mapping[str, Any] | None,
     limit: AdaptiveLimit,
-) -> AsyncTask | KlingError:
+) -> AnyAsyncTask | KlingError:
     while True:
         if limit.gave_up is not None:
             return _not_submitted(limit.gave_up, params)

@@ -28,7 +28,7 @@ from .._config import (
     TimeoutTypes,
     clean_headers,
 )
-from .._errors import APIConnectionError, APITimeoutError, KlingError
+from .._errors import APIConnectionError, APITimeoutError, KlingError, MissingCredentialsError
 from .._logging import setup_logging
 from .._response import parse_response
 from .._retry import CallPolicy, retry_kwargs
@@ -38,12 +38,13 @@ from ._family_properties import AsyncFamilyProperties
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-    from .._families import Endpoint
+    from .._families import Endpoint, Product
     from .._models import FaceIdentification, ImageRecognition
     from .._params import IdentifyFaceParams, ImageRecognizeParams
     from ._download import ProgressHook
     from ._endpoints import AsyncAccount, AsyncTTS
-    from ._task import AsyncTask
+    from ._products import AsyncV2
+    from ._task import AsyncTask, AsyncV2Task
 
 __all__ = ["AsyncKlingClient"]
 
@@ -121,7 +122,7 @@ class AsyncKlingClient(AsyncFamilyProperties):
             http_client = httpx.AsyncClient(limits=limits)
         self._setup(
             config,
-            KlingAuth(config),
+            _auths(config),
             http_client,
             _Shared(_compat.Limiter(config.max_concurrent_requests)),
             default_headers,
@@ -130,14 +131,15 @@ class AsyncKlingClient(AsyncFamilyProperties):
     def _setup(
         self,
         config: ClientConfig,
-        auth: KlingAuth,
+        auths: tuple[KlingAuth, KlingAuth | None],
         http_client: httpx.AsyncClient,
         shared: _Shared,
         default_headers: dict[str, str] | None,
     ) -> None:
         setup_logging()
         self._config = config
-        self._auth = auth
+        #: Legacy calls' auth (the key pair, else the API key), and the new standard's.
+        self._auth, self._auth_v2 = auths
         self._http = http_client
         self._shared = shared
         self._limiter = shared.limiter
@@ -193,7 +195,7 @@ class AsyncKlingClient(AsyncFamilyProperties):
         clone._owns_http = False
         clone._setup(
             config,
-            self._auth if same_auth else KlingAuth(config),
+            (self._auth, self._auth_v2) if same_auth else _auths(config),
             self._http,
             self._shared,
             {**self._default_headers, **(default_headers or {})},
@@ -223,6 +225,17 @@ class AsyncKlingClient(AsyncFamilyProperties):
 
     # -- resources (imported on first use to keep ``import kling`` cheap; the task families'
     # attributes are generated into AsyncFamilyProperties) ---------------------------------------
+
+    @cached_property
+    def v2(self) -> AsyncV2:
+        """Kling's new-standard API (Kling 3.0 video and later; API keys only).
+
+        ``await client.v2.text_to_video.create(model="kling-3.0", prompt=..., duration=10)``;
+        ``client.v2.tasks`` gets, lists and waits for tasks of both standards.
+        """
+        from ._products import AsyncV2
+
+        return AsyncV2(self)
 
     @cached_property
     def tts(self) -> AsyncTTS:
@@ -286,22 +299,41 @@ class AsyncKlingClient(AsyncFamilyProperties):
         check_url(url)
         return await download_url(self, url, resolve_target(url, path), on_progress=on_progress)
 
-    def _task(self, data: Any) -> AsyncTask:
-        """A task model bound to this client (so ``task.download()`` works)."""
+    def _task(self, data: Any, family: str | None = None) -> AsyncTask:
+        """A legacy task model bound to this client (so ``task.download()`` works)."""
         # Imported on the first answer, not with the client: the models cost the most to build.
         from ._task import AsyncTask
 
         task = AsyncTask.model_validate(data)
         task._client = self
+        task._family = family
         return task
 
-    def _task_list(self, data: Any) -> list[AsyncTask]:
+    def _task_list(self, data: Any, family: str | None = None) -> list[AsyncTask]:
         """A page of tasks (``data: null`` is an empty page)."""
-        if data is None:
-            return []
-        if not isinstance(data, list):
-            raise TypeError(f"expected a list of tasks, got {type(data).__name__}")
-        return [self._task(item) for item in data]
+        return [self._task(item, family) for item in _list_of(data)]
+
+    def _v2_task(self, data: Any) -> AsyncV2Task:
+        """A new-standard task model bound to this client."""
+        from ._task import AsyncV2Task
+
+        task = AsyncV2Task.model_validate(data)
+        task._client = self
+        return task
+
+    def _v2_task_list(self, data: Any) -> list[AsyncV2Task]:
+        return [self._v2_task(item) for item in _list_of(data)]
+
+    def _v2_auth(self) -> KlingAuth:
+        """The API-key auth of new-standard calls; raises before sending when there is none."""
+        if self._auth_v2 is None:
+            raise MissingCredentialsError(
+                "Kling's new-standard endpoints (client.v2) take an API key, not an access/"
+                "secret key pair: create one in the console (https://kling.ai/dev/api-key) "
+                "and pass api_key= or set KLING_API_KEY (the pair keeps working for the "
+                "legacy endpoints)"
+            )
+        return self._auth_v2
 
     # -- the request pipeline ---------------------------------------------------------------------
 
@@ -325,6 +357,24 @@ class AsyncKlingClient(AsyncFamilyProperties):
             body.update(extra_body)
         return body
 
+    async def _prepare_v2(
+        self,
+        product: Product,
+        model: str,
+        params: Mapping[str, Any],
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """The new-standard body: three layers, checked against the model's capabilities."""
+        from .._files import reads_files
+        from .._params._standard import merge_extra
+        from .._params._validate import prepare_standard_body
+
+        if reads_files(params):
+            body = await _compat.run_blocking(prepare_standard_body, product, model, params)
+        else:
+            body = prepare_standard_body(product, model, params)
+        return merge_extra(body, extra_body) if extra_body else body
+
     async def _request(
         self,
         method: str,
@@ -336,6 +386,7 @@ class AsyncKlingClient(AsyncFamilyProperties):
         idempotent: bool = True,
         retry_rate_limits: bool = True,
         recover: Callable[[], _compat.Awaitable[T | None]] | None = None,
+        auth: KlingAuth | None = None,
     ) -> T:
         """Send one logical call and return ``parse(data)``: build, auth, send, classify, retry.
 
@@ -344,10 +395,11 @@ class AsyncKlingClient(AsyncFamilyProperties):
         left. ``recover`` makes a create safe after an ambiguous failure: it looks the task up
         by its ``external_task_id`` and returns it, or None when Kling has no such task, and
         only then is the create sent again. One budget for the whole call: at most
-        ``max_retries + 1`` sends and as many lookups.
+        ``max_retries + 1`` sends and as many lookups. ``auth`` replaces the legacy auth
+        (new-standard calls pass their API-key auth).
         """
         try:
-            return await self._send(method, path, params, body, parse)
+            return await self._send(method, path, params, body, parse, auth)
         except KlingError as exc:
             first_failure = exc
         policy = CallPolicy(
@@ -385,7 +437,7 @@ class AsyncKlingClient(AsyncFamilyProperties):
                         if result is not None:
                             continue  # found: a success, so tenacity stops
                     try:
-                        result = await self._send(method, path, params, body, parse)
+                        result = await self._send(method, path, params, body, parse, auth)
                     except KlingError as exc:
                         policy.send_failed(exc)
                         raise
@@ -408,6 +460,7 @@ class AsyncKlingClient(AsyncFamilyProperties):
         params: dict[str, Any] | None,
         body: dict[str, Any] | None,
         parse: Callable[[Any], T],
+        auth: KlingAuth | None = None,
     ) -> T:
         try:
             async with self._limiter:
@@ -423,7 +476,9 @@ class AsyncKlingClient(AsyncFamilyProperties):
                 )
                 # Never follow a redirect, even when the caller's http_client would: the
                 # credentials must go to base_url's origin only.
-                response = await self._http.send(request, auth=self._auth, follow_redirects=False)
+                response = await self._http.send(
+                    request, auth=auth or self._auth, follow_redirects=False
+                )
         except httpx.PoolTimeout as exc:
             raise APITimeoutError(
                 f"{method} {path}: no free connection in the pool within the timeout; lower "
@@ -445,3 +500,18 @@ class AsyncKlingClient(AsyncFamilyProperties):
                 sent=sent,
             ) from exc
         return parse_response(response, parse)
+
+
+def _auths(config: ClientConfig) -> tuple[KlingAuth, KlingAuth | None]:
+    """The auth of legacy calls, and of new-standard ones (None without an API key)."""
+    v2 = KlingAuth(config, api_key_only=True) if config.api_key is not None else None
+    return KlingAuth(config), v2
+
+
+def _list_of(data: Any) -> list[Any]:
+    """A page's items (``data: null`` is an empty page)."""
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise TypeError(f"expected a list of tasks, got {type(data).__name__}")
+    return data

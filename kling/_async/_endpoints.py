@@ -11,6 +11,7 @@ from .._errors import InvalidParameterError
 from .._families import ENDPOINTS
 from .._models import CostsResult, Speech
 from .._params import TtsParams
+from .._params._common import unix_ms
 from .._response import EnvelopeError
 
 if TYPE_CHECKING:
@@ -54,8 +55,8 @@ class AsyncAccount:
         Times are datetimes (naive ones are local time) or Unix milliseconds. Kling asks
         callers to keep this endpoint under one request per second.
         """
-        start = _milliseconds(start_time, "start_time")
-        end = _milliseconds(end_time, "end_time")
+        start = unix_ms(start_time, "start_time")
+        end = unix_ms(end_time, "end_time")
         if start >= end:
             raise InvalidParameterError("start_time must be before end_time", field="start_time")
         params: dict[str, Any] = {"start_time": start, "end_time": end}
@@ -70,18 +71,3 @@ def _costs(data: Any) -> CostsResult:
     if isinstance(data, dict) and data.get("code") not in (None, 0):
         raise EnvelopeError({"code": data["code"], "message": data.get("msg")})
     return CostsResult.model_validate(data if data is not None else {})
-
-
-def _milliseconds(value: datetime | int, field: str) -> int:
-    if isinstance(value, datetime):
-        return int(value.timestamp() * 1000)
-    if isinstance(value, int) and not isinstance(value, bool):
-        if value < 10**11:
-            raise InvalidParameterError(
-                f"{field} looks like seconds ({value}); pass Unix milliseconds or a datetime",
-                field=field,
-            )
-        return value
-    raise InvalidParameterError(
-        f"{field} must be a datetime or Unix milliseconds, got {value!r}", field=field
-    )

@@ -21,13 +21,15 @@ from .._polling import Schedule, task_age
 from .._retry import is_retryable
 
 if TYPE_CHECKING:
-    from ._task import AsyncTask
+    from ._task import AnyAsyncTask
 
 __all__ = ["AsyncPoller", "AsyncSubscription", "FetchStates"]
 
 #: Fetches fresh states of some tasks: a state or a permanent error per id; ids it could not
 #: reach this time are left out. Raises for a failure of the whole round.
-FetchStates = Callable[[list["AsyncTask"]], _compat.Awaitable[dict[str, "AsyncTask | KlingError"]]]
+FetchStates = Callable[
+    [list["AnyAsyncTask"]], _compat.Awaitable[dict[str, "AnyAsyncTask | KlingError"]]
+]
 
 #: An entry due within this share of its current interval (and within its poll_interval) joins
 #: the round that starts now: polling a little early never breaks the schedule's promise, and
@@ -41,11 +43,11 @@ class _Entry:
     __slots__ = ("due", "final", "interval", "schedule", "start", "subscribers", "task")
 
     def __init__(
-        self, task: AsyncTask, schedule: Schedule, now: float, age: float, jitter: float
+        self, task: AnyAsyncTask, schedule: Schedule, now: float, age: float, jitter: float
     ) -> None:
         self.task = task
         #: The finished state or the error that ended polling: handed to late subscribers too.
-        self.final: AsyncTask | KlingError | None = None
+        self.final: AnyAsyncTask | KlingError | None = None
         self.schedule = schedule
         #: When the task was created, on our monotonic clock.
         self.start = now - age
@@ -72,10 +74,10 @@ class AsyncSubscription:
         self.progress = progress
         #: Task id -> entry, for the tasks this subscription still waits for.
         self.pending: dict[str, _Entry] = {}
-        self._updates: list[tuple[str, AsyncTask | KlingError]] = []
+        self._updates: list[tuple[str, AnyAsyncTask | KlingError]] = []
         self._wakeup = _compat.Event()
 
-    async def next(self) -> list[tuple[str, AsyncTask | KlingError]]:
+    async def next(self) -> list[tuple[str, AnyAsyncTask | KlingError]]:
         """``(task_id, state or error)`` pairs that arrived since the last call.
 
         Blocks until there is at least one, or returns ``[]`` once the deadline has passed.
@@ -109,7 +111,7 @@ class AsyncPoller:
 
     def subscribe(
         self,
-        tasks: Iterable[AsyncTask],
+        tasks: Iterable[AnyAsyncTask],
         schedule: Schedule,
         deadline: float | None,
         *,
@@ -151,7 +153,7 @@ class AsyncPoller:
 
     async def _next(
         self, subscription: AsyncSubscription
-    ) -> list[tuple[str, AsyncTask | KlingError]]:
+    ) -> list[tuple[str, AnyAsyncTask | KlingError]]:
         try:
             while True:
                 with self._lock:

@@ -6,8 +6,8 @@ client cost what one batch wait costs, and all of them follow one schedule (``kl
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kling import _compat_async as _compat
 
@@ -15,8 +15,20 @@ from .._errors import InvalidParameterError, KlingError, TaskFailedError, WaitTi
 from .._polling import Schedule
 
 if TYPE_CHECKING:
-    from ._resources import AsyncTaskResource
-    from ._task import AsyncTask
+    from ._poller import AsyncPoller
+    from ._task import AnyAsyncTask
+
+    class Waits(Protocol):
+        """What the waits need of a resource: a get, a batch get, and its shared poller."""
+
+        def get(self, task_id: str) -> _compat.Awaitable[Any]: ...
+
+        def _get_each(
+            self, task_ids: list[str]
+        ) -> _compat.Awaitable[Mapping[str, AnyAsyncTask | KlingError]]: ...
+
+        def _poller(self) -> AsyncPoller: ...
+
 
 __all__ = ["ProgressCallback", "as_completed", "wait", "wait_all"]
 
@@ -26,20 +38,20 @@ ProgressCallback = Callable[[Any, float], Any]
 
 
 async def wait(
-    resource: AsyncTaskResource,
-    task: AsyncTask | str,
+    resource: Waits,
+    task: AnyAsyncTask | str,
     *,
     timeout: float | None,
     poll_interval: float,
     max_poll_interval: float | None,
     on_progress: ProgressCallback | None,
-) -> AsyncTask:
+) -> AnyAsyncTask:
     """Poll until the task finishes: return it if it succeeded, raise if it failed."""
-    from ._task import AsyncTask  # with the first wait, not with the client
+    from ._task import AsyncTask, AsyncV2Task  # with the first wait, not with the client
 
     schedule = Schedule.of(timeout, poll_interval, max_poll_interval)
     start = _compat.monotonic()
-    if isinstance(task, AsyncTask):
+    if isinstance(task, (AsyncTask, AsyncV2Task)):
         current = task
     elif isinstance(task, str) and task:
         current = await resource.get(task)
@@ -81,13 +93,13 @@ async def wait(
 
 
 async def as_completed(
-    resource: AsyncTaskResource,
-    tasks: Sequence[AsyncTask | str],
+    resource: Waits,
+    tasks: Sequence[AnyAsyncTask | str],
     *,
     timeout: float | None,
     poll_interval: float,
     max_poll_interval: float | None,
-) -> AsyncIterator[AsyncTask]:
+) -> AsyncIterator[AnyAsyncTask]:
     """Yield each task once it has finished (succeeded or failed), in finishing order."""
     schedule = Schedule.of(timeout, poll_interval, max_poll_interval)
     start = _compat.monotonic()
@@ -116,15 +128,15 @@ async def as_completed(
 
 
 async def wait_all(
-    resource: AsyncTaskResource,
-    tasks: Sequence[AsyncTask | str],
+    resource: Waits,
+    tasks: Sequence[AnyAsyncTask | str],
     *,
     timeout: float | None,
     poll_interval: float,
     max_poll_interval: float | None,
-) -> list[AsyncTask | KlingError]:
+) -> list[AnyAsyncTask | KlingError]:
     """Wait for every task; in input order a finished task, a TaskFailedError or a timeout."""
-    finished: dict[str, AsyncTask] = {}
+    finished: dict[str, AnyAsyncTask] = {}
     timed_out: dict[str, WaitTimeoutError] = {}
     try:
         async for task in as_completed(
@@ -138,7 +150,7 @@ async def wait_all(
     except WaitTimeoutError as exc:
         for late in exc.pending:
             timed_out[late.task_id] = WaitTimeoutError(late, exc.timeout)
-    results: list[AsyncTask | KlingError] = []
+    results: list[AnyAsyncTask | KlingError] = []
     for item in tasks:
         task_id = item if isinstance(item, str) else item.task_id
         done = finished.get(task_id)
@@ -152,21 +164,22 @@ async def wait_all(
 
 
 async def _known_states(
-    resource: AsyncTaskResource, tasks: Sequence[AsyncTask | str]
-) -> dict[str, AsyncTask]:
+    resource: Waits, tasks: Sequence[AnyAsyncTask | str]
+) -> dict[str, AnyAsyncTask]:
     """Tasks by id, in input order; bare ids are fetched once so each has a state."""
-    from ._task import AsyncTask  # with the first wait, not with the client
+    from ._task import AsyncTask, AsyncV2Task  # with the first wait, not with the client
 
-    if not all(isinstance(t, AsyncTask) or (isinstance(t, str) and t) for t in tasks):
+    known_types = (AsyncTask, AsyncV2Task)
+    if not all(isinstance(t, known_types) or (isinstance(t, str) and t) for t in tasks):
         raise InvalidParameterError(
             "wait_all() and as_completed() take tasks or task_id strings", field="tasks"
         )
-    known = {t.task_id: t for t in tasks if isinstance(t, AsyncTask)}
+    known = {t.task_id: t for t in tasks if isinstance(t, known_types)}
     ids = [t for t in tasks if isinstance(t, str) and t not in known]
     fetched = await resource._get_each(ids) if ids else {}
-    states: dict[str, AsyncTask] = {}
+    states: dict[str, AnyAsyncTask] = {}
     for item in tasks:
-        task_id = item.task_id if isinstance(item, AsyncTask) else item
+        task_id = item.task_id if isinstance(item, known_types) else item
         state = known.get(task_id) or fetched.get(task_id)
         if isinstance(state, KlingError):
             raise state

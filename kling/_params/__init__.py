@@ -35,6 +35,19 @@ from ._image import (
     VirtualTryOnParams,
 )
 from ._lip_sync import AdvancedLipSyncParams, FaceChoose, IdentifyFaceParams, LipSyncParams
+from ._standard import (
+    ElementRef,
+    ImageToVideoV2Model,
+    ImageToVideoV2Params,
+    MediaRef,
+    MotionControlV2Model,
+    MotionControlV2Params,
+    OmniVideoV2Model,
+    OmniVideoV2Params,
+    TextToVideoV2Model,
+    TextToVideoV2Params,
+    VoiceRef,
+)
 from ._validate import prepare_body
 from ._video import (
     AvatarParams,
@@ -55,6 +68,17 @@ from ._video import (
 )
 
 __all__ = [
+    "VoiceRef",
+    "TextToVideoV2Params",
+    "TextToVideoV2Model",
+    "OmniVideoV2Params",
+    "OmniVideoV2Model",
+    "MotionControlV2Params",
+    "MotionControlV2Model",
+    "MediaRef",
+    "ImageToVideoV2Params",
+    "ImageToVideoV2Model",
+    "ElementRef",
     "AdvancedLipSyncParams",
     "AudioInput",
     "AvatarParams",

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn, TypeVar
 from pydantic_core import PydanticCustomError
 from typing_extensions import Required, TypedDict
 
+from .._errors import InvalidParameterError
 from .._files import (
     MediaError,
     MediaInput,
@@ -295,3 +296,21 @@ def describe(value: Any) -> str:
         return f"<{len(value)} bytes>"
     text = repr(value)
     return text if len(text) <= 60 else f"<{type(value).__name__}>"
+
+
+def unix_ms(value: object, field: str) -> int:
+    """A time given as a ``datetime`` (naive: local time) or Unix milliseconds, in ms."""
+    from datetime import datetime
+
+    if isinstance(value, datetime):
+        return int(value.timestamp() * 1000)
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value < 10**11:
+            raise InvalidParameterError(
+                f"{field} looks like seconds ({value}); pass Unix milliseconds or a datetime",
+                field=field,
+            )
+        return value
+    raise InvalidParameterError(
+        f"{field} must be a datetime or Unix milliseconds, got {value!r}", field=field
+    )

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from pydantic import TypeAdapter
     from pydantic_core import ErrorDetails
 
-    from .._families import Endpoint
+    from .._families import Endpoint, Product
 
 _TASK_OPTIONS = ("callback_url", "external_task_id", "watermark_info")
 _EXTRA_BODY_HINT = "(use extra_body= to send fields this SDK does not know)"
@@ -51,6 +51,32 @@ def prepare_body(family: Endpoint | str, params: Mapping[str, Any]) -> dict[str,
     {'prompt': 'a corgi', 'duration': '5'}
     """
     spec = _endpoint(family) if isinstance(family, str) else family
+    return _shape(validate_params(spec, params), spec.top_level)
+
+
+def prepare_standard_body(
+    product: Product, model: str, params: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Validate ``params`` for a new-standard ``product`` and ``model``; return the body.
+
+    The types and the product's rules first, then what the capability table says ``model``
+    takes (nothing for a model it does not know), then the three layers.
+    """
+    from ._standard import standard_body
+    from ._standard_models import check_model
+
+    if not isinstance(model, str) or not model.strip() or "/" in model:
+        raise InvalidParameterError(
+            f"model must be a model id such as {product.example_model!r}, got {model!r}",
+            field="model",
+        )
+    checked = validate_params(product, params)
+    check_model(product.name, model, checked)
+    return standard_body(checked, prompt_in_contents=product.prompt_in_contents)
+
+
+def validate_params(spec: Endpoint, params: Mapping[str, Any]) -> dict[str, Any]:
+    """``params`` type-checked against ``spec``'s TypedDict and run through its rules."""
     data = _without_none(params)
     try:
         checked: dict[str, Any] = _adapter(spec.params).validate_python(data)
@@ -58,7 +84,7 @@ def prepare_body(family: Endpoint | str, params: Mapping[str, Any]) -> dict[str,
         raise _translate(exc, spec) from None
     for rule in spec.rules:
         rule(checked)
-    return _shape(checked, spec.top_level)
+    return checked
 
 
 def _endpoint(name: str) -> Endpoint:

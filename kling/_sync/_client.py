@@ -31,7 +31,7 @@ from .._config import (
     TimeoutTypes,
     clean_headers,
 )
-from .._errors import APIConnectionError, APITimeoutError, KlingError
+from .._errors import APIConnectionError, APITimeoutError, KlingError, MissingCredentialsError
 from .._logging import setup_logging
 from .._response import parse_response
 from .._retry import CallPolicy, retry_kwargs
@@ -41,12 +41,13 @@ from ._family_properties import FamilyProperties
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-    from .._families import Endpoint
+    from .._families import Endpoint, Product
     from .._models import FaceIdentification, ImageRecognition
     from .._params import IdentifyFaceParams, ImageRecognizeParams
     from ._download import ProgressHook
     from ._endpoints import TTS, Account
-    from ._task import Task
+    from ._products import V2
+    from ._task import Task, V2Task
 
 __all__ = ["KlingClient"]
 
@@ -124,7 +125,7 @@ class KlingClient(FamilyProperties):
             http_client = httpx.Client(limits=limits)
         self._setup(
             config,
-            KlingAuth(config),
+            _auths(config),
             http_client,
             _Shared(_compat.Limiter(config.max_concurrent_requests)),
             default_headers,
@@ -133,14 +134,15 @@ class KlingClient(FamilyProperties):
     def _setup(
         self,
         config: ClientConfig,
-        auth: KlingAuth,
+        auths: tuple[KlingAuth, KlingAuth | None],
         http_client: httpx.Client,
         shared: _Shared,
         default_headers: dict[str, str] | None,
     ) -> None:
         setup_logging()
         self._config = config
-        self._auth = auth
+        #: Legacy calls' auth (the key pair, else the API key), and the new standard's.
+        self._auth, self._auth_v2 = auths
         self._http = http_client
         self._shared = shared
         self._limiter = shared.limiter
@@ -196,7 +198,7 @@ class KlingClient(FamilyProperties):
         clone._owns_http = False
         clone._setup(
             config,
-            self._auth if same_auth else KlingAuth(config),
+            (self._auth, self._auth_v2) if same_auth else _auths(config),
             self._http,
             self._shared,
             {**self._default_headers, **(default_headers or {})},
@@ -226,6 +228,17 @@ class KlingClient(FamilyProperties):
 
     # -- resources (imported on first use to keep ``import kling`` cheap; the task families'
     # attributes are generated into FamilyProperties) ---------------------------------------
+
+    @cached_property
+    def v2(self) -> V2:
+        """Kling's new-standard API (Kling 3.0 video and later; API keys only).
+
+        ``client.v2.text_to_video.create(model="kling-3.0", prompt=..., duration=10)``;
+        ``client.v2.tasks`` gets, lists and waits for tasks of both standards.
+        """
+        from ._products import V2
+
+        return V2(self)
 
     @cached_property
     def tts(self) -> TTS:
@@ -289,22 +302,41 @@ class KlingClient(FamilyProperties):
         check_url(url)
         return download_url(self, url, resolve_target(url, path), on_progress=on_progress)
 
-    def _task(self, data: Any) -> Task:
-        """A task model bound to this client (so ``task.download()`` works)."""
+    def _task(self, data: Any, family: str | None = None) -> Task:
+        """A legacy task model bound to this client (so ``task.download()`` works)."""
         # Imported on the first answer, not with the client: the models cost the most to build.
         from ._task import Task
 
         task = Task.model_validate(data)
         task._client = self
+        task._family = family
         return task
 
-    def _task_list(self, data: Any) -> list[Task]:
+    def _task_list(self, data: Any, family: str | None = None) -> list[Task]:
         """A page of tasks (``data: null`` is an empty page)."""
-        if data is None:
-            return []
-        if not isinstance(data, list):
-            raise TypeError(f"expected a list of tasks, got {type(data).__name__}")
-        return [self._task(item) for item in data]
+        return [self._task(item, family) for item in _list_of(data)]
+
+    def _v2_task(self, data: Any) -> V2Task:
+        """A new-standard task model bound to this client."""
+        from ._task import V2Task
+
+        task = V2Task.model_validate(data)
+        task._client = self
+        return task
+
+    def _v2_task_list(self, data: Any) -> list[V2Task]:
+        return [self._v2_task(item) for item in _list_of(data)]
+
+    def _v2_auth(self) -> KlingAuth:
+        """The API-key auth of new-standard calls; raises before sending when there is none."""
+        if self._auth_v2 is None:
+            raise MissingCredentialsError(
+                "Kling's new-standard endpoints (client.v2) take an API key, not an access/"
+                "secret key pair: create one in the console (https://kling.ai/dev/api-key) "
+                "and pass api_key= or set KLING_API_KEY (the pair keeps working for the "
+                "legacy endpoints)"
+            )
+        return self._auth_v2
 
     # -- the request pipeline ---------------------------------------------------------------------
 
@@ -328,6 +360,24 @@ class KlingClient(FamilyProperties):
             body.update(extra_body)
         return body
 
+    def _prepare_v2(
+        self,
+        product: Product,
+        model: str,
+        params: Mapping[str, Any],
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """The new-standard body: three layers, checked against the model's capabilities."""
+        from .._files import reads_files
+        from .._params._standard import merge_extra
+        from .._params._validate import prepare_standard_body
+
+        if reads_files(params):
+            body = _compat.run_blocking(prepare_standard_body, product, model, params)
+        else:
+            body = prepare_standard_body(product, model, params)
+        return merge_extra(body, extra_body) if extra_body else body
+
     def _request(
         self,
         method: str,
@@ -339,6 +389,7 @@ class KlingClient(FamilyProperties):
         idempotent: bool = True,
         retry_rate_limits: bool = True,
         recover: Callable[[], _compat.Awaitable[T | None]] | None = None,
+        auth: KlingAuth | None = None,
     ) -> T:
         """Send one logical call and return ``parse(data)``: build, auth, send, classify, retry.
 
@@ -347,10 +398,11 @@ class KlingClient(FamilyProperties):
         left. ``recover`` makes a create safe after an ambiguous failure: it looks the task up
         by its ``external_task_id`` and returns it, or None when Kling has no such task, and
         only then is the create sent again. One budget for the whole call: at most
-        ``max_retries + 1`` sends and as many lookups.
+        ``max_retries + 1`` sends and as many lookups. ``auth`` replaces the legacy auth
+        (new-standard calls pass their API-key auth).
         """
         try:
-            return self._send(method, path, params, body, parse)
+            return self._send(method, path, params, body, parse, auth)
         except KlingError as exc:
             first_failure = exc
         policy = CallPolicy(
@@ -388,7 +440,7 @@ class KlingClient(FamilyProperties):
                         if result is not None:
                             continue  # found: a success, so tenacity stops
                     try:
-                        result = self._send(method, path, params, body, parse)
+                        result = self._send(method, path, params, body, parse, auth)
                     except KlingError as exc:
                         policy.send_failed(exc)
                         raise
@@ -411,6 +463,7 @@ class KlingClient(FamilyProperties):
         params: dict[str, Any] | None,
         body: dict[str, Any] | None,
         parse: Callable[[Any], T],
+        auth: KlingAuth | None = None,
     ) -> T:
         try:
             with self._limiter:
@@ -426,7 +479,7 @@ class KlingClient(FamilyProperties):
                 )
                 # Never follow a redirect, even when the caller's http_client would: the
                 # credentials must go to base_url's origin only.
-                response = self._http.send(request, auth=self._auth, follow_redirects=False)
+                response = self._http.send(request, auth=auth or self._auth, follow_redirects=False)
         except httpx.PoolTimeout as exc:
             raise APITimeoutError(
                 f"{method} {path}: no free connection in the pool within the timeout; lower "
@@ -448,3 +501,18 @@ class KlingClient(FamilyProperties):
                 sent=sent,
             ) from exc
         return parse_response(response, parse)
+
+
+def _auths(config: ClientConfig) -> tuple[KlingAuth, KlingAuth | None]:
+    """The auth of legacy calls, and of new-standard ones (None without an API key)."""
+    v2 = KlingAuth(config, api_key_only=True) if config.api_key is not None else None
+    return KlingAuth(config), v2
+
+
+def _list_of(data: Any) -> list[Any]:
+    """A page's items (``data: null`` is an empty page)."""
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise TypeError(f"expected a list of tasks, got {type(data).__name__}")
+    return data

@@ -10,7 +10,7 @@ from typing import Generic, TypeVar
 
 from kling import _compat_sync as _compat
 
-__all__ = ["Paginator"]
+__all__ = ["CursorPaginator", "Paginator"]
 
 T = TypeVar("T")
 
@@ -53,6 +53,45 @@ class Paginator(Generic[T]):
             if len(items) < self._page_size:
                 return
             page_num += 1
+
+    def _items(self) -> Iterator[T]:
+        for page in self.iter_pages():
+            for item in page:
+                yield item
+
+    def __iter__(self) -> Iterator[T]:
+        return self._items()
+
+
+class CursorPaginator(Generic[T]):
+    """Iterates items across cursor pages (``POST /tasks``), fetching each page when needed.
+
+    ``fetch_page(cursor)`` returns the page's items, the next cursor and whether there is more;
+    ``limit`` stops after that many items.
+    """
+
+    def __init__(
+        self,
+        fetch_page: Callable[[str | None], _compat.Awaitable[tuple[Sequence[T], str | None, bool]]],
+        *,
+        limit: int | None = None,
+    ) -> None:
+        self._fetch_page = fetch_page
+        self._limit = limit
+
+    def iter_pages(self) -> Iterator[Sequence[T]]:
+        """Yield the items of one page at a time, until Kling says there are no more."""
+        cursor: str | None = None
+        remaining = self._limit
+        while remaining is None or remaining > 0:
+            items, cursor, has_more = self._fetch_page(cursor)
+            if remaining is not None:
+                items = items[:remaining]
+                remaining -= len(items)
+            if items:
+                yield items
+            if not has_more or not cursor:
+                return
 
     def _items(self) -> Iterator[T]:
         for page in self.iter_pages():

@@ -24,13 +24,15 @@ from .._polling import Schedule, task_age
 from .._retry import is_retryable
 
 if TYPE_CHECKING:
-    from ._task import Task
+    from ._task import AnyAsyncTask
 
 __all__ = ["Poller", "Subscription", "FetchStates"]
 
 #: Fetches fresh states of some tasks: a state or a permanent error per id; ids it could not
 #: reach this time are left out. Raises for a failure of the whole round.
-FetchStates = Callable[[list["Task"]], _compat.Awaitable[dict[str, "Task | KlingError"]]]
+FetchStates = Callable[
+    [list["AnyAsyncTask"]], _compat.Awaitable[dict[str, "AnyAsyncTask | KlingError"]]
+]
 
 #: An entry due within this share of its current interval (and within its poll_interval) joins
 #: the round that starts now: polling a little early never breaks the schedule's promise, and
@@ -44,11 +46,11 @@ class _Entry:
     __slots__ = ("due", "final", "interval", "schedule", "start", "subscribers", "task")
 
     def __init__(
-        self, task: Task, schedule: Schedule, now: float, age: float, jitter: float
+        self, task: AnyAsyncTask, schedule: Schedule, now: float, age: float, jitter: float
     ) -> None:
         self.task = task
         #: The finished state or the error that ended polling: handed to late subscribers too.
-        self.final: Task | KlingError | None = None
+        self.final: AnyAsyncTask | KlingError | None = None
         self.schedule = schedule
         #: When the task was created, on our monotonic clock.
         self.start = now - age
@@ -75,10 +77,10 @@ class Subscription:
         self.progress = progress
         #: Task id -> entry, for the tasks this subscription still waits for.
         self.pending: dict[str, _Entry] = {}
-        self._updates: list[tuple[str, Task | KlingError]] = []
+        self._updates: list[tuple[str, AnyAsyncTask | KlingError]] = []
         self._wakeup = _compat.Event()
 
-    def next(self) -> list[tuple[str, Task | KlingError]]:
+    def next(self) -> list[tuple[str, AnyAsyncTask | KlingError]]:
         """``(task_id, state or error)`` pairs that arrived since the last call.
 
         Blocks until there is at least one, or returns ``[]`` once the deadline has passed.
@@ -112,7 +114,7 @@ class Poller:
 
     def subscribe(
         self,
-        tasks: Iterable[Task],
+        tasks: Iterable[AnyAsyncTask],
         schedule: Schedule,
         deadline: float | None,
         *,
@@ -152,7 +154,7 @@ class Poller:
             if not subscription.pending:
                 self._subscriptions.discard(subscription)
 
-    def _next(self, subscription: Subscription) -> list[tuple[str, Task | KlingError]]:
+    def _next(self, subscription: Subscription) -> list[tuple[str, AnyAsyncTask | KlingError]]:
         try:
             while True:
                 with self._lock:

@@ -15,7 +15,7 @@ import math
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 from urllib.parse import quote
 
 from kling import _compat_sync as _compat
@@ -39,10 +39,13 @@ from ._poller import Poller
 from ._waiting import ProgressCallback
 
 if TYPE_CHECKING:
+    from .._auth import KlingAuth
     from ._client import KlingClient
-    from ._task import Task
+    from ._task import AnyAsyncTask, Task
 
-__all__ = ["LibraryResource", "TaskResource"]
+__all__ = ["LibraryResource", "TaskResource", "new_external_id", "submit"]
+
+T = TypeVar("T")
 
 _DEFAULT_PAGE_SIZE = 30
 #: Polling: below this many due tasks single GETs are cheaper than a page of the list.
@@ -56,11 +59,57 @@ def new_external_id() -> str:
     return f"kling-{os.urandom(16).hex()}"  # 128 random bits, as a UUID4 has (less its cost)
 
 
+def submit(
+    client: KlingClient,
+    path: str,
+    body: dict[str, Any],
+    external_id: str,
+    *,
+    parse: Callable[[Any], T],
+    retry_rate_limits: bool,
+    find: Callable[[], _compat.Awaitable[T | None]] | None,
+    fetch: Callable[[], Any] | None,
+    auth: KlingAuth | None = None,
+) -> T:
+    """Send one create (either standard) carrying our ``external_id``; every way it can fail
+    says that id, since it is how the task is found whatever happened.
+
+    ``find`` looks the task up by that id after an ambiguous failure; ``fetch`` gets the task
+    another caller made when the id turns out to be taken (``DuplicateTaskError.fetch``).
+    """
+    try:
+        return client._request(
+            "POST",
+            path,
+            body=body,
+            parse=parse,
+            idempotent=False,
+            retry_rate_limits=retry_rate_limits,
+            recover=find,
+            auth=auth,
+        )
+    except KlingError as exc:
+        exc.external_task_id = external_id
+        if isinstance(exc, DuplicateTaskError) and fetch is not None:
+            exc._fetch = fetch
+        raise
+    except BaseException:
+        # Cancelled or interrupted with the request in flight: the task may exist, and this
+        # id is the only way to find it.
+        logger.warning(
+            "A create on %s was interrupted in flight; the task may exist: look it up "
+            "with external_task_id=%r",
+            path,
+            external_id,
+        )
+        raise
+
+
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _oldest(tasks: Iterable[Task]) -> datetime | None:
+def _oldest(tasks: Iterable[AnyAsyncTask]) -> datetime | None:
     times = [t.created_at for t in tasks]
     if not times or any(t is None for t in times):
         return None
@@ -90,32 +139,23 @@ class TaskResource:
         # anyway, Kling is asked for this id before the create is sent again.
         external_id = str(body.setdefault("external_task_id", new_external_id()))
         lookup = self.family.external_id_lookup
-        try:
-            return self._client._request(
-                "POST",
-                self.family.path,
-                body=body,
-                parse=self._client._task,
-                idempotent=False,
-                retry_rate_limits=retry_rate_limits,
-                # Without a lookup by our id, an ambiguous failure must surface, never resend.
-                recover=(lambda: self._find(external_id)) if lookup else None,
-            )
-        except KlingError as exc:
-            exc.external_task_id = external_id
-            if isinstance(exc, DuplicateTaskError) and lookup:
-                exc._fetch = functools.partial(self.get, external_task_id=external_id)
-            raise
-        except BaseException:
-            # Cancelled or interrupted with the request in flight: the task may exist, and
-            # this id is the only way to find it.
-            logger.warning(
-                "A create on %s was interrupted in flight; the task may exist: look it up "
-                "with external_task_id=%r",
-                self.family.path,
-                external_id,
-            )
-            raise
+        return submit(
+            self._client,
+            self.family.path,
+            body,
+            external_id,
+            parse=self._task,
+            retry_rate_limits=retry_rate_limits,
+            # Without a lookup by our id, an ambiguous failure must surface, never resend.
+            find=(lambda: self._find(external_id)) if lookup else None,
+            fetch=functools.partial(self.get, external_task_id=external_id) if lookup else None,
+        )
+
+    def _task(self, data: Any) -> Task:
+        return self._client._task(data, family=self.family.name)
+
+    def _task_list(self, data: Any) -> builtins.list[Task]:
+        return self._client._task_list(data, family=self.family.name)
 
     def _find(self, external_id: str) -> Task | None:
         """The task with our ``external_task_id``, or None when Kling has no such task.
@@ -124,7 +164,7 @@ class TaskResource:
         """
         path = f"{self.family.path}/{quote(external_id, safe='')}"
         try:
-            return self._client._send("GET", path, None, None, self._client._task)
+            return self._client._send("GET", path, None, None, self._task)
         except (NotFoundError, BadRequestError) as exc:
             if isinstance(exc, NotFoundError) or exc.api_code == 1201:
                 return None
@@ -134,7 +174,7 @@ class TaskResource:
         """Fetch a task by Kling's ``task_id`` or by the ``external_task_id`` you gave it."""
         ident = self._task_ref(task_id, external_task_id)
         return self._client._request(
-            "GET", f"{self.family.path}/{quote(ident, safe='')}", parse=self._client._task
+            "GET", f"{self.family.path}/{quote(ident, safe='')}", parse=self._task
         )
 
     def list(
@@ -175,7 +215,7 @@ class TaskResource:
             "GET",
             path,
             params={"pageNum": page_num, "pageSize": page_size},
-            parse=self._client._task_list,
+            parse=self._task_list,
         )
 
     def _create_many(
@@ -198,25 +238,15 @@ class TaskResource:
         starts and ``BatchError`` (whose ``.results`` keeps every task created) is raised once
         the items in flight have settled.
         """
-        if not _is_int(concurrency) or concurrency < 1:
-            raise InvalidParameterError(
-                f"concurrency must be an int >= 1, got {concurrency!r}", field="concurrency"
-            )
-        if isinstance(throttle_timeout, bool) or not (
-            isinstance(throttle_timeout, (int, float)) and throttle_timeout > 0
-        ):
-            raise InvalidParameterError(
-                f"throttle_timeout must be a positive number of seconds, got {throttle_timeout!r}",
-                field="throttle_timeout",
-            )
-        return _batch.create_many(
+        results = _batch.create_many(
             self,
             items,
             concurrency=concurrency,
             extra_body=extra_body,
             on_progress=on_progress,
-            throttle_timeout=float(throttle_timeout),
+            throttle_timeout=throttle_timeout,
         )
+        return cast("builtins.list[Task | KlingError]", results)
 
     def as_completed(
         self,
@@ -230,12 +260,16 @@ class TaskResource:
 
         Raises ``WaitTimeoutError`` (``.pending`` lists the rest) at the deadline.
         """
-        return _waiting.as_completed(
-            self,
-            tasks,
-            timeout=timeout,
-            poll_interval=poll_interval,
-            max_poll_interval=max_poll_interval,
+        # This family's tasks go in and come out, whatever the shared code's types say.
+        return cast(
+            "Iterator[Task]",
+            _waiting.as_completed(
+                self,
+                tasks,
+                timeout=timeout,
+                poll_interval=poll_interval,
+                max_poll_interval=max_poll_interval,
+            ),
         )
 
     def wait_all(
@@ -251,13 +285,14 @@ class TaskResource:
         A failed task appears as ``TaskFailedError``, one unfinished at the deadline as
         ``WaitTimeoutError``; nothing is raised for them.
         """
-        return _waiting.wait_all(
+        results = _waiting.wait_all(
             self,
             tasks,
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
         )
+        return cast("builtins.list[Task | KlingError]", results)
 
     def wait(
         self,
@@ -274,7 +309,7 @@ class TaskResource:
         state) when ``timeout`` seconds pass first. Concurrent waits on one client share their
         polls: a thousand of them cost about what one ``wait_all`` of a thousand costs.
         """
-        return _waiting.wait(
+        done = _waiting.wait(
             self,
             task,
             timeout=timeout,
@@ -282,6 +317,7 @@ class TaskResource:
             max_poll_interval=max_poll_interval,
             on_progress=on_progress,
         )
+        return cast("Task", done)
 
     def _create_and_wait(
         self,
@@ -315,13 +351,15 @@ class TaskResource:
             poller = pollers.setdefault(key, Poller(self._fetch_states, self.family.name))
         return cast("Poller", poller)
 
-    def _fetch_states(self, tasks: builtins.list[Task]) -> dict[str, Task | KlingError]:
+    def _fetch_states(
+        self, tasks: builtins.list[AnyAsyncTask]
+    ) -> dict[str, AnyAsyncTask | KlingError]:
         """Fresh states: pages of the family's list for many tasks, then GETs for the rest.
 
         One attempt per request: a poll that fails is simply made again in the next round.
         """
         wanted = {task.task_id: task for task in tasks}
-        fresh: dict[str, Task | KlingError] = {}
+        fresh: dict[str, AnyAsyncTask | KlingError] = {}
         if len(wanted) >= _LIST_THRESHOLD:
             page_size = min(self.family.max_page_size, _POLL_PAGE_SIZE)
             oldest = _oldest(wanted.values())
@@ -333,7 +371,7 @@ class TaskResource:
                     self.family.path,
                     {**params, "pageNum": page_num},
                     None,
-                    self._client._task_list,
+                    self._task_list,
                 )
                 fresh.update((t.task_id, t) for t in page if t.task_id in wanted)
                 if len(fresh) == len(wanted) or len(page) < page_size:
@@ -355,7 +393,7 @@ class TaskResource:
             for task_id in queue:
                 path = f"{self.family.path}/{quote(task_id, safe='')}"
                 try:
-                    found[task_id] = self._client._send("GET", path, None, None, self._client._task)
+                    found[task_id] = self._client._send("GET", path, None, None, self._task)
                 except KlingError as exc:
                     if not is_retryable(exc, idempotent=True):
                         found[task_id] = exc

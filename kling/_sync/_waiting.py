@@ -9,8 +9,8 @@ client cost what one batch wait costs, and all of them follow one schedule (``kl
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kling import _compat_sync as _compat
 
@@ -18,8 +18,20 @@ from .._errors import InvalidParameterError, KlingError, TaskFailedError, WaitTi
 from .._polling import Schedule
 
 if TYPE_CHECKING:
-    from ._resources import TaskResource
-    from ._task import Task
+    from ._poller import Poller
+    from ._task import AnyAsyncTask
+
+    class Waits(Protocol):
+        """What the waits need of a resource: a get, a batch get, and its shared poller."""
+
+        def get(self, task_id: str) -> _compat.Awaitable[Any]: ...
+
+        def _get_each(
+            self, task_ids: list[str]
+        ) -> _compat.Awaitable[Mapping[str, AnyAsyncTask | KlingError]]: ...
+
+        def _poller(self) -> Poller: ...
+
 
 __all__ = ["ProgressCallback", "as_completed", "wait", "wait_all"]
 
@@ -29,20 +41,20 @@ ProgressCallback = Callable[[Any, float], Any]
 
 
 def wait(
-    resource: TaskResource,
-    task: Task | str,
+    resource: Waits,
+    task: AnyAsyncTask | str,
     *,
     timeout: float | None,
     poll_interval: float,
     max_poll_interval: float | None,
     on_progress: ProgressCallback | None,
-) -> Task:
+) -> AnyAsyncTask:
     """Poll until the task finishes: return it if it succeeded, raise if it failed."""
-    from ._task import Task  # with the first wait, not with the client
+    from ._task import Task, V2Task  # with the first wait, not with the client
 
     schedule = Schedule.of(timeout, poll_interval, max_poll_interval)
     start = _compat.monotonic()
-    if isinstance(task, Task):
+    if isinstance(task, (Task, V2Task)):
         current = task
     elif isinstance(task, str) and task:
         current = resource.get(task)
@@ -84,13 +96,13 @@ def wait(
 
 
 def as_completed(
-    resource: TaskResource,
-    tasks: Sequence[Task | str],
+    resource: Waits,
+    tasks: Sequence[AnyAsyncTask | str],
     *,
     timeout: float | None,
     poll_interval: float,
     max_poll_interval: float | None,
-) -> Iterator[Task]:
+) -> Iterator[AnyAsyncTask]:
     """Yield each task once it has finished (succeeded or failed), in finishing order."""
     schedule = Schedule.of(timeout, poll_interval, max_poll_interval)
     start = _compat.monotonic()
@@ -119,15 +131,15 @@ def as_completed(
 
 
 def wait_all(
-    resource: TaskResource,
-    tasks: Sequence[Task | str],
+    resource: Waits,
+    tasks: Sequence[AnyAsyncTask | str],
     *,
     timeout: float | None,
     poll_interval: float,
     max_poll_interval: float | None,
-) -> list[Task | KlingError]:
+) -> list[AnyAsyncTask | KlingError]:
     """Wait for every task; in input order a finished task, a TaskFailedError or a timeout."""
-    finished: dict[str, Task] = {}
+    finished: dict[str, AnyAsyncTask] = {}
     timed_out: dict[str, WaitTimeoutError] = {}
     try:
         for task in as_completed(
@@ -141,7 +153,7 @@ def wait_all(
     except WaitTimeoutError as exc:
         for late in exc.pending:
             timed_out[late.task_id] = WaitTimeoutError(late, exc.timeout)
-    results: list[Task | KlingError] = []
+    results: list[AnyAsyncTask | KlingError] = []
     for item in tasks:
         task_id = item if isinstance(item, str) else item.task_id
         done = finished.get(task_id)
@@ -154,20 +166,21 @@ def wait_all(
     return results
 
 
-def _known_states(resource: TaskResource, tasks: Sequence[Task | str]) -> dict[str, Task]:
+def _known_states(resource: Waits, tasks: Sequence[AnyAsyncTask | str]) -> dict[str, AnyAsyncTask]:
     """Tasks by id, in input order; bare ids are fetched once so each has a state."""
-    from ._task import Task  # with the first wait, not with the client
+    from ._task import Task, V2Task  # with the first wait, not with the client
 
-    if not all(isinstance(t, Task) or (isinstance(t, str) and t) for t in tasks):
+    known_types = (Task, V2Task)
+    if not all(isinstance(t, known_types) or (isinstance(t, str) and t) for t in tasks):
         raise InvalidParameterError(
             "wait_all() and as_completed() take tasks or task_id strings", field="tasks"
         )
-    known = {t.task_id: t for t in tasks if isinstance(t, Task)}
+    known = {t.task_id: t for t in tasks if isinstance(t, known_types)}
     ids = [t for t in tasks if isinstance(t, str) and t not in known]
     fetched = resource._get_each(ids) if ids else {}
-    states: dict[str, Task] = {}
+    states: dict[str, AnyAsyncTask] = {}
     for item in tasks:
-        task_id = item.task_id if isinstance(item, Task) else item
+        task_id = item.task_id if isinstance(item, known_types) else item
         state = known.get(task_id) or fetched.get(task_id)
         if isinstance(state, KlingError):
             raise state
