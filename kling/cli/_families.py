@@ -8,6 +8,7 @@ other parameter becomes a ``--kebab-case`` option.
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kling._families import ENDPOINTS, FAMILIES
+from kling._families import ENDPOINTS, FAMILIES, PRODUCTS, Product
 from kling._families import Endpoint as Row
 
 from ._fields import Field, ValueProblem, fields_of, localize, parse_assignment, read_value
@@ -44,15 +45,25 @@ _PARAM_HELP = "Any parameter as KEY=VALUE (VALUE read as JSON when it parses). R
 _EXTRA_BODY_HELP = "Send a field this SDK does not know, as KEY=VALUE (JSON when it parses)."
 
 
+#: The option that sends a command to the new standard: ``--model kling-3.0``.
+MODEL_FIELD = Field("model", str, "text", False, open_choices=True)
+
+
 @dataclass(frozen=True)
 class Command:
-    """A row of the table as one command presents it."""
+    """A row of the table as one command presents it.
+
+    A family command whose product exists on the new standard takes ``--model`` too: with it,
+    the call goes to ``client.v2`` and takes that product's options; without, the legacy ones.
+    """
 
     row: Row
     name: str
     """Command name, e.g. ``text-to-video``."""
     summary: str | None = None
     """One-line help, when not the row's summary."""
+    product: Product | None = None
+    """The new-standard product ``--model`` routes to."""
 
     @property
     def key(self) -> str:
@@ -61,11 +72,70 @@ class Command:
 
     @property
     def fields(self) -> tuple[Field, ...]:
-        return fields_of(self.row.params)
+        """Every option the command shows: the legacy row's, then the product's own."""
+        legacy = fields_of(self.row.params)
+        if self.product is None:
+            return legacy
+        keys = {field.key for field in legacy}
+        extra = [f for f in fields_of(self.product.params) if f.key not in keys]
+        model = dataclasses.replace(MODEL_FIELD, choices=tuple(self._models()))
+        merged = [_loosened(f, self.product) for f in legacy]
+        # Positional arguments of the new standard stand in for the legacy ones.
+        mapped = {v2 for legacy_key, v2 in self._positions() if legacy_key != v2}
+        return (*merged, *(f for f in extra if f.key not in mapped), model)
 
     @property
     def arguments(self) -> tuple[str, ...]:
         return self.row.arguments
+
+    def route(self, values: dict[str, Any]) -> tuple[tuple[Field, ...], dict[str, Any], str | None]:
+        """The fields and values of the call ``values`` asks for, and its model (None: legacy).
+
+        Refuses an option the chosen standard does not have, saying which one has it.
+        """
+        model = values.get("model")
+        if self.product is None or model is None:
+            own = fields_of(self.row.params)
+            self._refuse_foreign(values, {f.key for f in own}, new_standard=False)
+            return own, values, None
+        values = dict(values)
+        for legacy_key, v2_key in self._positions():
+            if legacy_key != v2_key and values.get(legacy_key) is not None:
+                values[v2_key] = values.pop(legacy_key)
+        own = fields_of(self.product.params)
+        self._refuse_foreign(values, {f.key for f in own} | {"model"}, new_standard=True)
+        return own, values, model
+
+    def _positions(self) -> list[tuple[str, str]]:
+        assert self.product is not None
+        return list(zip(self.row.arguments, self.product.arguments, strict=False))
+
+    def _models(self) -> list[str]:
+        from kling._params._standard_models import known_models
+
+        assert self.product is not None
+        return known_models(self.product.name)
+
+    def _refuse_foreign(
+        self, values: dict[str, Any], known: set[str], *, new_standard: bool
+    ) -> None:
+        if self.product is None:
+            return
+        for field in self.fields:
+            if field.key in known or values.get(field.key) in (None, False):
+                continue
+            if new_standard:
+                raise typer.BadParameter(
+                    f"{field.flag} is an option of the legacy endpoint (--model-name); with "
+                    f"--model, the new standard takes: "
+                    + ", ".join(f.flag for f in fields_of(self.product.params)),
+                    param_hint=f"'{field.flag}'",
+                )
+            raise typer.BadParameter(
+                f"{field.flag} is an option of the new standard: add --model (one of "
+                f"{', '.join(self._models())}), which needs an API key",
+                param_hint=f"'{field.flag}'",
+            )
 
 
 def command_name(key: str) -> str:
@@ -73,9 +143,20 @@ def command_name(key: str) -> str:
     return ENDPOINTS[key].command_name
 
 
+def _loosened(field: Field, product: Product) -> Field:
+    """A legacy field as the merged command reads it: text when the two standards type the
+    same option differently (``--duration``: ``"5"`` legacy, ``5`` new), read per route."""
+    other = {f.key: f for f in fields_of(product.params)}.get(field.key)
+    if other is None or other.kind == field.kind:
+        return field
+    return dataclasses.replace(field, kind="text", choices=(), open_choices=False)
+
+
 #: Task families with their own top-level command; elements and voices are ``<noun> create``.
 TASK_COMMANDS = tuple(
-    Command(family, family.command_name) for family in FAMILIES.values() if family.library is None
+    Command(family, family.command_name, product=PRODUCTS.get(family.name))
+    for family in FAMILIES.values()
+    if family.library is None
 )
 
 
@@ -130,9 +211,14 @@ def add_create_command(
             wait_timeout=options["opt_wait_timeout"],
             poll_interval=options["opt_poll_interval"],
         )
-        resource = getattr(state.client(), endpoint.key)
+        client = state.client()
+        if "model" in params:  # the new standard
+            resource, waits = getattr(client.v2, endpoint.key), client.v2.tasks
+            how = dataclasses.replace(how, command=None)
+        else:
+            resource = waits = getattr(client, endpoint.key)
         task = resource.create(extra_body=extra or None, **params)
-        finish(state, resource, task, how)
+        finish(state, waits, task, how)
 
     options = _task_options(downloads=downloads)
     add_command(app, endpoint, name, create, options, hidden=hidden, panel=panel)
@@ -156,7 +242,11 @@ def add_command(
         raise RuntimeError(f"{endpoint.key}: parameters {sorted(clash)} clash with CLI options")
 
     def command(ctx: typer.Context, **values: Any) -> None:
-        params = collect_params(fields, values, positional=endpoint.arguments)
+        route_fields, values, model = endpoint.route(values)
+        arguments = endpoint.product.arguments if model and endpoint.product else endpoint.arguments
+        params = collect_params(route_fields, values, positional=arguments)
+        if model is not None:
+            params["model"] = model
         runner(ctx, params, {key: values.get(key) for key in own})
 
     parameters = [
@@ -345,4 +435,12 @@ def _help(endpoint: Command) -> tuple[str, str]:
     """Short help from the row's summary, long help from its TypedDict's docstring."""
     short = (endpoint.summary or endpoint.row.summary).replace("``", "")
     details = (inspect.getdoc(endpoint.row.params) or "").replace("``", "")
+    if endpoint.product is not None:
+        models = ", ".join(endpoint._models())
+        details += (
+            f"\n\nWith --model ({models}, or a newer id) the task goes to Kling's new "
+            "standard (API 2.0, which needs an API key) and takes its options: "
+            + ", ".join(f.flag for f in fields_of(endpoint.product.params))
+            + ". Without --model it goes to the legacy endpoint, whose model is --model-name."
+        )
     return short, f"{short}\n\n{details}" if details else short

@@ -194,6 +194,13 @@ def read_value(field: Field, value: Any) -> Any:
         return read_media(value)
     if field.kind == "id" and isinstance(value, str):
         return int(value) if value.isascii() and value.isdigit() else value
+    if field.kind in ("int", "float") and isinstance(value, str):
+        # An option both standards have, typed differently, arrives as text (see
+        # _families._loosened): read it for the standard the call goes to.
+        try:
+            return int(value) if field.kind == "int" else float(value)
+        except ValueError:
+            raise ValueProblem(f"{value!r} is not a valid {field.metavar.lower()}") from None
     if field.kind == "json" and isinstance(value, str):
         try:
             value = json.loads(value)

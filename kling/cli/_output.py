@@ -31,8 +31,9 @@ from rich.table import Table
 if TYPE_CHECKING:
     from rich.live import Live
 
-    from kling import KlingClient, Task, TaskBase
-    from kling._models import V2TaskBase
+    from kling import KlingClient, Task, TaskBase, V2Task, V2TaskBase
+
+    AnyTask = TaskBase | V2TaskBase
 
 __all__ = [
     "WaitDisplay",
@@ -71,7 +72,7 @@ def print_json(data: Any) -> None:
     sys.stdout.flush()
 
 
-def task_json(task: TaskBase | V2TaskBase, files: Sequence[Path] | None = None) -> dict[str, Any]:
+def task_json(task: AnyTask, files: Sequence[Path] | None = None) -> dict[str, Any]:
     """The task as the API returned it, plus ``files`` when results were downloaded."""
     data: dict[str, Any] = task.model_dump(mode="json")
     if files is not None:
@@ -83,24 +84,28 @@ def styled_status(status: str) -> str:
     return f"[{_STATUS_STYLE.get(status, 'yellow')}]{escape(status)}[/]"
 
 
-def print_task(task: TaskBase, files: Sequence[Path] = ()) -> None:
+def print_task(task: AnyTask, files: Sequence[Path] = ()) -> None:
     """A short human summary: id and status, result URLs, then the files written."""
+    from kling import TaskBase
+
     console = out_console()
     console.print(f"Task {escape(task.task_id)}: {styled_status(task.task_status)}")
     if task.task_status_msg:
         console.print(f"  message: {escape(task.task_status_msg)}")
     for kind, url in result_links(task):
         console.print(f"  {kind}: {escape(url)}")
-    for voice in task.task_result.voices:
-        console.print(f"  voice: {escape(str(voice.voice_id))} ({escape(str(voice.voice_name))})")
-    for element in task.task_result.elements:
-        name = escape(str(element.element_name))
-        console.print(f"  element: {escape(str(element.element_id))} ({name})")
+    if isinstance(task, TaskBase):  # new-standard tasks hold videos only, for now
+        for voice in task.task_result.voices:
+            voice_name = escape(str(voice.voice_name))
+            console.print(f"  voice: {escape(str(voice.voice_id))} ({voice_name})")
+        for element in task.task_result.elements:
+            name = escape(str(element.element_name))
+            console.print(f"  element: {escape(str(element.element_id))} ({name})")
     for path in files:
         console.print(f"Saved {escape(str(path))}")
 
 
-def result_links(task: TaskBase) -> list[tuple[str, str]]:
+def result_links(task: AnyTask) -> list[tuple[str, str]]:
     """``(kind, url)`` for every result file of a task."""
     links = [("video", v.url) for v in task.videos if v.url]
     links += [("image", i.url) for i in task.images if i.url]
@@ -166,7 +171,7 @@ class WaitDisplay:
             f"{escape(self._label)}: {styled_status(self._status)} after {elapsed:.0f}s"
         )
 
-    def update(self, task: TaskBase, elapsed: float) -> None:
+    def update(self, task: AnyTask, elapsed: float) -> None:
         """``on_progress`` for ``wait``: remember the status; off a terminal, print changes."""
         self._status = task.task_status
         if self._enabled and self._live is None and self._status != self._printed:
@@ -215,7 +220,9 @@ def _bar_hook(progress: Progress, bar: Any) -> Callable[[int, int | None], None]
     return hook
 
 
-def download_task(client: KlingClient, task: Task, target: Path, *, enabled: bool) -> list[Path]:
+def download_task(
+    client: KlingClient, task: Task | V2Task, target: Path, *, enabled: bool
+) -> list[Path]:
     """Download every result file of ``task`` into directory ``target`` (or to one file).
 
     Files are named as ``task.download`` names them (``<task_id>-<n><ext>``).

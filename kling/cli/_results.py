@@ -20,7 +20,7 @@ from ._output import (
 from ._state import CliState
 
 if TYPE_CHECKING:
-    from kling import Task
+    from kling import Task, V2Task
 
 __all__ = ["Finish", "finish"]
 
@@ -29,8 +29,9 @@ __all__ = ["Finish", "finish"]
 class Finish:
     """What to do with a task once we have it (the ``--wait``/``--output`` options)."""
 
-    command: str
-    """The family's command name, for hints (``kling tasks get <command> <id>``)."""
+    command: str | None
+    """The family's command name, for hints (``kling tasks get <command> <id>``); None for a
+    new-standard task (``kling tasks get <id>``)."""
     wait: bool = False
     output: Path | None = None
     wait_timeout: float | None = None
@@ -41,7 +42,7 @@ class Finish:
         return self.wait or self.output is not None
 
 
-def finish(state: CliState, resource: Any, task: Task, how: Finish) -> None:
+def finish(state: CliState, resource: Any, task: Task | V2Task, how: Finish) -> None:
     """Wait (if asked), download (if asked), then print the task: a summary or JSON."""
     if how.waits:
         task = _wait(state, resource, task, how)
@@ -56,14 +57,15 @@ def finish(state: CliState, resource: Any, task: Task, how: Finish) -> None:
         print_task(task, files or ())
 
 
-def _wait(state: CliState, resource: Any, task: Task, how: Finish) -> Task:
-    later = f"kling tasks get {how.command} {task.task_id}"
+def _wait(state: CliState, resource: Any, task: Task | V2Task, how: Finish) -> Task | V2Task:
+    later = " ".join(["kling tasks get", *([how.command] if how.command else []), task.task_id])
     options: dict[str, Any] = state.wait_options(how.poll_interval)
     if how.wait_timeout is not None:
         options["timeout"] = how.wait_timeout
     try:
-        with WaitDisplay(f"{how.command} {task.task_id}", enabled=not state.json) as display:
-            done: Task = resource.wait(task, on_progress=display.update, **options)
+        label = f"{how.command or 'task'} {task.task_id}"
+        with WaitDisplay(label, enabled=not state.json) as display:
+            done: Task | V2Task = resource.wait(task, on_progress=display.update, **options)
     except TaskFailedError as exc:
         if state.json:
             print_json(task_json(exc.task))

@@ -135,7 +135,12 @@ class CliState:
         )
         server = self._stack.enter_context(FakeKling.serve(timing=timing))
         return KlingClient(
-            server.access_key, server.secret_key, server.url, timeout=timeout, max_retries=retries
+            server.access_key,
+            server.secret_key,
+            server.url,
+            api_key=server.api_key,  # for the new standard, which takes API keys only
+            timeout=timeout,
+            max_retries=retries,
         )
 
     def wait_options(self, poll_interval: float | None) -> dict[str, float]:
