@@ -32,12 +32,21 @@ FAMILY_PATH = "/v1/videos/text2video"
 SLOW_ANSWER = 0.02
 
 
+#: The new standard's text-to-video create (``/text-to-video/{model}``) and its queries.
+PRODUCT_PATH = "/text-to-video/"
+
+
 def classify(method: str, path: str) -> str:
-    """``create``, ``get`` or ``list`` for text-to-video requests, else ``other``."""
+    """``create``, ``get`` or ``list`` for text-to-video requests (either standard; ``/tasks``
+    is the new standard's get), else ``other``."""
     if path == FAMILY_PATH:
         return "create" if method == "POST" else "list"
     if path.startswith(FAMILY_PATH + "/") and method == "GET":
         return "get"
+    if path.startswith(PRODUCT_PATH) and method == "POST":
+        return "create"
+    if path == "/tasks":
+        return "get" if method == "GET" else "list"
     return "other"
 
 
