@@ -36,6 +36,8 @@ def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         monkeypatch.setenv("KLING_ACCESS_KEY", served.access_key)
         monkeypatch.setenv("KLING_SECRET_KEY", served.secret_key)
         monkeypatch.setenv("KLING_BASE_URL", served.url)
+        assert served.api_key is not None
+        monkeypatch.setenv("KLING_API_KEY", served.api_key)  # for the new standard
         yield served
 
 
