@@ -597,3 +597,26 @@ async def test_create_and_wait_polls_the_created_task(
     done = await client.v2.text_to_video.create_and_wait(model="kling-3.0", prompt="x")
     assert done.is_succeeded
     assert done.units_charged is None  # this answer had no billing
+
+
+async def test_as_completed_yields_new_standard_tasks_as_they_finish(
+    client: AsyncKlingClient, api: respx.MockRouter
+) -> None:
+    rounds = iter(
+        [
+            [record("a", "processing"), record("b", "succeeded", outputs=[video()])],
+            [record("a", "failed", message="risk")],
+        ]
+    )
+    api.get("/tasks").mock(side_effect=lambda request: ok(next(rounds)))
+    tasks = [client._v2_task(record("a")), client._v2_task(record("b"))]
+    seen = [(t.task_id, t.task_status) async for t in client.v2.tasks.as_completed(tasks)]
+    assert seen == [("b", "succeeded"), ("a", "failed")]
+
+
+async def test_as_completed_refuses_a_legacy_task_and_says_what_takes_it(
+    client: AsyncKlingClient,
+) -> None:
+    legacy = client._task(task("t1"), family="text_to_video")
+    with pytest.raises(InvalidParameterError, match="wait_all"):
+        client.v2.tasks.as_completed([legacy])  # type: ignore[list-item]
