@@ -30,7 +30,9 @@ from ._errors import (
     PermissionDeniedError,
     RateLimitError,
     ServerError,
+    ServerUnreachableError,
     TaskFailedError,
+    TaskNotFoundError,
     WaitTimeoutError,
 )
 from ._version import __version__
@@ -83,9 +85,11 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "ServerError",
+    "ServerUnreachableError",
     "Task",
     "TaskBase",
     "TaskFailedError",
+    "TaskNotFoundError",
     "TaskInfo",
     "TaskResult",
     "Video",

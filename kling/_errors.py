@@ -36,6 +36,8 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "ServerError",
+    "ServerUnreachableError",
+    "TaskNotFoundError",
     "TaskFailedError",
     "WaitTimeoutError",
     "error_from_response",
@@ -50,6 +52,8 @@ class KlingError(Exception):
     """
 
     external_task_id: str | None = None
+    #: How many attempts the call made before giving up (1 when it was not retried).
+    attempts: int = 1
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Errors cross process pools (multiprocessing, pytest-xdist): keep every public
@@ -175,6 +179,13 @@ class NotFoundError(KlingAPIError):
     """404: unknown path, method or model (1202, 1203)."""
 
 
+class TaskNotFoundError(BadRequestError, NotFoundError):
+    """400/1201 for a task id Kling does not know: a ``NotFoundError`` as well.
+
+    (Kling answers a missing task with a bad-request code; ``except NotFoundError`` catches it.)
+    """
+
+
 class RateLimitError(KlingAPIError):
     """429 with 1302/1303 (or no known code): too many requests or tasks; retried automatically."""
 
@@ -198,6 +209,33 @@ class APIConnectionError(KlingError):
 
 class APITimeoutError(APIConnectionError):
     """The request timed out."""
+
+
+class ServerUnreachableError(APIConnectionError):
+    """A wait gave up: polls could not reach Kling for ``unreachable_timeout`` seconds.
+
+    ``host`` is the API host, ``task`` the last state seen, ``last_seen`` how many seconds ago
+    Kling last answered about it. The task itself goes on: wait for it again later.
+    """
+
+    def __init__(
+        self,
+        host: str,
+        task: AnyTask,
+        out_of_reach: float,
+        last_seen: float,
+        cause: BaseException | None = None,
+    ) -> None:
+        self.host = host
+        self.task = task
+        self.last_seen = last_seen
+        reason = f": {cause}" if cause is not None else ""
+        super().__init__(
+            f"{host} was unreachable for {out_of_reach:.0f} s while waiting for task "
+            f"{task.task_id} (last seen {task.task_status} {last_seen:.0f} s ago){reason}",
+            sent=True,
+        )
+        self.__cause__ = cause
 
 
 class DownloadError(KlingError):
@@ -286,6 +324,12 @@ _EXCERPT = 200
 #: A server message longer than this is cut: an error must stay printable.
 _MAX_MESSAGE = 2000
 _ALREADY_EXISTS = "already exist"
+_MISSING = ("not found", "not exist", "does not exist", "no such")
+
+
+def _is_missing_task(message: str) -> bool:
+    text = message.lower()
+    return "task" in text and any(word in text for word in _MISSING)
 
 
 def _classify(status: int, api_code: int | None) -> type[KlingAPIError]:
@@ -395,6 +439,8 @@ def error_from_response(response: httpx.Response, body: object = None) -> KlingA
         message = f"malformed response: the envelope's code is {raw_code!r}"[:_EXCERPT]
     if cls is BadRequestError and api_code == 1201 and _ALREADY_EXISTS in message.lower():
         cls = DuplicateTaskError
+    elif cls is BadRequestError and api_code == 1201 and _is_missing_task(message):
+        cls = TaskNotFoundError
     if cls is AuthenticationError:
         message = _AUTH_HINT.format(detail=message)
     return cls(

@@ -406,6 +406,8 @@ class Speech(KlingModel):
     task_result: Annotated[TaskResult, BeforeValidator(_none_to_empty_dict)] = Field(
         default_factory=TaskResult
     )
+    created_at: Timestamp = None
+    updated_at: Timestamp = None
 
     @property
     def audios(self) -> list[Audio]:

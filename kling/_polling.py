@@ -17,6 +17,7 @@ from ._errors import InvalidParameterError
 __all__ = [
     "DEFAULT_MAX_POLL_INTERVAL",
     "DEFAULT_POLL_INTERVAL",
+    "DEFAULT_UNREACHABLE_TIMEOUT",
     "DEFAULT_WAIT_TIMEOUT",
     "Schedule",
 ]
@@ -25,6 +26,9 @@ __all__ = [
 DEFAULT_WAIT_TIMEOUT = 900.0
 DEFAULT_POLL_INTERVAL = 2.0
 DEFAULT_MAX_POLL_INTERVAL = 15.0
+#: A wait whose polls cannot reach Kling for this long gives up (ServerUnreachableError): a
+#: server that is gone should not hold a caller until the wait's deadline.
+DEFAULT_UNREACHABLE_TIMEOUT = 30.0
 _AGE_FRACTION = 0.1
 #: Intervals are shortened by up to this fraction, never lengthened, so that waiters spread
 #: out without breaking the promise above.
@@ -40,9 +44,14 @@ class Schedule:
 
     @classmethod
     def of(
-        cls, timeout: float | None, poll_interval: float, max_poll_interval: float | None
+        cls,
+        timeout: float | None,
+        poll_interval: float,
+        max_poll_interval: float | None,
+        unreachable_timeout: float | None = None,
     ) -> Schedule:
-        """Validate a wait's options (``timeout`` too) and return its schedule."""
+        """Validate a wait's options (``timeout`` and ``unreachable_timeout`` too) and return
+        its schedule."""
         if timeout is not None and (
             isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0
         ):
@@ -63,6 +72,12 @@ class Schedule:
                 field="max_poll_interval",
             )
         cap = DEFAULT_MAX_POLL_INTERVAL if max_poll_interval is None else max_poll_interval
+        if unreachable_timeout is not None and not _positive(unreachable_timeout):
+            raise InvalidParameterError(
+                "unreachable_timeout must be a positive number of seconds or None (wait until "
+                f"the deadline), got {unreachable_timeout!r}",
+                field="unreachable_timeout",
+            )
         return cls(float(poll_interval), float(max(poll_interval, cap)))
 
     def interval(self, waited: float, jitter: float | None = None) -> float:

@@ -19,7 +19,13 @@ import random
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ._errors import APIConnectionError, DuplicateTaskError, RateLimitError, ServerError
+from ._errors import (
+    APIConnectionError,
+    DuplicateTaskError,
+    KlingError,
+    RateLimitError,
+    ServerError,
+)
 from ._logging import logger
 
 if TYPE_CHECKING:
@@ -33,6 +39,7 @@ __all__ = [
     "is_ambiguous",
     "is_retryable",
     "jittered",
+    "note_attempts",
     "retry_kwargs",
 ]
 
@@ -126,6 +133,14 @@ class CallPolicy:
         return is_retryable(
             exc, idempotent=self.idempotent, retry_rate_limits=self.retry_rate_limits
         )
+
+
+def note_attempts(exc: KlingError, attempts: int) -> None:
+    """Record on the error of a call that was retried how many attempts it made; a connection
+    error says so in its message too (which host, and that retrying did not help)."""
+    exc.attempts = attempts
+    if attempts > 1 and isinstance(exc, APIConnectionError) and exc.args:
+        exc.args = (f"{exc.args[0]}; gave up after {attempts} attempts",)
 
 
 def jittered(base: float) -> float:

@@ -157,7 +157,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .._families import FAMILIES
-from .._polling import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT
+from .._polling import DEFAULT_POLL_INTERVAL, DEFAULT_UNREACHABLE_TIMEOUT, DEFAULT_WAIT_TIMEOUT
 from ._batch import DEFAULT_CONCURRENCY, DEFAULT_THROTTLE_TIMEOUT
 from ._resources import AsyncLibraryResource, AsyncTaskResource
 
@@ -194,6 +194,7 @@ class {cls}({base}):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[{params}],
@@ -205,6 +206,7 @@ class {cls}({base}):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -306,7 +308,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .._families import PRODUCTS
-from .._polling import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT
+from .._polling import DEFAULT_POLL_INTERVAL, DEFAULT_UNREACHABLE_TIMEOUT, DEFAULT_WAIT_TIMEOUT
 from ._batch import DEFAULT_CONCURRENCY, DEFAULT_THROTTLE_TIMEOUT
 from ._v2 import AsyncProductResource, AsyncV2Tasks
 
@@ -350,6 +352,7 @@ class {cls}(AsyncProductResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[{params}],
@@ -361,6 +364,7 @@ class {cls}(AsyncProductResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .._families import FAMILIES
-from .._polling import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT
+from .._polling import DEFAULT_POLL_INTERVAL, DEFAULT_UNREACHABLE_TIMEOUT, DEFAULT_WAIT_TIMEOUT
 from ._batch import DEFAULT_CONCURRENCY, DEFAULT_THROTTLE_TIMEOUT
 from ._resources import AsyncLibraryResource, AsyncTaskResource
 
@@ -89,6 +89,7 @@ class AsyncTextToVideo(AsyncTaskResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[TextToVideoParams],
@@ -100,6 +101,7 @@ class AsyncTextToVideo(AsyncTaskResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -148,6 +150,7 @@ class AsyncImageToVideo(AsyncTaskResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[ImageToVideoParams],
@@ -159,6 +162,7 @@ class AsyncImageToVideo(AsyncTaskResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -210,6 +214,7 @@ class AsyncMultiImageToVideo(AsyncTaskResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[MultiImageToVideoParams],
@@ -221,6 +226,7 @@ class AsyncMultiImageToVideo(AsyncTaskResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -269,6 +275,7 @@ class AsyncVideoExtend(AsyncTaskResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[VideoExtendParams],
@@ -280,6 +287,7 @@ class AsyncVideoExtend(AsyncTaskResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -328,6 +336,7 @@ class AsyncLipSync(AsyncTaskResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[LipSyncParams],
@@ -339,6 +348,7 @@ class AsyncLipSync(AsyncTaskResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -390,6 +400,7 @@ class AsyncAdvancedLipSync(AsyncTaskResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[AdvancedLipSyncParams],
@@ -401,6 +412,7 @@ class AsyncAdvancedLipSync(AsyncTaskResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -449,6 +461,7 @@ class AsyncVideoEffects(AsyncTaskResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[VideoEffectsParams],
@@ -460,6 +473,7 @@ class AsyncVideoEffects(AsyncTaskResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -508,6 +522,7 @@ class AsyncAvatar(AsyncTaskResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[AvatarParams],
@@ -519,6 +534,7 @@ class AsyncAvatar(AsyncTaskResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -567,6 +583,7 @@ class AsyncMotionControl(AsyncTaskResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[MotionControlParams],
@@ -578,6 +595,7 @@ class AsyncMotionControl(AsyncTaskResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -626,6 +644,7 @@ class AsyncOmniVideo(AsyncTaskResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[OmniVideoParams],
@@ -637,6 +656,7 @@ class AsyncOmniVideo(AsyncTaskResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -688,6 +708,7 @@ class AsyncImages(AsyncTaskResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[ImageGenerationParams],
@@ -699,6 +720,7 @@ class AsyncImages(AsyncTaskResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -747,6 +769,7 @@ class AsyncOmniImage(AsyncTaskResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[OmniImageParams],
@@ -758,6 +781,7 @@ class AsyncOmniImage(AsyncTaskResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -809,6 +833,7 @@ class AsyncMultiImageToImage(AsyncTaskResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[MultiImageToImageParams],
@@ -820,6 +845,7 @@ class AsyncMultiImageToImage(AsyncTaskResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -868,6 +894,7 @@ class AsyncImageExpand(AsyncTaskResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[ImageExpandParams],
@@ -879,6 +906,7 @@ class AsyncImageExpand(AsyncTaskResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -927,6 +955,7 @@ class AsyncVirtualTryOn(AsyncTaskResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[VirtualTryOnParams],
@@ -938,6 +967,7 @@ class AsyncVirtualTryOn(AsyncTaskResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -986,6 +1016,7 @@ class AsyncTextToAudio(AsyncTaskResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[TextToAudioParams],
@@ -997,6 +1028,7 @@ class AsyncTextToAudio(AsyncTaskResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -1045,6 +1077,7 @@ class AsyncVideoToAudio(AsyncTaskResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[VideoToAudioParams],
@@ -1056,6 +1089,7 @@ class AsyncVideoToAudio(AsyncTaskResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -1104,6 +1138,7 @@ class AsyncElements(AsyncLibraryResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[ElementCreateParams],
@@ -1115,6 +1150,7 @@ class AsyncElements(AsyncLibraryResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -1163,6 +1199,7 @@ class AsyncVoices(AsyncLibraryResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[VoiceCreateParams],
@@ -1174,6 +1211,7 @@ class AsyncVoices(AsyncLibraryResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 

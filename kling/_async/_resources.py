@@ -18,6 +18,7 @@ from urllib.parse import quote
 from kling import _compat_async as _compat
 
 from .._errors import (
+    APIConnectionError,
     BadRequestError,
     DuplicateTaskError,
     InvalidParameterError,
@@ -26,7 +27,12 @@ from .._errors import (
 )
 from .._families import Family, Library
 from .._logging import logger
-from .._polling import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, Schedule
+from .._polling import (
+    DEFAULT_POLL_INTERVAL,
+    DEFAULT_UNREACHABLE_TIMEOUT,
+    DEFAULT_WAIT_TIMEOUT,
+    Schedule,
+)
 from .._response import as_is
 from .._retry import is_retryable
 from . import _batch, _waiting
@@ -256,6 +262,7 @@ class AsyncTaskResource:
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
     ) -> AsyncIterator[AsyncTask]:
         """Yield tasks as they finish (check ``task.is_failed``), polling them together.
 
@@ -270,6 +277,7 @@ class AsyncTaskResource:
                 timeout=timeout,
                 poll_interval=poll_interval,
                 max_poll_interval=max_poll_interval,
+                unreachable_timeout=unreachable_timeout,
             ),
         )
 
@@ -280,6 +288,7 @@ class AsyncTaskResource:
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
     ) -> builtins.list[AsyncTask | KlingError]:
         """Wait for all tasks at once; in input order each finished task or its error.
 
@@ -292,6 +301,7 @@ class AsyncTaskResource:
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
         )
         return cast("builtins.list[AsyncTask | KlingError]", results)
 
@@ -302,6 +312,7 @@ class AsyncTaskResource:
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
     ) -> AsyncTask:
         """Poll until the task finishes; return it when it succeeded.
@@ -316,6 +327,7 @@ class AsyncTaskResource:
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
         return cast("AsyncTask", done)
@@ -328,16 +340,18 @@ class AsyncTaskResource:
         timeout: float | None,
         poll_interval: float,
         max_poll_interval: float | None,
+        unreachable_timeout: float | None,
         on_progress: ProgressCallback | None,
     ) -> AsyncTask:
         # Check the wait options before a task is paid for.
-        Schedule.of(timeout, poll_interval, max_poll_interval)
+        Schedule.of(timeout, poll_interval, max_poll_interval, unreachable_timeout)
         task = await self._create(params, extra_body)
         return await self.wait(
             task,
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -349,7 +363,10 @@ class AsyncTaskResource:
         key = (self.family.name, self._client._auth)
         poller = pollers.get(key)
         if poller is None:
-            poller = pollers.setdefault(key, AsyncPoller(self._fetch_states, self.family.name))
+            poller = pollers.setdefault(
+                key,
+                AsyncPoller(self._fetch_states, self.family.name, self._client._config.host),
+            )
         return cast("AsyncPoller", poller)
 
     async def _fetch_states(
@@ -386,8 +403,12 @@ class AsyncTaskResource:
         return fresh
 
     async def _get_each(self, task_ids: builtins.list[str]) -> dict[str, AsyncTask | KlingError]:
-        """One GET per id, a few at a time; an id whose GET failed transiently is left out."""
+        """One GET per id, a few at a time; an id whose GET failed transiently is left out.
+
+        When no GET could reach Kling at all, that is raised: the server is gone.
+        """
         found: dict[str, AsyncTask | KlingError] = {}
+        unreachable: builtins.list[APIConnectionError] = []
         queue = iter(task_ids)
 
         async def worker() -> None:
@@ -396,10 +417,14 @@ class AsyncTaskResource:
                 try:
                     found[task_id] = await self._client._send("GET", path, None, None, self._task)
                 except KlingError as exc:
-                    if not is_retryable(exc, idempotent=True):
+                    if isinstance(exc, APIConnectionError):
+                        unreachable.append(exc)
+                    elif not is_retryable(exc, idempotent=True):
                         found[task_id] = exc
 
         await _compat.run_workers(worker, min(_GET_CONCURRENCY, len(task_ids)))
+        if task_ids and len(unreachable) == len(task_ids):
+            raise unreachable[-1]
         return found
 
     def _task_ref(self, task_id: str | None, external_task_id: str | None) -> str:

@@ -18,10 +18,15 @@ from urllib.parse import quote
 
 from kling import _compat_async as _compat
 
-from .._errors import InvalidParameterError, KlingError, NotFoundError
+from .._errors import APIConnectionError, InvalidParameterError, KlingError, NotFoundError
 from .._families import Product
 from .._params._common import unix_ms
-from .._polling import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, Schedule
+from .._polling import (
+    DEFAULT_POLL_INTERVAL,
+    DEFAULT_UNREACHABLE_TIMEOUT,
+    DEFAULT_WAIT_TIMEOUT,
+    Schedule,
+)
 from .._retry import is_retryable
 from . import _batch, _waiting
 from ._pagination import AsyncCursorPaginator
@@ -93,10 +98,11 @@ class AsyncProductResource:
         timeout: float | None,
         poll_interval: float,
         max_poll_interval: float | None,
+        unreachable_timeout: float | None,
         on_progress: ProgressCallback | None,
     ) -> AsyncV2Task:
         # Check the wait options before a task is paid for.
-        Schedule.of(timeout, poll_interval, max_poll_interval)
+        Schedule.of(timeout, poll_interval, max_poll_interval, unreachable_timeout)
         task = await self._create(params, extra_body)
         done = await _waiting.wait(
             self._client.v2.tasks,
@@ -104,6 +110,7 @@ class AsyncProductResource:
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
         return cast("AsyncV2Task", done)
@@ -260,6 +267,7 @@ class AsyncV2Tasks:
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
     ) -> AnyAsyncTask:
         """Poll until the task finishes; return it when it succeeded.
@@ -275,6 +283,7 @@ class AsyncV2Tasks:
                 timeout=timeout,
                 poll_interval=poll_interval,
                 max_poll_interval=max_poll_interval,
+                unreachable_timeout=unreachable_timeout,
                 on_progress=on_progress,
             )
             return cast("AsyncTask", done)
@@ -284,6 +293,7 @@ class AsyncV2Tasks:
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -294,6 +304,7 @@ class AsyncV2Tasks:
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
     ) -> builtins.list[AnyAsyncTask | KlingError]:
         """Wait for tasks of either standard at once; in input order each finished task or its
         error (``TaskFailedError``, ``WaitTimeoutError``), as ``wait_all`` of a family does.
@@ -301,7 +312,7 @@ class AsyncV2Tasks:
         New-standard tasks are polled together through ``/tasks``; legacy tasks together
         through their families' lists, all at the same time.
         """
-        Schedule.of(timeout, poll_interval, max_poll_interval)
+        Schedule.of(timeout, poll_interval, max_poll_interval, unreachable_timeout)
         groups: dict[str | None, builtins.list[int]] = {}
         for index, task in enumerate(tasks):
             groups.setdefault(_legacy_family(task), []).append(index)
@@ -319,6 +330,7 @@ class AsyncV2Tasks:
                         timeout=timeout,
                         poll_interval=poll_interval,
                         max_poll_interval=max_poll_interval,
+                        unreachable_timeout=unreachable_timeout,
                     )
                     if waits is not None
                     else _waiting.wait_all(
@@ -327,6 +339,7 @@ class AsyncV2Tasks:
                         timeout=timeout,
                         poll_interval=poll_interval,
                         max_poll_interval=max_poll_interval,
+                        unreachable_timeout=unreachable_timeout,
                     )
                 )
                 for index, result in zip(indexes, done, strict=True):
@@ -342,6 +355,7 @@ class AsyncV2Tasks:
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
     ) -> AsyncIterator[AsyncV2Task]:
         """Yield new-standard tasks as they finish (check ``task.is_failed``), polled together.
 
@@ -363,6 +377,7 @@ class AsyncV2Tasks:
                 timeout=timeout,
                 poll_interval=poll_interval,
                 max_poll_interval=max_poll_interval,
+                unreachable_timeout=unreachable_timeout,
             ),
         )
 
@@ -375,7 +390,9 @@ class AsyncV2Tasks:
         key = ("v2 tasks", auth)
         poller = pollers.get(key)
         if poller is None:
-            poller = pollers.setdefault(key, AsyncPoller(self._fetch_states, "new-standard"))
+            poller = pollers.setdefault(
+                key, AsyncPoller(self._fetch_states, "new-standard", self._client._config.host)
+            )
         return cast("AsyncPoller", poller)
 
     async def _fetch_states(
@@ -393,6 +410,7 @@ class AsyncV2Tasks:
         transiently is left out, one that failed for good gets the error."""
         auth = self._client._v2_auth()
         found: dict[str, AsyncV2Task | KlingError] = {}
+        unreachable: builtins.list[APIConnectionError] = []
         chunks = [task_ids[i : i + MAX_IDS] for i in range(0, len(task_ids), MAX_IDS)]
         queue = iter(chunks)
 
@@ -401,13 +419,17 @@ class AsyncV2Tasks:
                 try:
                     tasks = await self._query(chunk, False, retries=False, auth=auth)
                 except KlingError as exc:
-                    if not is_retryable(exc, idempotent=True):
+                    if isinstance(exc, APIConnectionError):
+                        unreachable.append(exc)
+                    elif not is_retryable(exc, idempotent=True):
                         found.update(dict.fromkeys(chunk, exc))
                     continue
                 found.update((task.id, task) for task in tasks)
 
         if chunks:
             await _compat.run_workers(worker, min(_GET_CONCURRENCY, len(chunks)))
+        if chunks and len(unreachable) == len(chunks):
+            raise unreachable[-1]  # no request reached Kling: the server is gone
         return found
 
     async def _find(self, external_id: str) -> AsyncV2Task | None:

@@ -44,12 +44,13 @@ async def wait(
     timeout: float | None,
     poll_interval: float,
     max_poll_interval: float | None,
+    unreachable_timeout: float | None,
     on_progress: ProgressCallback | None,
 ) -> AnyAsyncTask:
     """Poll until the task finishes: return it if it succeeded, raise if it failed."""
     from ._task import AsyncTask, AsyncV2Task  # with the first wait, not with the client
 
-    schedule = Schedule.of(timeout, poll_interval, max_poll_interval)
+    schedule = Schedule.of(timeout, poll_interval, max_poll_interval, unreachable_timeout)
     start = _compat.monotonic()
     if isinstance(task, (AsyncTask, AsyncV2Task)):
         current = task
@@ -66,7 +67,11 @@ async def wait(
         None
         if current.is_finished
         else resource._poller().subscribe(
-            [current], schedule, deadline, progress=on_progress is not None
+            [current],
+            schedule,
+            deadline,
+            progress=on_progress is not None,
+            unreachable_timeout=unreachable_timeout,
         )
     )
     try:
@@ -99,9 +104,10 @@ async def as_completed(
     timeout: float | None,
     poll_interval: float,
     max_poll_interval: float | None,
+    unreachable_timeout: float | None,
 ) -> AsyncIterator[AnyAsyncTask]:
     """Yield each task once it has finished (succeeded or failed), in finishing order."""
-    schedule = Schedule.of(timeout, poll_interval, max_poll_interval)
+    schedule = Schedule.of(timeout, poll_interval, max_poll_interval, unreachable_timeout)
     start = _compat.monotonic()
     deadline = None if timeout is None else start + timeout
     pending = await _known_states(resource, tasks)
@@ -109,7 +115,9 @@ async def as_completed(
         yield pending.pop(task_id)
     if not pending:
         return
-    subscription = resource._poller().subscribe(pending.values(), schedule, deadline)
+    subscription = resource._poller().subscribe(
+        pending.values(), schedule, deadline, unreachable_timeout=unreachable_timeout
+    )
     try:
         while subscription.pending:
             updates = await subscription.next()
@@ -134,6 +142,7 @@ async def wait_all(
     timeout: float | None,
     poll_interval: float,
     max_poll_interval: float | None,
+    unreachable_timeout: float | None,
 ) -> list[AnyAsyncTask | KlingError]:
     """Wait for every task; in input order a finished task, a TaskFailedError or a timeout."""
     finished: dict[str, AnyAsyncTask] = {}
@@ -145,6 +154,7 @@ async def wait_all(
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
         ):
             finished[task.task_id] = task
     except WaitTimeoutError as exc:

@@ -34,7 +34,7 @@ from .._config import (
 from .._errors import APIConnectionError, APITimeoutError, KlingError, MissingCredentialsError
 from .._logging import setup_logging
 from .._response import parse_response
-from .._retry import CallPolicy, retry_kwargs
+from .._retry import CallPolicy, note_attempts, retry_kwargs
 from .._version import __version__
 from ._family_properties import FamilyProperties
 
@@ -425,8 +425,10 @@ class KlingClient(FamilyProperties):
             )
         )
         result: Any = None
+        attempts = 0
         try:
             for attempt in retrying:
+                attempts = attempt.retry_state.attempt_number
                 with attempt:
                     if attempt.retry_state.attempt_number == 1:
                         raise first_failure  # replayed so that the policy decides what follows
@@ -445,6 +447,7 @@ class KlingClient(FamilyProperties):
                         policy.send_failed(exc)
                         raise
         except KlingError as exc:
+            note_attempts(exc, attempts)
             if recover is None or not policy.wants_final_lookup(exc):
                 raise
             try:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .._families import FAMILIES
-from .._polling import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT
+from .._polling import DEFAULT_POLL_INTERVAL, DEFAULT_UNREACHABLE_TIMEOUT, DEFAULT_WAIT_TIMEOUT
 from ._batch import DEFAULT_CONCURRENCY, DEFAULT_THROTTLE_TIMEOUT
 from ._resources import LibraryResource, TaskResource
 
@@ -89,6 +89,7 @@ class TextToVideo(TaskResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[TextToVideoParams],
@@ -100,6 +101,7 @@ class TextToVideo(TaskResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -148,6 +150,7 @@ class ImageToVideo(TaskResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[ImageToVideoParams],
@@ -159,6 +162,7 @@ class ImageToVideo(TaskResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -210,6 +214,7 @@ class MultiImageToVideo(TaskResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[MultiImageToVideoParams],
@@ -221,6 +226,7 @@ class MultiImageToVideo(TaskResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -269,6 +275,7 @@ class VideoExtend(TaskResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[VideoExtendParams],
@@ -280,6 +287,7 @@ class VideoExtend(TaskResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -328,6 +336,7 @@ class LipSync(TaskResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[LipSyncParams],
@@ -339,6 +348,7 @@ class LipSync(TaskResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -390,6 +400,7 @@ class AdvancedLipSync(TaskResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[AdvancedLipSyncParams],
@@ -401,6 +412,7 @@ class AdvancedLipSync(TaskResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -449,6 +461,7 @@ class VideoEffects(TaskResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[VideoEffectsParams],
@@ -460,6 +473,7 @@ class VideoEffects(TaskResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -508,6 +522,7 @@ class Avatar(TaskResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[AvatarParams],
@@ -519,6 +534,7 @@ class Avatar(TaskResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -567,6 +583,7 @@ class MotionControl(TaskResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[MotionControlParams],
@@ -578,6 +595,7 @@ class MotionControl(TaskResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -626,6 +644,7 @@ class OmniVideo(TaskResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[OmniVideoParams],
@@ -637,6 +656,7 @@ class OmniVideo(TaskResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -688,6 +708,7 @@ class Images(TaskResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[ImageGenerationParams],
@@ -699,6 +720,7 @@ class Images(TaskResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -747,6 +769,7 @@ class OmniImage(TaskResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[OmniImageParams],
@@ -758,6 +781,7 @@ class OmniImage(TaskResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -809,6 +833,7 @@ class MultiImageToImage(TaskResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[MultiImageToImageParams],
@@ -820,6 +845,7 @@ class MultiImageToImage(TaskResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -868,6 +894,7 @@ class ImageExpand(TaskResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[ImageExpandParams],
@@ -879,6 +906,7 @@ class ImageExpand(TaskResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -927,6 +955,7 @@ class VirtualTryOn(TaskResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[VirtualTryOnParams],
@@ -938,6 +967,7 @@ class VirtualTryOn(TaskResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -986,6 +1016,7 @@ class TextToAudio(TaskResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[TextToAudioParams],
@@ -997,6 +1028,7 @@ class TextToAudio(TaskResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -1045,6 +1077,7 @@ class VideoToAudio(TaskResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[VideoToAudioParams],
@@ -1056,6 +1089,7 @@ class VideoToAudio(TaskResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -1104,6 +1138,7 @@ class Elements(LibraryResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[ElementCreateParams],
@@ -1115,6 +1150,7 @@ class Elements(LibraryResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -1163,6 +1199,7 @@ class Voices(LibraryResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[VoiceCreateParams],
@@ -1174,6 +1211,7 @@ class Voices(LibraryResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 

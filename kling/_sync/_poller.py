@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from kling import _compat_sync as _compat
 
-from .._errors import KlingError
+from .._errors import APIConnectionError, KlingError, ServerUnreachableError
 from .._logging import logger
 from .._polling import Schedule, task_age
 from .._retry import is_retryable
@@ -43,7 +43,17 @@ _COALESCE = 0.5
 class _Entry:
     """One task being waited for, shared by every subscription that waits for it."""
 
-    __slots__ = ("due", "final", "interval", "schedule", "start", "subscribers", "task")
+    __slots__ = (
+        "due",
+        "final",
+        "interval",
+        "schedule",
+        "seen",
+        "start",
+        "subscribers",
+        "task",
+        "unreachable_since",
+    )
 
     def __init__(
         self, task: AnyAsyncTask, schedule: Schedule, now: float, age: float, jitter: float
@@ -57,6 +67,10 @@ class _Entry:
         self.interval = schedule.poll_interval
         self.due = now + schedule.first_delay(age, jitter)
         self.subscribers: set[Subscription] = set()
+        #: When Kling last answered about this task (monotonic).
+        self.seen = now
+        #: When polls of this task started failing to reach Kling, or None.
+        self.unreachable_since: float | None = None
 
     def reschedule(self, now: float, jitter: float) -> None:
         self.interval = self.schedule.interval(now - self.start, jitter)
@@ -70,11 +84,19 @@ class _Entry:
 class Subscription:
     """Some tasks one caller waits for; ``next()`` gives their fresh states."""
 
-    def __init__(self, poller: Poller, deadline: float | None, progress: bool) -> None:
+    def __init__(
+        self,
+        poller: Poller,
+        deadline: float | None,
+        progress: bool,
+        unreachable_timeout: float | None,
+    ) -> None:
         self._poller = poller
         self.deadline = deadline
         #: Whether states of unfinished tasks are delivered too, or only final ones.
         self.progress = progress
+        #: Seconds of polls that cannot reach Kling after which this wait gives up (None: never).
+        self.unreachable_timeout = unreachable_timeout
         #: Task id -> entry, for the tasks this subscription still waits for.
         self.pending: dict[str, _Entry] = {}
         self._updates: list[tuple[str, AnyAsyncTask | KlingError]] = []
@@ -100,9 +122,10 @@ class Subscription:
 class Poller:
     """Polls the tasks of one family that any caller on one client is waiting for."""
 
-    def __init__(self, fetch: FetchStates, name: str) -> None:
+    def __init__(self, fetch: FetchStates, name: str, host: str) -> None:
         self._fetch = fetch
         self._name = name
+        self._host = host
         # A thread lock in both twins (only the sync twin has threads to guard against): it is
         # never held across a request or a sleep, so taking it never waits for long.
         self._lock = threading.Lock()
@@ -119,13 +142,16 @@ class Poller:
         deadline: float | None,
         *,
         progress: bool = False,
+        unreachable_timeout: float | None = None,
     ) -> Subscription:
         """Start waiting for ``tasks`` (unfinished ones) until ``deadline`` (monotonic).
 
         ``progress=True`` delivers every fresh state; otherwise only finished states and
         errors, so that a thousand waiters are not woken for every poll of their tasks.
+        ``unreachable_timeout``: after that many seconds of polls that cannot reach Kling, the
+        subscription gets a :class:`~kling.ServerUnreachableError` for the task.
         """
-        subscription = Subscription(self, deadline, progress)
+        subscription = Subscription(self, deadline, progress, unreachable_timeout)
         now, wall = _compat.monotonic(), _compat.wall_clock()
         jitter = Schedule.jitter()
         with self._lock:
@@ -207,24 +233,31 @@ class Poller:
             batch = [entry for entry in self._entries.values() if entry.joins(now)]
         if not batch:
             return
+        unreachable: APIConnectionError | None = None
         try:
             states = self._fetch([entry.task for entry in batch])
         except KlingError as exc:
             if not is_retryable(exc, idempotent=True):
                 states = {entry.task.task_id: exc for entry in batch}
             else:
-                # A transient failure does not end the waits: they go on until their deadlines.
+                # A transient failure does not end the waits: they go on until their deadlines,
+                # unless Kling stays out of reach for longer than a wait allows.
                 logger.warning(
                     "Polling %d %s task(s) failed (%s); still waiting", len(batch), self._name, exc
                 )
                 states = {}
+                if isinstance(exc, APIConnectionError):
+                    unreachable = exc
         now, jitter = _compat.monotonic(), Schedule.jitter()
         with self._lock:
             for entry in batch:
                 state = states.get(entry.task.task_id)
                 if state is None:
                     entry.reschedule(now, jitter)
+                    if unreachable is not None:
+                        self._unreachable(entry, unreachable, now)
                     continue
+                entry.seen, entry.unreachable_since = now, None
                 final = True
                 if isinstance(state, KlingError) or state.is_finished:
                     entry.final = state
@@ -237,6 +270,20 @@ class Poller:
                     if final or subscription.progress:
                         subscription._updates.append((entry.task.task_id, state))
                         subscription._wakeup.set()
+
+    def _unreachable(self, entry: _Entry, cause: APIConnectionError, now: float) -> None:
+        """Give up on ``entry`` for the subscriptions that allow no more time out of reach."""
+        if entry.unreachable_since is None:
+            entry.unreachable_since = now
+        out_of_reach = now - entry.unreachable_since
+        for subscription in entry.subscribers:
+            limit = subscription.unreachable_timeout
+            if limit is not None and out_of_reach >= limit:
+                error = ServerUnreachableError(
+                    self._host, entry.task, out_of_reach, now - entry.seen, cause
+                )
+                subscription._updates.append((entry.task.task_id, error))
+                subscription._wakeup.set()
 
     def _schedules(self) -> Iterable[Schedule]:
         return (entry.schedule for entry in self._entries.values())

@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .._families import PRODUCTS
-from .._polling import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT
+from .._polling import DEFAULT_POLL_INTERVAL, DEFAULT_UNREACHABLE_TIMEOUT, DEFAULT_WAIT_TIMEOUT
 from ._batch import DEFAULT_CONCURRENCY, DEFAULT_THROTTLE_TIMEOUT
 from ._v2 import ProductResource, V2Tasks
 
@@ -73,6 +73,7 @@ class TextToVideoV2(ProductResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[TextToVideoV2Params],
@@ -84,6 +85,7 @@ class TextToVideoV2(ProductResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -139,6 +141,7 @@ class ImageToVideoV2(ProductResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[ImageToVideoV2Params],
@@ -150,6 +153,7 @@ class ImageToVideoV2(ProductResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -205,6 +209,7 @@ class OmniVideoV2(ProductResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[OmniVideoV2Params],
@@ -216,6 +221,7 @@ class OmniVideoV2(ProductResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -271,6 +277,7 @@ class MotionControlV2(ProductResource):
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[MotionControlV2Params],
@@ -282,6 +289,7 @@ class MotionControlV2(ProductResource):
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 

@@ -21,6 +21,7 @@ from urllib.parse import quote
 from kling import _compat_sync as _compat
 
 from .._errors import (
+    APIConnectionError,
     BadRequestError,
     DuplicateTaskError,
     InvalidParameterError,
@@ -29,7 +30,12 @@ from .._errors import (
 )
 from .._families import Family, Library
 from .._logging import logger
-from .._polling import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, Schedule
+from .._polling import (
+    DEFAULT_POLL_INTERVAL,
+    DEFAULT_UNREACHABLE_TIMEOUT,
+    DEFAULT_WAIT_TIMEOUT,
+    Schedule,
+)
 from .._response import as_is
 from .._retry import is_retryable
 from . import _batch, _waiting
@@ -255,6 +261,7 @@ class TaskResource:
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
     ) -> Iterator[Task]:
         """Yield tasks as they finish (check ``task.is_failed``), polling them together.
 
@@ -269,6 +276,7 @@ class TaskResource:
                 timeout=timeout,
                 poll_interval=poll_interval,
                 max_poll_interval=max_poll_interval,
+                unreachable_timeout=unreachable_timeout,
             ),
         )
 
@@ -279,6 +287,7 @@ class TaskResource:
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
     ) -> builtins.list[Task | KlingError]:
         """Wait for all tasks at once; in input order each finished task or its error.
 
@@ -291,6 +300,7 @@ class TaskResource:
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
         )
         return cast("builtins.list[Task | KlingError]", results)
 
@@ -301,6 +311,7 @@ class TaskResource:
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
     ) -> Task:
         """Poll until the task finishes; return it when it succeeded.
@@ -315,6 +326,7 @@ class TaskResource:
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
         return cast("Task", done)
@@ -327,16 +339,18 @@ class TaskResource:
         timeout: float | None,
         poll_interval: float,
         max_poll_interval: float | None,
+        unreachable_timeout: float | None,
         on_progress: ProgressCallback | None,
     ) -> Task:
         # Check the wait options before a task is paid for.
-        Schedule.of(timeout, poll_interval, max_poll_interval)
+        Schedule.of(timeout, poll_interval, max_poll_interval, unreachable_timeout)
         task = self._create(params, extra_body)
         return self.wait(
             task,
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -348,7 +362,10 @@ class TaskResource:
         key = (self.family.name, self._client._auth)
         poller = pollers.get(key)
         if poller is None:
-            poller = pollers.setdefault(key, Poller(self._fetch_states, self.family.name))
+            poller = pollers.setdefault(
+                key,
+                Poller(self._fetch_states, self.family.name, self._client._config.host),
+            )
         return cast("Poller", poller)
 
     def _fetch_states(
@@ -385,8 +402,12 @@ class TaskResource:
         return fresh
 
     def _get_each(self, task_ids: builtins.list[str]) -> dict[str, Task | KlingError]:
-        """One GET per id, a few at a time; an id whose GET failed transiently is left out."""
+        """One GET per id, a few at a time; an id whose GET failed transiently is left out.
+
+        When no GET could reach Kling at all, that is raised: the server is gone.
+        """
         found: dict[str, Task | KlingError] = {}
+        unreachable: builtins.list[APIConnectionError] = []
         queue = iter(task_ids)
 
         def worker() -> None:
@@ -395,10 +416,14 @@ class TaskResource:
                 try:
                     found[task_id] = self._client._send("GET", path, None, None, self._task)
                 except KlingError as exc:
-                    if not is_retryable(exc, idempotent=True):
+                    if isinstance(exc, APIConnectionError):
+                        unreachable.append(exc)
+                    elif not is_retryable(exc, idempotent=True):
                         found[task_id] = exc
 
         _compat.run_workers(worker, min(_GET_CONCURRENCY, len(task_ids)))
+        if task_ids and len(unreachable) == len(task_ids):
+            raise unreachable[-1]
         return found
 
     def _task_ref(self, task_id: str | None, external_task_id: str | None) -> str:

@@ -21,10 +21,15 @@ from urllib.parse import quote
 
 from kling import _compat_sync as _compat
 
-from .._errors import InvalidParameterError, KlingError, NotFoundError
+from .._errors import APIConnectionError, InvalidParameterError, KlingError, NotFoundError
 from .._families import Product
 from .._params._common import unix_ms
-from .._polling import DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, Schedule
+from .._polling import (
+    DEFAULT_POLL_INTERVAL,
+    DEFAULT_UNREACHABLE_TIMEOUT,
+    DEFAULT_WAIT_TIMEOUT,
+    Schedule,
+)
 from .._retry import is_retryable
 from . import _batch, _waiting
 from ._pagination import CursorPaginator
@@ -96,10 +101,11 @@ class ProductResource:
         timeout: float | None,
         poll_interval: float,
         max_poll_interval: float | None,
+        unreachable_timeout: float | None,
         on_progress: ProgressCallback | None,
     ) -> V2Task:
         # Check the wait options before a task is paid for.
-        Schedule.of(timeout, poll_interval, max_poll_interval)
+        Schedule.of(timeout, poll_interval, max_poll_interval, unreachable_timeout)
         task = self._create(params, extra_body)
         done = _waiting.wait(
             self._client.v2.tasks,
@@ -107,6 +113,7 @@ class ProductResource:
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
         return cast("V2Task", done)
@@ -261,6 +268,7 @@ class V2Tasks:
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
     ) -> AnyAsyncTask:
         """Poll until the task finishes; return it when it succeeded.
@@ -276,6 +284,7 @@ class V2Tasks:
                 timeout=timeout,
                 poll_interval=poll_interval,
                 max_poll_interval=max_poll_interval,
+                unreachable_timeout=unreachable_timeout,
                 on_progress=on_progress,
             )
             return cast("Task", done)
@@ -285,6 +294,7 @@ class V2Tasks:
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
             on_progress=on_progress,
         )
 
@@ -295,6 +305,7 @@ class V2Tasks:
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
     ) -> builtins.list[AnyAsyncTask | KlingError]:
         """Wait for tasks of either standard at once; in input order each finished task or its
         error (``TaskFailedError``, ``WaitTimeoutError``), as ``wait_all`` of a family does.
@@ -302,7 +313,7 @@ class V2Tasks:
         New-standard tasks are polled together through ``/tasks``; legacy tasks together
         through their families' lists, all at the same time.
         """
-        Schedule.of(timeout, poll_interval, max_poll_interval)
+        Schedule.of(timeout, poll_interval, max_poll_interval, unreachable_timeout)
         groups: dict[str | None, builtins.list[int]] = {}
         for index, task in enumerate(tasks):
             groups.setdefault(_legacy_family(task), []).append(index)
@@ -320,6 +331,7 @@ class V2Tasks:
                         timeout=timeout,
                         poll_interval=poll_interval,
                         max_poll_interval=max_poll_interval,
+                        unreachable_timeout=unreachable_timeout,
                     )
                     if waits is not None
                     else _waiting.wait_all(
@@ -328,6 +340,7 @@ class V2Tasks:
                         timeout=timeout,
                         poll_interval=poll_interval,
                         max_poll_interval=max_poll_interval,
+                        unreachable_timeout=unreachable_timeout,
                     )
                 )
                 for index, result in zip(indexes, done, strict=True):
@@ -343,6 +356,7 @@ class V2Tasks:
         timeout: float | None = DEFAULT_WAIT_TIMEOUT,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
     ) -> Iterator[V2Task]:
         """Yield new-standard tasks as they finish (check ``task.is_failed``), polled together.
 
@@ -364,6 +378,7 @@ class V2Tasks:
                 timeout=timeout,
                 poll_interval=poll_interval,
                 max_poll_interval=max_poll_interval,
+                unreachable_timeout=unreachable_timeout,
             ),
         )
 
@@ -376,7 +391,9 @@ class V2Tasks:
         key = ("v2 tasks", auth)
         poller = pollers.get(key)
         if poller is None:
-            poller = pollers.setdefault(key, Poller(self._fetch_states, "new-standard"))
+            poller = pollers.setdefault(
+                key, Poller(self._fetch_states, "new-standard", self._client._config.host)
+            )
         return cast("Poller", poller)
 
     def _fetch_states(
@@ -394,6 +411,7 @@ class V2Tasks:
         transiently is left out, one that failed for good gets the error."""
         auth = self._client._v2_auth()
         found: dict[str, V2Task | KlingError] = {}
+        unreachable: builtins.list[APIConnectionError] = []
         chunks = [task_ids[i : i + MAX_IDS] for i in range(0, len(task_ids), MAX_IDS)]
         queue = iter(chunks)
 
@@ -402,13 +420,17 @@ class V2Tasks:
                 try:
                     tasks = self._query(chunk, False, retries=False, auth=auth)
                 except KlingError as exc:
-                    if not is_retryable(exc, idempotent=True):
+                    if isinstance(exc, APIConnectionError):
+                        unreachable.append(exc)
+                    elif not is_retryable(exc, idempotent=True):
                         found.update(dict.fromkeys(chunk, exc))
                     continue
                 found.update((task.id, task) for task in tasks)
 
         if chunks:
             _compat.run_workers(worker, min(_GET_CONCURRENCY, len(chunks)))
+        if chunks and len(unreachable) == len(chunks):
+            raise unreachable[-1]  # no request reached Kling: the server is gone
         return found
 
     def _find(self, external_id: str) -> V2Task | None:

@@ -47,12 +47,13 @@ def wait(
     timeout: float | None,
     poll_interval: float,
     max_poll_interval: float | None,
+    unreachable_timeout: float | None,
     on_progress: ProgressCallback | None,
 ) -> AnyAsyncTask:
     """Poll until the task finishes: return it if it succeeded, raise if it failed."""
     from ._task import Task, V2Task  # with the first wait, not with the client
 
-    schedule = Schedule.of(timeout, poll_interval, max_poll_interval)
+    schedule = Schedule.of(timeout, poll_interval, max_poll_interval, unreachable_timeout)
     start = _compat.monotonic()
     if isinstance(task, (Task, V2Task)):
         current = task
@@ -69,7 +70,11 @@ def wait(
         None
         if current.is_finished
         else resource._poller().subscribe(
-            [current], schedule, deadline, progress=on_progress is not None
+            [current],
+            schedule,
+            deadline,
+            progress=on_progress is not None,
+            unreachable_timeout=unreachable_timeout,
         )
     )
     try:
@@ -102,9 +107,10 @@ def as_completed(
     timeout: float | None,
     poll_interval: float,
     max_poll_interval: float | None,
+    unreachable_timeout: float | None,
 ) -> Iterator[AnyAsyncTask]:
     """Yield each task once it has finished (succeeded or failed), in finishing order."""
-    schedule = Schedule.of(timeout, poll_interval, max_poll_interval)
+    schedule = Schedule.of(timeout, poll_interval, max_poll_interval, unreachable_timeout)
     start = _compat.monotonic()
     deadline = None if timeout is None else start + timeout
     pending = _known_states(resource, tasks)
@@ -112,7 +118,9 @@ def as_completed(
         yield pending.pop(task_id)
     if not pending:
         return
-    subscription = resource._poller().subscribe(pending.values(), schedule, deadline)
+    subscription = resource._poller().subscribe(
+        pending.values(), schedule, deadline, unreachable_timeout=unreachable_timeout
+    )
     try:
         while subscription.pending:
             updates = subscription.next()
@@ -137,6 +145,7 @@ def wait_all(
     timeout: float | None,
     poll_interval: float,
     max_poll_interval: float | None,
+    unreachable_timeout: float | None,
 ) -> list[AnyAsyncTask | KlingError]:
     """Wait for every task; in input order a finished task, a TaskFailedError or a timeout."""
     finished: dict[str, AnyAsyncTask] = {}
@@ -148,6 +157,7 @@ def wait_all(
             timeout=timeout,
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
+            unreachable_timeout=unreachable_timeout,
         ):
             finished[task.task_id] = task
     except WaitTimeoutError as exc:
