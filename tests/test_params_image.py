@@ -52,6 +52,7 @@ def test_image_to_image_body_reads_the_reference(tmp_path: Path) -> None:
     body = prepare_body(
         "images",
         {
+            "model_name": "kling-v2-1",
             "prompt": "as a painting",
             "image": path,
             "image_reference": "face",
@@ -60,6 +61,7 @@ def test_image_to_image_body_reads_the_reference(tmp_path: Path) -> None:
         },
     )
     assert body == {
+        "model_name": "kling-v2-1",
         "prompt": "as a painting",
         "image": b64(jpeg(600, 800)),
         "image_reference": "face",
@@ -165,8 +167,9 @@ def test_omni_image_series_body() -> None:
 
 
 def test_omni_image_series_amount_takes_an_int() -> None:
-    body = prepare_body("omni_image", {"prompt": "x", "result_type": "series", "series_amount": 4})
-    assert body == {"prompt": "x", "result_type": "series", "series_amount": 4}
+    series = {"prompt": "x", "result_type": "series", "series_amount": 4}
+    body = prepare_body("omni_image", {"model_name": "kling-v3-omni", **series})
+    assert body == {"model_name": "kling-v3-omni", **series}
 
 
 OMNI_IMAGE_RULES = [

@@ -86,9 +86,15 @@ def test_text_to_video_multi_shot_needs_no_prompt() -> None:
 def test_text_to_video_voices_with_sound() -> None:
     body = prepare_body(
         "text_to_video",
-        {"prompt": "<<<voice_1>>> says hi", "sound": "on", "voice_list": [{"voice_id": "v1"}]},
+        {
+            "model_name": "kling-v3",
+            "prompt": "<<<voice_1>>> says hi",
+            "sound": "on",
+            "voice_list": [{"voice_id": "v1"}],
+        },
     )
     assert body == {
+        "model_name": "kling-v3",
         "prompt": "<<<voice_1>>> says hi",
         "sound": "on",
         "voice_list": [{"voice_id": "v1"}],
@@ -272,6 +278,7 @@ def test_image_to_video_body_reads_files(tmp_path: Path) -> None:
         "image_to_video",
         {
             "model_name": "kling-v2-1",
+            "mode": "pro",  # kling-v2-1 renders a last frame in pro only
             "image": first,
             "image_tail": jpeg(),
             "prompt": "x",
@@ -280,6 +287,7 @@ def test_image_to_video_body_reads_files(tmp_path: Path) -> None:
     )
     assert body == {
         "model_name": "kling-v2-1",
+        "mode": "pro",
         "image": b64(png()),
         "image_tail": b64(jpeg()),
         "prompt": "x",
@@ -287,8 +295,9 @@ def test_image_to_video_body_reads_files(tmp_path: Path) -> None:
     }
 
 
-def test_image_to_video_tail_alone_is_enough() -> None:
-    assert prepare_body("image_to_video", {"image_tail": IMG}) == {"image_tail": IMG}
+def test_image_to_video_tail_alone_is_enough_on_the_models_that_take_it() -> None:
+    tail_only = {"model_name": "kling-v1-6", "mode": "pro", "image_tail": IMG}
+    assert prepare_body("image_to_video", tail_only) == tail_only
 
 
 def test_image_to_video_motion_brush_body() -> None:

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from kling import webhooks
 from kling._errors import InvalidParameterError, KlingError
-from kling._models import TaskBase
+from kling._models import TaskBase, V2TaskBase
 from kling.webhooks import MAX_BODY_SIZE, MAX_DEPTH, WebhookVerificationError
 from tests.test_webhooks import MSG_ID, OTHER_SECRET, SECRET, SECRET_B64, TIMESTAMP
 
@@ -485,7 +485,7 @@ def returns_a_task_or_an_sdk_error(call: Any, *args: Any, **kwargs: Any) -> None
     except KlingError as error:
         assert_well_formed(error)
         return
-    assert result is None or isinstance(result, TaskBase)
+    assert result is None or isinstance(result, (TaskBase, V2TaskBase))
 
 
 @SETTINGS

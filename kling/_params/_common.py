@@ -218,7 +218,17 @@ Url = Annotated[str, _media(encode_url)]
 Identifier = Annotated[int | str, Plain(_identifier)]
 OpenString = Plain(_open_string)
 
-Prompt = Annotated[str, max_chars(2500)]
+
+def _non_blank(value: str) -> str:
+    if not value.strip():
+        reject("must not be empty or only spaces")
+    return value
+
+
+#: Refuses a string that is empty or only whitespace (Kling answers those with 1201).
+non_blank = After(_non_blank)
+
+Prompt = Annotated[str, max_chars(2500), non_blank]
 NegativePrompt = Annotated[str, max_chars(2500)]
 CfgScale = Annotated[float, between(0, 1)]
 Fidelity = Annotated[float, between(0, 1)]

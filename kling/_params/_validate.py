@@ -50,8 +50,14 @@ def prepare_body(family: Endpoint | str, params: Mapping[str, Any]) -> dict[str,
     >>> prepare_body("text_to_video", {"prompt": "a corgi", "duration": 5})
     {'prompt': 'a corgi', 'duration': '5'}
     """
+    from .._families import Family
+    from ._legacy_models import check_legacy_model
+
     spec = _endpoint(family) if isinstance(family, str) else family
-    return _shape(validate_params(spec, params), spec.top_level)
+    checked = validate_params(spec, params)
+    if isinstance(spec, Family):
+        check_legacy_model(spec.name, checked)
+    return _shape(checked, spec.top_level)
 
 
 def prepare_standard_body(
@@ -82,6 +88,10 @@ def validate_params(spec: Endpoint, params: Mapping[str, Any]) -> dict[str, Any]
         checked: dict[str, Any] = _adapter(spec.params).validate_python(data)
     except ValidationError as exc:
         raise _translate(exc, spec) from None
+    for key in getattr(spec.params, "__required_keys__", ()):
+        value = checked.get(key)
+        if isinstance(value, str) and not value.strip():
+            raise InvalidParameterError(f"{key}: required, and must not be empty", field=key)
     for rule in spec.rules:
         rule(checked)
     return checked

@@ -1,0 +1,270 @@
+"""What each legacy ``model_name`` accepts, family by family: one table, checked before sending.
+
+From kling-api.md §3.A (the endpoints' capability notes) and §3.C (which model serves which
+product). A request is checked against its ``model_name``, or the family's default model when
+none is given (what Kling would use); a ``model_name`` the table does not know skips the checks,
+so a model released tomorrow works today. Where the documentation contradicts itself, the SDK
+keeps the reading that refuses less: it must never refuse what Kling would take.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, NoReturn
+
+from .._errors import InvalidParameterError
+
+__all__ = ["DEFAULT_MODELS", "LEGACY_MODELS", "LegacyModel", "check_legacy_model"]
+
+_SHORT = ("5", "10")
+_V3_DURATIONS = tuple(str(n) for n in range(3, 16))
+
+
+@dataclass(frozen=True)
+class LegacyModel:
+    """One ``model_name`` on one family, and what it takes."""
+
+    family: str
+    model: str
+    durations: tuple[str, ...] = _SHORT
+    """``duration`` values (as Kling spells them); empty: not checked for this family."""
+    modes: tuple[str, ...] = ("std", "pro")
+    """``mode`` values; empty: not checked for this family."""
+    cfg_scale: bool = True
+    sound: bool = False
+    """Takes ``sound`` and ``voice_list``."""
+    sound_needs_pro: bool = False
+    """Sound is rendered in ``mode="pro"`` only (kling-v2-6)."""
+    multi_shot: bool = False
+    elements: bool = False
+    """Takes ``element_list``."""
+    camera_control: tuple[str, str] | None = None
+    """``(mode, duration)`` camera control is rendered in, or None: not taken."""
+    image_tail: tuple[str, ...] | None = None
+    """Modes a last frame (``image_tail``) is rendered in, or None: not taken."""
+    tail_only: bool = False
+    """Takes ``image_tail`` without ``image``."""
+    tail_short: bool = False
+    """A last frame renders 5 s videos only."""
+    tail_silent: bool = False
+    """A last frame renders silent videos only."""
+    aspect_ratios: tuple[str, ...] = ()
+    """Extra refusals: ``aspect_ratio`` values not taken (empty: every value of the type)."""
+    four_k: bool = False
+    """Takes ``mode="4k"`` (or ``resolution="4k"`` for images)."""
+    image_reference: bool = False
+    series: bool = False
+    """Takes ``result_type="series"`` (omni image)."""
+    plain_durations: tuple[str, ...] = ()
+    """Durations without reference images or a video (kling-video-o1: 5 or 10)."""
+
+
+def _video(family: str, model: str, **rules: Any) -> LegacyModel:
+    return LegacyModel(family, model, **rules)
+
+
+_V2_NO_CFG = {"cfg_scale": False}
+_V3 = {
+    "durations": _V3_DURATIONS,
+    "four_k": True,
+    "sound": True,
+    "multi_shot": True,
+    "modes": ("std", "pro", "4k"),
+}
+
+_ROWS = (
+    # Text-to-video (kling-api.md §3.A.1; kling-v1-5 and kling-v2-1 are image-to-video only).
+    _video("text_to_video", "kling-v1", camera_control=("std", "5")),
+    _video("text_to_video", "kling-v1-6"),
+    _video("text_to_video", "kling-v2-master", **_V2_NO_CFG),
+    _video("text_to_video", "kling-v2-1-master", **_V2_NO_CFG),
+    _video("text_to_video", "kling-v2-5-turbo", **_V2_NO_CFG),
+    _video("text_to_video", "kling-v2-6", sound=True, sound_needs_pro=True, **_V2_NO_CFG),
+    _video("text_to_video", "kling-v3", **_V3),
+    # Image-to-video (§3.A.2): last frames and camera control by model.
+    _video("image_to_video", "kling-v1", image_tail=("std", "pro"), tail_short=True),
+    _video(
+        "image_to_video",
+        "kling-v1-5",
+        image_tail=("pro",),
+        tail_only=True,
+        camera_control=("pro", "5"),
+    ),
+    _video("image_to_video", "kling-v1-6", image_tail=("pro",), tail_only=True),
+    _video("image_to_video", "kling-v2-master", **_V2_NO_CFG),
+    _video("image_to_video", "kling-v2-1", image_tail=("pro",), **_V2_NO_CFG),
+    _video("image_to_video", "kling-v2-1-master", **_V2_NO_CFG),
+    _video("image_to_video", "kling-v2-5-turbo", image_tail=("pro",), **_V2_NO_CFG),
+    _video(
+        "image_to_video",
+        "kling-v2-6",
+        sound=True,
+        sound_needs_pro=True,
+        image_tail=("pro",),
+        tail_silent=True,
+        **_V2_NO_CFG,
+    ),
+    _video("image_to_video", "kling-v3", image_tail=("std", "pro", "4k"), elements=True, **_V3),
+    # Multi-image to video (§3.A.3): one model.
+    _video("multi_image_to_video", "kling-v1-6"),
+    # Omni video (§3.A.10).
+    _video(
+        "omni_video",
+        "kling-video-o1",
+        durations=tuple(str(n) for n in range(3, 11)),
+        plain_durations=_SHORT,
+        elements=True,
+    ),
+    _video(
+        "omni_video",
+        "kling-v3-omni",
+        durations=_V3_DURATIONS,
+        modes=("std", "pro", "4k"),
+        four_k=True,
+        sound=True,
+        multi_shot=True,
+        elements=True,
+    ),
+    # Motion control (§3.A.9): elements on kling-v3 only.
+    _video("motion_control", "kling-v2-6", durations=()),
+    _video("motion_control", "kling-v3", durations=(), elements=True),
+    # Images (§3.A.12-14, 16).
+    _video("images", "kling-v1", durations=(), modes=(), aspect_ratios=("21:9",)),
+    _video("images", "kling-v1-5", durations=(), modes=(), image_reference=True),
+    _video("images", "kling-v2", durations=(), modes=()),
+    _video("images", "kling-v2-new", durations=(), modes=()),
+    # The 2025 docs give image_reference to kling-v1-5, the 2026 ones to kling-v2-1: both.
+    _video("images", "kling-v2-1", durations=(), modes=(), image_reference=True),
+    _video("images", "kling-v3", durations=(), modes=(), elements=True),
+    _video("omni_image", "kling-image-o1", durations=(), modes=(), elements=True),
+    _video(
+        "omni_image",
+        "kling-v3-omni",
+        durations=(),
+        modes=(),
+        four_k=True,
+        series=True,
+        elements=True,
+    ),
+    _video("multi_image_to_image", "kling-v2", durations=(), modes=()),
+    _video("multi_image_to_image", "kling-v2-1", durations=(), modes=()),
+    _video("virtual_try_on", "kolors-virtual-try-on-v1", durations=(), modes=()),
+    _video("virtual_try_on", "kolors-virtual-try-on-v1-5", durations=(), modes=()),
+)
+
+#: (family, model_name) -> what it takes.
+LEGACY_MODELS: dict[tuple[str, str], LegacyModel] = {(r.family, r.model): r for r in _ROWS}
+
+#: The model Kling uses for a family when ``model_name`` is not given.
+DEFAULT_MODELS = {
+    "text_to_video": "kling-v1",
+    "image_to_video": "kling-v1",
+    "multi_image_to_video": "kling-v1-6",
+    "omni_video": "kling-video-o1",
+    "motion_control": "kling-v2-6",
+    "images": "kling-v1",
+    "omni_image": "kling-image-o1",
+    "multi_image_to_image": "kling-v2",
+    "virtual_try_on": "kolors-virtual-try-on-v1",
+}
+
+
+def _fail(field: str, message: str) -> NoReturn:
+    raise InvalidParameterError(f"{field}: {message}", field=field)
+
+
+def _choices(values: tuple[str, ...]) -> str:
+    quoted = [f'"{v}"' for v in values]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+
+
+def check_legacy_model(family: str, params: Mapping[str, Any]) -> None:
+    """Refuse what the request's model (or the family's default) cannot do, naming both."""
+    model = params.get("model_name", DEFAULT_MODELS.get(family))
+    rules = LEGACY_MODELS.get((family, model)) if isinstance(model, str) else None
+    if rules is None:
+        return
+    _values(rules, params)
+    _features(rules, params)
+    _frames(rules, params)
+
+
+def _values(rules: LegacyModel, params: Mapping[str, Any]) -> None:
+    model = rules.model
+    duration = params.get("duration")
+    if duration is not None and rules.durations and str(duration) not in rules.durations:
+        _fail(
+            "duration",
+            f'{model} makes {_choices(rules.durations)} second videos (got "{duration}")',
+        )
+    mode = params.get("mode")
+    if mode is not None and rules.modes and mode not in rules.modes:
+        note = "; 4k is for kling-v3 and kling-v3-omni" if mode == "4k" else ""
+        _fail("mode", f'{model} takes {_choices(rules.modes)} (got "{mode}"){note}')
+    ratio = params.get("aspect_ratio")
+    if ratio in rules.aspect_ratios:
+        _fail("aspect_ratio", f"{model} does not make {ratio} images")
+    if params.get("resolution") == "4k" and not rules.four_k:
+        _fail("resolution", f"{model} makes 1k or 2k images; 4k is for kling-v3-omni")
+
+
+def _features(rules: LegacyModel, params: Mapping[str, Any]) -> None:
+    model = rules.model
+    if "cfg_scale" in params and not rules.cfg_scale:
+        _fail("cfg_scale", f"{model} takes no cfg_scale (Kling's 2.x models do not)")
+    for key in ("sound", "voice_list"):
+        if key in params and not rules.sound and (key == "voice_list" or params[key] == "on"):
+            _fail(key, f"{model} makes no sound; kling-v2-6 and kling-v3 do")
+    if rules.sound_needs_pro and params.get("sound") == "on" and params.get("mode", "std") != "pro":
+        _fail("mode", f'{model} renders sound in mode="pro" only')
+    if params.get("multi_shot") and not rules.multi_shot:
+        _fail("multi_shot", f"{model} makes no multi-shot videos; kling-v3 models do")
+    if "element_list" in params and not rules.elements:
+        _fail("element_list", f"{model} takes no element_list; kling-v3 models do")
+    if "image_reference" in params and not rules.image_reference:
+        _fail("image_reference", f"{model} takes no image_reference (kling-v1-5 and kling-v2-1 do)")
+    if params.get("result_type") == "series" and not rules.series:
+        _fail("result_type", f'{model} makes no series; result_type="series" is for kling-v3-omni')
+    control = params.get("camera_control")
+    if control is not None:
+        if rules.camera_control is None:
+            _fail("camera_control", f"{model} takes no camera_control")
+        mode, duration = rules.camera_control
+        if params.get("mode", "std") != mode or str(params.get("duration", "5")) != duration:
+            _fail(
+                "camera_control",
+                f'{model} renders camera control in mode="{mode}", {duration} s videos only',
+            )
+
+
+def _frames(rules: LegacyModel, params: Mapping[str, Any]) -> None:
+    model = rules.model
+    if rules.family == "image_to_video" and "image_tail" in params:
+        if rules.image_tail is None:
+            _fail("image_tail", f"{model} takes no last frame (image_tail)")
+        if params.get("mode", "std") not in rules.image_tail:
+            _fail(
+                "image_tail",
+                f"{model} renders a last frame in mode {_choices(rules.image_tail)} only",
+            )
+        if "image" not in params and not rules.tail_only:
+            _fail(
+                "image",
+                f"{model} needs an image with image_tail (a last frame alone is for "
+                "kling-v1-5 and kling-v1-6)",
+            )
+        if rules.tail_short and str(params.get("duration", "5")) != "5":
+            _fail("duration", f"{model} renders a last frame in 5 second videos only")
+        if rules.tail_silent and params.get("sound") == "on":
+            _fail("sound", f"{model} renders a last frame silent only")
+    if rules.plain_durations and rules.family == "omni_video":
+        images = [i for i in params.get("image_list", []) if i.get("type") != "first_frame"]
+        plain = not images and not params.get("element_list") and not params.get("video_list")
+        duration = str(params.get("duration", "5"))
+        if plain and duration not in rules.plain_durations:
+            _fail(
+                "duration",
+                f"{model} makes {_choices(rules.plain_durations)} second videos from a prompt "
+                f'or a first frame alone (got "{duration}")',
+            )
