@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from ._async._client import AsyncKlingClient
     from ._async._task import AsyncTask, AsyncV2Task
     from ._config import DEFAULT_BASE_URL
+    from ._jobs import BatchProgress, BatchReport, JobResult
     from ._models import (
         Audio,
         Billing,
@@ -56,6 +57,9 @@ if TYPE_CHECKING:
     from ._sync._task import Task, V2Task
 
 __all__ = [
+    "JobResult",
+    "BatchReport",
+    "BatchProgress",
     "V2TaskBase",
     "V2Task",
     "Output",
@@ -101,6 +105,9 @@ _LAZY = {
     "AsyncKlingClient": "kling._async._client",
     "KlingClient": "kling._sync._client",
     "DEFAULT_BASE_URL": "kling._config",
+    "BatchProgress": "kling._jobs",
+    "BatchReport": "kling._jobs",
+    "JobResult": "kling._jobs",
     "Audio": "kling._models",
     "Image": "kling._models",
     "Task": "kling._sync._task",

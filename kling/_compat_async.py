@@ -9,13 +9,19 @@ from __future__ import annotations
 
 import functools
 import inspect
+import math
 import os
+import sys
 import time
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 import anyio
 import anyio.to_thread
+
+if sys.version_info < (3, 11):
+    # anyio's own dependency there; not installed where mypy runs (3.11+).
+    from exceptiongroup import BaseExceptionGroup  # type: ignore[import-not-found,unused-ignore]
 from anyio import AsyncFile
 
 __all__ = [
@@ -26,9 +32,11 @@ __all__ = [
     "call",
     "monotonic",
     "open_file",
+    "Queue",
     "run_blocking",
     "run_workers",
     "sleep",
+    "TaskGroup",
     "wall_clock",
 ]
 
@@ -100,3 +108,84 @@ async def run_workers(worker: Callable[[], Coroutine[Any, Any, None]], count: in
     async with anyio.create_task_group() as group:
         for _ in range(count):
             group.start_soon(worker)
+
+
+class TaskGroup:
+    """Tasks started with ``start_soon`` run concurrently; leaving the ``async with`` block
+    waits for them all. The first error (in a task or in the block) cancels the rest, and
+    calls ``on_error`` first, as the sync twin (whose threads cannot be cancelled) does.
+    """
+
+    def __init__(self, on_error: Callable[[], None] | None = None) -> None:
+        self._on_error = on_error
+        self._group = anyio.create_task_group()
+
+    async def __aenter__(self) -> TaskGroup:
+        await self._group.__aenter__()
+        return self
+
+    def start_soon(self, function: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        self._group.start_soon(self._run, function)
+
+    async def _run(self, function: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        try:
+            await function()
+        except BaseException:
+            self._stop()
+            raise
+
+    def _stop(self) -> None:
+        if self._on_error is not None:
+            self._on_error()
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: Any
+    ) -> bool | None:
+        if error is not None:
+            self._stop()
+        try:
+            return await self._group.__aexit__(kind, error, traceback)
+        except BaseExceptionGroup as group:
+            # anyio wraps even a single error in a group; the caller gets the error itself, as
+            # from the sync twin: the block's own if it raised, else the first task's.
+            leaves = _leaves(group)
+            first = error if error is not None and error in leaves else leaves[0]
+            first.__suppress_context__ = True  # not "during handling of" the group
+            raise first  # noqa: B904 - its own __cause__, if any, stays
+
+
+def _leaves(group: BaseExceptionGroup[BaseException]) -> list[BaseException]:
+    found: list[BaseException] = []
+    for exc in group.exceptions:
+        found += _leaves(exc) if isinstance(exc, BaseExceptionGroup) else [exc]
+    return found
+
+
+class Queue(Generic[T]):
+    """An unbounded first-in first-out queue between tasks (a thread queue in the sync twin).
+
+    ``await get()`` returns None once ``close()`` was called and every item was taken. Use it
+    as a ``with`` block so that both ends are released however the tasks around it end.
+    """
+
+    def __init__(self) -> None:
+        self._send, self._receive = anyio.create_memory_object_stream[T](math.inf)
+
+    def __enter__(self) -> Queue[T]:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._send.close()
+        self._receive.close()
+
+    async def put(self, item: T) -> None:
+        await self._send.send(item)
+
+    def close(self) -> None:
+        self._send.close()
+
+    async def get(self) -> T | None:
+        try:
+            return await self._receive.receive()
+        except anyio.EndOfStream:
+            return None

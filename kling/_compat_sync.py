@@ -6,7 +6,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Coroutine
-from typing import Annotated, Any, BinaryIO, Literal, TypeAlias, TypeVar
+from typing import Annotated, Any, BinaryIO, Generic, Literal, TypeAlias, TypeVar
 
 __all__ = [
     "Awaitable",
@@ -16,9 +16,11 @@ __all__ = [
     "call",
     "monotonic",
     "open_file",
+    "Queue",
     "run_blocking",
     "run_workers",
     "sleep",
+    "TaskGroup",
     "wall_clock",
 ]
 
@@ -89,3 +91,90 @@ def run_workers(worker: Callable[[], None], count: int) -> None:
     pool.shutdown()
     for future in futures:
         future.result()
+
+
+class TaskGroup:
+    """Functions started with ``start_soon`` run in threads of their own; leaving the ``with``
+    block waits for them all and re-raises the first error.
+
+    Threads cannot be cancelled: on the first error (in a thread or in the block, Ctrl-C
+    included) ``on_error`` is called so that the caller can tell its threads to stop, and an
+    error in the block returns at once without waiting for them (they are daemon threads, so
+    they never hold up the interpreter's exit).
+    """
+
+    def __init__(self, on_error: Callable[[], None] | None = None) -> None:
+        self._on_error = on_error
+        self._threads: list[threading.Thread] = []
+        self._errors: list[BaseException] = []
+
+    def __enter__(self) -> TaskGroup:
+        return self
+
+    def start_soon(self, function: Callable[[], None]) -> None:
+        thread = threading.Thread(target=self._run, args=(function,), name="kling", daemon=True)
+        self._threads.append(thread)
+        thread.start()
+
+    def _run(self, function: Callable[[], None]) -> None:
+        try:
+            function()
+        except BaseException as exc:
+            self._errors.append(exc)
+            self._stop()
+
+    def _stop(self) -> None:
+        if self._on_error is not None:
+            self._on_error()
+
+    def __exit__(self, kind: object, error: BaseException | None, traceback: object) -> None:
+        if error is not None:
+            self._stop()
+            return
+        try:
+            for thread in self._threads:
+                thread.join()
+        except BaseException:
+            self._stop()
+            raise
+        if self._errors:
+            raise self._errors[0]
+
+
+_CLOSED = object()
+
+
+class Queue(Generic[T]):
+    """An unbounded first-in first-out queue between threads.
+
+    ``get()`` returns None once ``close()`` was called and every item was taken. A ``with``
+    block, like the async twin's, whose ends need releasing.
+    """
+
+    def __init__(self) -> None:
+        import queue
+
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._closed = False
+
+    def __enter__(self) -> Queue[T]:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._closed = True
+
+    def put(self, item: T) -> None:
+        self._queue.put(item)
+
+    def close(self) -> None:
+        self._queue.put(_CLOSED)
+
+    def get(self) -> T | None:
+        if self._closed:
+            return None
+        item = self._queue.get()
+        if item is _CLOSED:
+            self._closed = True
+            self._queue.put(_CLOSED)  # every other consumer sees the end too
+            return None
+        return item  # type: ignore[no-any-return]

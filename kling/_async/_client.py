@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from .._params import IdentifyFaceParams, ImageRecognizeParams
     from ._download import ProgressHook
     from ._endpoints import AsyncAccount, AsyncTTS
+    from ._jobs import AsyncBatch
     from ._products import AsyncV2
     from ._task import AsyncTask, AsyncV2Task
 
@@ -236,6 +237,16 @@ class AsyncKlingClient(AsyncFamilyProperties):
         from ._products import AsyncV2
 
         return AsyncV2(self)
+
+    @cached_property
+    def batch(self) -> AsyncBatch:
+        """Batch jobs from a file, resumable and exactly once, with a manifest.
+
+        ``await client.batch.run("jobs.jsonl", output_dir="out/")``
+        """
+        from ._jobs import AsyncBatch
+
+        return AsyncBatch(self)
 
     @cached_property
     def tts(self) -> AsyncTTS:

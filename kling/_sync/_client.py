@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from .._params import IdentifyFaceParams, ImageRecognizeParams
     from ._download import ProgressHook
     from ._endpoints import TTS, Account
+    from ._jobs import Batch
     from ._products import V2
     from ._task import Task, V2Task
 
@@ -239,6 +240,16 @@ class KlingClient(FamilyProperties):
         from ._products import V2
 
         return V2(self)
+
+    @cached_property
+    def batch(self) -> Batch:
+        """Batch jobs from a file, resumable and exactly once, with a manifest.
+
+        ``client.batch.run("jobs.jsonl", output_dir="out/")``
+        """
+        from ._jobs import Batch
+
+        return Batch(self)
 
     @cached_property
     def tts(self) -> TTS:

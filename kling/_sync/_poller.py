@@ -113,6 +113,13 @@ class Subscription:
         """Stop waiting for one task (it finished, or the caller lost interest)."""
         self._poller._discard(self, task_id)
 
+    def expire(self) -> None:
+        """End this wait now, from any task or thread: ``next()`` returns ``[]`` as it does
+        at the deadline (a leader asleep notices when it wakes, within a poll interval)."""
+        with self._poller._lock:
+            self.deadline = _compat.monotonic()
+            self._wakeup.set()
+
     def close(self) -> None:
         """Stop waiting for every task of this subscription."""
         for task_id in list(self.pending):

@@ -1,0 +1,253 @@
+"""client.batch: jobs from a file, run once, resumed after a crash, recorded in a manifest.
+
+Against a real FakeKling over loopback, whose task store outlives the runs, as Kling's does.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kling import AsyncKlingClient, BatchProgress, InvalidParameterError
+from kling._jobs import load_jobs
+from kling.testing import FakeKlingServer, Timing
+from tests._fake_helpers import serve
+
+from .conftest import FakeClock
+
+JOBS = [
+    {"family": "text_to_video", "prompt": "a corgi surfing"},
+    {"family": "images", "prompt": "a fox", "n": 2},
+    {"product": "text_to_video", "model": "kling-3.0", "prompt": "a cat", "duration": 3},
+    {"family": "text_to_video", "prompt": "this one FAILs"},
+]
+
+
+def write_jobs(path: Path, jobs: list[dict[str, Any]]) -> Path:
+    path.write_text("\n".join(json.dumps(job) for job in jobs) + "\n")
+    return path
+
+
+def manifest(out: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in (out / "manifest.jsonl").read_text().splitlines()]
+
+
+@pytest.fixture(scope="module")
+def shared_server() -> Iterator[FakeKlingServer]:
+    with serve(timing=Timing.polls(1, 1)) as running:
+        yield running
+
+
+@pytest.fixture
+def server(shared_server: FakeKlingServer) -> Iterator[FakeKlingServer]:
+    shared_server.fake.reset()
+    yield shared_server
+    shared_server.fake.reset()
+
+
+@pytest.fixture
+async def client(server: FakeKlingServer, clock: FakeClock) -> AsyncIterator[AsyncKlingClient]:
+    async with AsyncKlingClient(
+        server.access_key, server.secret_key, server.url, api_key=server.api_key
+    ) as kling:
+        yield kling
+
+
+async def test_a_run_settles_every_job_downloads_its_results_and_records_it(
+    client: AsyncKlingClient, server: FakeKlingServer, tmp_path: Path
+) -> None:
+    jobs = write_jobs(tmp_path / "jobs.jsonl", JOBS)
+    out = tmp_path / "out"
+    report = await client.batch.run(jobs, output_dir=out)
+
+    assert [r.status for r in report.results] == ["succeeded", "succeeded", "succeeded", "failed"]
+    assert report.counts == {"succeeded": 3, "failed": 1}
+    assert len(server.fake.tasks) == 4
+    recorded = manifest(out)
+    assert sorted(r["line"] for r in recorded) == [1, 2, 3, 4]
+    for record in recorded:
+        assert record["task_id"] in server.fake.tasks
+        assert server.fake.task(record["task_id"]).external_task_id == record["external_task_id"]
+        assert all((out / name).is_file() for name in record["files"])
+        assert len(record["files"]) == len(record["urls"])
+    images = next(r for r in recorded if r["line"] == 2)
+    assert len(images["files"]) == 2  # n=2
+    failed = next(r for r in recorded if r["line"] == 4)
+    assert failed["message"] == "Content risk control"
+    assert report.summary()["units_charged"] == report.units_charged
+
+
+async def test_running_it_again_creates_nothing_and_downloads_nothing(
+    client: AsyncKlingClient, server: FakeKlingServer, tmp_path: Path
+) -> None:
+    jobs = write_jobs(tmp_path / "jobs.jsonl", JOBS)
+    first = await client.batch.run(jobs, output_dir=tmp_path / "out")
+    requests = len(server.fake.requests)
+    again = await client.batch.run(jobs, output_dir=tmp_path / "out")
+    assert len(server.fake.requests) == requests  # not one request
+    assert [r.task_id for r in again.results] == [r.task_id for r in first.results]
+    assert len(manifest(tmp_path / "out")) == 4
+
+
+async def test_a_task_that_exists_is_adopted_not_created_again(
+    client: AsyncKlingClient, server: FakeKlingServer, tmp_path: Path
+) -> None:
+    # The run that made the tasks died before writing its manifest (another directory here).
+    jobs = write_jobs(tmp_path / "jobs.jsonl", JOBS[:2])
+    await client.batch.run(jobs, output_dir=tmp_path / "crashed")
+    report = await client.batch.run(jobs, output_dir=tmp_path / "out")
+    assert len(server.fake.tasks) == 2
+    assert all(r.adopted for r in report.results)
+    assert all((tmp_path / "out" / f).is_file() for r in report.results for f in r.files)
+
+
+async def test_a_failed_job_is_retried_on_purpose_as_a_new_task(
+    client: AsyncKlingClient, server: FakeKlingServer, tmp_path: Path
+) -> None:
+    jobs = write_jobs(tmp_path / "jobs.jsonl", [JOBS[3]])
+    first = await client.batch.run(jobs, output_dir=tmp_path / "out")
+    again = await client.batch.run(jobs, output_dir=tmp_path / "out")
+    retried = await client.batch.run(jobs, output_dir=tmp_path / "out", retry_failed=True)
+    assert len(server.fake.tasks) == 2  # the plain rerun made none, the retry one
+    assert again.results[0].task_id == first.results[0].task_id
+    assert retried.results[0].attempt == 1
+    assert retried.results[0].external_task_id == first.results[0].external_task_id + "-1"
+
+
+async def test_a_bad_line_stops_the_run_before_anything_is_created(
+    client: AsyncKlingClient, server: FakeKlingServer, tmp_path: Path
+) -> None:
+    bad = [JOBS[0], {"family": "text_to_video", "prompt": "x", "duration": "7"}]
+    jobs = write_jobs(tmp_path / "jobs.jsonl", bad)
+    with pytest.raises(InvalidParameterError) as info:
+        await client.batch.run(jobs, output_dir=tmp_path / "out")
+    assert str(info.value).startswith('line 2: duration: kling-v1 makes "5" or "10" second')
+    assert "nothing was created" in str(info.value)
+    assert not server.fake.requests
+
+
+async def test_shards_split_the_jobs_and_together_cover_them_once(
+    client: AsyncKlingClient, server: FakeKlingServer, tmp_path: Path
+) -> None:
+    many = [{"family": "text_to_video", "prompt": f"scene {i}"} for i in range(12)]
+    jobs = write_jobs(tmp_path / "jobs.jsonl", many)
+    lines: list[int] = []
+    for index in range(3):
+        report = await client.batch.run(jobs, output_dir=tmp_path / "out", shard=f"{index}/3")
+        lines += [r.line for r in report.results]
+    assert sorted(lines) == list(range(1, 13))
+    assert len(server.fake.tasks) == 12
+
+
+def test_identical_jobs_are_distinct_tasks_and_a_namespace_sets_runs_apart(
+    tmp_path: Path,
+) -> None:
+    jobs = write_jobs(tmp_path / "jobs.jsonl", [JOBS[0], JOBS[0]])
+    ids = [job.external_id() for job in load_jobs(jobs)]
+    other = [job.external_id() for job in load_jobs(jobs, namespace="second run")]
+    assert len(set(ids)) == 2
+    assert not set(ids) & set(other)
+    assert ids == [job.external_id() for job in load_jobs(jobs)]  # stable
+
+
+def test_a_job_is_the_same_whatever_its_local_file_is_called(tmp_path: Path) -> None:
+    (tmp_path / "a.png").write_bytes(b"same bytes")
+    (tmp_path / "b.png").write_bytes(b"same bytes")
+    jobs = write_jobs(
+        tmp_path / "jobs.jsonl",
+        [{"family": "image_to_video", "image": "a.png"}],
+    )
+    renamed = write_jobs(
+        tmp_path / "renamed.jsonl",
+        [{"family": "image_to_video", "image": "b.png"}],
+    )
+    assert load_jobs(jobs)[0].external_id() == load_jobs(renamed)[0].external_id()
+
+
+async def test_csv_rows_are_jobs_of_the_given_family(
+    client: AsyncKlingClient, server: FakeKlingServer, tmp_path: Path
+) -> None:
+    jobs = tmp_path / "jobs.csv"
+    jobs.write_text('prompt,duration\n"a corgi",5\n"a fox",10\n')
+    report = await client.batch.run(jobs, output_dir=tmp_path / "out", family="text-to-video")
+    assert report.counts == {"succeeded": 2}
+    assert [r.line for r in report.results] == [2, 3]  # the header is line 1
+    assert sorted(t.body["duration"] for t in server.fake.tasks.values()) == ["10", "5"]
+
+
+async def test_progress_reports_submitted_running_and_settled_jobs(
+    client: AsyncKlingClient, tmp_path: Path
+) -> None:
+    seen: list[tuple[int, int, int, int]] = []
+
+    def on_progress(p: BatchProgress) -> None:
+        seen.append((p.submitted, p.running, p.succeeded + p.failed, p.downloaded))
+
+    jobs = write_jobs(tmp_path / "jobs.jsonl", JOBS)
+    await client.batch.run(jobs, output_dir=tmp_path / "out", on_progress=on_progress)
+    assert seen[0] == (0, 0, 0, 0)
+    assert max(s[0] for s in seen) == 4
+    assert seen[-1] == (4, 0, 4, 3)
+
+
+async def test_an_external_task_id_in_a_job_is_refused_with_why(
+    client: AsyncKlingClient, tmp_path: Path
+) -> None:
+    jobs = write_jobs(tmp_path / "jobs.jsonl", [{**JOBS[0], "external_task_id": "mine"}])
+    with pytest.raises(InvalidParameterError, match="line 1: external_task_id is derived"):
+        await client.batch.run(jobs, output_dir=tmp_path / "out")
+
+
+async def test_results_arrive_while_later_jobs_are_still_being_created(
+    client: AsyncKlingClient, tmp_path: Path
+) -> None:
+    seen: list[tuple[int, int]] = []
+    many = [{"family": "text_to_video", "prompt": f"scene {i}"} for i in range(12)]
+    jobs = write_jobs(tmp_path / "jobs.jsonl", many)
+    await client.batch.run(
+        jobs,
+        output_dir=tmp_path / "out",
+        concurrency=1,  # chunks of 4 creates
+        on_progress=lambda p: seen.append((p.submitted, p.downloaded)),
+    )
+    assert any(downloaded and submitted < 12 for submitted, downloaded in seen)
+    assert seen[-1] == (12, 12)
+
+
+async def test_a_callback_that_raises_stops_the_run_with_its_own_error(
+    client: AsyncKlingClient, server: FakeKlingServer, tmp_path: Path
+) -> None:
+    def on_progress(p: BatchProgress) -> None:
+        if p.downloaded >= 2:
+            raise RuntimeError("my dashboard is down")
+
+    many = [{"family": "text_to_video", "prompt": f"scene {i}"} for i in range(40)]
+    jobs = write_jobs(tmp_path / "jobs.jsonl", many)
+    with pytest.raises(RuntimeError, match="my dashboard is down"):
+        await client.batch.run(
+            jobs, output_dir=tmp_path / "out", concurrency=1, on_progress=on_progress
+        )
+    created = len(server.fake.tasks)
+    assert created < 40  # it stopped creating
+    assert len(manifest(tmp_path / "out")) < 40
+    report = await client.batch.run(jobs, output_dir=tmp_path / "out")
+    assert report.counts == {"succeeded": 40}
+    assert len(server.fake.tasks) == 40
+
+
+async def test_a_manifest_line_cut_short_by_a_crash_does_not_swallow_the_next(
+    client: AsyncKlingClient, tmp_path: Path
+) -> None:
+    jobs = write_jobs(tmp_path / "jobs.jsonl", JOBS[:2])
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "manifest.jsonl").write_text('{"job_id": "kj-')  # killed mid-write
+    await client.batch.run(jobs, output_dir=out)
+    lines = (out / "manifest.jsonl").read_text().splitlines()
+    assert lines[0] == '{"job_id": "kj-'
+    assert len(manifest_records := [json.loads(line) for line in lines[1:]]) == 2
+    assert {r["line"] for r in manifest_records} == {1, 2}
