@@ -8,7 +8,8 @@ In-process, through httpx's ASGI transport::
     transport = httpx.ASGITransport(app=fake)
 
 New-standard (API 2.0) routes answer beside the legacy ones; ``MODELS`` lists the models
-they accept, with what each takes.
+they accept, with what each takes. ``LEGACY_MODELS`` is the same for the legacy routes
+(``LEGACY_MODELS["text_to_video"]["kling-v3"].durations``).
 
 Over a real socket::
 
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from ._callbacks import sign_webhook
     from ._families import FAMILIES, Family
     from ._faults import Fault, FaultKind, FaultPlan
+    from ._legacy_models import LEGACY_DEFAULT_MODELS, LEGACY_MODELS, LegacyModel
     from ._records import CallbackDelivery, ReceivedCallback, RecordedRequest
     from ._server import FakeKlingServer, run
     from ._standard_models import MODELS, StandardModel
@@ -56,6 +58,9 @@ _EXPORTS = {
     "sign_webhook": "_callbacks",
     "FAMILIES": "_families",
     "Family": "_families",
+    "LEGACY_DEFAULT_MODELS": "_legacy_models",
+    "LEGACY_MODELS": "_legacy_models",
+    "LegacyModel": "_legacy_models",
     "Fault": "_faults",
     "FaultKind": "_faults",
     "FaultPlan": "_faults",
@@ -78,6 +83,8 @@ __all__ = [
     "DEFAULT_MAX_BODY_SIZE",
     "DEFAULT_SECRET_KEY",
     "FAMILIES",
+    "LEGACY_DEFAULT_MODELS",
+    "LEGACY_MODELS",
     "MODELS",
     "AuthKind",
     "CallbackDelivery",
@@ -89,6 +96,7 @@ __all__ = [
     "Fault",
     "FaultKind",
     "FaultPlan",
+    "LegacyModel",
     "ReceivedCallback",
     "RecordedRequest",
     "SimulatedDisconnect",

@@ -52,6 +52,7 @@ class FakeKlingOptions(TypedDict, total=False):
     access_key: str
     secret_key: str
     api_keys: Sequence[str]
+    accept_key_headers: bool
     timing: Timing
     concurrency_limit: int | None
     webhook_secret: str | None
@@ -147,6 +148,8 @@ class FakeKling:
     It serves the legacy API (``/v1/...``) and the new standard (API 2.0: ``POST
     /text-to-video/{model}``, ``/image-to-video/``, ``/omni-video/``, ``/motion-control/``,
     ``GET``/``POST /tasks``; API keys only), whose models are listed in :data:`MODELS`.
+    Legacy creates are checked as Kling checks them (kling-api.md §3-§4), per ``model_name``
+    against :data:`LEGACY_MODELS`: what the fake accepts, Kling accepts.
 
     Use it in-process::
 
@@ -159,8 +162,11 @@ class FakeKling:
 
     Args:
         access_key, secret_key: the account's key pair (JWTs must be signed with ``secret_key``
-            and carry ``iss=access_key``; also accepted as ``X-Api-Key``/``X-Api-Secret``).
+            and carry ``iss=access_key``).
         api_keys: static keys accepted as ``Authorization: Bearer <key>``.
+        accept_key_headers: also accept the pair as ``X-Api-Key``/``X-Api-Secret`` headers on
+            legacy paths, for a gateway that takes them. Kling knows no such headers: by default
+            a request with only them is refused 401/1001, as Kling refuses it.
         timing: how long tasks stay ``submitted``/``processing`` (default: instant).
         concurrency_limit: unfinished-task slots per account; a create beyond it gets 429/1303.
         webhook_secret: ``whsec_<base64>``; when set, callbacks carry Standard Webhooks signatures.
@@ -194,6 +200,7 @@ class FakeKling:
         access_key: str = DEFAULT_ACCESS_KEY,
         secret_key: str = DEFAULT_SECRET_KEY,
         api_keys: Sequence[str] = (DEFAULT_API_KEY,),
+        accept_key_headers: bool = False,
         timing: Timing | None = None,
         concurrency_limit: int | None = None,
         webhook_secret: str | None = None,
@@ -215,6 +222,8 @@ class FakeKling:
         if max_body_size < 0:
             raise ValueError("max_body_size must not be negative")
         self.credentials = Credentials(access_key, secret_key, tuple(api_keys))
+        self.accept_key_headers = accept_key_headers
+        """Whether legacy paths take the ``X-Api-Key``/``X-Api-Secret`` pair (assignable)."""
         self.faults = FaultPlan()
         """The fault rules; add with ``fake.faults.add(...)`` or the presets on it."""
         self.max_body_size = max_body_size
@@ -270,7 +279,12 @@ class FakeKling:
                 if is_standard_path(scope["path"]):
                     record.auth = authenticate_standard(headers, self.credentials)
                 else:
-                    record.auth = authenticate(headers, self.credentials, self._store.wall_clock())
+                    record.auth = authenticate(
+                        headers,
+                        self.credentials,
+                        self._store.wall_clock(),
+                        accept_key_headers=self.accept_key_headers,
+                    )
                 read = await read_body(scope, receive, self.max_body_size)
             except ApiError as exc:
                 await self._refuse(send, exc, record)

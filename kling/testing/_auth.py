@@ -5,9 +5,14 @@ Accepted, in this order:
 * ``Authorization: Bearer <JWT>``: HS256 signed with the secret key, ``iss`` = access key;
   ``nbf`` in the future -> 401/1003, ``exp`` passed -> 401/1004, anything else wrong -> 401/1002.
 * ``Authorization: Bearer <API key>``: a configured static key, else 401/1002 "api key not found".
-* No ``Authorization`` header: the pair ``X-Api-Key: <access key>`` + ``X-Api-Secret: <secret key>``
-  (an extension of this project, not a Kling feature); a wrong or partial pair -> 401/1002.
-* Nothing at all -> 401/1001 "Authorization is empty".
+* No ``Authorization`` header -> 401/1001 "Authorization is empty", as Kling answers: Kling knows
+  no ``X-Api-Key`` / ``X-Api-Secret`` headers (§1.4), so they count as nothing, and the message
+  says so. Only with ``FakeKling(accept_key_headers=True)`` (for a gateway in front of Kling
+  that takes them) is the pair ``X-Api-Key: <access key>`` + ``X-Api-Secret: <secret key>``
+  accepted; then a wrong or partial pair -> 401/1002.
+
+A valid ``Authorization`` decides on its own: the X-Api pair beside it is ignored, so a client
+that sends both (the SDK's default ``auth="both"``) is accepted.
 
 New-standard paths (``/tasks``, ``/<product>/<model>``) take API keys only
 (:func:`authenticate_standard`): a JWT, or any string that is not a key, gets Kling's AK/SK text.
@@ -85,16 +90,33 @@ def _verify_jwt(token: str, credentials: Credentials, now: float) -> None:
         raise ApiError(1004, "Authorization has expired (exp has passed)")
 
 
-def authenticate(headers: Mapping[str, str], credentials: Credentials, now: float) -> AuthKind:
+KEY_HEADERS_REFUSED = (
+    "Authorization is empty: Kling's API authenticates with `Authorization: Bearer <JWT or API "
+    "key>`; it knows no X-Api-Key / X-Api-Secret headers (FakeKling(accept_key_headers=True) "
+    "accepts them, for a gateway that does)"
+)
+"""The 1001 text for a request that sent only the X-Api-Key / X-Api-Secret pair."""
+
+
+def authenticate(
+    headers: Mapping[str, str],
+    credentials: Credentials,
+    now: float,
+    *,
+    accept_key_headers: bool = False,
+) -> AuthKind:
     """Check a request's credentials; ``headers`` has lower-case names, ``now`` is Unix seconds.
 
     Raises :class:`ApiError` (401 with 1001-1004) when they do not authenticate.
+    ``accept_key_headers``: also take the X-Api-Key / X-Api-Secret pair (not a Kling scheme).
     """
     authorization = headers.get("authorization")
     if authorization is None:
         api_key, api_secret = headers.get("x-api-key"), headers.get("x-api-secret")
         if api_key is None and api_secret is None:
             raise ApiError(1001, "Authorization is empty")
+        if not accept_key_headers:
+            raise ApiError(1001, KEY_HEADERS_REFUSED)
         if (
             api_key is not None
             and api_secret is not None

@@ -1,8 +1,9 @@
 """The one table of asynchronous task families: everything that differs between them is data.
 
 Each family has a create endpoint (``POST path``), a single query (``GET path/{id}``, where the id
-is a ``task_id`` or an ``external_task_id``) and a list (``GET path?pageNum&pageSize``). Required
-fields follow kling-api.md §3.A and are kept to the clearly required ones.
+is a ``task_id`` or an ``external_task_id``) and a list (``GET path?pageNum&pageSize``).
+``required`` lists what a create must carry (kling-api.md §3.A); :mod:`._legacy_validate` checks
+it along with every other rule of the family.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ def _req(*fields: str) -> Requirement:
 
 FAMILIES: tuple[Family, ...] = (
     Family("text_to_video", "/v1/videos/text2video", (_req("prompt"),), "videos"),
-    Family("image_to_video", "/v1/videos/image2video", (_req("image", "image_tail"),), "videos"),
+    # A last frame alone is refused: the 2026 docs mark ``image`` required (§3.A.2 [!]).
+    Family("image_to_video", "/v1/videos/image2video", (_req("image"),), "videos"),
     Family(
         "multi_image_to_video",
         "/v1/videos/multi-image2video",

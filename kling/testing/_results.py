@@ -28,18 +28,32 @@ def _watermarked(task: FakeTask) -> bool:
 
 
 def _duration(task: FakeTask) -> str:
+    worked_out = task.details.get("duration")
+    if isinstance(worked_out, str):
+        return worked_out  # an extension's total, or an audio's length
     value = task.body.get("duration")
     if isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value):
         return str(value)
     return _DEFAULT_DURATION
 
 
+def video_url(task: FakeTask) -> str:
+    """URL of the (first) video a task made."""
+    return file_url(task, f"{task.task_id}-0.mp4")
+
+
+def video_seconds(task: FakeTask) -> float:
+    """Length of the video a task made, in seconds."""
+    try:
+        return float(_duration(task))
+    except ValueError:
+        return float(_DEFAULT_DURATION)
+
+
 def _videos(task: FakeTask) -> list[dict[str, Any]]:
-    video: dict[str, Any] = {
-        "id": task.result_ids[0],
-        "url": file_url(task, f"{task.task_id}-0.mp4"),
-        "duration": _duration(task),
-    }
+    video: dict[str, Any] = {"id": task.result_ids[0], "url": video_url(task)}
+    if task.family.name != "video_effects":  # the 2026 effects docs give no duration
+        video["duration"] = _duration(task)
     if _watermarked(task):
         video["watermark_url"] = file_url(task, f"{task.task_id}-0-watermark.mp4")
     return [video]
@@ -105,7 +119,11 @@ def task_result(task: FakeTask) -> dict[str, Any]:
     if kind == "videos":
         return {"videos": _videos(task)}
     if kind == "images":
-        return {"images": _images(task)}
+        if task.family.name != "omni_image":
+            return {"images": _images(task)}
+        if task.details.get("result_type") == "series":
+            return {"result_type": "series", "series_images": _images(task)}
+        return {"result_type": "single", "images": _images(task)}
     if kind == "audios":
         return {"audios": _audios(task)}
     if kind == "video_audios":
@@ -120,7 +138,10 @@ def task_info(task: FakeTask) -> dict[str, Any]:
     info: dict[str, Any] = {}
     if task.family.echo_external_id and task.external_task_id:
         info["external_task_id"] = task.external_task_id
-    if task.family.parent_video:
+    parent = task.details.get("parent_video")
+    if isinstance(parent, dict):
+        info["parent_video"] = dict(parent)
+    elif task.family.parent_video:
         parent_id = task.body.get("video_id")
         if not isinstance(parent_id, str) or not parent_id:
             parent_id = f"{task.task_id}-parent"

@@ -16,6 +16,12 @@ from starlette.routing import Route
 
 from ._envelope import ApiError, failure, new_request_id, success
 from ._families import FAMILIES, FAMILIES_BY_NAME, Family, Requirement
+from ._legacy_context import FaceSession
+from ._legacy_lookup import StoreLookup
+from ._legacy_other import identify_face as check_identify_face
+from ._legacy_other import image_recognize as check_image_recognize
+from ._legacy_other import tts as check_tts
+from ._legacy_validate import validate
 from ._media import RangeNotSatisfiable, media_for, parse_range
 from ._records import ReceivedCallback, RecordedRequest
 
@@ -105,17 +111,26 @@ def _require(body: dict[str, Any], requirements: tuple[Requirement, ...]) -> Non
             raise ApiError(1201, f"Invalid parameter: one of {', '.join(options)} is required")
 
 
-def _validate(family: Family, body: dict[str, Any]) -> None:
-    _require(body, family.required)
-    for name in ("callback_url", "external_task_id"):
-        if body.get(name) is not None and not isinstance(body[name], str):
-            raise ApiError(1201, f"Invalid parameter: {name} must be a string")
-    if body.get("watermark_info") is not None and not isinstance(body["watermark_info"], dict):
-        raise ApiError(1201, "Invalid parameter: watermark_info must be an object")
-    if family.result == "images" and "n" in body:
-        n = body["n"]
-        if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= 9:
-            raise ApiError(1201, "Invalid parameter: n must be an integer in [1, 9]")
+_PAGING = ("pageNum", "pageSize")
+
+
+_BY_ID_HINT = " (look a task up by id or external_task_id with GET <path>/<id>)"
+
+
+def _only_query(request: Request, allowed: tuple[str, ...], *, tasks: bool = True) -> None:
+    """Refuse query parameters the endpoint does not document.
+
+    Kling's docs are silent on unknown ones; refusing is the reading that never accepts what
+    Kling might refuse, and it catches ``?external_task_id=`` sent where a path id belongs.
+    """
+    for name in request.query_params:
+        if name not in allowed:
+            takes = " and ".join(allowed) if allowed else "no query parameters"
+            raise ApiError(
+                1201,
+                f"Invalid parameter: unknown query parameter '{name}'; {request.url.path} takes "
+                f"{takes}{_BY_ID_HINT if tasks else ''}",
+            )
 
 
 def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
@@ -160,6 +175,7 @@ class _Api:
     def __init__(self, fake: FakeKling) -> None:
         self.fake = fake
         self.store = fake._store
+        self.lookup = StoreLookup(self.store, PRESET_ELEMENT_IDS, PRESET_VOICE_IDS)
 
     def _now_ms(self) -> int:
         return int(self.store.wall_clock() * 1000)
@@ -170,11 +186,14 @@ class _Api:
         async def endpoint(request: Request) -> Response:
             if request.method == "POST":
                 body = await _json_body(request)
-                _validate(family, body)
-                task = self.store.create(family, body, str(request.base_url))
+                plan = validate(family.name, body, self.lookup)  # required fields included
+                task = self.store.create(
+                    family, body, str(request.base_url), count=plan.count, details=plan.details
+                )
                 if task.callback_url:
                     self.fake._callbacks.start(task)
                 return ok(request, task.create_view())
+            _only_query(request, _PAGING)
             page_num, page_size = _paging(request, family.max_page_size)
             tasks = self.store.page(family, page_num, page_size)
             return ok(request, [self.store.observe(task) for task in tasks])
@@ -183,6 +202,7 @@ class _Api:
 
     def family_item(self, family: Family) -> Endpoint:
         async def endpoint(request: Request) -> Response:
+            _only_query(request, ())
             task = self.store.find(family, request.path_params["task_id"])
             return ok(request, self.store.observe(task))
 
@@ -192,7 +212,7 @@ class _Api:
 
     async def tts(self, request: Request) -> Response:
         body = await _json_body(request)
-        _require(body, (("text",), ("voice_id",)))
+        check_tts(body)
         now, audio_id = self._now_ms(), str(uuid.uuid4())
         audio = {"id": audio_id, "url": f"{_files_base(request)}{audio_id}.mp3", "duration": "5"}
         return ok(
@@ -210,21 +230,27 @@ class _Api:
 
     async def identify_face(self, request: Request) -> Response:
         body = await _json_body(request)
-        _require(body, (("video_id", "video_url"),))
+        check_identify_face(body)
         session_id = str(uuid.uuid4())
+        source = self.lookup.video(body["video_id"]) if body.get("video_id") else None
+        video_ms = int((source.duration if source else 5) * 1000)
         face = {
             "face_id": "0",
             "face_image": f"{_files_base(request)}{session_id}-face-0.png",
             "start_time": 0,
-            "end_time": 5000,
+            "end_time": video_ms,
         }
+        with self.store.lock:
+            self.store.sessions[session_id] = FaceSession(
+                session_id, self._now_ms(), {"0": (0, video_ms)}, video_ms
+            )
         return ok(
             request, {"session_id": session_id, "final_unit_deduction": "0", "face_data": [face]}
         )
 
     async def image_recognize(self, request: Request) -> Response:
         body = await _json_body(request)
-        _require(body, (("image",),))
+        check_image_recognize(body)
         task_id, now = self.store.new_id(), self._now_ms()
         images = [
             {"type": kind, "is_contain": True, "url": f"{_files_base(request)}{task_id}-{kind}.png"}
@@ -243,6 +269,7 @@ class _Api:
         )
 
     async def presets_voices(self, request: Request) -> Response:
+        _only_query(request, _PAGING, tasks=False)
         page_num, page_size = _paging(request, 1000)
         items = [
             _preset_task(
@@ -263,6 +290,7 @@ class _Api:
         return ok(request, _page(items, page_num, page_size))
 
     async def presets_elements(self, request: Request) -> Response:
+        _only_query(request, _PAGING, tasks=False)
         page_num, page_size = _paging(request, 500)
         items = []
         for index, (name, description) in enumerate(_PRESET_ELEMENTS):

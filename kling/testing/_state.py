@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Literal
 
 from ._envelope import ApiError
 from ._families import Family
+from ._legacy_context import FaceSession
 from ._results import task_info, task_result
 
 TaskStatus = Literal["submitted", "processing", "succeed", "failed"]
@@ -85,6 +86,9 @@ class FakeTask:
     last_poll: float = 0.0
     outbox: list[dict[str, Any]] = field(default_factory=list)
     """Snapshots waiting to be POSTed to ``callback_url``."""
+    details: dict[str, Any] = field(default_factory=dict)
+    """What validation worked out for a legacy task (``model_name``, result ``duration``,
+    ``parent_video``, ``result_type``): see :class:`~kling.testing._legacy_context.Plan`."""
 
     @property
     def external_task_id(self) -> str | None:
@@ -100,10 +104,9 @@ class FakeTask:
 
     @property
     def slots(self) -> int:
-        """Concurrency slots held while unfinished: ``n`` for image tasks, else one."""
+        """Concurrency slots held while unfinished: one per image for image tasks, else one."""
         if self.family.result == "images":
-            n = self.body.get("n", 1)
-            return n if isinstance(n, int) and n > 0 else 1
+            return max(1, len(self.result_ids))
         return 1
 
     @property
@@ -139,6 +142,11 @@ class FakeTask:
         if isinstance(watermark, dict):
             data["watermark_info"] = {"enabled": bool(watermark.get("enabled"))}
         return data
+
+
+def task_not_found(ident: str) -> str:
+    """Kling's 1201 text for a query of a task the account does not have."""
+    return f"Task not found: task {ident} does not exist"
 
 
 def new_task_id() -> str:
@@ -194,6 +202,8 @@ class TaskStore:
         self.fail_marker = fail_marker
         self.fail_message = fail_message
         self._tasks: dict[str, FakeTask] = {}
+        self.sessions: dict[str, FaceSession] = {}
+        """identify-face sessions by ``session_id`` (advanced lip-sync names one)."""
 
     # ------------------------------------------------------------------------------ reading
 
@@ -215,12 +225,11 @@ class TaskStore:
             task = self._tasks.get(ident)
             if task is not None and (family is None or task.family is family):
                 return task
-            if family is not None and not family.lookup_by_external_id:
-                raise ApiError(1201, "Task not found")
-            for task in self._tasks.values():
-                if (family is None or task.family is family) and task.external_task_id == ident:
-                    return task
-        raise ApiError(1201, "Task not found")
+            if family is None or family.lookup_by_external_id:
+                for task in self._tasks.values():
+                    if (family is None or task.family is family) and task.external_task_id == ident:
+                        return task
+        raise ApiError(1201, task_not_found(ident))
 
     def page(self, family: Family, page_num: int, page_size: int) -> list[FakeTask]:
         """One page of the family's tasks, newest first."""
@@ -240,8 +249,20 @@ class TaskStore:
 
     # ------------------------------------------------------------------------------ writing
 
-    def create(self, family: Family, body: dict[str, Any], base_url: str) -> FakeTask:
-        """Store a new ``submitted`` task; 1201 for a duplicate external id, 1303 when full."""
+    def create(
+        self,
+        family: Family,
+        body: dict[str, Any],
+        base_url: str,
+        *,
+        count: int | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> FakeTask:
+        """Store a new ``submitted`` task; 1201 for a duplicate external id, 1303 when full.
+
+        ``count``: how many results it makes (default: ``n`` for images, else one);
+        ``details``: what validation worked out (:attr:`FakeTask.details`).
+        """
         now, wall_ms = self.clock(), int(self.wall_clock() * 1000)
         with self.lock:
             external = body.get("external_task_id")
@@ -249,11 +270,13 @@ class TaskStore:
                 for other in self._tasks.values():
                     if other.family is family and other.external_task_id == external:
                         raise ApiError(1201, "external_task_id already exists")
-            count = 1
-            if family.result == "images":
-                count = body.get("n", 1)
-            elif family.result == "video_audios":
-                count = 2
+            if count is None:
+                count = 1
+                if family.result == "images":
+                    n = body.get("n", 1)
+                    count = n if isinstance(n, int) and n > 0 else 1
+                elif family.result == "video_audios":
+                    count = 2
             task = FakeTask(
                 task_id=self.new_id(),
                 family=family,
@@ -266,6 +289,7 @@ class TaskStore:
                 updated_at=wall_ms,
                 stage_started=now,
                 last_poll=now,
+                details=dict(details or {}),
             )
             self.admit(task)
             return task
@@ -344,6 +368,7 @@ class TaskStore:
         """Forget every task."""
         with self.lock:
             self._tasks.clear()
+            self.sessions.clear()
 
     # ------------------------------------------------------------------------------ helpers
 

@@ -35,6 +35,7 @@ from kling.testing import (
     Timing,
     sign_webhook,
 )
+from kling.testing._families import FAMILIES_BY_NAME
 
 from .conftest import ManualClock, mint
 
@@ -180,8 +181,8 @@ async def test_short_secret_key_works_without_warnings() -> None:
         assert (await http.get(T2V)).status_code == 200  # and verifying it warns nothing
 
 
-async def test_x_api_key_pair_authenticates() -> None:
-    fake = FakeKling()
+async def test_x_api_key_pair_authenticates_when_accepted() -> None:
+    fake = FakeKling(accept_key_headers=True)
     pair = {"X-Api-Key": DEFAULT_ACCESS_KEY, "X-Api-Secret": DEFAULT_SECRET_KEY}
     async with client(fake, headers=pair) as http:
         assert (await http.get(T2V)).status_code == 200
@@ -197,7 +198,7 @@ async def test_x_api_key_pair_authenticates() -> None:
     ],
 )
 async def test_wrong_or_partial_x_api_key_pair_is_1002(headers: dict[str, str]) -> None:
-    async with client(FakeKling(), headers=headers) as http:
+    async with client(FakeKling(accept_key_headers=True), headers=headers) as http:
         assert_error(await http.get(T2V), 401, 1002)
 
 
@@ -251,8 +252,7 @@ async def test_missing_required_field_is_1201_naming_it() -> None:
         body = assert_error(await http.post("/v1/videos/lip-sync", json=lip_sync), 400, 1201)
         assert "input.mode" in body["message"]
         body = assert_error(await http.post("/v1/videos/image2video", json={}), 400, 1201)
-        assert "image" in body["message"]
-        assert "image_tail" in body["message"]
+        assert body["message"] == "Invalid parameter: image is required"
 
 
 async def test_image_count_out_of_range_is_1201() -> None:
@@ -289,7 +289,7 @@ async def test_get_by_task_id_and_by_external_task_id() -> None:
 async def test_unknown_task_id_is_400_1201_task_not_found() -> None:
     async with client(FakeKling()) as http:
         body = assert_error(await http.get(f"{T2V}/123456789012345678"), 400, 1201)
-    assert body["message"] == "Task not found"
+    assert body["message"] == "Task not found: task 123456789012345678 does not exist"
 
 
 async def test_task_of_another_family_is_not_found() -> None:
@@ -341,13 +341,39 @@ async def test_duplicate_external_task_id_is_1201_per_family() -> None:
     assert len(fake.tasks) == 2
 
 
+IMG = "https://example.com/a.png"
+VID = "https://example.com/a.mp4"
+
+
 def _minimal_body(family: Family) -> dict[str, Any]:
+    """The required fields of ``family`` with valid samples, plus what they need beside them."""
     samples: dict[str, Any] = {
-        "input": {"image": "https://example.com/a.png"},
-        "image_list": [{"image": "https://example.com/a.png"}],
-        "subject_image_list": [{"subject_image": "https://example.com/a.png"}],
-        "face_choose": [{"face_id": "0", "audio_id": "a", "sound_insert_time": 0}],
+        "input": {"image": IMG},
+        "image_list": [{"image": IMG}],
+        "subject_image_list": [{"subject_image": IMG}],
+        "face_choose": [
+            {
+                "face_id": "0",
+                "audio_id": "a",
+                "sound_start_time": 0,
+                "sound_end_time": 3000,
+                "sound_insert_time": 0,
+            }
+        ],
         "duration": 5.0,
+        "character_orientation": "image",
+        "mode": "std",
+        "voice_url": "https://example.com/a.mp3",
+    }
+    extras: dict[str, dict[str, Any]] = {
+        "lip_sync": {
+            "input": {"video_url": VID, "mode": "text2video", "text": "hi", "voice_id": "v"}
+        },
+        "omni_video": {"prompt": "a walk", "aspect_ratio": "16:9"},
+        "omni_image": {"image_list": [{"image": IMG}]},
+        "elements": {
+            "element_image_list": {"frontal_image": IMG, "refer_images": [{"image_url": IMG}]}
+        },
     }
     body: dict[str, Any] = {}
     for options in family.required:
@@ -355,8 +381,29 @@ def _minimal_body(family: Family) -> dict[str, Any]:
         target = body
         for parent in parents:
             target = target.setdefault(parent, {})
-        target[leaf] = samples.get(leaf, f"sample-{leaf}")
-    return body
+        if leaf in ("image", "image_url", "human_image", "cloth_image"):
+            target[leaf] = IMG
+        elif leaf in ("video_url",):
+            target[leaf] = VID
+        else:
+            target[leaf] = samples.get(leaf, f"sample-{leaf}")
+    return {**body, **extras.get(family.name, {})}
+
+
+async def _prepare(http: httpx.AsyncClient, family: Family, body: dict[str, Any]) -> None:
+    """Make the things a body refers to: a video to extend, a face session."""
+    if family.name == "video_extend":
+        body["video_id"] = await _video_id(http)
+    elif family.name == "advanced_lip_sync":
+        faces = await http.post("/v1/videos/identify-face", json={"video_url": VID})
+        body["session_id"] = faces.json()["data"]["session_id"]
+
+
+async def _video_id(http: httpx.AsyncClient, **body: Any) -> str:
+    created = await create(http, **body)
+    task = (await http.get(f"{T2V}/{created['task_id']}")).json()["data"]
+    video_id: str = task["task_result"]["videos"][0]["id"]
+    return video_id
 
 
 @pytest.mark.parametrize("family", FAMILIES, ids=lambda family: family.name)
@@ -369,8 +416,12 @@ async def test_every_family_creates_and_succeeds(family: Family) -> None:
         "voices": {"voices"},
         "elements": {"elements"},
     }[family.result]
+    if family.name == "omni_image":
+        expected_keys = {"result_type", "images"}
     async with client(FakeKling()) as http:
-        response = await http.post(family.path, json=_minimal_body(family))
+        body = _minimal_body(family)
+        await _prepare(http, family, body)
+        response = await http.post(family.path, json=body)
         assert response.status_code == 200, response.text
         task_id = response.json()["data"]["task_id"]
         task = (await http.get(f"{family.path}/{task_id}")).json()["data"]
@@ -378,7 +429,7 @@ async def test_every_family_creates_and_succeeds(family: Family) -> None:
     assert task["task_status"] == "succeed"
     assert set(task["task_result"]) == expected_keys
     assert ("parent_video" in task["task_info"]) == family.parent_video
-    assert [item["task_id"] for item in listed] == [task_id]
+    assert listed[0]["task_id"] == task_id
 
 
 async def test_image_tasks_return_n_images() -> None:
@@ -402,9 +453,10 @@ async def test_audio_results_have_mp3_and_wav() -> None:
 
 async def test_video_extend_sets_parent_video() -> None:
     async with client(FakeKling()) as http:
-        created = await create(http, "/v1/videos/video-extend", video_id="vid-1")
+        video_id = await _video_id(http)
+        created = await create(http, "/v1/videos/video-extend", video_id=video_id)
         task = (await http.get(f"/v1/videos/video-extend/{created['task_id']}")).json()["data"]
-    assert task["task_info"]["parent_video"]["id"] == "vid-1"
+    assert task["task_info"]["parent_video"]["id"] == video_id
 
 
 async def test_watermark_info_is_echoed_with_watermark_urls() -> None:
@@ -417,10 +469,10 @@ async def test_watermark_info_is_echoed_with_watermark_urls() -> None:
 
 async def test_advanced_lip_sync_answers_by_task_id_only() -> None:
     path = "/v1/videos/advanced-lip-sync"
+    body = _minimal_body(FAMILIES_BY_NAME["advanced_lip_sync"])
     async with client(FakeKling()) as http:
-        created = await create(
-            http, path, session_id="s", face_choose=[{"face_id": "0"}], external_task_id="als"
-        )
+        await _prepare(http, FAMILIES_BY_NAME["advanced_lip_sync"], body)
+        created = await create(http, path, **body, external_task_id="als")
         task = (await http.get(f"{path}/{created['task_id']}")).json()["data"]
         assert_error(await http.get(f"{path}/als"), 400, 1201)
     assert "external_task_id" not in task["task_info"]
@@ -881,7 +933,8 @@ async def test_presets_lists() -> None:
 
 async def test_delete_voice_and_element() -> None:
     async with client(FakeKling()) as http:
-        voice = await create(http, "/v1/general/custom-voices", voice_name="v", voice_url="u")
+        voice_url = "https://example.com/v.mp3"
+        voice = await create(http, "/v1/general/custom-voices", voice_name="v", voice_url=voice_url)
         voice_task = (await http.get(f"/v1/general/custom-voices/{voice['task_id']}")).json()
         voice_id = voice_task["data"]["task_result"]["voices"][0]["voice_id"]
         deleted = await http.post("/v1/general/delete-voices", json={"voice_id": voice_id})
@@ -890,7 +943,8 @@ async def test_delete_voice_and_element() -> None:
         assert_error(again, 400, 1201)
 
         path = "/v1/general/advanced-custom-elements"
-        element = await create(http, path, element_name="hero")
+        images = {"frontal_image": IMG, "refer_images": [{"image_url": IMG}]}
+        element = await create(http, path, element_name="hero", element_image_list=images)
         element_task = (await http.get(f"{path}/{element['task_id']}")).json()["data"]
         element_id = element_task["task_result"]["elements"][0]["element_id"]
         assert isinstance(element_id, int)
@@ -993,11 +1047,8 @@ def test_callbacks_over_sockets_are_signed(no_leaked_server_threads: None) -> No
 def test_pytest_plugin_fixtures(fake_kling: FakeKling, fake_kling_server: FakeKlingServer) -> None:
     assert fake_kling_server.fake is fake_kling
     with httpx.Client(base_url=fake_kling_server.url) as http:
-        pair = {
-            "X-Api-Key": fake_kling_server.access_key,
-            "X-Api-Secret": fake_kling_server.secret_key,
-        }
-        assert http.get(T2V, headers=pair).status_code == 200
+        headers = {"Authorization": f"Bearer {mint(fake_kling)}"}
+        assert http.get(T2V, headers=headers).status_code == 200
 
 
 def test_pytest_plugin_imports_without_heavy_dependencies() -> None:

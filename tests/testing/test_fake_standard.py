@@ -129,7 +129,12 @@ def b64_png(width: int = 320, height: int = 320) -> str:
 async def legacy_element(http: httpx.AsyncClient, reference_type: str) -> str:
     """Create an element on the legacy route and return its ``element_id`` (as a string)."""
     path = "/v1/general/advanced-custom-elements"
-    response = await http.post(path, json={"element_name": "Ann", "reference_type": reference_type})
+    body: dict[str, Any] = {"element_name": "Ann", "reference_type": reference_type}
+    if reference_type == "video_refer":
+        body["element_video_list"] = {"refer_videos": [{"video_url": VID}]}
+    else:
+        body["element_image_list"] = {"frontal_image": IMG, "refer_images": [{"image_url": IMG}]}
+    response = await http.post(path, json=body)
     task_id = response.json()["data"]["task_id"]
     found = (await http.get(f"{path}/{task_id}")).json()["data"]
     return str(found["task_result"]["elements"][0]["element_id"])
@@ -1135,7 +1140,7 @@ async def test_legacy_routes_do_not_see_new_standard_tasks() -> None:
     async with client(FakeKling()) as http:
         created = await create(http, "/text-to-video/kling-3.0", {"prompt": "x"})
         response = await http.get(f"/v1/videos/text2video/{created['id']}")
-    assert_error(response, 400, 1201, "Task not found")
+    assert_error(response, 400, 1201, f"Task not found: task {created['id']} does not exist")
 
 
 # ------------------------------------------------------------------------------ POST /tasks

@@ -1,0 +1,234 @@
+"""Field-level checks for legacy create bodies: each refusal is 400/1201 naming the field.
+
+Messages start with Kling's ``Invalid parameter`` and say what the field takes. Keys a family
+does not document are ignored, as Kling ignores them; documented fields are checked for type
+and range.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ._envelope import ApiError
+from ._legacy_media import audio_problem, image_problem, video_url_problem
+
+PROMPT_MAX = 2500
+
+
+def refuse(message: str) -> ApiError:
+    """400/1201 ``Invalid parameter: <message>``."""
+    return ApiError(1201, f"Invalid parameter: {message}")
+
+
+def shown(value: Any) -> str:
+    """A value as a message quotes it (cut to 40 characters)."""
+    text = value if isinstance(value, str) else json.dumps(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def listed(values: Sequence[str]) -> str:
+    """``'a', 'b' or 'c'``."""
+    quoted = [f"'{value}'" for value in values]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
+
+
+def present(body: Mapping[str, Any], name: str) -> bool:
+    """Sent with a value (``null`` counts as absent, as for Kling's JSON binding)."""
+    return body.get(name) is not None
+
+
+def string(
+    body: Mapping[str, Any],
+    name: str,
+    *,
+    path: str | None = None,
+    required: bool = False,
+    limit: int | None = None,
+) -> str | None:
+    """A string field: non-blank when required, at most ``limit`` characters."""
+    path = path or name
+    value = body.get(name)
+    if value is None or (required and isinstance(value, str) and not value.strip()):
+        if required:
+            raise refuse(f"{path} is required")
+        return None
+    if not isinstance(value, str):
+        raise refuse(f"{path} must be a string")
+    if limit is not None and len(value) > limit:
+        raise refuse(f"{path} cannot exceed {limit} characters (got {len(value)})")
+    return value
+
+
+def prompt(body: Mapping[str, Any], *, required: bool = False, limit: int = PROMPT_MAX) -> None:
+    """``prompt`` (and ``negative_prompt``, where it is sent) up to ``limit`` characters."""
+    string(body, "prompt", required=required, limit=limit)
+    string(body, "negative_prompt", limit=PROMPT_MAX)
+
+
+def choice(
+    body: Mapping[str, Any],
+    name: str,
+    allowed: Sequence[str],
+    *,
+    path: str | None = None,
+    required: bool = False,
+) -> str | None:
+    """A string field with a fixed set of values."""
+    path = path or name
+    value = body.get(name)
+    if value is None:
+        if required:
+            raise refuse(f"{path} is required ({listed(allowed)})")
+        return None
+    if not isinstance(value, str) or value not in allowed:
+        raise refuse(f"{path} '{shown(value)}' is invalid; it must be {listed(allowed)}")
+    return value
+
+
+def number(
+    body: Mapping[str, Any],
+    name: str,
+    low: float,
+    high: float,
+    *,
+    path: str | None = None,
+    required: bool = False,
+    integer: bool = False,
+) -> float | None:
+    """A number in ``[low, high]`` (never a bool or a numeric string)."""
+    path = path or name
+    value = body.get(name)
+    if value is None:
+        if required:
+            raise refuse(f"{path} is required")
+        return None
+    kinds = (int,) if integer else (int, float)
+    if isinstance(value, bool) or not isinstance(value, kinds):
+        raise refuse(f"{path} must be {'an integer' if integer else 'a number'}")
+    if not low <= value <= high:
+        raise refuse(f"{path} must be in [{low:g}, {high:g}], got {value:g}")
+    return float(value)
+
+
+def boolean(body: Mapping[str, Any], name: str, *, path: str | None = None) -> bool | None:
+    """A JSON boolean field."""
+    value = body.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, bool):
+        raise refuse(f"{path or name} must be true or false")
+    return value
+
+
+def obj(
+    body: Mapping[str, Any], name: str, *, path: str | None = None, required: bool = False
+) -> dict[str, Any] | None:
+    """An object field."""
+    path = path or name
+    value = body.get(name)
+    if value is None:
+        if required:
+            raise refuse(f"{path} is required")
+        return None
+    if not isinstance(value, dict):
+        raise refuse(f"{path} must be an object")
+    return value
+
+
+def items(
+    body: Mapping[str, Any],
+    name: str,
+    *,
+    path: str | None = None,
+    most: int | None = None,
+    least: int = 0,
+) -> list[dict[str, Any]]:
+    """An array of objects (``[]`` when absent), with ``least``..``most`` entries."""
+    path = path or name
+    value = body.get(name)
+    if value is None:
+        value = []
+    if not isinstance(value, list):
+        raise refuse(f"{path} must be an array")
+    if len(value) < least:
+        raise refuse(f"{path} needs at least {least} item(s)")
+    if most is not None and len(value) > most:
+        raise refuse(f"{path} can hold at most {most} item(s), got {len(value)}")
+    for index, item in enumerate(value):
+        if not isinstance(item, dict):
+            raise refuse(f"{path}[{index}] must be an object")
+    return value
+
+
+def image(
+    body: Mapping[str, Any],
+    name: str,
+    *,
+    path: str | None = None,
+    required: bool = False,
+    max_side: int | None = None,
+) -> str | None:
+    """An image field: a URL or raw Base64 of a JPG/PNG within Kling's limits."""
+    path = path or name
+    value = string(body, name, path=path, required=required)
+    if value is None:
+        return None
+    problem = image_problem(value, max_side=max_side)
+    if problem is not None:
+        raise refuse(f"{path} {problem}")
+    return value
+
+
+def audio(
+    body: Mapping[str, Any], name: str, *, path: str | None = None, url_only: bool = False
+) -> str | None:
+    """An audio field: a URL of a known type or raw Base64 of at most 5 MB."""
+    path = path or name
+    value = string(body, name, path=path)
+    if value is None:
+        return None
+    problem = audio_problem(value, url_only=url_only)
+    if problem is not None:
+        raise refuse(f"{path} {problem}")
+    return value
+
+
+def video_url(
+    body: Mapping[str, Any],
+    name: str,
+    *,
+    path: str | None = None,
+    required: bool = False,
+    suffixes: tuple[str, ...] | None = (".mp4", ".mov"),
+) -> str | None:
+    """A video URL field."""
+    path = path or name
+    value = string(body, name, path=path, required=required)
+    if value is None:
+        return None
+    problem = video_url_problem(value, suffixes)
+    if problem is not None:
+        raise refuse(f"{path} {problem}")
+    return value
+
+
+def exactly_one(body: Mapping[str, Any], *names: str, path: str = "") -> str:
+    """The one of ``names`` that is sent; refuses none and several."""
+    sent = [name for name in names if body.get(name) not in (None, "")]
+    if len(sent) != 1:
+        what = " or ".join(f"{path}{name}" for name in names)
+        if sent:
+            raise refuse(f"send only one of {what}, not both")
+        raise refuse(f"one of {what} is required")
+    return sent[0]
+
+
+def common(body: Mapping[str, Any]) -> None:
+    """``callback_url``, ``external_task_id`` and ``watermark_info``, on every async create."""
+    string(body, "callback_url")
+    string(body, "external_task_id")
+    watermark = obj(body, "watermark_info")
+    if watermark is not None:
+        boolean(watermark, "enabled", path="watermark_info.enabled")

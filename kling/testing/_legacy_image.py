@@ -1,0 +1,156 @@
+"""Legacy image creates (§3.A.12-16): generation, omni image, multi-image, expansion, try-on."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ._legacy_checks import aspect_ratio, elements, resolve
+from ._legacy_context import Lookup, Plan
+from ._legacy_fields import (
+    choice,
+    image,
+    items,
+    listed,
+    number,
+    present,
+    prompt,
+    refuse,
+    shown,
+)
+from ._legacy_models import LegacyModel
+
+MAX_N = 9
+MAX_EXPANSION_AREA = 3.0
+"""An expanded image is at most 3x the original's area (§3.A.15)."""
+SERIES_AUTO_COUNT = 4
+"""How many images ``series_amount:"auto"`` makes in the fake (Kling picks; docs give no count)."""
+_RATIOS = ("up", "down", "left", "right")
+
+
+def _n(body: Mapping[str, Any]) -> int:
+    value = number(body, "n", 1, MAX_N, integer=True)
+    return 1 if value is None else int(value)
+
+
+def _resolution(model: LegacyModel, body: Mapping[str, Any]) -> None:
+    value = body.get("resolution")
+    if value is None:
+        return
+    if not model.resolutions:
+        raise refuse(
+            f"resolution is not supported by {model.model}: the output keeps the input's size"
+        )
+    if not isinstance(value, str) or value not in model.resolutions:
+        raise refuse(
+            f"resolution '{shown(value)}' is not supported by {model.model}; "
+            f"{model.model} supports resolution {listed(model.resolutions)}"
+        )
+
+
+def _plan(model: LegacyModel, count: int, **details: Any) -> Plan:
+    return Plan({"model_name": model.model, **details}, count)
+
+
+def images(body: Mapping[str, Any], lookup: Lookup) -> Plan:
+    """``POST /v1/images/generations``; ``model`` is Kling's old alias of ``model_name``."""
+    model = resolve("images", "/v1/images/generations", body, alias="model")
+    prompt(body, required=True)
+    reference = image(body, "image") is not None
+    if model.needs_image and not reference:
+        raise refuse(f"image is required by {model.model}, which restyles an input image")
+    if reference and present(body, "negative_prompt"):
+        raise refuse("negative_prompt is not supported with an image (image-to-image)")
+    kind = choice(body, "image_reference", ("subject", "face"))
+    if kind is not None:
+        if kind not in model.image_references:
+            raise refuse(f"image_reference is not supported by {model.model}")
+        if not reference:
+            raise refuse("image_reference needs an image")
+    number(body, "image_fidelity", 0, 1)
+    if number(body, "human_fidelity", 0, 1) is not None and kind != "subject":
+        raise refuse("human_fidelity is only for image_reference 'subject'")
+    _resolution(model, body)
+    aspect_ratio(model, body)
+    element_count = elements(body, lookup, model)
+    if element_count + reference > model.max_elements and element_count:
+        raise refuse(f"element_list and image can hold at most {model.max_elements} together")
+    return _plan(model, _n(body))
+
+
+def omni_image(body: Mapping[str, Any], lookup: Lookup) -> Plan:
+    """``POST /v1/images/omni-image`` (§3.A.13)."""
+    model = resolve("omni_image", "/v1/images/omni-image", body)
+    prompt(body, required=True)
+    listed_images = items(body, "image_list")
+    for index, item in enumerate(listed_images):
+        image(item, "image", path=f"image_list[{index}].image", required=True)
+    element_count = elements(body, lookup, model)
+    if len(listed_images) + element_count > model.max_images:
+        raise refuse(
+            f"image_list and element_list can hold at most {model.max_images} items together"
+        )
+    _resolution(model, body)
+    ratio = aspect_ratio(model, body, "auto")
+    if ratio == "auto" and not listed_images:
+        raise refuse(
+            "aspect_ratio 'auto' (the default) needs images in image_list; "
+            "without images choose an aspect_ratio"
+        )
+    n = _n(body)
+    result_type = choice(body, "result_type", ("single", "series")) or "single"
+    if result_type == "single":
+        if present(body, "series_amount"):
+            raise refuse("series_amount needs result_type 'series'")
+        return _plan(model, n, result_type="single")
+    if not model.series:
+        raise refuse(f"result_type 'series' is not supported by {model.model}")
+    if n != 1:
+        raise refuse("n cannot be used with result_type 'series': series_amount sets the count")
+    amount = body.get("series_amount")
+    if amount == "auto":
+        count = SERIES_AUTO_COUNT
+    elif type(amount) is int and 2 <= amount <= MAX_N:
+        count = amount
+    else:
+        raise refuse(
+            f"series_amount '{shown(amount)}' is invalid; result_type 'series' needs "
+            "series_amount 2 to 9 or 'auto'"
+        )
+    return _plan(model, count, result_type="series")
+
+
+def multi_image_to_image(body: Mapping[str, Any], lookup: Lookup) -> Plan:
+    """``POST /v1/images/multi-image2image`` (§3.A.14)."""
+    model = resolve("multi_image_to_image", "/v1/images/multi-image2image", body)
+    prompt(body)
+    subjects = items(body, "subject_image_list", least=1, most=model.max_images)
+    for index, item in enumerate(subjects):
+        path = f"subject_image_list[{index}].subject_image"
+        image(item, "subject_image", path=path, required=True)
+    image(body, "scene_image")
+    image(body, "style_image")
+    aspect_ratio(model, body)
+    return _plan(model, _n(body))
+
+
+def image_expand(body: Mapping[str, Any], lookup: Lookup) -> Plan:
+    """``POST /v1/images/editing/expand``: the expanded area stays within 3x the original."""
+    image(body, "image", required=True)
+    ratios = {side: number(body, f"{side}_expansion_ratio", 0, 2) or 0.0 for side in _RATIOS}
+    area = (1 + ratios["up"] + ratios["down"]) * (1 + ratios["left"] + ratios["right"])
+    if area > MAX_EXPANSION_AREA + 1e-9:
+        raise refuse(
+            f"the expanded image would be {area:g}x the original's area; "
+            "(1 + up + down) x (1 + left + right) must be at most 3"
+        )
+    prompt(body)
+    return Plan({}, _n(body))
+
+
+def virtual_try_on(body: Mapping[str, Any], lookup: Lookup) -> Plan:
+    """``POST /v1/images/kolors-virtual-try-on``: one image per task."""
+    model = resolve("virtual_try_on", "/v1/images/kolors-virtual-try-on", body)
+    image(body, "human_image", required=True)
+    image(body, "cloth_image", required=True)
+    return _plan(model, 1)

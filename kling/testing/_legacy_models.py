@@ -1,0 +1,326 @@
+"""The fake's own table of Kling's legacy (``/v1``) models: what each ``model_name`` accepts.
+
+Written from kling-api.md §3.A and §3.C (and the capability map they cite), independently of
+the SDK's parameter code, so that a wrong capability on either side fails a test instead of
+agreeing with itself. Where the sources disagree or are silent, the entry keeps the reading
+Kling is least likely to accept: the fake must never accept what Kling refuses.
+
+Shape: ``LEGACY_MODELS[family][model_name]`` is a :class:`LegacyModel`; ``family`` is the SDK's
+family name (``"text_to_video"``), the inner mapping is in documented order with the family's
+default model (the one used when ``model_name`` is omitted, also in
+``LEGACY_DEFAULT_MODELS[family]``) first. Families without ``model_name`` (extension, lip-sync,
+effects, avatar, audio, elements, voices, expansion) have no entry. For example::
+
+    LEGACY_MODELS["text_to_video"]["kling-v3"].durations      # ("3", "4", ..., "15")
+    ("pro", "5") in LEGACY_MODELS["image_to_video"]["kling-v1-5"].camera_control  # True
+
+Capabilities that depend on mode and duration are sets of ``(mode, duration)`` pairs; an empty
+tuple or set means the model refuses the field outright (sending it is an error, whatever its
+value, so a client bug is not hidden by a value Kling might ignore).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+Combo = tuple[str, str]
+"""``(mode, duration)``, e.g. ``("pro", "5")``."""
+
+CAMERA_TYPES = ("simple", "down_back", "forward_up", "right_turn_forward", "left_turn_forward")
+"""Every ``camera_control.type`` (§3.A.20)."""
+
+RATIOS_VIDEO = ("16:9", "9:16", "1:1")
+RATIOS_IMAGE = ("16:9", "9:16", "1:1", "4:3", "3:4", "3:2", "2:3", "21:9")
+_RATIOS_IMAGE_V1 = RATIOS_IMAGE[:-1]  # kling-v1 images: no 21:9 (capability map)
+
+_SP = ("std", "pro")
+_SP4K = ("std", "pro", "4k")
+_5_10 = ("5", "10")
+_3_10 = tuple(str(seconds) for seconds in range(3, 11))
+_3_15 = tuple(str(seconds) for seconds in range(3, 16))
+
+
+def _combos(modes: Iterable[str], durations: Iterable[str]) -> frozenset[Combo]:
+    return frozenset((mode, duration) for mode in modes for duration in durations)
+
+
+_NONE: frozenset[Combo] = frozenset()
+
+
+@dataclass(frozen=True)
+class LegacyModel:
+    """What one ``model_name`` accepts on one legacy family."""
+
+    family: str
+    """The SDK's family name (``text_to_video``)."""
+    model: str
+    """The ``model_name`` value."""
+    default: bool = False
+    """Used when ``model_name`` is omitted."""
+    modes: tuple[str, ...] = ()
+    """``mode`` values; empty: the model takes no ``mode`` field (v2 masters)."""
+    default_mode: str | None = None
+    """The mode used when ``mode`` is omitted; ``None`` with ``mode`` required or absent."""
+    durations: tuple[str, ...] = ()
+    """``duration`` values (strings, as sent); empty: the family has no duration field."""
+    aspect_ratios: tuple[str, ...] = ()
+    """``aspect_ratio`` values; empty: no such field (image-to-video follows its image)."""
+    cfg_scale: bool = False
+    """Takes ``cfg_scale`` (not kling-v2.x and later)."""
+    sound: frozenset[Combo] = _NONE
+    """Where ``sound:"on"`` renders (``sound:"off"`` is accepted wherever the set is not empty);
+    ``voice_list`` needs ``sound:"on"``, so it is allowed exactly here too."""
+    max_voices: int = 0
+    """Longest ``voice_list``."""
+    camera_control: frozenset[Combo] = _NONE
+    """Where ``camera_control`` works."""
+    camera_types: tuple[str, ...] = ()
+    """The ``camera_control.type`` values it takes."""
+    image_tail: frozenset[Combo] = _NONE
+    """Where a last frame (``image_tail``) works; always with a first frame (``image``)."""
+    image_tail_silent: bool = False
+    """A first + last frame video must be silent (kling-v2-6)."""
+    motion_brush: frozenset[Combo] = _NONE
+    """Where ``static_mask`` / ``dynamic_masks`` work."""
+    multi_shot: bool = False
+    """Takes ``multi_shot`` (with ``shot_type`` / ``multi_prompt``)."""
+    max_elements: int = 0
+    """Longest ``element_list``; 0: no ``element_list``."""
+    extendable: bool = False
+    """Its videos can be extended (``/v1/videos/video-extend``; the capability map: v1.x)."""
+    plain_durations: tuple[str, ...] = ()
+    """Omni o1: the durations allowed without reference images, elements or a video."""
+    video_modes: tuple[str, ...] = ()
+    """Omni: the modes allowed with a ``video_list`` (kling-v3-omni: no 4k)."""
+    resolutions: tuple[str, ...] = ()
+    """Image ``resolution`` values, default first; empty: the field is refused."""
+    image_references: tuple[str, ...] = ()
+    """``image_reference`` values (image generation)."""
+    needs_image: bool = False
+    """Image-to-image only (kling-v2-new restyle): ``image`` is required."""
+    series: bool = False
+    """Omni image: ``result_type:"series"`` with ``series_amount``."""
+    max_images: int = 0
+    """Images (or images plus elements, where both count together) one request may hold."""
+
+
+def _family(*models: LegacyModel) -> Mapping[str, LegacyModel]:
+    assert models[0].default, "the default model comes first"
+    assert not any(model.default for model in models[1:]), "one default per family"
+    return MappingProxyType({model.model: model for model in models})
+
+
+_T2V = LegacyModel(
+    "text_to_video",
+    "",
+    modes=_SP,
+    default_mode="std",
+    durations=_5_10,
+    aspect_ratios=RATIOS_VIDEO,
+)
+_I2V = LegacyModel("image_to_video", "", modes=_SP, default_mode="std", durations=_5_10)
+
+
+def _t2v(model: str, **fields: Any) -> LegacyModel:
+    return dataclasses.replace(_T2V, model=model, **fields)
+
+
+def _i2v(model: str, **fields: Any) -> LegacyModel:
+    return dataclasses.replace(_I2V, model=model, **fields)
+
+
+_PRO_5_10 = _combos(("pro",), _5_10)
+_NO_MODE: dict[str, Any] = {"modes": (), "default_mode": None}
+
+_TEXT_TO_VIDEO = _family(
+    _t2v(
+        "kling-v1",
+        default=True,
+        cfg_scale=True,
+        camera_control=_combos(("std",), ("5",)),
+        camera_types=CAMERA_TYPES,
+        extendable=True,
+    ),
+    _t2v("kling-v1-6", cfg_scale=True, extendable=True),
+    _t2v("kling-v2-master", **_NO_MODE),
+    _t2v("kling-v2-1-master", **_NO_MODE),
+    _t2v("kling-v2-5-turbo"),
+    _t2v("kling-v2-6", sound=_PRO_5_10, max_voices=2),
+    _t2v(
+        "kling-v3",
+        modes=_SP4K,
+        durations=_3_15,
+        sound=_combos(_SP4K, _3_15),
+        max_voices=2,
+        multi_shot=True,
+    ),
+)
+
+_IMAGE_TO_VIDEO = _family(
+    _i2v(
+        "kling-v1",
+        default=True,
+        cfg_scale=True,
+        image_tail=_combos(_SP, ("5",)),
+        motion_brush=_combos(_SP, ("5",)),
+        extendable=True,
+    ),
+    _i2v(
+        "kling-v1-5",
+        cfg_scale=True,
+        image_tail=_PRO_5_10,
+        motion_brush=_combos(("pro",), ("5",)),
+        camera_control=_combos(("pro",), ("5",)),
+        camera_types=("simple",),
+        extendable=True,
+    ),
+    _i2v("kling-v1-6", cfg_scale=True, image_tail=_PRO_5_10, extendable=True),
+    _i2v("kling-v2-master", **_NO_MODE),
+    _i2v("kling-v2-1", image_tail=_PRO_5_10),
+    _i2v("kling-v2-1-master", **_NO_MODE),
+    _i2v("kling-v2-5-turbo", image_tail=_PRO_5_10),
+    _i2v("kling-v2-6", sound=_PRO_5_10, max_voices=2, image_tail=_PRO_5_10, image_tail_silent=True),
+    _i2v(
+        "kling-v3",
+        modes=_SP4K,
+        durations=_3_15,
+        sound=_combos(_SP4K, _3_15),
+        max_voices=2,
+        image_tail=_combos(_SP4K, _3_15),
+        multi_shot=True,
+        max_elements=3,
+    ),
+)
+
+_MULTI_IMAGE_TO_VIDEO = _family(
+    LegacyModel(
+        "multi_image_to_video",
+        "kling-v1-6",
+        default=True,
+        modes=_SP,
+        default_mode="std",
+        durations=_5_10,
+        aspect_ratios=RATIOS_VIDEO,
+        max_images=4,
+    )
+)
+
+_OMNI_VIDEO = _family(
+    LegacyModel(
+        "omni_video",
+        "kling-video-o1",
+        default=True,
+        modes=_SP,
+        default_mode="pro",
+        durations=_3_10,
+        plain_durations=_5_10,
+        aspect_ratios=RATIOS_VIDEO,
+        video_modes=_SP,
+        max_images=7,
+        max_elements=7,
+    ),
+    LegacyModel(
+        "omni_video",
+        "kling-v3-omni",
+        modes=_SP4K,
+        default_mode="pro",
+        durations=_3_15,
+        aspect_ratios=RATIOS_VIDEO,
+        sound=_combos(_SP4K, _3_15),
+        multi_shot=True,
+        video_modes=_SP,
+        max_images=7,
+        max_elements=7,
+    ),
+)
+
+_MOTION_CONTROL = _family(
+    LegacyModel("motion_control", "kling-v2-6", default=True, modes=_SP),
+    LegacyModel("motion_control", "kling-v3", modes=_SP, max_elements=1),
+)
+
+_1K = ("1k",)
+_IMAGES = _family(
+    LegacyModel(
+        "images", "kling-v1", default=True, aspect_ratios=_RATIOS_IMAGE_V1, resolutions=_1K
+    ),
+    LegacyModel("images", "kling-v1-5", aspect_ratios=RATIOS_IMAGE, resolutions=_1K),
+    LegacyModel("images", "kling-v2", aspect_ratios=RATIOS_IMAGE, resolutions=("1k", "2k")),
+    LegacyModel("images", "kling-v2-new", needs_image=True),
+    LegacyModel(
+        "images",
+        "kling-v2-1",
+        aspect_ratios=RATIOS_IMAGE,
+        resolutions=_1K,
+        image_references=("subject", "face"),
+    ),
+    LegacyModel("images", "kling-v3", aspect_ratios=RATIOS_IMAGE, resolutions=_1K, max_elements=10),
+)
+
+_OMNI_IMAGE = _family(
+    LegacyModel(
+        "omni_image",
+        "kling-image-o1",
+        default=True,
+        aspect_ratios=(*RATIOS_IMAGE, "auto"),
+        resolutions=("1k", "2k"),
+        max_images=10,
+        max_elements=10,
+    ),
+    LegacyModel(
+        "omni_image",
+        "kling-v3-omni",
+        aspect_ratios=(*RATIOS_IMAGE, "auto"),
+        resolutions=("1k", "2k", "4k"),
+        series=True,
+        max_images=10,
+        max_elements=10,
+    ),
+)
+
+_MULTI_IMAGE_TO_IMAGE = _family(
+    LegacyModel(
+        "multi_image_to_image",
+        "kling-v2-1",
+        default=True,
+        aspect_ratios=RATIOS_IMAGE,
+        max_images=4,
+    )
+)
+
+_VIRTUAL_TRY_ON = _family(
+    LegacyModel("virtual_try_on", "kolors-virtual-try-on-v1", default=True),
+    LegacyModel("virtual_try_on", "kolors-virtual-try-on-v1-5"),
+)
+
+LEGACY_MODELS: Mapping[str, Mapping[str, LegacyModel]] = MappingProxyType(
+    {
+        "text_to_video": _TEXT_TO_VIDEO,
+        "image_to_video": _IMAGE_TO_VIDEO,
+        "multi_image_to_video": _MULTI_IMAGE_TO_VIDEO,
+        "omni_video": _OMNI_VIDEO,
+        "motion_control": _MOTION_CONTROL,
+        "images": _IMAGES,
+        "omni_image": _OMNI_IMAGE,
+        "multi_image_to_image": _MULTI_IMAGE_TO_IMAGE,
+        "virtual_try_on": _VIRTUAL_TRY_ON,
+    }
+)
+"""Family name -> ``model_name`` -> :class:`LegacyModel`, default model first."""
+
+LEGACY_DEFAULT_MODELS: Mapping[str, str] = MappingProxyType(
+    {family: next(iter(models)) for family, models in LEGACY_MODELS.items()}
+)
+"""Family name -> the ``model_name`` Kling uses when the field is omitted."""
+
+
+def legacy_model(family: str, model_name: str | None) -> LegacyModel | None:
+    """The entry for ``model_name`` (``None``: the default) on ``family``, or ``None``."""
+    models = LEGACY_MODELS.get(family)
+    if models is None:
+        return None
+    return models.get(LEGACY_DEFAULT_MODELS[family] if model_name is None else model_name)
