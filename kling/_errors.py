@@ -327,6 +327,13 @@ _ALREADY_EXISTS = "already exist"
 _MISSING = ("not found", "not exist", "does not exist", "no such")
 
 
+def _sent_authorization(response: httpx.Response) -> bool:
+    try:
+        return "authorization" in response.request.headers
+    except RuntimeError:  # a response built without its request: nothing to tell
+        return True
+
+
 def _is_missing_task(message: str) -> bool:
     text = message.lower()
     return "task" in text and any(word in text for word in _MISSING)
@@ -443,6 +450,11 @@ def error_from_response(response: httpx.Response, body: object = None) -> KlingA
         cls = TaskNotFoundError
     if cls is AuthenticationError:
         message = _AUTH_HINT.format(detail=message)
+        if not _sent_authorization(response):
+            message = f"{message}; and this request carried no Authorization header: " + (
+                "auth='headers' sends only the X-Api-Key / X-Api-Secret pair, which a gateway "
+                "may accept but Kling does not (it verifies the JWT): use auth='both' or 'jwt'"
+            )
     return cls(
         message,
         code=status,

@@ -190,6 +190,9 @@ async def test_video_families_finish_with_a_video_found_again_by_external_id(
     client: AsyncKlingClient, server: FakeKlingServer, family: str, params: dict[str, Any]
 ) -> None:
     resource = getattr(client, family)
+    if family == "video_extend":  # Kling extends only a video it made
+        made = await client.text_to_video.create_and_wait(prompt="a fox")
+        params = {**params, "video_id": made.videos[0].id}
     done = await resource.create_and_wait(**params, external_task_id=f"e2e-{family}")
     assert (done.videos[0].url or "").startswith(f"{server.url}/files/")
     again = await resource.get(external_task_id=f"e2e-{family}")
@@ -296,8 +299,14 @@ async def test_account_costs_lists_the_trial_pack(client: AsyncKlingClient) -> N
     ("auth", "kind"), [("both", "jwt"), ("jwt", "jwt"), ("headers", "headers")]
 )
 async def test_every_auth_mode_is_accepted(
-    server: FakeKlingServer, clock: FakeClock, auth: Any, kind: str
+    server: FakeKlingServer,
+    clock: FakeClock,
+    auth: Any,
+    kind: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # The pair alone is for a gateway in front of Kling (Kling itself wants the JWT).
+    monkeypatch.setattr(server.fake, "accept_key_headers", auth == "headers")
     async with connect(server, auth=auth) as kling:
         await kling.text_to_video.create(prompt="signed")
         listed = [task.task_id async for task in kling.text_to_video.list(limit=1)]
@@ -305,6 +314,18 @@ async def test_every_auth_mode_is_accepted(
     assert [request.auth for request in server.fake.requests] == [kind, kind]
     if auth == "jwt":
         assert all("x-api-secret" not in request.headers for request in server.fake.requests)
+
+
+async def test_the_key_pair_alone_is_refused_where_kling_wants_the_jwt(
+    server: FakeKlingServer, clock: FakeClock
+) -> None:
+    async with connect(server, auth="headers") as kling:
+        with pytest.raises(AuthenticationError) as info:
+            await kling.text_to_video.create(prompt="unsigned")
+    assert info.value.api_code == 1001
+    assert "auth='headers' sends only the X-Api-Key / X-Api-Secret pair" in str(info.value)
+    assert "use auth='both' or 'jwt'" in str(info.value)
+    assert not server.fake.tasks
 
 
 async def test_a_static_api_key_is_accepted(server: FakeKlingServer, clock: FakeClock) -> None:
