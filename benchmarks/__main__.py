@@ -14,12 +14,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from . import _fanout, _imports, _machine, _memory, _overhead, _report
+from . import _batch, _fanout, _imports, _machine, _memory, _overhead, _report
 
 SECTIONS: dict[str, Callable[[bool], _report.Section]] = {
     "overhead": _overhead.run,
     "import": _imports.run,
     "fanout": _fanout.run,
+    "batch": _batch.run,
     "memory": _memory.run,
 }
 DEFAULT_OUTPUT = Path(__file__).resolve().parent / "RESULTS.md"

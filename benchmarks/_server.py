@@ -38,7 +38,7 @@ PRODUCT_PATH = "/text-to-video/"
 
 def classify(method: str, path: str) -> str:
     """``create``, ``get`` or ``list`` for text-to-video requests (either standard; ``/tasks``
-    is the new standard's get), else ``other``."""
+    is the new standard's get), ``download`` for result files, else ``other``."""
     if path == FAMILY_PATH:
         return "create" if method == "POST" else "list"
     if path.startswith(FAMILY_PATH + "/") and method == "GET":
@@ -47,6 +47,8 @@ def classify(method: str, path: str) -> str:
         return "create"
     if path == "/tasks":
         return "get" if method == "GET" else "list"
+    if path.startswith("/files/"):
+        return "download"
     return "other"
 
 
@@ -114,6 +116,10 @@ class FakeServerProcess:
         """Forget every task and logged request."""
         self._command("reset")
 
+    def mark(self) -> None:
+        """Count requests from now on, keeping the tasks (a rerun finds them, as on Kling)."""
+        self._command("mark")
+
     def close(self) -> None:
         if self._proc.stdin is not None and not self._proc.stdin.closed:
             self._proc.stdin.close()
@@ -150,13 +156,18 @@ def _serve(options: dict[str, float]) -> None:
             "secret_key": server.secret_key,
         }
         print(json.dumps(ready), flush=True)
+        since = 0
         for line in sys.stdin:
             command = line.strip()
             if command == "stats":
-                counts = Counter(classify(r.method, r.path) for r in fake.requests)
+                counts = Counter(classify(r.method, r.path) for r in fake.requests[since:])
                 print(json.dumps({"counts": dict(counts)}), flush=True)
             elif command == "reset":
                 fake.reset()
+                since = 0
+                print(json.dumps({"ok": True}), flush=True)
+            elif command == "mark":
+                since = len(fake.requests)
                 print(json.dumps({"ok": True}), flush=True)
             else:
                 print(json.dumps({"error": f"unknown command {command!r}"}), flush=True)
