@@ -146,7 +146,7 @@ def run(quick: bool) -> Section:
         rows.append(ratio_row("import", label, base, value, "ms", limit=target))
     for label, argv, baseline, target in COMMANDS:
         base = statistics.median(command_times[("-c", baseline)])
-        value = statistics.median(command_times[("-m", *argv)])
+        value = statistics.median(command_times[tuple(["-m", *argv])])
         rows.append(ratio_row("import", label, base, value, "ms", limit=target))
     section.rows = rows
     detail = [
