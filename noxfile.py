@@ -31,7 +31,9 @@ def lint(session: nox.Session) -> None:
     session.install("-e", ".[dev]")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
-    session.run("mypy", "--strict", "kling", "scripts/unasync.py", "tests/typing_checks")
+    session.run(
+        "mypy", "--strict", "kling", "scripts/unasync.py", "tests/typing_checks", "benchmarks"
+    )
     session.run("python", "scripts/unasync.py", "--check")
 
 
