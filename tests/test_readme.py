@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,9 @@ from tests.test_files import jpeg
 README = Path(__file__).resolve().parent.parent / "README.md"
 BLOCK = re.compile(r"<!-- runnable[^>]*-->\n```python\n(.*?)```", re.S)
 BLOCKS = BLOCK.findall(README.read_text())
+#: Example files the README shows (``<!-- file: NAME -->`` before the block): the runnable
+#: examples find them in their working directory.
+FILES = re.findall(r"<!-- file: (\S+) -->\n```\w*\n(.*?)```", README.read_text(), re.S)
 
 
 @pytest.fixture
@@ -31,6 +35,8 @@ def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         "voice.mp3": make_mp3(3),
     }.items():
         (tmp_path / name).write_bytes(data)
+    for name, text in FILES:
+        (tmp_path / name).write_text(text)
     monkeypatch.chdir(tmp_path)
     with FakeKling.serve() as served:
         monkeypatch.setenv("KLING_ACCESS_KEY", served.access_key)
@@ -43,6 +49,16 @@ def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
 def test_the_readme_marks_its_runnable_examples() -> None:
     assert len(BLOCKS) >= 6
+    assert [name for name, _ in FILES] == ["jobs.jsonl"]
+
+
+def test_the_batch_example_settles_every_job_of_its_file(server: Any, tmp_path: Path) -> None:
+    code = next(code for code in BLOCKS if "client.batch.run" in code)
+    with KlingClient() as client:
+        exec(compile(code, str(README), "exec"), {"client": client, "__name__": "readme"})
+    lines = (tmp_path / "out" / "manifest.jsonl").read_text().splitlines()
+    assert sorted(json.loads(line)["line"] for line in lines) == [1, 2, 3, 4, 5]
+    assert len(server.fake.tasks) == 5
 
 
 @pytest.mark.parametrize("code", BLOCKS, ids=[f"block{i}" for i in range(len(BLOCKS))])
