@@ -10,6 +10,7 @@ each task once, for the same reason.
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -42,6 +43,7 @@ from .._jobs import read_manifest as _read_manifest
 from .._logging import logger
 from .._paths import plan_targets
 from .._polling import DEFAULT_POLL_INTERVAL, Schedule
+from ._batch import check_concurrency
 
 if TYPE_CHECKING:
     from ._client import AsyncKlingClient
@@ -89,12 +91,14 @@ class AsyncBatch:
         are in ``report.pending``, and the next run picks them up.
         """
         started = time.monotonic()
+        check_concurrency(concurrency)
         out = Path(output_dir)
-        batch = await _compat.run_blocking(_load, jobs, family, namespace, out)
+        batch = await _compat.run_blocking(_load, jobs, family, namespace)
         if shard is not None:
             taken = shard if isinstance(shard, Shard) else Shard.parse(shard)
             batch = [job for job in batch if taken.takes(job)]
         await _compat.run_blocking(self._validate, batch)
+        await _compat.run_blocking(functools.partial(out.mkdir, parents=True, exist_ok=True))
         manifest = _Manifest(out / MANIFEST)
         plan = _plan(batch, await _compat.run_blocking(manifest.open), out, retry_failed)
         progress = BatchProgress(total=len(batch), skipped=len(plan.done))
@@ -134,9 +138,7 @@ def _load(
     jobs: str | os.PathLike[str] | Iterable[Mapping[str, Any]],
     family: str | None,
     namespace: str | None,
-    out: Path,
 ) -> list[Job]:
-    out.mkdir(parents=True, exist_ok=True)
     if isinstance(jobs, (str, os.PathLike)):
         return load_jobs(jobs, family=family, namespace=namespace)
     return jobs_from(jobs, family=family, namespace=namespace)

@@ -35,7 +35,13 @@ if TYPE_CHECKING:
         ) -> _compat.Awaitable[AnyAsyncTask]: ...
 
 
-__all__ = ["DEFAULT_CONCURRENCY", "DEFAULT_THROTTLE_TIMEOUT", "AdaptiveLimit", "create_many"]
+__all__ = [
+    "DEFAULT_CONCURRENCY",
+    "DEFAULT_THROTTLE_TIMEOUT",
+    "AdaptiveLimit",
+    "check_concurrency",
+    "create_many",
+]
 
 DEFAULT_CONCURRENCY = 16
 #: A batch that Kling keeps throttling for this long without one create getting through gives
@@ -105,10 +111,7 @@ def create_many(
     throttle_timeout: float,
 ) -> list[AnyAsyncTask | KlingError]:
     """Create one task per item; results in input order, errors captured per item."""
-    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
-        raise InvalidParameterError(
-            f"concurrency must be an int >= 1, got {concurrency!r}", field="concurrency"
-        )
+    check_concurrency(concurrency)
     if isinstance(throttle_timeout, bool) or not (
         isinstance(throttle_timeout, (int, float)) and throttle_timeout > 0
     ):
@@ -162,6 +165,14 @@ def create_many(
         ) from failures[0]
     # Every worker ran to the end: each item holds its task or its KlingError.
     return cast("list[AnyAsyncTask | KlingError]", results)
+
+
+def check_concurrency(concurrency: object) -> None:
+    """Refuse a ``concurrency`` that is not an int >= 1, naming it."""
+    if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+        raise InvalidParameterError(
+            f"concurrency must be an int >= 1, got {concurrency!r}", field="concurrency"
+        )
 
 
 def _with_external_ids(

@@ -318,7 +318,8 @@ def test_the_key_pair_alone_is_refused_where_kling_wants_the_jwt(
         with pytest.raises(AuthenticationError) as info:
             kling.text_to_video.create(prompt="unsigned")
     assert info.value.api_code == 1001
-    assert "Authorization" in str(info.value)
+    assert "auth='headers' sends only the X-Api-Key / X-Api-Secret pair" in str(info.value)
+    assert "use auth='both' or 'jwt'" in str(info.value)
     assert not server.fake.tasks
 
 
