@@ -131,6 +131,7 @@ def test_a_bad_line_stops_the_run_before_anything_is_created(
     assert str(info.value).startswith('line 2: duration: kling-v1 makes "5" or "10" second')
     assert "nothing was created" in str(info.value)
     assert not server.fake.requests
+    assert not (tmp_path / "out").exists()
 
 
 def test_shards_split_the_jobs_and_together_cover_them_once(
