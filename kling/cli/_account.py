@@ -7,12 +7,13 @@ from typing import Annotated
 
 import typer
 
-from ._output import print_json, print_table
+from ._help import KlingCommand, KlingSubGroup
+from ._output import format_time, print_json, print_table
 from ._state import get_state
 
 __all__ = ["app", "parse_time"]
 
-app = typer.Typer(help="Account information.", no_args_is_help=True)
+app = typer.Typer(cls=KlingSubGroup, help="Account information.", no_args_is_help=True)
 
 _DEFAULT_DAYS = 30
 
@@ -33,7 +34,7 @@ def parse_time(text: str, option: str) -> datetime:
     return moment if moment.tzinfo else moment.astimezone()
 
 
-@app.command("costs")
+@app.command("costs", cls=KlingCommand)
 def costs(
     ctx: typer.Context,
     start: Annotated[
@@ -72,13 +73,13 @@ def costs(
             item.resource_pack_type or "",
             item.status or "",
             f"{_number(item.remaining_quantity)} / {_number(item.total_quantity)}",
-            item.effective_time.date().isoformat() if item.effective_time else "",
-            item.invalid_time.date().isoformat() if item.invalid_time else "",
+            format_time(item.effective_time),
+            format_time(item.invalid_time),
         ]
         for item in packs
     ]
     print_table(
-        f"Resource packs, {start_time:%Y-%m-%d} to {end_time:%Y-%m-%d}",
+        f"Resource packs, {format_time(start_time)} to {format_time(end_time)}",
         ("pack", "type", "status", "remaining / total", "from", "until"),
         rows,
     )

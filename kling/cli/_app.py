@@ -13,6 +13,7 @@ from . import _account, _endpoints, _library, _mock, _tasks
 from ._dotenv import ENV_FILE_NAME
 from ._errors import KlingGroup
 from ._families import add_task_commands
+from ._help import KlingCommand
 from ._state import MOCK_TIMING_ENV, CliState, MockTiming, Settings
 
 __all__ = ["app"]
@@ -27,10 +28,19 @@ app = typer.Typer(
         "--output out/"
     ),
     epilog=(
+        "Global options go before or after the command: kling text-to-video x --wait --json.\n\n"
         "Credentials: KLING_ACCESS_KEY and KLING_SECRET_KEY (or KLING_API_KEY), from the "
         "environment, a .env file in the current directory, or the options above. "
         "A KLING_BASE_URL from .env is used only with credentials from that same file, or for "
-        "an official Kling host."
+        "an official Kling host.\n\n"
+        "Exit status: 0 done; 1 error (Kling refused, the task failed, a wait gave up or "
+        "results were not saved); 2 usage error; 130 interrupted (Ctrl-C).\n\n"
+        "--json: stdout holds exactly one JSON document, whatever happens: the result (a task "
+        "as Kling returns it, plus files when saved), or on any failure "
+        '{"error": {"type", "message", "code", "api_code", "request_id", "exit_code", ...}} '
+        'with "task_id", "task_status" and the task\'s last state under "task" when a task '
+        'is concerned (and "resume", the command that waits again, while it still runs). '
+        "Progress, retries and the error line go to stderr."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -111,12 +121,23 @@ def root(
             "--max-retries", metavar="N", min=0, help="Retries of failed requests (default 3)."
         ),
     ] = None,
+    unreachable_timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--unreachable-timeout",
+            metavar="SECONDS",
+            min=0,
+            help="While waiting, give up when Kling has not answered for this long (default "
+            "30; 0: never, wait until --wait-timeout).",
+            show_default=False,
+        ),
+    ] = None,
     mock_timing: Annotated[
         MockTiming,
         typer.Option(
             "--mock-timing",
             envvar=MOCK_TIMING_ENV,
-            help="With --mock: demo (tasks take ~2 s) or instant.",
+            help="With --mock: demo (tasks take 0.5 s submitted, 1.5 s processing) or instant.",
         ),
     ] = "demo",
     version: Annotated[
@@ -124,7 +145,7 @@ def root(
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
 ) -> None:
-    """Global options; they go before the command: kling --json tasks list text-to-video."""
+    """Global options; they go before or after the command: kling tasks list image --json."""
     if mock and base_url:
         raise typer.BadParameter("--mock serves its own API; leave out --base-url")
     state = CliState(
@@ -139,6 +160,7 @@ def root(
             debug=debug,
             timeout=timeout,
             max_retries=max_retries,
+            unreachable_timeout=unreachable_timeout,
         ),
         # Read when a command first needs the API, so a bad .env never stops --help.
         env_file=Path.cwd() / ENV_FILE_NAME,
@@ -152,4 +174,4 @@ _library.register(app)
 _endpoints.register(app)
 app.add_typer(_tasks.app, name="tasks", rich_help_panel="Tasks and account")
 app.add_typer(_account.app, name="account", rich_help_panel="Tasks and account")
-app.command("mock-server", rich_help_panel="Tools")(_mock.mock_server)
+app.command("mock-server", cls=KlingCommand, rich_help_panel="Tools")(_mock.mock_server)

@@ -7,17 +7,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import typer
 from pydantic import BaseModel
 
+from kling import KlingError
 from kling._families import ENDPOINTS as ROWS
 
+from ._checks import check_directory
+from ._errors import CliError
 from ._families import Command, add_command, output_options
 from ._output import download_all, err_console, out_console, print_json, print_table
-from ._state import get_state
+from ._state import CliState, get_state
+
+if TYPE_CHECKING:
+    from kling import KlingClient
 
 __all__ = ["ENDPOINTS", "register"]
 
@@ -41,15 +47,15 @@ def register(app: typer.Typer) -> None:
 def _runner(key: str) -> Callable[[typer.Context, dict[str, Any], dict[str, Any]], None]:
     def run(ctx: typer.Context, params: dict[str, Any], options: dict[str, Any]) -> None:
         state = get_state(ctx)
+        typed: str | None = options.get("opt_output")
+        output = Path(typed) if typed is not None else None
+        if output is not None:
+            check_directory(output)  # before the call: it may be paid for
         client = state.client()
         result = ENDPOINTS[key](client)(**params)
         files: list[Path] | None = None
-        output: Path | None = options.get("opt_output")
         if output is not None:
-            urls = result_urls(result.model_dump(mode="json"))
-            if urls:
-                output.mkdir(parents=True, exist_ok=True)
-            files = download_all(client, [(url, output) for url in urls], enabled=not state.json)
+            files = _save(state, client, result_urls(result.model_dump(mode="json")), output)
         if state.json:
             data = result.model_dump(mode="json")
             if files is not None:
@@ -59,6 +65,22 @@ def _runner(key: str) -> Callable[[typer.Context, dict[str, Any], dict[str, Any]
             _print_result(key, result, files or [])
 
     return run
+
+
+def _save(state: CliState, client: KlingClient, urls: list[str], output: Path) -> list[Path]:
+    """Download into ``output``; when that fails, the error still gives the URLs."""
+    try:
+        if urls:
+            output.mkdir(parents=True, exist_ok=True)
+        return download_all(client, [(url, output) for url in urls], enabled=not state.json)
+    except (KlingError, OSError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise CliError(
+            f"The answer's files could not be saved to {str(output)!r}: {reason}. Their URLs "
+            "follow; download them before they expire.",
+            details={"urls": urls},
+            notes=urls,
+        ) from exc
 
 
 def result_urls(data: Any) -> list[str]:

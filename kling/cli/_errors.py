@@ -1,24 +1,58 @@
-"""How a failed command ends: one ``Error:`` line on stderr and exit status 1.
+"""How a command ends, in one contract (it is also in ``kling --help`` and the README).
 
-Usage errors (unknown option, missing argument) are Click's: usage and help hint, status 2.
-``--debug`` lets the exception through, traceback and all. Ctrl-C ends with status 130.
+* stderr: a failure is one ``Error:`` line (Ctrl-C: one line saying what was interrupted),
+  sometimes followed by lines that help (the result URLs of a task whose files were not saved).
+* stdout with ``--json``: exactly one JSON document, whatever happened. The result on success;
+  otherwise ``{"error": {...}}`` (:func:`error_document`), with the task's last state under
+  ``"task"`` when a task is concerned (failed, still running, interrupted, not saved).
+* Exit status: 0 success; 1 error (the API's, a failed task, a wait that gave up, results not
+  saved); 2 usage (Click's usage and help hint); 130 Ctrl-C.
+
+``--debug`` lets the exception through, traceback and all.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import errno
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import typer
+
+# Typer vendors Click: its usage errors are these, not the click package's.
+from typer._click.exceptions import UsageError
 from typer.core import TyperGroup
 
-from kling import KlingError, MissingCredentialsError
+from kling import (
+    InvalidParameterError,
+    KlingAPIError,
+    KlingError,
+    MissingCredentialsError,
+    TaskFailedError,
+    WaitTimeoutError,
+)
 
-from ._output import err_console, print_error
+from ._argv import lift_global_options
+from ._help import PlainFlags
+from ._output import err_console, print_error, print_json, task_json
 from ._state import CliState
 
-__all__ = ["CliError", "KlingGroup", "error_message"]
+if TYPE_CHECKING:
+    from ._output import AnyTask
+
+__all__ = [
+    "EXIT_ERROR",
+    "EXIT_INTERRUPTED",
+    "EXIT_USAGE",
+    "CliError",
+    "Interrupted",
+    "KlingGroup",
+    "error_document",
+    "error_message",
+]
 
 EXIT_ERROR = 1
+EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 _CREDENTIALS_HINT = (
@@ -28,7 +62,32 @@ _CREDENTIALS_HINT = (
 
 
 class CliError(Exception):
-    """A failure the CLI itself reports (not the SDK): printed like an SDK error."""
+    """A failure the CLI reports, printed like an SDK error; in JSON, with its details.
+
+    ``task``: the task concerned (its last state); ``details``: more fields of the JSON error
+    (``resume``, ``urls``...); ``notes``: lines printed on stderr after the error line.
+    """
+
+    exit_code = EXIT_ERROR
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        task: AnyTask | None = None,
+        details: Mapping[str, Any] | None = None,
+        notes: Sequence[str] = (),
+    ) -> None:
+        super().__init__(message)
+        self.task = task
+        self.details = dict(details or {})
+        self.notes = list(notes)
+
+
+class Interrupted(CliError):
+    """Ctrl-C, with what is known of the task it interrupted."""
+
+    exit_code = EXIT_INTERRUPTED
 
 
 def error_message(exc: BaseException) -> str:
@@ -39,18 +98,114 @@ def error_message(exc: BaseException) -> str:
     return message.replace("use extra_body=", "use --extra-body KEY=VALUE")
 
 
-class KlingGroup(TyperGroup):
-    """The root command group: turns SDK errors into one line and a non-zero exit status."""
+def error_document(exc: BaseException, message: str, exit_code: int) -> dict[str, Any]:
+    """``{"error": {type, message, code, api_code, request_id, exit_code, ...}, "task"?}``.
+
+    ``type`` is the class of what went wrong: the SDK's exception (``TaskNotFoundError``,
+    ``ServerUnreachableError``...) or the system's (``PermissionError``), else ``UsageError``,
+    ``Interrupted`` or ``CliError``. ``code`` (HTTP status), ``api_code`` and ``request_id``
+    are null unless Kling answered.
+    """
+    cause = exc.__cause__
+    source = cause if isinstance(exc, CliError) and cause is not None else exc
+    api = source if isinstance(source, KlingAPIError) else None
+    error: dict[str, Any] = {
+        # Click's own classes (BadParameter, NoSuchOption...) are one kind to a script.
+        "type": "UsageError" if isinstance(source, UsageError) else type(source).__name__,
+        "message": message,
+        "code": api.code if api else None,
+        "api_code": api.api_code if api else None,
+        "request_id": api.request_id if api else None,
+        "exit_code": exit_code,
+    }
+    if isinstance(source, InvalidParameterError) and source.field:
+        error["field"] = source.field
+    if isinstance(source, KlingError) and source.external_task_id:
+        error["external_task_id"] = source.external_task_id
+    task = _task_of(exc)
+    if task is not None:
+        error["task_id"], error["task_status"] = task.task_id, task.task_status
+    if isinstance(exc, CliError):
+        error.update(exc.details)
+    document: dict[str, Any] = {"error": error}
+    if task is not None:
+        document["task"] = task_json(task)
+    return document
+
+
+def _task_of(exc: BaseException) -> AnyTask | None:
+    if isinstance(exc, CliError):
+        return exc.task
+    if isinstance(exc, (TaskFailedError, WaitTimeoutError)):
+        return exc.task
+    return None
+
+
+def _json_requested(args: Sequence[str]) -> bool:
+    end = list(args).index("--") if "--" in args else len(args)
+    return "--json" in args[:end]
+
+
+class KlingGroup(PlainFlags, TyperGroup):
+    """The root group: global options anywhere, and every ending as the contract above says."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, lift_global_options(self, ctx, args))
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
+    ) -> Any:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except UsageError as exc:  # in the global options: there is no state yet
+            if _json_requested(args):
+                print_json(error_document(exc, exc.format_message(), EXIT_USAGE))
+            raise
 
     def invoke(self, ctx: Any) -> Any:  # a click Context (vendored by typer)
         try:
             return super().invoke(ctx)
+        except UsageError as exc:
+            if _state_json(ctx):
+                print_json(error_document(exc, exc.format_message(), EXIT_USAGE))
+            raise
         except (KlingError, CliError) as exc:
-            state: CliState | None = ctx.find_object(CliState)
-            if state is not None and state.settings.debug:
-                raise
-            print_error(error_message(exc))
-            raise typer.Exit(EXIT_ERROR) from None
+            _fail(ctx, exc, getattr(exc, "exit_code", EXIT_ERROR))
         except KeyboardInterrupt:
-            err_console().print("Interrupted.")
-            raise typer.Exit(EXIT_INTERRUPTED) from None
+            _fail(ctx, Interrupted("Interrupted."), EXIT_INTERRUPTED)
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:  # stdout closed early (| head): Typer ends quietly
+                raise
+            error = CliError(_os_message(exc))
+            error.__cause__ = exc
+            _fail(ctx, error, EXIT_ERROR, cause=exc)
+
+
+def _state_json(ctx: Any) -> bool:
+    state: CliState | None = ctx.find_object(CliState)
+    if state is not None:
+        return state.json
+    return bool(ctx.params.get("json_output"))
+
+
+def _os_message(exc: OSError) -> str:
+    reason = exc.strerror or str(exc)
+    return f"{reason}: {exc.filename}" if exc.filename else reason
+
+
+def _fail(ctx: Any, exc: Exception, exit_code: int, *, cause: BaseException | None = None) -> None:
+    state: CliState | None = ctx.find_object(CliState)
+    message = error_message(exc)
+    if _state_json(ctx):
+        print_json(error_document(exc, message, exit_code))
+    if state is not None and state.settings.debug and exit_code != EXIT_INTERRUPTED:
+        if cause is not None:
+            raise cause
+        raise exc
+    if isinstance(exc, Interrupted):
+        err_console().print(message, markup=False)
+    else:
+        print_error(message)
+    for note in exc.notes if isinstance(exc, CliError) else ():
+        err_console().print(note, markup=False, soft_wrap=True)
+    raise typer.Exit(exit_code) from None

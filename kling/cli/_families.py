@@ -12,16 +12,23 @@ import dataclasses
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
-from kling._families import ENDPOINTS, FAMILIES, PRODUCTS, Product
+# Typer vendors Click: the usage error it prints for a missing argument.
+from typer._click.exceptions import MissingParameter
+from typer.core import TyperArgument
+
+from kling._families import ENDPOINTS, FAMILIES, PRODUCTS, Family, Product
 from kling._families import Endpoint as Row
 
+from ._checks import check_output, expected_results
+from ._examples import examples
 from ._fields import Field, ValueProblem, fields_of, localize, parse_assignment, read_value
-from ._results import Finish, finish
+from ._help import KlingCommand
+from ._results import Finish, check_wait, finish
 from ._state import get_state
 
 __all__ = [
@@ -198,8 +205,12 @@ def add_create_command(
     downloads: bool,
     hidden: bool = False,
     panel: str | None = None,
+    invocation: str | None = None,
 ) -> None:
-    """Register the command that creates a task of ``endpoint`` (then waits, downloads)."""
+    """Register the command that creates a task of ``endpoint`` (then waits, downloads).
+
+    ``invocation``: how the help's examples call it, when not ``kling NAME``.
+    """
 
     def create(ctx: typer.Context, params: dict[str, Any], options: dict[str, Any]) -> None:
         state = get_state(ctx)
@@ -211,6 +222,10 @@ def add_create_command(
             wait_timeout=options["opt_wait_timeout"],
             poll_interval=options["opt_poll_interval"],
         )
+        # Before the create: a task is paid for even when its files cannot be saved after.
+        check_wait(how)
+        if how.output is not None and isinstance(endpoint.row, Family):
+            check_output(how.output, expected_results(endpoint.row, params))
         client = state.client()
         if "model" in params:  # the new standard
             resource, waits = getattr(client.v2, endpoint.key), client.v2.tasks
@@ -221,7 +236,17 @@ def add_create_command(
         finish(state, waits, task, how)
 
     options = _task_options(downloads=downloads)
-    add_command(app, endpoint, name, create, options, hidden=hidden, panel=panel)
+    add_command(
+        app,
+        endpoint,
+        name,
+        create,
+        options,
+        hidden=hidden,
+        panel=panel,
+        invocation=invocation,
+        task=True,
+    )
 
 
 def add_command(
@@ -233,8 +258,13 @@ def add_command(
     *,
     hidden: bool = False,
     panel: str | None = None,
+    invocation: str | None = None,
+    task: bool = False,
 ) -> None:
-    """Register ``name``: the endpoint's parameters plus ``options``, handled by ``runner``."""
+    """Register ``name``: the endpoint's parameters plus ``options``, handled by ``runner``.
+
+    ``task``: whether it creates a task (``--wait``), for the examples in its help.
+    """
     fields = endpoint.fields
     own = {option.name for option in options}
     clash = own & {field.key for field in fields}
@@ -242,6 +272,9 @@ def add_command(
         raise RuntimeError(f"{endpoint.key}: parameters {sorted(clash)} clash with CLI options")
 
     def command(ctx: typer.Context, **values: Any) -> None:
+        given = values.get("opt_param") or any(values.get(f.key) for f in fields)
+        if endpoint.arguments and not given:
+            _missing_argument(ctx, endpoint.arguments[0])
         route_fields, values, model = endpoint.route(values)
         arguments = endpoint.product.arguments if model and endpoint.product else endpoint.arguments
         params = collect_params(route_fields, values, positional=arguments)
@@ -258,14 +291,21 @@ def add_command(
     command.__dict__["__signature__"] = inspect.Signature(parameters)
     command.__name__ = command.__qualname__ = endpoint.key
     short, long = _help(endpoint)
+    downloads = "opt_output" in own
+    lines = examples(endpoint, invocation or f"kling {name}", task=task, downloads=downloads)
+    long += "\n\nExamples:\n\n" + "\n".join(escape(line) for line in lines)
+    # A missing argument is a usage error saying which one, not the whole help unasked.
     app.command(
-        name,
-        help=long,
-        short_help=short,
-        hidden=hidden,
-        rich_help_panel=panel,
-        no_args_is_help=bool(endpoint.arguments) or any(field.required for field in fields),
+        name, cls=KlingCommand, help=long, short_help=short, hidden=hidden, rich_help_panel=panel
     )(command)
+
+
+def _missing_argument(ctx: typer.Context, key: str) -> None:
+    """``kling text-to-video`` alone: say the argument is missing, as Click does for a required
+    one (an argument the SDK may do without, such as a prompt beside custom shots, is declared
+    optional, so Click would not)."""
+    param = next(p for p in ctx.command.params if p.name == key)
+    raise MissingParameter(ctx=ctx, param=param if isinstance(param, TyperArgument) else None)
 
 
 def collect_params(
@@ -360,7 +400,8 @@ def output_options() -> list[inspect.Parameter]:
         _keyword(
             "opt_output",
             Annotated[
-                Path | None,
+                # Text, not Path: a trailing slash ("out.d/") says "directory" to the SDK.
+                str | None,
                 typer.Option(
                     "--output",
                     "-o",

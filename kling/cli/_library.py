@@ -13,6 +13,7 @@ import typer
 from kling._families import FAMILIES, Family
 
 from ._families import Command, add_create_command
+from ._help import KlingCommand, KlingSubGroup
 from ._output import out_console, print_json, print_table, task_json
 from ._state import get_state
 
@@ -36,14 +37,23 @@ def _library_app(family: Family) -> typer.Typer:
         family.library.name_field,
     )
     group = typer.Typer(
+        cls=KlingSubGroup,
         help=f"Your {key}: create one, list Kling's presets, delete one of yours.",
         no_args_is_help=True,
     )
     # Named like the family, so hints read "kling tasks get elements <id>".
     summary = f"Create one of your {key} (a task; --wait for its id)."
-    add_create_command(group, Command(family, key, summary), "create", downloads=False)
+    add_create_command(
+        group,
+        Command(family, key, summary),
+        "create",
+        downloads=False,
+        invocation=f"kling {family.command_name} create",
+    )
 
-    @group.command("presets", help=f"Kling's ready-made {key} (use their ids like your own).")
+    @group.command(
+        "presets", cls=KlingCommand, help=f"Kling's ready-made {key} (use their ids like your own)."
+    )
     def presets(
         ctx: typer.Context,
         limit: Annotated[int, typer.Option(help="Show at most this many.")] = 100,
@@ -66,7 +76,9 @@ def _library_app(family: Family) -> typer.Typer:
         ]
         print_table(f"Preset {key}", (id_field, name_field, "owned_by"), rows)
 
-    @group.command("delete", help=f"Delete one of your own {key} by its {id_field}.")
+    @group.command(
+        "delete", cls=KlingCommand, help=f"Delete one of your own {key} by its {id_field}."
+    )
     def delete(
         ctx: typer.Context,
         # A default, not Annotated: the metavar depends on a local, which a string annotation

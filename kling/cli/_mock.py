@@ -1,14 +1,47 @@
-"""``kling mock-server``: FakeKling in the foreground, for trying the SDK or the CLI offline."""
+"""``kling mock-server``: FakeKling in the foreground, for trying the SDK or the CLI offline.
+
+The port is tried before anything is printed: on a busy port the command ends with one error
+line, without the banner and its keys (uvicorn would otherwise fail only after printing them).
+"""
 
 from __future__ import annotations
 
+import socket
 from typing import Annotated, Literal
 
 import typer
 
-__all__ = ["mock_server"]
+from ._errors import CliError
+from ._state import MOCK_TIMING_ENV, MockTiming
+
+__all__ = ["listen_problem", "mock_server"]
 
 _DEFAULT_MAX_BODY_SIZE = 64 * 1024 * 1024  # FakeKling's; repeated to keep --help import-light
+#: uvicorn's exit status when it cannot start (a port taken between our check and its bind).
+_UVICORN_STARTUP_FAILURE = 3
+
+
+def listen_problem(host: str, port: int) -> str | None:
+    """Why a server could not listen on ``host:port``, or None when it can (as of now)."""
+    if port == 0:
+        return None  # any free port
+    try:
+        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        return f"cannot listen on {host}: {exc.strerror}"
+    for family, kind, proto, _, address in addresses:
+        with socket.socket(family, kind, proto) as sock:
+            # As uvicorn binds: a port whose old connections linger (TIME_WAIT) counts as free.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind(address)
+            except OSError as exc:
+                reason = (exc.strerror or str(exc)).lower()
+                return (
+                    f"cannot listen on {host}:{port}: {reason} (another mock-server? "
+                    "choose another --port)"
+                )
+    return None
 
 
 def mock_server(
@@ -17,12 +50,19 @@ def mock_server(
         typer.Option(help="Interface to listen on; anything but loopback prints a warning."),
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8000,
-    timing: Annotated[
-        Literal["seconds", "instant"],
+    mock_timing: Annotated[
+        MockTiming,
         typer.Option(
-            help="seconds: tasks take 1 s submitted and 2 s processing; instant: done at once."
+            "--mock-timing",
+            envvar=MOCK_TIMING_ENV,
+            help="demo: tasks take 1 s submitted and 2 s processing; instant: done at once.",
         ),
-    ] = "seconds",
+    ] = "demo",
+    old_timing: Annotated[
+        Literal["seconds", "demo", "instant"] | None,
+        # The spelling before --mock-timing, kept working: seconds is demo.
+        typer.Option("--timing", hidden=True),
+    ] = None,
     max_body_size: Annotated[
         int,
         typer.Option(min=0, help="Largest request body accepted, in bytes; larger ones get 413."),
@@ -42,6 +82,14 @@ def mock_server(
             show_default=False,
         ),
     ] = None,
+    accept_key_headers: Annotated[
+        bool,
+        typer.Option(
+            "--accept-key-headers",
+            help="Also take the key pair as X-Api-Key/X-Api-Secret headers, which Kling does "
+            "not (refused by default), for clients written that way.",
+        ),
+    ] = False,
 ) -> None:
     """Serve a fake Kling API (FakeKling) until Ctrl-C; it prints its keys.
 
@@ -50,11 +98,21 @@ def mock_server(
     """
     from kling.testing import Timing, run
 
-    run(
-        host,
-        port,
-        timing=Timing.instant() if timing == "instant" else Timing.seconds(),
-        max_body_size=max_body_size,
-        allow_external_callbacks=allow_external_callbacks,
-        control_routes=control_routes,
-    )
+    timing = "demo" if old_timing == "seconds" else old_timing or mock_timing
+    problem = listen_problem(host, port)
+    if problem is not None:
+        raise CliError(problem)
+    try:
+        run(
+            host,
+            port,
+            timing=Timing.instant() if timing == "instant" else Timing.seconds(),
+            max_body_size=max_body_size,
+            allow_external_callbacks=allow_external_callbacks,
+            control_routes=control_routes,
+            accept_key_headers=accept_key_headers,
+        )
+    except SystemExit as exc:
+        if exc.code != _UVICORN_STARTUP_FAILURE:
+            raise
+        raise CliError(f"cannot listen on {host}:{port} (uvicorn's reason is above)") from None

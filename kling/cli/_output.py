@@ -11,6 +11,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -39,6 +40,8 @@ __all__ = [
     "WaitDisplay",
     "download_all",
     "err_console",
+    "format_time",
+    "json_time",
     "out_console",
     "print_error",
     "print_json",
@@ -70,6 +73,16 @@ def print_json(data: Any) -> None:
     """One JSON document on stdout."""
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     sys.stdout.flush()
+
+
+def format_time(moment: datetime | None) -> str:
+    """A time as every table and message shows it: local date and time, to the second."""
+    return "" if moment is None else f"{moment.astimezone():%Y-%m-%d %H:%M:%S}"
+
+
+def json_time(moment: datetime) -> str:
+    """A time in a JSON document: ISO 8601 in UTC, as the tasks' own times are dumped."""
+    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
 
 
 def task_json(task: AnyTask, files: Sequence[Path] | None = None) -> dict[str, Any]:
@@ -133,20 +146,31 @@ class WaitDisplay:
 
     On a terminal the line redraws in place and disappears at the end; elsewhere (CI logs,
     pipes) each status change is printed once. ``enabled=False`` (``--json``) shows nothing.
+    While polls fail (:meth:`trouble`, fed by ``_logs``), the line says when the task was last
+    seen and why it is not now; off a terminal that is printed once per outage, not per poll.
     """
 
-    def __init__(self, label: str, *, enabled: bool = True) -> None:
+    def __init__(self, label: str, task: AnyTask, *, enabled: bool = True) -> None:
         self._label = label
         self._enabled = enabled
         self._console = err_console()
-        self._status = "submitted"
+        #: The last state Kling gave; what an interrupted wait reports.
+        self.task = task
         self._printed: str | None = None
         self._start = time.monotonic()
+        self._seen = self._start
+        #: When Kling last answered about the task.
+        self.seen_at = datetime.now(timezone.utc)
+        self._trouble: str | None = None
         self._spinner = Spinner("dots")
         self._live: Live | None = None
 
+    @property
+    def _status(self) -> str:
+        return self.task.task_status
+
     def __enter__(self) -> WaitDisplay:
-        self._start = time.monotonic()
+        self._start = self._seen = time.monotonic()
         if self._enabled and self._console.is_terminal:
             from rich.live import Live
 
@@ -172,19 +196,41 @@ class WaitDisplay:
         )
 
     def update(self, task: AnyTask, elapsed: float) -> None:
-        """``on_progress`` for ``wait``: remember the status; off a terminal, print changes."""
-        self._status = task.task_status
-        if self._enabled and self._live is None and self._status != self._printed:
+        """``on_progress`` for ``wait``: remember the state; off a terminal, print changes."""
+        recovered = self._trouble is not None
+        self.task, self._trouble = task, None
+        self._seen, self.seen_at = time.monotonic(), datetime.now(timezone.utc)
+        if not self._enabled or self._live is not None:
+            return
+        if self._status != self._printed or recovered:
             self._printed = self._status
+            again = ", Kling answers again" if recovered else ""
             self._console.print(
-                f"{escape(self._label)}: {styled_status(self._status)} ({elapsed:.0f}s)"
+                f"{escape(self._label)}: {styled_status(self._status)} ({elapsed:.0f}s{again})"
             )
+
+    def trouble(self, reason: str) -> None:
+        """A poll failed or is being retried: show when the task was last seen, and why."""
+        first = self._trouble is None
+        self._trouble = reason
+        if self._enabled and self._live is None and first:
+            self._console.print(
+                f"{escape(self._label)}: {self._last_seen()} [dim]{escape(reason)}[/dim]"
+            )
+
+    def _last_seen(self) -> str:
+        ago = time.monotonic() - self._seen
+        return (
+            f"{styled_status(self._status)}, last seen {format_time(self.seen_at)} "
+            f"({ago:.0f}s ago);"
+        )
 
     def __rich__(self) -> Spinner:
         elapsed = time.monotonic() - self._start
-        self._spinner.update(
-            text=f"{escape(self._label)}: {styled_status(self._status)} [dim]{elapsed:.0f}s[/dim]"
-        )
+        text = f"{escape(self._label)}: {styled_status(self._status)} [dim]{elapsed:.0f}s[/dim]"
+        if self._trouble is not None:
+            text = f"{escape(self._label)}: {self._last_seen()} [dim]{escape(self._trouble)}[/dim]"
+        self._spinner.update(text=text)
         return self._spinner
 
 
@@ -221,7 +267,7 @@ def _bar_hook(progress: Progress, bar: Any) -> Callable[[int, int | None], None]
 
 
 def download_task(
-    client: KlingClient, task: Task | V2Task, target: Path, *, enabled: bool
+    client: KlingClient, task: Task | V2Task, target: str, *, enabled: bool
 ) -> list[Path]:
     """Download every result file of ``task`` into directory ``target`` (or to one file).
 

@@ -1,18 +1,29 @@
-"""After a create or a get: optionally wait for the task, download its files, show it."""
+"""After a create or a get: optionally wait for the task, download its files, show it.
+
+A wait that ends without the task finishing (``--wait-timeout``, Kling out of reach for
+``--unreachable-timeout``, Ctrl-C) says the task goes on and how to pick the wait up again;
+under ``--mock`` it says the task went with the in-process fake instead, since no later
+command can find it. Results that cannot be saved are still shown: their URLs.
+"""
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kling import TaskFailedError, WaitTimeoutError
+from kling import KlingError, ServerUnreachableError, WaitTimeoutError
 
-from ._errors import CliError
+from ._checks import check_seconds
+from ._errors import CliError, Interrupted
 from ._output import (
     WaitDisplay,
     download_task,
     err_console,
+    format_time,
+    json_time,
     print_json,
     print_task,
     task_json,
@@ -22,7 +33,13 @@ from ._state import CliState
 if TYPE_CHECKING:
     from kling import Task, V2Task
 
-__all__ = ["Finish", "finish"]
+__all__ = ["MOCK_GONE", "Finish", "check_wait", "finish", "resume_command"]
+
+#: What an unfinished wait under --mock says instead of a command that cannot work.
+MOCK_GONE = (
+    "The task is gone with the mock server: --mock runs a fake Kling for one command only. "
+    "For tasks that outlive a command, run kling mock-server and point --base-url at it."
+)
 
 
 @dataclass(frozen=True)
@@ -33,13 +50,31 @@ class Finish:
     """The family's command name, for hints (``kling tasks get <command> <id>``); None for a
     new-standard task (``kling tasks get <id>``)."""
     wait: bool = False
-    output: Path | None = None
-    wait_timeout: float | None = None
+    output: str | None = None
+    """As typed: a trailing slash says "directory" to the SDK."""
+    wait_timeout: float = 900.0
     poll_interval: float | None = None
 
     @property
     def waits(self) -> bool:
         return self.wait or self.output is not None
+
+
+def check_wait(how: Finish) -> None:
+    """Refuse wait options the wait would refuse, before a task is created for it."""
+    if how.waits:
+        check_seconds("--wait-timeout", how.wait_timeout)
+        check_seconds("--poll-interval", how.poll_interval)
+
+
+def resume_command(state: CliState, how: Finish, task_id: str) -> str | None:
+    """The command that waits for the task again; None under ``--mock``, where none can."""
+    if state.settings.mock:
+        return None
+    words = ["kling", "tasks", "get", *([how.command] if how.command else []), task_id, "--wait"]
+    if how.output is not None:
+        words += ["-o", how.output]
+    return shlex.join(words)
 
 
 def finish(state: CliState, resource: Any, task: Task | V2Task, how: Finish) -> None:
@@ -48,7 +83,7 @@ def finish(state: CliState, resource: Any, task: Task | V2Task, how: Finish) -> 
         task = _wait(state, resource, task, how)
     files: list[Path] | None = None
     if how.output is not None:
-        files = download_task(state.client(), task, how.output, enabled=not state.json)
+        files = _save(state, task, how.output)
         if not files and not state.json:
             err_console().print(f"Task {task.task_id} has no result files to download.")
     if state.json:
@@ -57,25 +92,67 @@ def finish(state: CliState, resource: Any, task: Task | V2Task, how: Finish) -> 
         print_task(task, files or ())
 
 
+def _goes_on(state: CliState, how: Finish, task_id: str) -> tuple[str, dict[str, Any]]:
+    resume = resume_command(state, how, task_id)
+    sentence = f"It goes on; resume with: {resume}" if resume else MOCK_GONE
+    return sentence, {"resume": resume, "hint": sentence}
+
+
 def _wait(state: CliState, resource: Any, task: Task | V2Task, how: Finish) -> Task | V2Task:
-    later = " ".join(["kling tasks get", *([how.command] if how.command else []), task.task_id])
-    options: dict[str, Any] = state.wait_options(how.poll_interval)
-    if how.wait_timeout is not None:
-        options["timeout"] = how.wait_timeout
+    options = state.wait_options(timeout=how.wait_timeout, poll_interval=how.poll_interval)
+    label = f"{how.command or 'task'} {task.task_id}"
+    display = WaitDisplay(label, task, enabled=not state.json)
     try:
-        label = f"{how.command or 'task'} {task.task_id}"
-        with WaitDisplay(label, enabled=not state.json) as display:
+        with display, state.showing(display):
             done: Task | V2Task = resource.wait(task, on_progress=display.update, **options)
-    except TaskFailedError as exc:
-        if state.json:
-            print_json(task_json(exc.task))
-        raise
     except WaitTimeoutError as exc:
+        sentence, details = _goes_on(state, how, exc.task.task_id)
         raise CliError(
             f"Task {exc.task.task_id} still {exc.task.task_status} after {exc.timeout:g}s "
-            f"(--wait-timeout). It goes on; check it later with: {later}"
+            f"(--wait-timeout), last seen {format_time(display.seen_at)}. {sentence}",
+            task=exc.task,
+            details={**details, "last_seen_at": json_time(display.seen_at)},
+        ) from exc
+    except ServerUnreachableError as exc:
+        seen_at = datetime.now(timezone.utc) - timedelta(seconds=exc.last_seen)
+        sentence, details = _goes_on(state, how, exc.task.task_id)
+        raise CliError(
+            f"Kling API at {exc.host} is unreachable: no answer for {exc.last_seen:.0f}s "
+            f"(--unreachable-timeout). Task {exc.task.task_id} was last seen "
+            f"{exc.task.task_status} at {format_time(seen_at)}. {sentence}",
+            task=exc.task,
+            details={**details, "host": exc.host, "last_seen_at": json_time(seen_at)},
         ) from exc
     except KeyboardInterrupt:
-        err_console().print(f"Stopped waiting; the task goes on. Check it later with: {later}")
-        raise
+        last = display.task
+        sentence, details = _goes_on(state, how, last.task_id)
+        raise Interrupted(
+            f"Interrupted: stopped waiting for task {last.task_id}, last seen "
+            f"{last.task_status} at {format_time(display.seen_at)}. {sentence}",
+            task=last,
+            details={**details, "last_seen_at": json_time(display.seen_at)},
+        ) from None
     return done
+
+
+def _save(state: CliState, task: Task | V2Task, output: str) -> list[Path]:
+    """Download the results; when that fails, the error still gives their URLs."""
+    urls = task.result_urls()
+    try:
+        return download_task(state.client(), task, output, enabled=not state.json)
+    except (KlingError, OSError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise _not_saved(task, urls, f"could not be saved to {output!r}: {reason}") from exc
+    except KeyboardInterrupt:
+        error = _not_saved(task, urls, "were not all saved: interrupted")
+        raise Interrupted(str(error), task=task, details=error.details, notes=error.notes) from None
+
+
+def _not_saved(task: Task | V2Task, urls: list[str], what: str) -> CliError:
+    return CliError(
+        f"Task {task.task_id} {task.task_status}, but its results {what}. "
+        "Their URLs follow; download them before they expire.",
+        task=task,
+        details={"urls": urls},
+        notes=urls,
+    )

@@ -7,10 +7,11 @@ and ``--mock`` starts FakeKling only for commands that talk to the API. That is 
 
 from __future__ import annotations
 
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import typer
 
@@ -18,9 +19,12 @@ if TYPE_CHECKING:
     from kling import KlingClient
 
     from ._dotenv import EnvFile
+    from ._logs import SdkLogRoute, Trouble
 
 __all__ = ["MOCK_TIMING_ENV", "CliState", "MockTiming", "Settings", "get_state"]
 
+#: How long fake tasks take, for ``--mock`` and ``kling mock-server`` alike (``--mock-timing``):
+#: ``demo`` long enough to show every status, ``instant`` done at once.
 MockTiming = Literal["demo", "instant"]
 #: Environment variable for ``--mock-timing`` (tests set it to ``instant``).
 MOCK_TIMING_ENV = "KLING_MOCK_TIMING"
@@ -47,6 +51,8 @@ class Settings:
     debug: bool = False
     timeout: float | None = None
     max_retries: int | None = None
+    unreachable_timeout: float | None = None
+    """``--unreachable-timeout``: None for the SDK's default, 0 for never."""
 
 
 class CliState:
@@ -58,6 +64,7 @@ class CliState:
         self.env_file = env_file
         self._stack = ExitStack()
         self._client: KlingClient | None = None
+        self._logs: SdkLogRoute | None = None
 
     def __repr__(self) -> str:
         return f"<CliState {self.settings!r}>"
@@ -67,10 +74,35 @@ class CliState:
         return self.settings.json
 
     def client(self) -> KlingClient:
-        """The client for this run; with ``--mock``, backed by a FakeKling started now."""
+        """The client for this run; with ``--mock``, backed by a FakeKling started now.
+
+        From then on the SDK's retries and warnings are shown (``_logs``).
+        """
         if self._client is None:
-            self._client = self._stack.enter_context(self._build_client())
+            from kling._config import DEFAULT_MAX_RETRIES
+
+            from ._logs import route_sdk_logs
+
+            client = self._stack.enter_context(self._build_client())
+            retries = self.settings.max_retries
+            self._logs = self._stack.enter_context(
+                route_sdk_logs(DEFAULT_MAX_RETRIES if retries is None else retries)
+            )
+            self._client = client
         return self._client
+
+    @contextmanager
+    def showing(self, display: Trouble) -> Iterator[None]:
+        """While the block runs, retries and failed polls go to ``display`` (a wait's status)."""
+        logs = self._logs
+        if logs is None:
+            yield
+            return
+        previous, logs.sink = logs.sink, display
+        try:
+            yield
+        finally:
+            logs.sink = previous
 
     def _load_env_file(self) -> EnvFile | None:
         """Apply ``./.env`` to the environment until :meth:`close` (variables already set win)."""
@@ -143,16 +175,23 @@ class CliState:
             max_retries=retries,
         )
 
-    def wait_options(self, poll_interval: float | None) -> dict[str, float]:
-        """Polling options for ``wait``: the SDK's defaults, quicker against the mock."""
+    def wait_options(self, *, timeout: float, poll_interval: float | None) -> dict[str, Any]:
+        """The options of ``wait``: the SDK's defaults, polling quicker against the mock."""
+        from kling._polling import DEFAULT_UNREACHABLE_TIMEOUT
+
+        unreachable = self.settings.unreachable_timeout
+        options: dict[str, Any] = {
+            "timeout": timeout,
+            "unreachable_timeout": (
+                DEFAULT_UNREACHABLE_TIMEOUT if unreachable is None else unreachable or None
+            ),
+        }
         if poll_interval is not None:
-            return {"poll_interval": poll_interval}
-        if self.settings.mock:
-            return {
-                "poll_interval": MOCK_POLL_INTERVAL,
-                "max_poll_interval": MOCK_MAX_POLL_INTERVAL,
-            }
-        return {}
+            options["poll_interval"] = poll_interval
+        elif self.settings.mock:
+            options["poll_interval"] = MOCK_POLL_INTERVAL
+            options["max_poll_interval"] = MOCK_MAX_POLL_INTERVAL
+        return options
 
     def close(self) -> None:
         """Close the client and stop the mock server, if they were started."""

@@ -6,19 +6,25 @@ standard: it needs an API key, and shows tasks of both standards).
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from kling import NotFoundError
+from kling._families import FAMILIES
+
+from ._checks import check_output, expected_for_task
+from ._errors import CliError
 from ._families import command_name, family_names, resolve_family
-from ._output import err_console, print_json, print_table, result_links, task_json
-from ._results import Finish, finish
-from ._state import get_state
+from ._help import KlingCommand, KlingSubGroup
+from ._output import err_console, format_time, print_json, print_table, result_links, task_json
+from ._results import Finish, check_wait, finish
+from ._state import CliState, get_state
 
 __all__ = ["app"]
 
 app = typer.Typer(
+    cls=KlingSubGroup,
     help="Look up tasks you created: by family (legacy), or all of them (needs an API key).",
     no_args_is_help=True,
 )
@@ -38,7 +44,7 @@ def _is_family(name: str) -> bool:
     return True
 
 
-@app.command("get")
+@app.command("get", cls=KlingCommand)
 def get(
     ctx: typer.Context,
     first: Annotated[
@@ -61,12 +67,21 @@ def get(
         bool, typer.Option("--wait", "-w", help="Wait for it to finish, showing its status.")
     ] = False,
     output: Annotated[
-        Path | None,
+        str | None,  # as typed: a trailing slash says "directory" to the SDK
         typer.Option("--output", "-o", metavar="DIR", help="Download its result files into DIR."),
     ] = None,
     wait_timeout: Annotated[
         float, typer.Option("--wait-timeout", metavar="SECONDS", help="Give up waiting after this.")
     ] = 900.0,
+    poll_interval: Annotated[
+        float | None,
+        typer.Option(
+            "--poll-interval",
+            metavar="SECONDS",
+            help="First pause between status checks (it grows to 15 s).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Show one task (its status and result URLs); --wait and --output work as on create.
 
@@ -80,20 +95,46 @@ def get(
         raise typer.BadParameter(
             "give a TASK_ID or --external-id (one of them)", param_hint="'TASK_ID'"
         )
+    key = resolve_family(family) if family is not None else None
+    how = Finish(
+        command=command_name(key) if key else None,
+        wait=wait,
+        output=output,
+        wait_timeout=wait_timeout,
+        poll_interval=poll_interval,
+    )
+    check_wait(how)
     state = get_state(ctx)
     client = state.client()
-    if family is None:
-        resource: Any = client.v2.tasks
-        command = None
-    else:
-        key = resolve_family(family)
-        resource, command = getattr(client, key), command_name(key)
-    task = resource.get(ident, external_task_id=external_id)
-    how = Finish(command=command, wait=wait, output=output, wait_timeout=wait_timeout)
+    resource: Any = client.v2.tasks if key is None else getattr(client, key)
+    try:
+        task = resource.get(ident, external_task_id=external_id)
+    except NotFoundError as exc:
+        raise CliError(_not_found(state, how.command, ident, external_id, exc)) from exc
+    if output is not None:
+        check_output(output, expected_for_task(task, FAMILIES[key] if key else None))
     finish(state, resource, task, how)
 
 
-@app.command("list")
+def _not_found(
+    state: CliState, command: str | None, ident: str | None, external_id: str | None, exc: Exception
+) -> str:
+    """Which task was not found, where, and what to try: the SDK's words come last."""
+    what = f"task {ident}" if ident is not None else f"task with external id {external_id!r}"
+    where = f"among your {command} tasks" if command else "through /tasks (the new standard)"
+    if state.settings.mock:
+        hint = (
+            "--mock starts an empty fake Kling for each command, so tasks from earlier "
+            "commands are gone; kling mock-server keeps them"
+        )
+    elif command:
+        hint = f"check the id and the family: kling tasks list {command} shows your recent ones"
+    else:
+        hint = "a legacy task needs its family: kling tasks get FAMILY TASK_ID"
+    return f"No {what} {where}: {hint}. (Kling: {exc})"
+
+
+@app.command("list", cls=KlingCommand)
 def list_tasks(
     ctx: typer.Context,
     family: Annotated[
@@ -139,9 +180,10 @@ def list_tasks(
         [
             task.task_id,
             task.task_status,
-            f"{task.created_at.astimezone():%Y-%m-%d %H:%M:%S}" if task.created_at else "",
-            next((url for _, url in result_links(task)), ""),
+            format_time(task.created_at),
+            # Every result, one per line: four images are four URLs.
+            "\n".join(url for _, url in result_links(task)),
         ]
         for task in tasks
     ]
-    print_table(None, ("task_id", "status", "created_at", "result"), rows)
+    print_table(None, ("task_id", "status", "created_at", "results"), rows)

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from kling.cli._app import app
-from kling.testing import FakeKling, FakeKlingServer
+from kling.testing import FakeKling, FakeKlingServer, Timing
 
 
 @pytest.fixture(autouse=True)
@@ -47,6 +47,19 @@ def server() -> Iterator[FakeKlingServer]:
         yield running
 
 
+@pytest.fixture
+def slow_server() -> Iterator[FakeKlingServer]:
+    """A FakeKling whose tasks stay ``submitted`` for a minute: a wait on them goes on."""
+    with FakeKling.serve(timing=Timing.seconds(60, 60)) as running:
+        yield running
+
+
+@pytest.fixture
+def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Retries after a hundredth of a second instead of the SDK's backoff."""
+    monkeypatch.setattr("kling._retry.delay_for", lambda exc, attempt: 0.01)
+
+
 def server_args(server: FakeKlingServer) -> list[str]:
     """Global options pointing the CLI at ``server``."""
     return [
@@ -57,6 +70,11 @@ def server_args(server: FakeKlingServer) -> list[str]:
         "--secret-key",
         server.secret_key,
     ]
+
+
+def flat(text: str) -> str:
+    """``text`` on one line, without the frame rich draws around a usage error."""
+    return " ".join(text.replace("│", " ").split())
 
 
 def without_host_notice(stderr: str) -> str:

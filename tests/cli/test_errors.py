@@ -129,11 +129,19 @@ def test_failed_task_exits_1_and_json_still_shows_it(kling: KlingRunner) -> None
 
 
 def test_wait_timeout_says_how_to_check_later(
-    kling: KlingRunner, monkeypatch: pytest.MonkeyPatch
+    kling: KlingRunner, slow_server: FakeKlingServer
 ) -> None:
-    monkeypatch.setenv("KLING_MOCK_TIMING", "demo")
+    # A real server: under --mock no later command could find the task (test_waiting).
+    args = [
+        *server_args(slow_server),
+        "text-to-video",
+        "a corgi",
+        "--wait",
+        "--wait-timeout",
+        "0.1",
+    ]
 
-    result = kling("--mock", "text-to-video", "a corgi", "--wait", "--wait-timeout", "0.1")
+    result = kling(*args)
 
     assert result.exit_code == 1
     line = assert_one_error_line(result.stderr.splitlines()[-1])
@@ -141,14 +149,14 @@ def test_wait_timeout_says_how_to_check_later(
 
 
 def test_ctrl_c_while_waiting_exits_130(
-    kling: KlingRunner, monkeypatch: pytest.MonkeyPatch
+    kling: KlingRunner, server: FakeKlingServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def interrupt(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr("kling.cli._output.WaitDisplay.update", interrupt)
 
-    result = kling("--mock", "text-to-video", "a corgi", "--wait")
+    result = kling(*server_args(server), "text-to-video", "a corgi", "--wait")
 
     assert result.exit_code == 130
     assert "kling tasks get text-to-video" in result.stderr

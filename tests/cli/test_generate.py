@@ -71,33 +71,43 @@ def test_wait_reports_each_status_on_stderr(kling: KlingRunner) -> None:
 
 
 def test_options_become_create_parameters(kling: KlingRunner, server: FakeKlingServer) -> None:
-    result = kling(
+    # Two models: no single one takes cfg_scale, camera control and multi-shot together.
+    v1 = kling(
         *server_args(server),
         "text-to-video",
         "a corgi",
         "--model-name",
-        "kling-v2-6",
+        "kling-v1",
+        "--cfg-scale",
+        "0.5",
+        "--camera-control",
+        '{"type": "simple", "config": {"zoom": 5}}',
+    )
+    assert v1.exit_code == 0, v1.output
+    body = server.fake.requests[-1].json
+    assert body["model_name"] == "kling-v1"
+    assert body["cfg_scale"] == 0.5
+    assert body["camera_control"] == {"type": "simple", "config": {"zoom": 5}}
+
+    v3 = kling(
+        *server_args(server),
+        "text-to-video",
+        "a corgi",
+        "--model-name",
+        "kling-v3",
         "--duration",
         "10",
         "--aspect-ratio",
         "9:16",
-        "--cfg-scale",
-        "0.5",
         "--multi-shot",
         "--shot-type",
         "intelligence",
-        "--camera-control",
-        '{"type": "simple", "config": {"zoom": 5}}',
     )
-
-    assert result.exit_code == 0, result.output
+    assert v3.exit_code == 0, v3.output
     body = server.fake.requests[-1].json
-    assert body["model_name"] == "kling-v2-6"
     assert body["duration"] == "10"
     assert body["aspect_ratio"] == "9:16"
-    assert body["cfg_scale"] == 0.5
     assert body["multi_shot"] is True
-    assert body["camera_control"] == {"type": "simple", "config": {"zoom": 5}}
 
 
 def test_param_sets_any_parameter_from_json(kling: KlingRunner, server: FakeKlingServer) -> None:
@@ -105,18 +115,21 @@ def test_param_sets_any_parameter_from_json(kling: KlingRunner, server: FakeKlin
         *server_args(server),
         "text-to-video",
         "a corgi",
+        "--model-name",
+        "kling-v1",
         "--param",
         "negative-prompt=blur",
         "-p",
-        'voice_list=[{"voice_id": "v1"}]',
+        'camera_control={"type": "simple", "config": {"zoom": 5}}',
         "-p",
-        "sound=on",
+        "cfg_scale=0.5",
     )
 
     assert result.exit_code == 0, result.output
     body = server.fake.requests[-1].json
     assert body["negative_prompt"] == "blur"
-    assert body["voice_list"] == [{"voice_id": "v1"}]
+    assert body["camera_control"] == {"type": "simple", "config": {"zoom": 5}}
+    assert body["cfg_scale"] == 0.5
 
 
 def test_extra_body_sends_fields_the_sdk_does_not_know(
@@ -214,7 +227,18 @@ def test_element_presets_are_listed(kling: KlingRunner) -> None:
 
 
 def test_tts_answers_at_once_and_downloads_the_audio(kling: KlingRunner, tmp_path: Path) -> None:
-    result = kling("--mock", "--json", "tts", "hello", "--voice-id", "v1", "-o", str(tmp_path))
+    result = kling(
+        "--mock",
+        "--json",
+        "tts",
+        "hello",
+        "--voice-id",
+        "v1",
+        "--voice-language",
+        "en",
+        "-o",
+        str(tmp_path),
+    )
 
     assert result.exit_code == 0, result.output
     (path,) = json.loads(result.stdout)["files"]

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+
+import pytest
 
 from kling.testing import FakeKlingServer
 
@@ -138,3 +141,30 @@ def test_voice_create_then_delete(kling: KlingRunner, server: FakeKlingServer) -
 
     assert result.exit_code == 0, result.output
     assert f"Deleted voice {voice_id}" in result.stdout
+
+
+def test_tasks_list_shows_every_result_url(
+    kling: KlingRunner, server: FakeKlingServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "400")
+    created = create(kling, server, "image", "a cat", "--n", "4")
+    got = kling(*server_args(server), "--json", "tasks", "get", "image", str(created["task_id"]))
+    urls = [image["url"] for image in json.loads(got.stdout)["task_result"]["images"]]
+
+    result = kling(*server_args(server), "tasks", "list", "image")
+
+    assert result.exit_code == 0, result.output
+    assert len(urls) == 4
+    assert all(url in result.stdout for url in urls)
+
+
+def test_account_costs_shows_date_times(
+    kling: KlingRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "400")
+
+    result = kling("--mock", "account", "costs")
+
+    assert result.exit_code == 0, result.output
+    assert re.search(r"Resource packs, \d{4}-\d\d-\d\d \d\d:\d\d:\d\d to ", result.stdout)
+    assert len(re.findall(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", result.stdout)) == 4
