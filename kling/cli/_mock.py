@@ -1,12 +1,11 @@
 """``kling mock-server``: FakeKling in the foreground, for trying the SDK or the CLI offline.
 
-The port is tried before anything is printed: on a busy port the command ends with one error
-line, without the banner and its keys (uvicorn would otherwise fail only after printing them).
+FakeKling's ``run`` binds the port before it prints anything: on a busy port the command ends
+with one error line, without the banner and its keys.
 """
 
 from __future__ import annotations
 
-import socket
 from typing import Annotated, Literal
 
 import typer
@@ -14,34 +13,9 @@ import typer
 from ._errors import CliError
 from ._state import MOCK_TIMING_ENV, MockTiming
 
-__all__ = ["listen_problem", "mock_server"]
+__all__ = ["mock_server"]
 
 _DEFAULT_MAX_BODY_SIZE = 64 * 1024 * 1024  # FakeKling's; repeated to keep --help import-light
-#: uvicorn's exit status when it cannot start (a port taken between our check and its bind).
-_UVICORN_STARTUP_FAILURE = 3
-
-
-def listen_problem(host: str, port: int) -> str | None:
-    """Why a server could not listen on ``host:port``, or None when it can (as of now)."""
-    if port == 0:
-        return None  # any free port
-    try:
-        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-    except socket.gaierror as exc:
-        return f"cannot listen on {host}: {exc.strerror}"
-    for family, kind, proto, _, address in addresses:
-        with socket.socket(family, kind, proto) as sock:
-            # As uvicorn binds: a port whose old connections linger (TIME_WAIT) counts as free.
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                sock.bind(address)
-            except OSError as exc:
-                reason = (exc.strerror or str(exc)).lower()
-                return (
-                    f"cannot listen on {host}:{port}: {reason} (another mock-server? "
-                    "choose another --port)"
-                )
-    return None
 
 
 def mock_server(
@@ -99,9 +73,6 @@ def mock_server(
     from kling.testing import Timing, run
 
     timing = "demo" if old_timing == "seconds" else old_timing or mock_timing
-    problem = listen_problem(host, port)
-    if problem is not None:
-        raise CliError(problem)
     try:
         run(
             host,
@@ -112,7 +83,8 @@ def mock_server(
             control_routes=control_routes,
             accept_key_headers=accept_key_headers,
         )
-    except SystemExit as exc:
-        if exc.code != _UVICORN_STARTUP_FAILURE:
-            raise
-        raise CliError(f"cannot listen on {host}:{port} (uvicorn's reason is above)") from None
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        raise CliError(
+            f"cannot listen on {host}:{port}: {reason} (another mock-server? choose another --port)"
+        ) from None

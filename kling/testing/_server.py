@@ -127,14 +127,7 @@ class FakeKlingServer:
         """Bind, start the server thread, and return once it accepts connections."""
         if self._thread is not None:
             raise RuntimeError("this server was already started")
-        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
-        sock = socket.socket(family, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        if family in (socket.AF_INET, socket.AF_INET6):
-            # Accepted sockets inherit this: without it every answer on a kept-alive loopback
-            # connection waits ~40 ms for the client's delayed ACK.
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        sock.bind((self.host, self._port))  # bound here so port 0 is resolved before serving
+        sock = listen(self.host, self._port)  # bound here so port 0 is resolved before serving
         self._socket = sock
         self._port = sock.getsockname()[1]
         config = _config(self.fake, self.host, self._port, self._log_level, quiet=True)
@@ -202,6 +195,22 @@ def exposure_warning(fake: FakeKling, host: str) -> str | None:
     )
 
 
+def listen(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host:port`` (0: any free port); ``OSError`` when it cannot be."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # Accepted sockets inherit this: without it every answer on a kept-alive loopback
+        # connection waits ~40 ms for the client's delayed ACK.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.bind((host, port))
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
 def run(
     host: str = "127.0.0.1",
     port: int = 8000,
@@ -214,10 +223,12 @@ def run(
 
     Tasks take real time here unless ``timing`` says otherwise (``Timing.seconds()``: 1 s
     submitted, 2 s processing), so a demo shows every state. With a non-loopback ``host`` the
-    banner adds a warning on stderr.
+    banner adds a warning on stderr. The port is bound before anything is printed: a busy one
+    raises ``OSError`` without a banner (and without its keys).
     """
     options.setdefault("timing", Timing.seconds())
     fake = FakeKling(**options)
+    sock = listen(host, port)
     if banner:
         print(f"FakeKling on http://{host}:{port}")
         print(f"  access key: {fake.access_key}")
@@ -229,5 +240,5 @@ def run(
             print(warning, file=sys.stderr, flush=True)
     server = uvicorn.Server(_config(fake, host, port, log_level, quiet=False))
     # uvicorn shuts down cleanly on Ctrl-C and then re-raises the signal; end quietly instead.
-    with contextlib.suppress(KeyboardInterrupt):
-        server.run()
+    with sock, contextlib.suppress(KeyboardInterrupt):
+        server.run(sockets=[sock])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import tracemalloc
 from collections.abc import Iterator
 from typing import Any
@@ -392,15 +393,26 @@ class _NoServe:
     def __init__(self, config: object) -> None:
         self.config = config
 
-    def run(self) -> None:
+    def run(self, sockets: object = None) -> None:
         return None
+
+
+def test_run_binds_before_it_prints_so_a_busy_port_shows_no_keys(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        with pytest.raises(OSError, match="in use"):
+            run("127.0.0.1", taken.getsockname()[1])
+    assert capsys.readouterr() == ("", "")
 
 
 def test_run_warns_on_stderr_when_listening_beyond_loopback(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr("kling.testing._server.uvicorn.Server", _NoServe)
-    run("0.0.0.0", 8000)
+    run("0.0.0.0", 0)
     err = capsys.readouterr().err
     assert err.startswith("warning: listening on 0.0.0.0, which is not loopback")
     assert "control_routes=True" in err
@@ -410,7 +422,7 @@ def test_run_on_loopback_prints_no_warning(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr("kling.testing._server.uvicorn.Server", _NoServe)
-    run("127.0.0.1", 8000)
+    run("127.0.0.1", 0)
     assert capsys.readouterr().err == ""
 
 
