@@ -39,8 +39,12 @@ class LegacyModel:
     multi_shot: bool = False
     elements: bool = False
     """Takes ``element_list``."""
+    max_elements: int | None = None
+    """Longest ``element_list`` (None: not checked here)."""
     camera_control: tuple[str, str] | None = None
     """``(mode, duration)`` camera control is rendered in, or None: not taken."""
+    camera_types: tuple[str, ...] = ()
+    """``camera_control.type`` values taken (empty: every type)."""
     image_tail: tuple[str, ...] | None = None
     """Modes a last frame (``image_tail``) is rendered in, or None: not taken."""
     tail_only: bool = False
@@ -54,6 +58,8 @@ class LegacyModel:
     four_k: bool = False
     """Takes ``mode="4k"`` (or ``resolution="4k"`` for images)."""
     image_reference: bool = False
+    needs_image: bool = False
+    """Restyles an input image: ``image`` is required (kling-v2-new)."""
     series: bool = False
     """Takes ``result_type="series"`` (omni image)."""
     plain_durations: tuple[str, ...] = ()
@@ -90,6 +96,7 @@ _ROWS = (
         image_tail=("pro",),
         tail_only=True,
         camera_control=("pro", "5"),
+        camera_types=("simple",),
     ),
     _video("image_to_video", "kling-v1-6", image_tail=("pro",), tail_only=True),
     _video("image_to_video", "kling-v2-master", **_V2_NO_CFG),
@@ -105,7 +112,14 @@ _ROWS = (
         tail_silent=True,
         **_V2_NO_CFG,
     ),
-    _video("image_to_video", "kling-v3", image_tail=("std", "pro", "4k"), elements=True, **_V3),
+    _video(
+        "image_to_video",
+        "kling-v3",
+        image_tail=("std", "pro", "4k"),
+        elements=True,
+        max_elements=3,
+        **_V3,
+    ),
     # Multi-image to video (§3.A.3): one model.
     _video("multi_image_to_video", "kling-v1-6"),
     # Omni video (§3.A.10).
@@ -133,7 +147,8 @@ _ROWS = (
     _video("images", "kling-v1", durations=(), modes=(), aspect_ratios=("21:9",)),
     _video("images", "kling-v1-5", durations=(), modes=(), image_reference=True),
     _video("images", "kling-v2", durations=(), modes=()),
-    _video("images", "kling-v2-new", durations=(), modes=()),
+    # kling-v2-new is image-to-image restyling (§3.A.12).
+    _video("images", "kling-v2-new", durations=(), modes=(), needs_image=True),
     # The 2025 docs give image_reference to kling-v1-5, the 2026 ones to kling-v2-1: both.
     _video("images", "kling-v2-1", durations=(), modes=(), image_reference=True),
     _video("images", "kling-v3", durations=(), modes=(), elements=True),
@@ -222,6 +237,15 @@ def _features(rules: LegacyModel, params: Mapping[str, Any]) -> None:
         _fail("multi_shot", f"{model} makes no multi-shot videos; kling-v3 models do")
     if "element_list" in params and not rules.elements:
         _fail("element_list", f"{model} takes no element_list; kling-v3 models do")
+    count = len(params.get("element_list", ()))
+    if rules.max_elements is not None and count > rules.max_elements:
+        _fail(
+            "element_list",
+            f"{model} takes at most {rules.max_elements} elements in "
+            f"{rules.family.replace('_', '-')} (got {count})",
+        )
+    if rules.needs_image and "image" not in params:
+        _fail("image", f"{model} restyles an input image: pass one, or use another model_name")
     if "image_reference" in params and not rules.image_reference:
         _fail("image_reference", f"{model} takes no image_reference (kling-v1-5 and kling-v2-1 do)")
     if params.get("result_type") == "series" and not rules.series:
@@ -231,6 +255,13 @@ def _features(rules: LegacyModel, params: Mapping[str, Any]) -> None:
         if rules.camera_control is None:
             _fail("camera_control", f"{model} takes no camera_control")
         mode, duration = rules.camera_control
+        kind = control.get("type")
+        if rules.camera_types and kind not in rules.camera_types:
+            _fail(
+                "camera_control",
+                f"{model} renders camera control of type {_choices(rules.camera_types)} only "
+                f'(got "{kind}")',
+            )
         if params.get("mode", "std") != mode or str(params.get("duration", "5")) != duration:
             _fail(
                 "camera_control",
@@ -258,6 +289,14 @@ def _frames(rules: LegacyModel, params: Mapping[str, Any]) -> None:
             _fail("duration", f"{model} renders a last frame in 5 second videos only")
         if rules.tail_silent and params.get("sound") == "on":
             _fail("sound", f"{model} renders a last frame silent only")
+    if rules.family == "omni_video" and params.get("shot_type") == "customize":
+        videos = params.get("video_list", [])
+        if any(video.get("refer_type", "base") == "feature" for video in videos):
+            _fail(
+                "shot_type",
+                f'{model} makes multi-shot videos of a feature video with shot_type="intelligence"'
+                " only",
+            )
     if rules.plain_durations and rules.family == "omni_video":
         images = [i for i in params.get("image_list", []) if i.get("type") != "first_frame"]
         plain = not images and not params.get("element_list") and not params.get("video_list")
