@@ -55,7 +55,7 @@ def test_image_to_image_body_reads_the_reference(tmp_path: Path) -> None:
             "model_name": "kling-v2-1",
             "prompt": "as a painting",
             "image": path,
-            "image_reference": "face",
+            "image_reference": "subject",
             "image_fidelity": 0.7,
             "human_fidelity": 0.4,
         },
@@ -64,7 +64,7 @@ def test_image_to_image_body_reads_the_reference(tmp_path: Path) -> None:
         "model_name": "kling-v2-1",
         "prompt": "as a painting",
         "image": b64(jpeg(600, 800)),
-        "image_reference": "face",
+        "image_reference": "subject",
         "image_fidelity": 0.7,
         "human_fidelity": 0.4,
     }
@@ -104,6 +104,12 @@ IMAGES_RULES = [
         "image: required when image_reference is set",
         "image",
         id="reference-needs-image",
+    ),
+    pytest.param(
+        {"prompt": "x", "image": IMG, "image_reference": "face", "human_fidelity": 0.5},
+        'human_fidelity: only used with image_reference="subject"',
+        "human_fidelity",
+        id="human-fidelity-needs-subject",
     ),
     pytest.param(
         {"prompt": "x", "image": IMG, "negative_prompt": "n"},

@@ -129,6 +129,8 @@ def image_generation_inputs(params: Params) -> None:
     """``image_reference`` and ``negative_prompt`` against ``image``; reference count."""
     if "image_reference" in params and "image" not in params:
         fail("image", "required when image_reference is set")
+    if "human_fidelity" in params and params.get("image_reference") != "subject":
+        fail("human_fidelity", 'only used with image_reference="subject"')
     if "negative_prompt" in params and "image" in params:
         fail("negative_prompt", "not supported for image-to-image (when image is set)")
     _references(params, images=1 if "image" in params else 0)

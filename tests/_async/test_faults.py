@@ -158,9 +158,12 @@ async def test_a_family_without_external_id_lookup_surfaces_the_5xx_and_never_re
     fake_client: AsyncKlingClient, server: FakeKlingServer
 ) -> None:
     path = "/v1/videos/advanced-lip-sync"
+    # Kling lip-syncs only a face it identified: a session first (it answers at once).
+    faces = await fake_client.identify_face(video_url="https://cdn.example/talk.mp4")
+    face = {**FACE, "face_id": faces.face_data[0].face_id}
     server.fake.faults.created_then_error("POST", path)
     with pytest.raises(ServerError):
-        await fake_client.advanced_lip_sync.create(session_id="s1", face_choose=[FACE])
+        await fake_client.advanced_lip_sync.create(session_id=faces.session_id, face_choose=[face])
     assert posts(server, path) == 1
     assert len(server.fake.tasks) == 1
     # The paid task is not lost: it is in the family's list.
