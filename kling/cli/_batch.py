@@ -1,0 +1,297 @@
+"""``kling batch run JOBS -o DIR``: the SDK's ``client.batch.run``, with live progress.
+
+The command adds no logic of its own: validation, ids, resume, shards and the manifest are the
+SDK's. It shows progress on stderr (a terminal only), prints the summary, and ends as every
+command does (exit 1 with ``{"error": ...}`` under ``--json`` when a job failed or is left for
+the next run, the summary under ``"summary"`` either way).
+"""
+
+from __future__ import annotations
+
+import shlex
+import threading
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.markup import escape
+
+from ._errors import CliError, Interrupted
+from ._help import KlingCommand, KlingSubGroup
+from ._output import err_console, out_console, print_json
+from ._state import get_state
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from kling import BatchProgress, BatchReport, JobResult
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    cls=KlingSubGroup,
+    help="Batch jobs from a JSONL or CSV file: resumable, each task created once, a manifest.",
+    no_args_is_help=True,
+)
+
+_EXAMPLES = (
+    "Examples:\n\n"
+    "  kling batch run jobs.jsonl -o out/\n\n"
+    "  kling batch run prompts.csv --family text-to-video -o out/ --json\n\n"
+    "  kling batch run jobs.jsonl -o out/ --shard 0/2\n\n"
+    'A JSONL line is a job: {"family": "text_to_video", "prompt": "a fox", "duration": "10"}, '
+    'or {"product": "text_to_video", "model": "kling-3.0", "prompt": "a fox"} for the new '
+    "standard."
+)
+
+
+@app.command("run", cls=KlingCommand, epilog=_EXAMPLES)
+def run(
+    ctx: typer.Context,
+    jobs: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            help="The jobs: .jsonl (one job per line) or .csv (columns are parameters; --family).",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            file_okay=False,
+            help="Directory for the results and manifest.jsonl (created if missing).",
+            show_default=False,
+        ),
+    ],
+    family: Annotated[
+        str | None,
+        typer.Option(
+            help="The family of every job of a CSV file (or of JSONL lines that name none).",
+            show_default=False,
+        ),
+    ] = None,
+    namespace: Annotated[
+        str | None,
+        typer.Option(
+            help="Sets this run apart from earlier runs of the same jobs: new ids, new tasks.",
+            show_default=False,
+        ),
+    ] = None,
+    shard: Annotated[
+        str | None,
+        typer.Option(
+            metavar="I/N",
+            help="Take share I of N (0/2 here, 1/2 on another machine); the shares cover "
+            "every job once.",
+            show_default=False,
+        ),
+    ] = None,
+    retry_failed: Annotated[
+        bool,
+        typer.Option(
+            "--retry-failed", help="Try the jobs that failed in an earlier run again (new tasks)."
+        ),
+    ] = False,
+    concurrency: Annotated[
+        int, typer.Option(min=1, help="Creates in flight at once (fewer when Kling throttles).")
+    ] = 16,
+    wait_timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--wait-timeout",
+            metavar="SECONDS",
+            min=0,
+            help="Stop waiting after this long (default: until every job settles); the jobs "
+            "still running are picked up by the next run.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Run every job of JOBS into DIR: run the same command again to resume.
+
+    Every job is checked before the first task is created. Each job's external_task_id comes
+    from its content, so a rerun (after a crash, on another machine, or at the same time)
+    adopts the tasks that exist instead of paying for them again, and skips results on disk.
+    """
+    state = get_state(ctx)
+    client = state.client()
+    unreachable = state.settings.unreachable_timeout
+    options: dict[str, Any] = {}
+    if unreachable is not None:  # else the batch's own default, longer than a single wait's
+        options["unreachable_timeout"] = unreachable or None
+    resume = None if state.settings.mock else _resume(jobs, output, family, namespace, shard)
+    display = BatchDisplay(enabled=not state.json)
+    try:
+        with display, state.showing(display):
+            report = client.batch.run(
+                jobs,
+                output_dir=output,
+                family=family,
+                namespace=namespace,
+                shard=shard,
+                retry_failed=retry_failed,
+                concurrency=concurrency,
+                timeout=wait_timeout or None,
+                on_progress=display.update,
+                **options,
+            )
+    except KeyboardInterrupt:
+        again = "run the same command again to resume; nothing is created twice"
+        raise Interrupted(
+            f"Interrupted: the tasks created go on at Kling, and {output / 'manifest.jsonl'} "
+            f"holds every job settled so far; {again}"
+            if resume
+            else "Interrupted: the mock server and its tasks are gone with it",
+            details={"resume": resume, "manifest": str(output / "manifest.jsonl")},
+        ) from None
+    _end(report, output, resume, json=state.json)
+
+
+def _resume(
+    jobs: Path, output: Path, family: str | None, namespace: str | None, shard: str | None
+) -> str:
+    """The command that resumes this run (the same jobs, ids and share)."""
+    words = ["kling", "batch", "run", str(jobs), "-o", str(output)]
+    for option, value in (("--family", family), ("--namespace", namespace), ("--shard", shard)):
+        if value is not None:
+            words += [option, value]
+    return shlex.join(words)
+
+
+class BatchIncomplete(CliError):
+    """A run that ended with jobs failed, not created, or still running (exit 1)."""
+
+
+def _end(report: BatchReport, output: Path, resume: str | None, *, json: bool) -> None:
+    summary = {**report.summary(), "manifest": str(output / "manifest.jsonl")}
+    unsettled = [r for r in report.results if r.status != "succeeded"]
+    if not json:
+        _print_summary(report, output)
+    _print_unsettled(unsettled)
+    if not (unsettled or report.pending):
+        if json:
+            print_json(summary)
+        return
+    counts = report.counts
+    total = len(report.results) + len(report.pending)
+    parts = [
+        f"{counts[status]} {words}"
+        for status, words in (
+            ("failed", "failed"),
+            ("not_created", "could not be created"),
+            ("pending", "are still running"),
+        )
+        if status in counts
+    ]
+    hint = "run the same command again to resume"
+    if "failed" in counts:
+        hint += " (add --retry-failed to try the failed jobs again)"
+    raise BatchIncomplete(
+        f"of {total} jobs, {' and '.join(parts)}: see {output / 'manifest.jsonl'}; {hint}",
+        details={"summary": summary, "resume": resume},
+    )
+
+
+def _print_summary(report: BatchReport, output: Path) -> None:
+    counts = ", ".join(f"{n} {status.replace('_', ' ')}" for status, n in report.counts.items())
+    out_console().print(
+        f"{sum(report.counts.values())} jobs in {report.wall_time:.0f}s: {counts}; "
+        f"{report.units_charged:g} units charged; manifest: {output / 'manifest.jsonl'}",
+        markup=False,
+    )
+
+
+def _print_unsettled(unsettled: list[JobResult]) -> None:
+    """The first jobs that did not succeed, with Kling's reason, on stderr."""
+    for result in unsettled[:10]:
+        err_console().print(
+            f"line {result.line}: {result.status}: {result.message or ''}", markup=False
+        )
+    if len(unsettled) > 10:
+        err_console().print(f"... and {len(unsettled) - 10} more in the manifest")
+
+
+class BatchDisplay:
+    """Live progress on stderr while a batch runs: a bar of settled jobs, the counts, an ETA.
+
+    Only on a terminal, and not with ``--json``; elsewhere it stays quiet (the summary says it
+    all). Retries and failed polls (:meth:`trouble`, fed by ``_logs``) show under the bar.
+    ``update`` is called from the SDK's threads: rich's progress is thread-safe, and the
+    counts are read under a lock.
+    """
+
+    def __init__(self, *, enabled: bool = True) -> None:
+        self._console = err_console()
+        self._enabled = enabled and self._console.is_terminal
+        self._progress: Progress | None = None
+        self._bar: Any = None
+        self._lock = threading.Lock()
+        self._last: BatchProgress | None = None
+        self._trouble = ""
+
+    def __enter__(self) -> BatchDisplay:
+        if self._enabled:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self._progress = Progress(
+                TextColumn("jobs"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[counts]}"),
+                console=self._console,
+                transient=True,
+            )
+            self._progress.__enter__()
+            self._bar = self._progress.add_task("jobs", total=None, counts="reading the jobs")
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._progress is not None:
+            self._progress.__exit__(exc_type, exc, tb)
+            self._progress = None
+
+    def update(self, progress: BatchProgress) -> None:
+        """``on_progress`` of ``batch.run``."""
+        with self._lock:
+            self._last, self._trouble = progress, ""
+            self._render()
+
+    def trouble(self, reason: str) -> None:
+        """A retry or a failed poll: shown under the bar until the next change."""
+        with self._lock:
+            self._trouble = reason
+            self._render()
+
+    def _render(self) -> None:
+        progress = self._last
+        if self._progress is None or progress is None:
+            return
+        eta = progress.eta
+        counts = (
+            f"submitted {progress.submitted}  running {progress.running}  "
+            f"[green]succeeded {progress.succeeded}[/green]  "
+            f"[red]failed {progress.failed}[/red]  downloaded {progress.downloaded}"
+            + (f"  skipped {progress.skipped}" if progress.skipped else "")
+            + (f"  ETA {_duration(eta)}" if eta else "")
+            + (f"\n[dim]{escape(self._trouble)}[/dim]" if self._trouble else "")
+        )
+        self._progress.update(
+            self._bar, total=progress.total, completed=progress.settled, counts=counts
+        )
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{secs:02d}s"
