@@ -38,6 +38,7 @@ __all__ = [
     "AdaptiveLimit",
     "check_concurrency",
     "create_many",
+    "create_paced",
 ]
 
 DEFAULT_CONCURRENCY = 16
@@ -133,7 +134,7 @@ async def create_many(
                 return
             started[index] = True
             try:
-                results[index] = await _create_paced(resource, params[index], extra_body, limit)
+                results[index] = await create_paced(resource, params[index], extra_body, limit)
             except Exception as exc:  # not a KlingError: never let it hide the other results
                 results[index] = exc
                 failures.append(exc)
@@ -218,12 +219,14 @@ def _log_interrupted(params: list[dict[str, Any]], results: list[Any], started: 
         )
 
 
-async def _create_paced(
+async def create_paced(
     resource: Creates,
     params: Mapping[str, Any],
     extra_body: Mapping[str, Any] | None,
     limit: AdaptiveLimit,
 ) -> AnyAsyncTask | KlingError:
+    """One create through ``limit``: throttled answers wait and try again, until the limit
+    runs out of patience; the task, or the error that ended it."""
     while True:
         if limit.gave_up is not None:
             return _not_submitted(limit.gave_up, params)

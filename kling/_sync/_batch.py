@@ -41,6 +41,7 @@ __all__ = [
     "AdaptiveLimit",
     "check_concurrency",
     "create_many",
+    "create_paced",
 ]
 
 DEFAULT_CONCURRENCY = 16
@@ -136,7 +137,7 @@ def create_many(
                 return
             started[index] = True
             try:
-                results[index] = _create_paced(resource, params[index], extra_body, limit)
+                results[index] = create_paced(resource, params[index], extra_body, limit)
             except Exception as exc:  # not a KlingError: never let it hide the other results
                 results[index] = exc
                 failures.append(exc)
@@ -221,12 +222,14 @@ def _log_interrupted(params: list[dict[str, Any]], results: list[Any], started: 
         )
 
 
-def _create_paced(
+def create_paced(
     resource: Creates,
     params: Mapping[str, Any],
     extra_body: Mapping[str, Any] | None,
     limit: AdaptiveLimit,
 ) -> AnyAsyncTask | KlingError:
+    """One create through ``limit``: throttled answers wait and try again, until the limit
+    runs out of patience; the task, or the error that ended it."""
     while True:
         if limit.gave_up is not None:
             return _not_submitted(limit.gave_up, params)

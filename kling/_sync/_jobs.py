@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,7 +47,7 @@ from .._jobs import read_manifest as _read_manifest
 from .._logging import logger
 from .._paths import plan_targets
 from .._polling import DEFAULT_POLL_INTERVAL, Schedule
-from ._batch import check_concurrency
+from ._batch import AdaptiveLimit, check_concurrency, create_paced
 
 if TYPE_CHECKING:
     from ._client import KlingClient
@@ -56,11 +57,12 @@ if TYPE_CHECKING:
 __all__ = ["Batch"]
 
 _DOWNLOADERS = 4
-#: Jobs per chunk of creates, per unit of concurrency: enough to keep every create slot busy,
-#: few enough that waiting (and downloading) starts soon.
-_CHUNK_PER_SLOT = 4
 #: A batch runs overnight: it rides out a longer outage than a single wait does.
 _UNREACHABLE = 300.0
+#: How long creates may be throttled (the account's task slots full) before the rest of a
+#: chunk is left for the next run. Slots free up as the batch's own tasks finish, which can
+#: take as long as the longest video; create_many's default (15 min) is for a single burst.
+_THROTTLE_PATIENCE = 3600.0
 
 
 class Batch:
@@ -220,9 +222,14 @@ class _Tracked:
 class _Run:
     """The state of one run: creates, waits, downloads, manifest lines.
 
-    Tasks are created a chunk at a time and each chunk is waited for as soon as it exists, so
-    results download (and the manifest grows) while later jobs are still being created: a
-    batch larger than the account's task slots keeps moving, and a crash loses little.
+    Three kinds of workers, connected as a pipeline so that each job moves on as soon as it
+    can: ``concurrency`` creators take the jobs in file order and create (or adopt) their
+    tasks, sharing one :class:`AdaptiveLimit` (when Kling says the account's task slots are
+    full they slow down together, and go on as slots free up); one waiter per family (or the
+    new standard's ``/tasks``) waits for every task created so far on one growing
+    subscription of the shared poller; four downloaders save each finished task's results and
+    append its manifest line. Results arrive, and the manifest grows, while later jobs are
+    still waiting for a slot.
     """
 
     def __init__(
@@ -240,8 +247,17 @@ class _Run:
         self.on_progress = on_progress
         self.results: list[JobResult] = []
         self.unsettled: dict[str, _Tracked] = {}
+        self.not_started: list[Job] = []
         self.stopped = False
-        self._waits: set[Subscription] = set()
+        self.creating = True
+        self._waits: dict[str, _Waiter] = {}
+        self._lock = threading.Lock()
+
+    def _count(self, *fields: str) -> None:
+        # The sync twin's creators, waiters and downloaders are threads: += is not atomic.
+        with self._lock:
+            for name in fields:
+                setattr(self.progress, name, getattr(self.progress, name) + 1)
 
     def notify(self) -> None:
         if self.on_progress is not None:
@@ -254,8 +270,8 @@ class _Run:
         so they are told, and each returns within a poll interval.
         """
         self.stopped = True
-        for subscription in list(self._waits):
-            subscription.expire()
+        for waiter in self._waits.values():
+            waiter.end()
 
     def go(
         self,
@@ -268,55 +284,69 @@ class _Run:
         schedule = Schedule.of(timeout, DEFAULT_POLL_INTERVAL, None, unreachable_timeout)
         deadline = None if timeout is None else _compat.monotonic() + timeout
         finished: _compat.Queue[tuple[_Tracked, AnyAsyncTask]] = _compat.Queue()
+        for job, _ in todo:
+            key = _group(job)
+            if key not in self._waits:
+                resource = self._waiting_resource(job)
+                self._waits[key] = _Waiter(
+                    self, resource, schedule, deadline, unreachable_timeout, finished
+                )
+        limit = AdaptiveLimit(concurrency, _THROTTLE_PATIENCE)
+        jobs = iter(todo)
+
+        def create() -> None:
+            # next() on a shared iterator is atomic, so two creators never take the same job.
+            for job, attempt in jobs:
+                if self.stopped or (deadline is not None and _compat.monotonic() >= deadline):
+                    self.not_started.append(job)
+                    continue
+                item = self._create(job, attempt, limit)
+                if item is not None:
+                    self.unsettled[item.task.task_id] = item
+                    self._waits[_group(job)].add(item)
+
+        def creators() -> None:
+            try:
+                with _compat.TaskGroup(on_error=self.stop) as group:
+                    for _ in range(min(concurrency, len(todo))):
+                        group.start_soon(create)
+            finally:
+                self.creating = False
+                for waiter in self._waits.values():
+                    waiter.wake()
+
+        def waiters() -> None:
+            try:
+                with _compat.TaskGroup(on_error=self.stop) as group:
+                    for waiter in self._waits.values():
+                        group.start_soon(waiter.run)
+            finally:
+                finished.close()
 
         def download() -> None:
             while not self.stopped and (item := finished.get()) is not None:
                 self._finish(*item)
 
-        def waiter(items: list[_Tracked]) -> Callable[[], Any]:
-            def wait() -> None:
-                self._wait(items, schedule, deadline, unreachable_timeout, finished)
-
-            return wait
-
         with finished:
-            with _compat.TaskGroup(on_error=self.stop) as downloads:
+            with _compat.TaskGroup(on_error=self.stop) as group:
+                group.start_soon(creators)
+                group.start_soon(waiters)
                 for _ in range(_DOWNLOADERS):
-                    downloads.start_soon(download)
-                try:
-                    with _compat.TaskGroup(on_error=self.stop) as waits:
-                        for chunk in _chunks(todo, concurrency * _CHUNK_PER_SLOT):
-                            if self.stopped:
-                                break
-                            tracked = self._create(chunk, concurrency)
-                            waits.start_soon(waiter(tracked))
-                finally:
-                    finished.close()
-        return [item.job for item in sorted(self.unsettled.values(), key=_line)]
+                    group.start_soon(download)
+        left = [item.job for item in self.unsettled.values()] + self.not_started
+        return sorted(left, key=_line)
 
-    def _create(self, chunk: list[tuple[Job, int]], concurrency: int) -> list[_Tracked]:
-        """Create (or adopt) a task per job of one chunk (all of one family / product, model)."""
-        first = chunk[0][0]
-        items = [{**job.params, "external_task_id": job.external_id(n)} for job, n in chunk]
-        if first.standard == "new":
-            resource: Any = getattr(self.client.v2, first.name)
-            created = resource.create_many(items, model=first.model, concurrency=concurrency)
+    def _create(self, job: Job, attempt: int, limit: AdaptiveLimit) -> _Tracked | None:
+        """Create (or adopt) the task of one job; None when it was not made."""
+        params = {**job.params, "external_task_id": job.external_id(attempt)}
+        if job.standard == "new":
+            resource: Any = getattr(self.client.v2, job.name)
+            params["model"] = job.model
         else:
-            resource = getattr(self.client, first.name)
-            created = resource.create_many(items, concurrency=concurrency)
-        tracked: list[_Tracked] = []
-        for (job, attempt), outcome in zip(chunk, created, strict=True):
-            item = self._adopt(job, attempt, outcome)
-            if item is not None:
-                self.unsettled[item.task.task_id] = item
-                tracked.append(item)
-        return tracked
-
-    def _adopt(self, job: Job, attempt: int, outcome: Any) -> _Tracked | None:
+            resource = getattr(self.client, job.name)
+        outcome = create_paced(resource, params, None, limit)
         if not isinstance(outcome, KlingError):
-            self.progress.submitted += 1
-            self.notify()
-            return _Tracked(job, attempt, outcome, adopted=False)
+            return self._submitted(_Tracked(job, attempt, outcome, adopted=False))
         if isinstance(outcome, DuplicateTaskError):
             # The id encodes the job, so the task Kling already has under it IS this job's task
             # (made by an earlier or a concurrent run): adopting it is what makes a rerun
@@ -326,11 +356,14 @@ class _Run:
             except KlingError as exc:
                 self._settle_uncreated(job, attempt, exc)
                 return None
-            self.progress.submitted += 1
-            self.notify()
-            return _Tracked(job, attempt, task, adopted=True)
+            return self._submitted(_Tracked(job, attempt, task, adopted=True))
         self._settle_uncreated(job, attempt, outcome)
         return None
+
+    def _submitted(self, item: _Tracked) -> _Tracked:
+        self._count("submitted")
+        self.notify()
+        return item
 
     def _settle_uncreated(self, job: Job, attempt: int, error: KlingError) -> None:
         result = JobResult(
@@ -346,59 +379,12 @@ class _Run:
             # Kling refused it for good (a content policy, a bad input): settled. A throttled
             # or unreachable create is not: the next run tries it again.
             result = replace(result, status="failed")
-            self.progress.failed += 1
-            self.progress.refused += 1
+            self._count("failed", "refused")
             _compat.run_blocking(self.manifest.append, result)
         self.results.append(result)
         self.notify()
 
-    def _wait(
-        self,
-        items: list[_Tracked],
-        schedule: Schedule,
-        deadline: float | None,
-        unreachable_timeout: float | None,
-        finished: _compat.Queue[tuple[_Tracked, AnyAsyncTask]],
-    ) -> None:
-        """Hand each task of ``items`` to the downloaders as it finishes."""
-        if self.stopped or not items:
-            return
-        for item in items:
-            if item.task.is_finished:
-                finished.put((item, item.task))
-        waiting = [item for item in items if not item.task.is_finished]
-        if not waiting:
-            return
-        by_id = {item.task.task_id: item for item in waiting}
-        resource = self._resource(waiting[0].job)
-        # The family's shared poller: every chunk's wait is served by the same list queries.
-        subscription = resource._poller().subscribe(
-            [item.task for item in waiting],
-            schedule,
-            deadline,
-            unreachable_timeout=unreachable_timeout,
-        )
-        self._waits.add(subscription)
-        try:
-            while subscription.pending and not self.stopped:
-                updates = subscription.next()
-                if not updates:  # the run's timeout passed, or it stopped
-                    break
-                for task_id, state in updates:
-                    subscription.discard(task_id)
-                    if isinstance(state, KlingError):
-                        # Unreachable for too long, or a poll Kling refused: the task goes
-                        # on at Kling, and the next run adopts it.
-                        logger.warning(
-                            "batch: line %d left unsettled: %s", by_id[task_id].job.line, state
-                        )
-                    elif state.is_finished:
-                        finished.put((by_id[task_id], state))
-        finally:
-            self._waits.discard(subscription)
-            subscription.close()
-
-    def _resource(self, job: Job) -> Any:
+    def _waiting_resource(self, job: Job) -> Any:
         if job.standard == "new":
             return self.client.v2.tasks
         return getattr(self.client, job.name)
@@ -408,7 +394,7 @@ class _Run:
         files: list[str] = []
         message = task.task_status_msg or None
         if task.is_succeeded:
-            self.progress.succeeded += 1
+            self._count("succeeded")
             try:
                 targets = plan_targets(task.task_id, urls, self.out)
                 for url, target in zip(urls, targets, strict=True):
@@ -416,12 +402,12 @@ class _Run:
                     if not target.is_file():
                         self.client.download(url, target)
                     files.append(target.name)
-                self.progress.downloaded += 1
+                self._count("downloaded")
             except KlingError as exc:
                 message = f"download failed: {exc}; the next run downloads it again"
                 files = []
         else:
-            self.progress.failed += 1
+            self._count("failed")
         result = JobResult(
             line=item.job.line,
             job=item.job.spec,
@@ -442,16 +428,79 @@ class _Run:
         self.notify()
 
 
-def _line(item: _Tracked) -> int:
-    return item.job.line
+class _Waiter:
+    """Waits for the tasks of one family (or of the new standard) as they are created.
+
+    One subscription of the family's shared poller that grows with each task created, so a
+    thousand tasks cost what one batch wait costs. While it has nothing to wait for, it sleeps
+    on an event that the creators set when they add a task or finish.
+    """
+
+    def __init__(
+        self,
+        run: _Run,
+        resource: Any,
+        schedule: Schedule,
+        deadline: float | None,
+        unreachable_timeout: float | None,
+        finished: _compat.Queue[tuple[_Tracked, AnyAsyncTask]],
+    ) -> None:
+        self._run = run
+        self._finished = finished
+        self._items: dict[str, _Tracked] = {}
+        self._subscription: Subscription = resource._poller().subscribe(
+            [], schedule, deadline, unreachable_timeout=unreachable_timeout
+        )
+        self._added = _compat.Event()
+
+    def add(self, item: _Tracked) -> None:
+        """Wait for ``item``'s task too (an adopted task may have finished already)."""
+        if item.task.is_finished:
+            self._finished.put((item, item.task))
+            return
+        self._items[item.task.task_id] = item
+        self._subscription.add([item.task])
+        self.wake()
+
+    def wake(self) -> None:
+        self._added.set()
+
+    def end(self) -> None:
+        self._subscription.expire()
+        self.wake()
+
+    def run(self) -> None:
+        subscription = self._subscription
+        try:
+            while not self._run.stopped:
+                if not subscription.pending:
+                    if not self._run.creating:
+                        return
+                    added = self._added
+                    added.wait()
+                    if self._added is added:  # events fire once: the next wait needs a new one
+                        self._added = _compat.Event()
+                    continue
+                updates = subscription.next()
+                if not updates:  # the run's timeout passed, or it stopped
+                    return
+                for task_id, state in updates:
+                    subscription.discard(task_id)
+                    item = self._items.pop(task_id)
+                    if isinstance(state, KlingError):
+                        # Unreachable for too long, or a poll Kling refused: the task goes
+                        # on at Kling, and the next run adopts it.
+                        logger.warning("batch: line %d left unsettled: %s", item.job.line, state)
+                    elif state.is_finished:
+                        self._finished.put((item, state))
+        finally:
+            subscription.close()
 
 
-def _chunks(todo: list[tuple[Job, int]], size: int) -> Iterator[list[tuple[Job, int]]]:
-    """``todo`` in chunks of at most ``size`` jobs of one family / product and model each,
-    the groups in the order of their first job."""
-    groups: dict[tuple[str, str, str | None], list[tuple[Job, int]]] = {}
-    for job, attempt in todo:
-        groups.setdefault((job.standard, job.name, job.model), []).append((job, attempt))
-    for members in groups.values():
-        for start in range(0, len(members), size):
-            yield members[start : start + size]
+def _group(job: Job) -> str:
+    """Which waiter waits for a job's task: its family's, or the new standard's."""
+    return "v2" if job.standard == "new" else job.name
+
+
+def _line(job: Job) -> int:
+    return job.line

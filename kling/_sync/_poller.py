@@ -87,11 +87,13 @@ class Subscription:
     def __init__(
         self,
         poller: Poller,
+        schedule: Schedule,
         deadline: float | None,
         progress: bool,
         unreachable_timeout: float | None,
     ) -> None:
         self._poller = poller
+        self.schedule = schedule
         self.deadline = deadline
         #: Whether states of unfinished tasks are delivered too, or only final ones.
         self.progress = progress
@@ -112,6 +114,11 @@ class Subscription:
     def discard(self, task_id: str) -> None:
         """Stop waiting for one task (it finished, or the caller lost interest)."""
         self._poller._discard(self, task_id)
+
+    def add(self, tasks: Iterable[AnyAsyncTask]) -> None:
+        """Wait for ``tasks`` too (from any task or thread), on this subscription's schedule:
+        a wait that grows as tasks are created (``client.batch``)."""
+        self._poller._add(self, tasks)
 
     def expire(self) -> None:
         """End this wait now, from any task or thread: ``next()`` returns ``[]`` as it does
@@ -158,9 +165,14 @@ class Poller:
         ``unreachable_timeout``: after that many seconds of polls that cannot reach Kling, the
         subscription gets a :class:`~kling.ServerUnreachableError` for the task.
         """
-        subscription = Subscription(self, deadline, progress, unreachable_timeout)
+        subscription = Subscription(self, schedule, deadline, progress, unreachable_timeout)
+        self._add(subscription, tasks)
+        return subscription
+
+    def _add(self, subscription: Subscription, tasks: Iterable[AnyAsyncTask]) -> None:
         now, wall = _compat.monotonic(), _compat.wall_clock()
         jitter = Schedule.jitter()
+        schedule = subscription.schedule
         with self._lock:
             for task in tasks:
                 entry = self._entries.get(task.task_id)
@@ -172,10 +184,10 @@ class Poller:
                     entry.schedule = entry.schedule.merge(schedule)
                     if entry.final is not None:
                         subscription._updates.append((task.task_id, entry.final))
+                        subscription._wakeup.set()
                 entry.subscribers.add(subscription)
                 subscription.pending[task.task_id] = entry
             self._subscriptions.add(subscription)
-        return subscription
 
     def _discard(self, subscription: Subscription, task_id: str) -> None:
         with self._lock:

@@ -252,3 +252,26 @@ async def test_a_manifest_line_cut_short_by_a_crash_does_not_swallow_the_next(
     assert lines[0] == '{"job_id": "kj-'
     assert len(manifest_records := [json.loads(line) for line in lines[1:]]) == 2
     assert {r["line"] for r in manifest_records} == {1, 2}
+
+
+@pytest.fixture(scope="module")
+def narrow_server() -> Iterator[FakeKlingServer]:
+    """An account with two task slots: a third create gets 429/1303 until one finishes."""
+    with serve(timing=Timing.polls(1, 1), concurrency_limit=2) as running:
+        yield running
+
+
+async def test_a_batch_larger_than_the_accounts_slots_waits_for_them_and_finishes(
+    narrow_server: FakeKlingServer, clock: FakeClock, tmp_path: Path
+) -> None:
+    narrow_server.fake.reset()
+    many = [{"family": "text_to_video", "prompt": f"scene {i}"} for i in range(8)]
+    jobs = write_jobs(tmp_path / "jobs.jsonl", many)
+    async with AsyncKlingClient(
+        narrow_server.access_key, narrow_server.secret_key, narrow_server.url
+    ) as kling:
+        report = await kling.batch.run(jobs, output_dir=tmp_path / "out", concurrency=4)
+    assert report.counts == {"succeeded": 8}
+    assert len(narrow_server.fake.tasks) == 8
+    creates = [r for r in narrow_server.fake.requests if r.method == "POST"]
+    assert len(creates) > 8  # some were refused for want of a slot, and tried again
