@@ -37,8 +37,10 @@ from kling import (
     PermissionDeniedError,
     RateLimitError,
     ServerError,
+    ServerUnreachableError,
     TaskBase,
     TaskFailedError,
+    TaskNotFoundError,
     WaitTimeoutError,
 )
 from kling._errors import BatchError, DuplicateTaskError
@@ -53,6 +55,7 @@ API_ERRORS = [
     DuplicateTaskError,
     ContentPolicyError,
     NotFoundError,
+    TaskNotFoundError,
     RateLimitError,
     AccountError,
     ServerError,
@@ -93,6 +96,13 @@ ERRORS: dict[str, Callable[[], KlingError]] = {
         "result URL answered HTTP 410", url="https://cdn.example/v.mp4", status_code=410
     ),
     "TaskFailedError": lambda: TaskFailedError(plain_task()),
+    "ServerUnreachableError": lambda: ServerUnreachableError(
+        "api-singapore.klingai.com",
+        plain_task("t1", "processing"),
+        31.0,
+        40.0,
+        APIConnectionError("connection refused", sent=False),
+    ),
     "WaitTimeoutError": lambda: WaitTimeoutError(
         plain_task("t1", "processing"),
         30.0,
