@@ -263,8 +263,8 @@ class _Run:
     def stop(self) -> None:
         """Something failed (or the caller interrupted): start nothing more, end every wait.
 
-        The async twin cancels its tasks anyway; the sync twin's threads cannot be cancelled,
-        so they are told, and each returns within a poll interval.
+        Tasks are cancelled anyway, but threads cannot be: this tells them, and each returns
+        within a poll interval.
         """
         self.stopped = True
         for waiter in self._waits.values():
