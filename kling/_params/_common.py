@@ -9,13 +9,28 @@ The checks are :class:`After` and :class:`Plain` markers rather than pydantic's 
 classes, and the config is set as ``__pydantic_config__``: the same to pydantic, but importing
 them does not import pydantic's validator machinery, which only the first validation needs
 (the table of families imports this module).
+
+The markers also say what they imply in JSON Schema (``maxLength``, ``minimum``, an enum...), so
+``pydantic.TypeAdapter(params).json_schema()`` describes exactly what validation accepts; the
+attribute docstrings of the TypedDicts become the properties' descriptions. None of that runs
+before a JSON schema is asked for.
 """
 
+import functools
 from collections.abc import Callable, Sized
-from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn, TypeVar
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    Literal,
+    NoReturn,
+    TypeVar,
+    get_args,
+    get_origin,
+)
 
 from pydantic_core import PydanticCustomError
-from typing_extensions import Required, TypedDict
+from typing_extensions import Required, TypedDict, is_typeddict
 
 from .._errors import InvalidParameterError
 from .._files import (
@@ -28,8 +43,16 @@ from .._files import (
 )
 
 if TYPE_CHECKING:
-    from pydantic import GetCoreSchemaHandler
+    from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
     from pydantic_core import CoreSchema
+
+#: A JSON Schema (a JSON object).
+JsonSchema = dict[str, Any]
+#: Set on the JSON schema of a media input that takes the file itself (not only a URL); its value
+#: says what it takes: ``"image"``, ``"audio"`` or ``"audio_file"`` (the file only, no URL).
+MEDIA_KEY = "x-kling-media"
+#: Where a :class:`Plain` marker leaves its JSON schema in the core schema's metadata.
+_SCHEMA_KEY = "kling_json_schema"
 
 _N = TypeVar("_N", int, float)
 _S = TypeVar("_S", bound=Sized)
@@ -39,17 +62,27 @@ _T = TypeVar("_T")
 def params_config(cls: _T) -> _T:
     """Validate a params TypedDict strictly (no "5" -> 5 coercion), refusing unknown keys, so
     that a typo is an error instead of a silently ignored field."""
-    cls.__pydantic_config__ = {"extra": "forbid", "strict": True}  # type: ignore[attr-defined]
+    cls.__pydantic_config__ = {  # type: ignore[attr-defined]
+        "extra": "forbid",
+        "strict": True,
+        # Only read when a JSON schema is generated, so validation never pays for the docstrings.
+        "json_schema_extra": _describe_properties,
+    }
     return cls
 
 
 class After:
-    """Annotated metadata: ``check(value)`` runs once the value has its declared type."""
+    """Annotated metadata: ``check(value)`` runs once the value has its declared type.
 
-    __slots__ = ("check",)
+    ``json_schema`` holds the keywords the check implies (``{"maxLength": 2500}``), added to
+    the declared type's schema.
+    """
 
-    def __init__(self, check: Callable[[Any], Any]) -> None:
+    __slots__ = ("check", "json_schema")
+
+    def __init__(self, check: Callable[[Any], Any], json_schema: JsonSchema | None = None) -> None:
         self.check = check
+        self.json_schema = json_schema or {}
 
     def __get_pydantic_core_schema__(
         self, source: Any, handler: "GetCoreSchemaHandler"
@@ -58,21 +91,103 @@ class After:
 
         return core_schema.no_info_after_validator_function(self.check, handler(source))
 
+    def __get_pydantic_json_schema__(
+        self, schema: "CoreSchema", handler: "GetJsonSchemaHandler"
+    ) -> JsonSchema:
+        return _merged(handler(schema), self.json_schema)
+
 
 class Plain:
-    """Annotated metadata: ``check(value)`` validates the raw value and returns what is sent."""
+    """Annotated metadata: ``check(value)`` validates the raw value and returns what is sent.
 
-    __slots__ = ("check",)
+    ``json_schema`` is what the check accepts (pydantic cannot know it), as a JSON schema or a
+    function of the annotated type.
+    """
 
-    def __init__(self, check: Callable[[Any], Any]) -> None:
+    __slots__ = ("check", "json_schema")
+
+    def __init__(
+        self,
+        check: Callable[[Any], Any],
+        json_schema: JsonSchema | Callable[[Any], JsonSchema],
+    ) -> None:
         self.check = check
+        self.json_schema = json_schema
 
     def __get_pydantic_core_schema__(
         self, source: Any, handler: "GetCoreSchemaHandler"
     ) -> "CoreSchema":
         from pydantic_core import core_schema
 
-        return core_schema.no_info_plain_validator_function(self.check)
+        # The annotated type rides along for the JSON schema; it costs validation nothing.
+        return core_schema.no_info_plain_validator_function(
+            self.check, metadata={_SCHEMA_KEY: functools.partial(self.schema_for, source)}
+        )
+
+    def __get_pydantic_json_schema__(
+        self, schema: "CoreSchema", handler: "GetJsonSchemaHandler"
+    ) -> JsonSchema:
+        # The handler is not called: pydantic has no JSON schema for a plain validator.
+        build = (schema.get("metadata") or {}).get(_SCHEMA_KEY)
+        return build() if callable(build) else {}
+
+    def schema_for(self, source: Any) -> JsonSchema:
+        """The JSON schema of this check on a field annotated with ``source``."""
+        if callable(self.json_schema):
+            return self.json_schema(source)
+        return dict(self.json_schema)
+
+
+def _merged(schema: JsonSchema, extra: JsonSchema) -> JsonSchema:
+    """``schema`` with ``extra``'s keywords; descriptions add up rather than replace."""
+    merged = {**schema, **extra}
+    if "description" in schema and "description" in extra:
+        merged["description"] = f"{schema['description']} {extra['description']}"
+    return merged
+
+
+# -- JSON Schema -----------------------------------------------------------------------------------
+# Only used when a JSON schema is asked for (``TypeAdapter(params).json_schema()``).
+
+
+def _describe_properties(schema: JsonSchema, cls: type) -> None:
+    """Give each property of ``cls``'s JSON schema the docstring of its attribute (inherited
+    ones too: pydantic's ``use_attribute_docstrings`` only reads the class's own, and reads them
+    whenever the validator is built)."""
+    docs = _attribute_docs(cls)
+    for name, prop in schema.get("properties", {}).items():
+        doc = docs.get(name)
+        if doc is not None and isinstance(prop, dict):
+            prop["description"] = f"{doc} {prop['description']}" if "description" in prop else doc
+
+
+@functools.cache
+def _attribute_docs(cls: type) -> dict[str, str]:
+    """``{attribute: docstring}`` of a TypedDict and the TypedDicts it extends."""
+    import ast
+    import inspect
+    import itertools
+    import textwrap
+
+    docs: dict[str, str] = {}
+    for base in getattr(cls, "__orig_bases__", ()):
+        if is_typeddict(base):
+            docs.update(_attribute_docs(base))
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
+    except (OSError, TypeError, SyntaxError):  # no source (a frozen app): no descriptions
+        return docs
+    body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
+    for node, following in itertools.pairwise(body):
+        if (
+            isinstance(node, ast.AnnAssign)
+            and isinstance(node.target, ast.Name)
+            and isinstance(following, ast.Expr)
+            and isinstance(following.value, ast.Constant)
+            and isinstance(following.value.value, str)
+        ):
+            docs[node.target.id] = inspect.cleandoc(following.value.value)
+    return docs
 
 
 def reject(reason: str) -> NoReturn:
@@ -96,7 +211,7 @@ def max_chars(limit: int) -> After:
             reject(f"at most {limit} characters (got {len(value)})")
         return value
 
-    return After(check)
+    return After(check, {"maxLength": limit})
 
 
 def between(low: float, high: float) -> After:
@@ -107,7 +222,7 @@ def between(low: float, high: float) -> After:
             reject(f"must be between {number(low)} and {number(high)} (got {number(value)})")
         return value
 
-    return After(check)
+    return After(check, {"minimum": low, "maximum": high})
 
 
 def at_least(low: int) -> After:
@@ -118,7 +233,7 @@ def at_least(low: int) -> After:
             reject(f"must be at least {low} (got {value})")
         return value
 
-    return After(check)
+    return After(check, {"minimum": low})
 
 
 def _one_decimal(value: float) -> float:
@@ -127,8 +242,10 @@ def _one_decimal(value: float) -> float:
     return value
 
 
+# Its JSON schema says so in words, not as ``multipleOf: 0.1``: validators compute that in binary
+# floating point, where 3.3 is no multiple of 0.1.
 #: At most one decimal place (Kling's audio durations are given in tenths of a second).
-one_decimal = After(_one_decimal)
+one_decimal = After(_one_decimal, {"description": "At most one decimal place."})
 
 
 def items(low: int, high: int | None = None) -> After:
@@ -144,7 +261,8 @@ def items(low: int, high: int | None = None) -> After:
             reject(f"at most {_count(high)} (got {count})")
         return value
 
-    return After(check)
+    bounds: JsonSchema = {"minItems": low} if high is None else {"minItems": low, "maxItems": high}
+    return After(check, bounds)
 
 
 def _count(n: int) -> str:
@@ -172,7 +290,15 @@ def seconds(low: int, high: int, *, allowed: tuple[int, ...] = ()) -> Plain:
             reject(f'must be from "{low}" to "{high}" seconds (got "{value}")')
         return str(value)
 
-    return Plain(check)
+    # Kling's spelling only: the integer the SDK also takes is a convenience for Python callers.
+    return Plain(
+        check,
+        {
+            "type": "string",
+            "enum": [str(v) for v in values],
+            "description": 'Whole seconds, as a string ("5").',
+        },
+    )
 
 
 def _open_string(value: object) -> str:
@@ -194,29 +320,61 @@ def _identifier(value: object) -> int | str:
     return value
 
 
-def _media(encode: Callable[[object], str]) -> Plain:
+def _open_string_schema(source: Any) -> JsonSchema:
+    # The known values of the Literal in ``Literal[...] | str`` are examples, not an enum.
+    known = [v for arg in get_args(source) if get_origin(arg) is Literal for v in get_args(arg)]
+    schema: JsonSchema = {"type": "string", "minLength": 1}
+    if known:
+        schema["examples"] = known
+        schema["description"] = "Any model id; the ones known to this SDK are the examples."
+    return schema
+
+
+def _media(encode: Callable[[object], str], json_schema: JsonSchema) -> Plain:
     def check(value: object) -> str:
         try:
             return encode(value)
         except MediaError as exc:
             reject(str(exc))
 
-    return Plain(check)
+    return Plain(check, json_schema)
+
+
+_INLINE = "an http(s) URL, or the file itself as a data: URI or raw Base64"
+_IMAGE_SCHEMA: JsonSchema = {
+    "type": "string",
+    "description": f"An image: {_INLINE} (JPEG or PNG, up to 10 MB, at least 300 px a side).",
+    MEDIA_KEY: "image",
+}
+_AUDIO_SCHEMA: JsonSchema = {
+    "type": "string",
+    "description": f"Audio: {_INLINE} (MP3, WAV, M4A or AAC, up to 5 MB).",
+    MEDIA_KEY: "audio",
+}
+_AUDIO_FILE_SCHEMA: JsonSchema = {
+    "type": "string",
+    "description": "Audio as a data: URI or raw Base64, not a URL (MP3, WAV, M4A or AAC, <= 5 MB).",
+    MEDIA_KEY: "audio_file",
+}
+_URL_SCHEMA: JsonSchema = {"type": "string", "format": "uri", "description": "An http(s) URL."}
 
 
 # -- reusable field types --------------------------------------------------------------------------
 
 #: Image input: URL, Path, bytes, data: URI or raw Base64; sent as URL or raw Base64.
-ImageInput = Annotated[MediaInput, _media(encode_image)]
+ImageInput = Annotated[MediaInput, _media(encode_image, _IMAGE_SCHEMA)]
 #: Audio input (MP3/WAV/M4A/AAC, <= 5 MB): URL, Path, bytes, data: URI or raw Base64.
-AudioInput = Annotated[MediaInput, _media(encode_audio)]
+AudioInput = Annotated[MediaInput, _media(encode_audio, _AUDIO_SCHEMA)]
 #: Audio given inline only (Path, bytes, data: URI or raw Base64; not a URL).
-AudioFileInput = Annotated[MediaInput, _media(encode_audio_file)]
+AudioFileInput = Annotated[MediaInput, _media(encode_audio_file, _AUDIO_FILE_SCHEMA)]
 #: An ``http(s)`` URL (videos are only ever passed by URL).
-Url = Annotated[str, _media(encode_url)]
+Url = Annotated[str, _media(encode_url, _URL_SCHEMA)]
 #: Element / face id: an int or a string.
-Identifier = Annotated[int | str, Plain(_identifier)]
-OpenString = Plain(_open_string)
+Identifier = Annotated[
+    int | str,
+    Plain(_identifier, {"anyOf": [{"type": "integer"}, {"type": "string", "minLength": 1}]}),
+]
+OpenString = Plain(_open_string, _open_string_schema)
 
 
 def _non_blank(value: str) -> str:
@@ -226,7 +384,7 @@ def _non_blank(value: str) -> str:
 
 
 #: Refuses a string that is empty or only whitespace (Kling answers those with 1201).
-non_blank = After(_non_blank)
+non_blank = After(_non_blank, {"minLength": 1, "pattern": r"\S"})
 
 Prompt = Annotated[str, max_chars(2500), non_blank]
 NegativePrompt = Annotated[str, max_chars(2500)]

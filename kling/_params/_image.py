@@ -11,6 +11,7 @@ from ._common import (
     ImageCount,
     ImageInput,
     ImageListItem,
+    JsonSchema,
     NegativePrompt,
     OpenString,
     Plain,
@@ -44,6 +45,11 @@ def _series_amount(value: object) -> int | str:
     return value
 
 
+_SERIES_AMOUNT: JsonSchema = {
+    "anyOf": [{"type": "integer", "minimum": 2, "maximum": 9}, {"const": "auto"}]
+}
+
+
 @params_config
 class ImageGenerationParams(TaskOptions, total=False):
     """``POST /v1/images/generations``; with ``image`` it is image-to-image."""
@@ -71,7 +77,7 @@ class OmniImageParams(TaskOptions, total=False):
     element_list: list[ElementListItem]
     resolution: Literal["1k", "2k", "4k"]
     result_type: Literal["single", "series"]
-    series_amount: Annotated[int | Literal["auto"], Plain(_series_amount)]
+    series_amount: Annotated[int | Literal["auto"], Plain(_series_amount, _SERIES_AMOUNT)]
     n: ImageCount
     aspect_ratio: OmniImageAspectRatio
 

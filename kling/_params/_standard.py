@@ -17,8 +17,10 @@ from typing_extensions import Required, TypedDict
 
 from .._files import MediaError, MediaInput, encode_https_url, encode_standard_image
 from ._common import (
+    MEDIA_KEY,
     After,
     Identifier,
+    JsonSchema,
     Plain,
     TaskOptions,
     at_least,
@@ -52,13 +54,38 @@ def _non_blank_id(value: object) -> str:
     return value
 
 
+_NON_BLANK: JsonSchema = {"minLength": 1, "pattern": r"\S"}
 #: Kling allows 3072 characters at most (2500 advised; some models cap at 2500).
-StandardPrompt = Annotated[str, max_chars(3072), After(_non_blank)]
+StandardPrompt = Annotated[str, max_chars(3072), After(_non_blank, _NON_BLANK)]
+_ID_SCHEMA: JsonSchema = {
+    "type": "string",
+    **_NON_BLANK,
+    "description": "Refers to the item in the prompt as @<id>.",
+}
 #: The id of a content item, used as ``@<id>`` in the prompt.
-ContentId = Annotated[str, Plain(_non_blank_id)]
+ContentId = Annotated[str, Plain(_non_blank_id, _ID_SCHEMA)]
+
+_IMAGE_SCHEMA: JsonSchema = {
+    "type": "string",
+    "description": "An image: an https URL, or the file itself as a data: URI or raw Base64 "
+    "(JPEG or PNG, up to 50 MB).",
+    MEDIA_KEY: "image",
+}
+_VIDEO_SCHEMA: JsonSchema = {"type": "string", "format": "uri", "description": "An https URL."}
 
 
-def _media_item(encode: Callable[[object], str], ids: bool) -> Plain:
+def _with_id(item: JsonSchema) -> JsonSchema:
+    """``item``, or ``{"url": item, "id": ...}`` to refer to it in the prompt."""
+    ref = {
+        "type": "object",
+        "properties": {"url": item, "id": _ID_SCHEMA},
+        "required": ["url"],
+        "additionalProperties": False,
+    }
+    return {"anyOf": [item, ref]}
+
+
+def _media_item(encode: Callable[[object], str], ids: bool, item: JsonSchema) -> Plain:
     """A media content item: the media itself, or (with ``ids``) ``{"url": media, "id": ...}``.
 
     Validated to ``{"url": <URL or Base64>, "id"?: ...}`` whichever form was given.
@@ -79,7 +106,7 @@ def _media_item(encode: Callable[[object], str], ids: bool) -> Plain:
             return item
         return {"url": _encoded(encode, value)}
 
-    return Plain(check)
+    return Plain(check, _with_id(item) if ids else item)
 
 
 def _encoded(encode: Callable[[object], str], value: object) -> str:
@@ -98,13 +125,19 @@ class MediaRef(TypedDict, total=False):
 
 
 #: An image given as itself (URL, Path, bytes, data: URI, Base64).
-StandardImage = Annotated[MediaInput, _media_item(encode_standard_image, ids=False)]
+StandardImage = Annotated[
+    MediaInput, _media_item(encode_standard_image, ids=False, item=_IMAGE_SCHEMA)
+]
 #: An image given as itself or as ``{"url": ..., "id": "image_1"}`` (omni-video).
-StandardImageRef = Annotated[MediaInput | MediaRef, _media_item(encode_standard_image, ids=True)]
+StandardImageRef = Annotated[
+    MediaInput | MediaRef, _media_item(encode_standard_image, ids=True, item=_IMAGE_SCHEMA)
+]
 #: A video URL (``https``), as itself or as ``{"url": ..., "id": "video_1"}``.
-StandardVideoRef = Annotated[str | MediaRef, _media_item(encode_https_url, ids=True)]
+StandardVideoRef = Annotated[
+    str | MediaRef, _media_item(encode_https_url, ids=True, item=_VIDEO_SCHEMA)
+]
 #: A video URL (``https``).
-StandardVideo = Annotated[str, _media_item(encode_https_url, ids=False)]
+StandardVideo = Annotated[str, _media_item(encode_https_url, ids=False, item=_VIDEO_SCHEMA)]
 
 
 @params_config
@@ -183,7 +216,7 @@ class MotionControlV2Params(TaskOptions, total=False):
 
     image: Required[StandardImage]
     video: Required[StandardVideo]
-    prompt: Annotated[str, max_chars(2500), After(_non_blank)]
+    prompt: Annotated[str, max_chars(2500), After(_non_blank, _NON_BLANK)]
     elements: Annotated[list[ElementRef], items(1)]
     character_orientation: Required[Literal["image", "video"]]
     audio: Literal["original", "off"]
