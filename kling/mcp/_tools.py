@@ -1,0 +1,129 @@
+"""The tools, generated from the family table: a create tool per legacy family and per
+new-standard product, and the lookup tools. Plain data: ``_server`` turns them into MCP tools.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from .._families import FAMILIES, PRODUCTS
+from .._params._common import JsonSchema
+from . import _schemas
+
+__all__ = ["LOOKUP_KINDS", "ToolDef", "ToolKind", "tool_defs"]
+
+ToolKind = Literal["create", "create_v2", "get", "wait", "list", "costs", "download"]
+#: The tools ``--read-only`` keeps: they neither create anything nor write files.
+LOOKUP_KINDS: frozenset[ToolKind] = frozenset({"get", "wait", "list", "costs"})
+
+_IDEMPOTENT = (
+    "Idempotent: identical calls return the same task (marked existing) instead of paying "
+    "twice, because the external_task_id is derived from the arguments when you give none; "
+    "after a timeout, just call again. Pass a new external_task_id to make another task from "
+    "the same arguments."
+)
+_NEXT = "Returns at once with the task_id and family; then call wait_task, then download_results."
+_MEDIA = (
+    "Media arguments take an https URL, a path relative to the server's root, or base64; "
+    "paths outside the root are refused."
+)
+
+
+@dataclass(frozen=True)
+class ToolDef:
+    """One tool: its name, what it does (``kind``) and on what (``target``), for agents."""
+
+    name: str
+    kind: ToolKind
+    description: str
+    input_schema: JsonSchema
+    target: str | None = None
+    """The legacy family or new-standard product a create tool makes tasks of."""
+
+    @property
+    def read_only(self) -> bool:
+        return self.kind in LOOKUP_KINDS
+
+
+def tool_defs(*, read_only: bool = False) -> list[ToolDef]:
+    """Every tool the server offers (only the lookup tools with ``read_only``)."""
+    tools = _lookup_tools()
+    if read_only:
+        return [tool for tool in tools if tool.read_only]
+    return [*_create_tools(), *tools]
+
+
+def _create_tools() -> list[ToolDef]:
+    tools = [
+        ToolDef(
+            name=f"create_{family.name}",
+            kind="create",
+            target=family.name,
+            description=f"{_sentence(family.summary)} Creates a paid Kling task (POST "
+            f"{family.path}). {_NEXT} {_IDEMPOTENT} {_MEDIA}",
+            input_schema=_schemas.create_schema(family.name),
+        )
+        for family in FAMILIES.values()
+    ]
+    tools += [
+        ToolDef(
+            name=f"create_v2_{product.name}",
+            kind="create_v2",
+            target=product.name,
+            description=f"{_sentence(product.summary)} Creates a paid Kling task (POST "
+            f"{product.path}/{{model}}; needs the server's KLING_API_KEY); its family is "
+            f"'v2'. {_NEXT} {_IDEMPOTENT} {_MEDIA}",
+            input_schema=_schemas.create_schema(product.name, v2=True),
+        )
+        for product in PRODUCTS.values()
+    ]
+    return tools
+
+
+def _lookup_tools() -> list[ToolDef]:
+    return [
+        ToolDef(
+            name="get_task",
+            kind="get",
+            description="The current state of a task: status, result URLs once it succeeded, "
+            "units charged. Free; does not wait.",
+            input_schema=_schemas.task_schema(),
+        ),
+        ToolDef(
+            name="wait_task",
+            kind="wait",
+            description="Wait until a task finishes, at most `timeout` seconds (default "
+            f"{_schemas.DEFAULT_WAIT_TIMEOUT}), sending progress notifications while it runs. "
+            "Returns the finished task (succeeded or failed), or finished=false if it is "
+            "still running at the timeout: then call wait_task again. Free.",
+            input_schema=_schemas.wait_schema(),
+        ),
+        ToolDef(
+            name="list_tasks",
+            kind="list",
+            description="Recent tasks of one family (or of the new standard, 'v2'), newest "
+            "first. Free.",
+            input_schema=_schemas.list_schema(),
+        ),
+        ToolDef(
+            name="account_costs",
+            kind="costs",
+            description="The account's resource packs active in the last `days` days: what "
+            "each held and what is left. Free.",
+            input_schema=_schemas.costs_schema(),
+        ),
+        ToolDef(
+            name="download_results",
+            kind="download",
+            description="Save a succeeded task's result files into a directory under the "
+            "server's root (named <task_id>-<n>.<ext>); returns their paths relative to the "
+            "root. Result URLs expire: download soon after the task finishes.",
+            input_schema=_schemas.download_schema(),
+        ),
+    ]
+
+
+def _sentence(summary: str) -> str:
+    # The table's summaries are written for docstrings (``identify_face``); agents get plain text.
+    return summary.replace("``", "'")
