@@ -9,7 +9,7 @@ import typer
 
 from kling import __version__
 
-from . import _account, _batch, _endpoints, _library, _mock, _tasks
+from . import _account, _batch, _endpoints, _library, _mcp, _mock, _tasks
 from ._dotenv import ENV_FILE_NAME
 from ._errors import KlingGroup
 from ._families import add_task_commands
@@ -176,3 +176,4 @@ app.add_typer(_tasks.app, name="tasks", rich_help_panel="Tasks and account")
 app.add_typer(_account.app, name="account", rich_help_panel="Tasks and account")
 app.add_typer(_batch.app, name="batch", rich_help_panel="Tasks and account")
 app.command("mock-server", cls=KlingCommand, rich_help_panel="Tools")(_mock.mock_server)
+_mcp.register(app)

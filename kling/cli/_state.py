@@ -120,8 +120,13 @@ class CliState:
             self._stack.callback(loaded.unload)
         return loaded
 
-    def _build_client(self) -> KlingClient:
-        from kling import KlingClient
+    def client_options(self) -> dict[str, Any]:
+        """The client's keyword arguments from the options (``./.env`` applied and checked).
+
+        Without ``--mock``; what they leave out the client reads from the environment.
+        """
+        import os
+
         from kling._config import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 
         from ._dotenv import base_url_origin, display_url, redirect_error
@@ -129,28 +134,35 @@ class CliState:
         from ._output import err_console
 
         s = self.settings
+        env_file = self._load_env_file()
+        refusal = redirect_error(s, env_file)
+        if refusal is not None:
+            raise CliError(refusal)
+        origin = base_url_origin(s, env_file)
+        url = (s.base_url or os.environ.get("KLING_BASE_URL") or "").strip().rstrip("/")
+        if origin is not None and url != DEFAULT_BASE_URL:
+            err_console().print(
+                f"Using Kling API at {display_url(url)} (from {origin})", markup=False
+            )
+        return {
+            "access_key": s.access_key,
+            "secret_key": s.secret_key,
+            "base_url": s.base_url,
+            "api_key": s.api_key,
+            "timeout": DEFAULT_TIMEOUT if s.timeout is None else s.timeout,
+            "max_retries": DEFAULT_MAX_RETRIES if s.max_retries is None else s.max_retries,
+        }
+
+    def _build_client(self) -> KlingClient:
+        from kling import KlingClient
+        from kling._config import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+
+        s = self.settings
+        if not s.mock:
+            return KlingClient(**self.client_options())
         timeout = DEFAULT_TIMEOUT if s.timeout is None else s.timeout
         retries = DEFAULT_MAX_RETRIES if s.max_retries is None else s.max_retries
-        env_file = self._load_env_file()
-        if not s.mock:
-            refusal = redirect_error(s, env_file)
-            if refusal is not None:
-                raise CliError(refusal)
-            client = KlingClient(
-                s.access_key,
-                s.secret_key,
-                s.base_url,
-                api_key=s.api_key,
-                timeout=timeout,
-                max_retries=retries,
-            )
-            origin = base_url_origin(s, env_file)
-            if client.base_url != DEFAULT_BASE_URL and origin is not None:
-                err_console().print(
-                    f"Using Kling API at {display_url(client.base_url)} (from {origin})",
-                    markup=False,
-                )
-            return client
+        self._load_env_file()
         try:
             from kling.testing import FakeKling, Timing
         except ImportError as exc:  # starlette/uvicorn: part of the cli extra
