@@ -21,7 +21,7 @@ __all__ = ["mcp", "register"]
 _EXAMPLES = (
     "Examples:\n\n"
     "  kling mcp --root ~/videos\n\n"
-    "  kling --mock mcp --root /tmp/try\n\n"
+    "  kling mcp --mock --root /tmp/try\n\n"
     "  kling mcp --transport http --port 8000 --read-only\n\n"
     'An agent\'s config: {"mcpServers": {"kling": {"command": "kling", "args": ["mcp", '
     '"--root", "/path/to/dir"]}}}, with KLING_ACCESS_KEY and KLING_SECRET_KEY in its "env".'

@@ -34,7 +34,7 @@ def errlog(tmp_path: Path) -> Iterator[TextIO]:
 
 #: The two ways to start a server: the module, and the ``kling`` command (``--mock`` is global).
 MODULE = ["-m", "kling.mcp", "--mock"]
-COMMAND = ["-m", "kling.cli", "--mock", "mcp"]
+COMMAND = ["-m", "kling.cli", "mcp", "--mock"]
 
 
 @asynccontextmanager
