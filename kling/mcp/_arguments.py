@@ -13,10 +13,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
-
-import anyio.to_thread
 
 from .._params._common import MEDIA_KEY, JsonSchema
 from ._paths import Root
@@ -28,37 +25,28 @@ PATH_MAX = 4096
 # Raw Base64, perhaps line-wrapped. A path almost always has a dot, a space or a dash, which
 # Base64 never has; one of 64 characters without any is not worth guessing at.
 _BASE64 = re.compile(r"[A-Za-z0-9+/\r\n]{64,}={0,2}\s*")
-_CHUNK = 1024 * 1024
 
 
-def resolve_media(
-    schema: JsonSchema, arguments: Mapping[str, Any], root: Root
-) -> tuple[dict[str, Any], dict[str, Path]]:
-    """``arguments`` with every local media path replaced by its resolved :class:`Path`, and
-    those files by field (``image_list[0].image``). Raises before any file is read."""
-    files: dict[str, Path] = {}
-    value = _walk(schema, dict(arguments), "", root, files)
-    return value, files
+def resolve_media(schema: JsonSchema, arguments: Mapping[str, Any], root: Root) -> dict[str, Any]:
+    """``arguments`` with every local media path replaced by its resolved :class:`Path`.
+
+    Raises, naming the field (``image_list[0].image``), before any file is read."""
+    result: dict[str, Any] = _walk(schema, dict(arguments), "", root)
+    return result
 
 
-def _walk(schema: JsonSchema, value: Any, field: str, root: Root, files: dict[str, Path]) -> Any:
+def _walk(schema: JsonSchema, value: Any, field: str, root: Root) -> Any:
     if isinstance(value, str) and _is_media(schema):
-        if _is_inline(value):
-            return value
-        path = root.input_file(value, field=field)
-        files[field] = path
-        return path
+        return value if _is_inline(value) else root.input_file(value, field=field)
     if isinstance(value, dict):
         properties = _object_branch(schema).get("properties", {})
         return {
-            key: _walk(
-                properties.get(key, {}), item, f"{field}.{key}" if field else key, root, files
-            )
+            key: _walk(properties.get(key, {}), item, f"{field}.{key}" if field else key, root)
             for key, item in value.items()
         }
     if isinstance(value, list):
         items = schema.get("items", {})
-        return [_walk(items, item, f"{field}[{i}]", root, files) for i, item in enumerate(value)]
+        return [_walk(items, item, f"{field}[{i}]", root) for i, item in enumerate(value)]
     return value
 
 
@@ -85,27 +73,15 @@ def _is_inline(text: str) -> bool:
     return _BASE64.fullmatch(text) is not None and len("".join(text.split())) % 4 == 0
 
 
-async def derived_external_id(
-    tool: str, arguments: Mapping[str, Any], files: dict[str, Path]
-) -> str:
-    """An ``external_task_id`` that identical calls share: a hash of the tool, its arguments and
-    the contents of the local files they name (a file edited since is another request)."""
-    digests = {
-        field: await anyio.to_thread.run_sync(_digest, path) for field, path in files.items()
-    }
+def derived_external_id(tool: str, body: Mapping[str, Any]) -> str:
+    """An ``external_task_id`` that identical calls share: a hash of the tool and the body it
+    sends, once validated. Equivalent spellings (``5`` and ``"5"``, a path and the Base64 of the
+    same bytes) are one request; a file edited since is another."""
     canonical = json.dumps(
-        {"tool": tool, "arguments": arguments, "files": digests},
+        {"tool": tool, "body": {k: v for k, v in body.items() if k != "external_task_id"}},
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=False,
         default=str,
     )
     return "mcp-" + hashlib.sha256(canonical.encode()).hexdigest()[:40]
-
-
-def _digest(path: Path) -> str:
-    hasher = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            hasher.update(chunk)
-    return hasher.hexdigest()

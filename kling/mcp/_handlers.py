@@ -11,6 +11,8 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+import anyio.to_thread
+
 from .._errors import DuplicateTaskError, KlingError, TaskFailedError, WaitTimeoutError
 from . import _inputs
 from ._arguments import derived_external_id, resolve_media
@@ -134,9 +136,7 @@ class Toolbox:
                 f"{refused[0]} is not offered by this server: follow the task with wait_task",
                 field=refused[0],
             )
-        params, files = resolve_media(tool.input_schema, arguments, self.root)
-        if not params.get("external_task_id"):
-            params["external_task_id"] = await derived_external_id(tool.name, arguments, files)
+        params = resolve_media(tool.input_schema, arguments, self.root)
         target = str(tool.target)
         if tool.kind == "create_v2":
             if params.get("model") is None:
@@ -147,6 +147,9 @@ class Toolbox:
             family, resource = V2, getattr(self._client.v2, target)
         else:
             family, resource = target, getattr(self._client, target)
+        if not params.get("external_task_id"):
+            body = await anyio.to_thread.run_sync(_body, tool, params)
+            params["external_task_id"] = derived_external_id(tool.name, body)
         try:
             task = await resource.create(**params)
         except DuplicateTaskError as exc:
@@ -274,3 +277,19 @@ class _Reporter:
         if task.task_status_msg:
             message += f": {task.task_status_msg}"
         await self._progress(value, message)
+
+
+def _body(tool: ToolDef, params: Mapping[str, Any]) -> dict[str, Any]:
+    """What the create will send (validated, files read and encoded): raises as it would."""
+    from .._families import FAMILIES, PRODUCTS
+    from .._params import prepare_body
+    from .._params._validate import prepare_standard_body
+
+    target = str(tool.target)
+    if tool.kind == "create_v2":
+        rest = {key: value for key, value in params.items() if key != "model"}
+        return {
+            "model": params["model"],
+            **prepare_standard_body(PRODUCTS[target], params["model"], rest),
+        }
+    return prepare_body(FAMILIES[target], params)

@@ -4,8 +4,10 @@ over stdio."""
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -165,3 +167,65 @@ def test_kling_mcp_refuses_a_dotenv_that_sends_exported_keys_elsewhere(tmp_path:
     assert "collector.example, which is not an official Kling host" in result.stderr
     assert "nothing was sent" in result.stderr
     assert "sk-mine" not in result.stderr + result.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def http_server(root: Path, errlog: TextIO, tmp_path: Path) -> Iterator[int]:
+    """``python -m kling.mcp --mock --transport http`` on a free loopback port, once it listens.
+
+    Afterwards: it printed nothing on stdout, over http too nothing but the protocol leaves it.
+    """
+    port = free_port()
+    flags = ["--transport", "http", "--port", str(port), "--root", str(root)]
+    with (tmp_path / "stdout").open("w+") as stdout:
+        server = subprocess.Popen(
+            [sys.executable, *MODULE, *flags],
+            env={**CLEAN_ENV, "KLING_MOCK_TIMING": "instant"},
+            cwd=REPO,
+            stdin=subprocess.DEVNULL,
+            stdout=stdout,
+            stderr=errlog,
+        )
+        try:
+            for _ in range(300):  # a few seconds: it imports the MCP SDK and uvicorn first
+                with socket.socket() as probe:
+                    if probe.connect_ex(("127.0.0.1", port)) == 0:
+                        break
+                assert server.poll() is None, "the server exited before it listened"
+                time.sleep(0.05)
+            yield port
+        finally:
+            server.terminate()
+            server.wait(timeout=15)
+        stdout.seek(0)
+        assert stdout.read() == ""
+
+
+async def test_over_streamable_http_on_loopback_a_video_is_created_and_waited_for(
+    http_server: int, errlog: TextIO
+) -> None:
+    from mcp.client.streamable_http import streamable_http_client
+
+    url = f"http://127.0.0.1:{http_server}/mcp"
+    async with (
+        streamable_http_client(url) as (read, write),
+        ClientSession(read, write) as session,
+    ):
+        await session.initialize()
+        mcp = Mcp(session)
+        listed = await session.list_tools()
+        created = await mcp.ok("create_text_to_video", {"prompt": "a corgi"})
+        waited = await mcp.ok(
+            "wait_task", {"family": "text_to_video", "task_id": created["task_id"]}
+        )
+    assert len(listed.tools) == 28
+    assert waited["status"] == "succeed"
+    errlog.seek(0)
+    assert url in errlog.read()

@@ -53,9 +53,12 @@ async def test_an_identical_call_without_an_external_id_does_not_pay_twice(
 ) -> None:
     first = await mcp.ok("create_text_to_video", {"prompt": "a heron", "duration": "5"})
     again = await mcp.ok("create_text_to_video", {"duration": "5", "prompt": "a heron"})
+    # Its Python spelling sends the same body: the same request.
+    spelt = await mcp.ok("create_text_to_video", {"prompt": "a heron", "duration": 5})
     other = await mcp.ok("create_text_to_video", {"prompt": "a heron", "duration": "10"})
     assert again["task_id"] == first["task_id"]
     assert again["existing"] is True
+    assert spelt["task_id"] == first["task_id"]
     assert other["task_id"] != first["task_id"]
     assert len(fake.tasks) == 2
 
@@ -128,9 +131,16 @@ async def test_a_path_under_the_root_is_read_and_sent_as_base64(
     (root / "frames").mkdir()
     image = png(400, 300)
     (root / "frames" / "first.png").write_bytes(image)
-    await mcp.ok("create_image_to_video", {"image": "frames/first.png", "prompt": "it moves"})
+    first = await mcp.ok(
+        "create_image_to_video", {"image": "frames/first.png", "prompt": "it moves"}
+    )
     [sent] = creates(fake, I2V)
     assert base64.b64decode(sent.json["image"]) == image
+    # The same bytes given inline are the same request, not a second task.
+    inline = "data:image/png;base64," + base64.b64encode(image).decode()
+    again = await mcp.ok("create_image_to_video", {"image": inline, "prompt": "it moves"})
+    assert again["task_id"] == first["task_id"]
+    assert len(fake.tasks) == 1
 
 
 async def test_urls_and_inline_base64_are_sent_as_given(mcp: Mcp, fake: FakeKling) -> None:
@@ -158,20 +168,14 @@ def no_reads(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     """Every file the server or the SDK would have read."""
     reads: list[Any] = []
     import kling._files
-    import kling.mcp._arguments
 
-    real_read, real_digest = kling._files._read_file, kling.mcp._arguments._digest
+    real_read = kling._files._read_file
 
     def read_file(path: Any, limit: int) -> bytes:
         reads.append(path)
         return real_read(path, limit)
 
-    def digest(path: Path) -> str:
-        reads.append(path)
-        return real_digest(path)
-
     monkeypatch.setattr(kling._files, "_read_file", read_file)
-    monkeypatch.setattr(kling.mcp._arguments, "_digest", digest)
     return reads
 
 
