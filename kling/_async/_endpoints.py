@@ -13,6 +13,7 @@ from .._models import CostsResult, Speech
 from .._params import TtsParams
 from .._params._common import unix_ms
 from .._response import EnvelopeError
+from ._prepare import prepare
 
 if TYPE_CHECKING:
     from ._client import AsyncKlingClient
@@ -32,7 +33,7 @@ class AsyncTTS:
         Not retried on server errors: each call is billed.
         """
         endpoint = ENDPOINTS["tts"]
-        body = await self._client._prepare(endpoint, params)
+        body = await prepare(endpoint, params)
         return await self._client._request(
             "POST", endpoint.path, body=body, parse=Speech.model_validate, idempotent=False
         )

@@ -39,6 +39,7 @@ from . import _batch, _waiting
 from ._batch import DEFAULT_CONCURRENCY, DEFAULT_THROTTLE_TIMEOUT
 from ._pagination import MAX_PAGE_NUM, AsyncPaginator
 from ._poller import AsyncPoller
+from ._prepare import prepare
 from ._waiting import ProgressCallback
 
 if TYPE_CHECKING:
@@ -137,7 +138,7 @@ class AsyncTaskResource:
         *,
         retry_rate_limits: bool = True,
     ) -> AsyncTask:
-        body = await self._client._prepare(self.family, params, extra_body)
+        body = await prepare(self.family, params, extra_body)
         # Our own id makes a create idempotent: after a failure that may have created the task
         # anyway, Kling is asked for this id before the create is sent again.
         external_id = str(body.setdefault("external_task_id", new_external_id()))

@@ -31,6 +31,7 @@ from .._retry import is_retryable
 from . import _batch, _waiting
 from ._pagination import AsyncCursorPaginator
 from ._poller import AsyncPoller
+from ._prepare import prepare_v2
 from ._resources import new_external_id, submit
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ class AsyncProductResource:
         params = dict(params)
         model = params.pop("model", None)
         auth = self._client._v2_auth()
-        body = await self._client._prepare_v2(self.product, cast("str", model), params, extra_body)
+        body = await prepare_v2(self.product, cast("str", model), params, extra_body)
         options = body.setdefault("options", {})
         # Our own id makes a create idempotent, as on the legacy API (see submit).
         external_id = str(options.setdefault("external_task_id", new_external_id()))

@@ -17,6 +17,8 @@ from typing_extensions import get_type_hints, is_typeddict
 
 from .._errors import InvalidParameterError
 from ._common import describe
+from ._legacy_models import check_legacy_model
+from ._standard import standard_body
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -50,13 +52,10 @@ def prepare_body(family: Endpoint | str, params: Mapping[str, Any]) -> dict[str,
     >>> prepare_body("text_to_video", {"prompt": "a corgi", "duration": 5})
     {'prompt': 'a corgi', 'duration': '5'}
     """
-    from .._families import Family
-    from ._legacy_models import check_legacy_model
-
     spec = _endpoint(family) if isinstance(family, str) else family
     checked = validate_params(spec, params)
-    if isinstance(spec, Family):
-        check_legacy_model(spec.name, checked)
+    # A no-op for the endpoints that take no model (the table knows only task families).
+    check_legacy_model(spec.name, checked)
     return _shape(checked, spec.top_level)
 
 
@@ -68,8 +67,7 @@ def prepare_standard_body(
     The types and the product's rules first, then what the capability table says ``model``
     takes (nothing for a model it does not know), then the three layers.
     """
-    from ._standard import standard_body
-    from ._standard_models import check_model
+    from ._standard_models import check_model  # 12 ms to import: only for new-standard calls
 
     if not isinstance(model, str) or not model.strip() or "/" in model:
         raise InvalidParameterError(

@@ -10,8 +10,8 @@ classify, retry, unwrap the envelope. Resources describe endpoints and never sen
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
-from functools import cached_property
+from collections.abc import Callable
+from functools import cache, cached_property
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -39,9 +39,9 @@ from .._version import __version__
 from ._family_properties import FamilyProperties
 
 if TYPE_CHECKING:
+    from httpx._client import UseClientDefault
     from typing_extensions import Self
 
-    from .._families import Endpoint, Product
     from .._models import FaceIdentification, ImageRecognition
     from .._params import IdentifyFaceParams, ImageRecognizeParams
     from ._download import ProgressHook
@@ -69,8 +69,14 @@ class _Shared:
     """What a client shares with the copies ``with_options`` makes: the in-flight limit and the
     pollers, as it shares the connection pool."""
 
-    def __init__(self, limiter: _compat.Limiter) -> None:
+    def __init__(
+        self, limiter: _compat.Limiter, pool_defaults: tuple[dict[str, str], httpx.Timeout] | None
+    ) -> None:
         self.limiter = limiter
+        #: The headers and timeout an SDK-owned pool was built with (None for the caller's
+        #: http_client): requests that would repeat them leave them out, since httpx merges
+        #: per-request headers and timeouts anew on every call.
+        self.pool_defaults = pool_defaults
         #: (family name, auth) -> that family's poller: copies with other keys poll apart.
         self.pollers: dict[tuple[str, object], Any] = {}
 
@@ -118,18 +124,23 @@ class KlingClient(FamilyProperties):
                 f"http_client must be an httpx.Client, got {type(http_client).__name__}"
             )
         self._owns_http = http_client is None
+        pool_defaults = None
         if http_client is None:
             # As many pooled connections as requests may be in flight, all kept alive: the
             # limiter below queues the rest, so the pool never has waiters to cancel.
             size = config.max_concurrent_requests
             limits = httpx.Limits(max_connections=size, max_keepalive_connections=size)
-            http_client = httpx.Client(limits=limits)
+            # Only headers that may go anywhere: downloads from CDNs share this pool.
+            pool_defaults = ({"User-Agent": _USER_AGENT}, httpx.Timeout(config.timeout))
+            http_client = httpx.Client(
+                limits=limits, headers=pool_defaults[0], timeout=pool_defaults[1]
+            )
         self._setup(
             config,
             _auths(config),
             http_client,
-            _Shared(_compat.Limiter(config.max_concurrent_requests)),
-            default_headers,
+            _Shared(_compat.Limiter(config.max_concurrent_requests), pool_defaults),
+            _headers(default_headers),
         )
 
     def _setup(
@@ -138,7 +149,7 @@ class KlingClient(FamilyProperties):
         auths: tuple[KlingAuth, KlingAuth | None],
         http_client: httpx.Client,
         shared: _Shared,
-        default_headers: dict[str, str] | None,
+        headers: dict[str, str],
     ) -> None:
         setup_logging()
         self._config = config
@@ -147,7 +158,17 @@ class KlingClient(FamilyProperties):
         self._http = http_client
         self._shared = shared
         self._limiter = shared.limiter
-        self._default_headers = {"User-Agent": _USER_AGENT, **clean_headers(default_headers)}
+        self._default_headers = headers
+        pooled_headers, pooled_timeout = shared.pool_defaults or (None, None)
+        #: What each request passes to httpx: the settings the pool does not already have.
+        self._request_headers: dict[str, str] | None = (
+            None if self._default_headers == pooled_headers else self._default_headers
+        )
+        self._request_timeout: TimeoutTypes | UseClientDefault = (
+            httpx.USE_CLIENT_DEFAULT
+            if httpx.Timeout(config.timeout) == pooled_timeout
+            else config.timeout
+        )
 
     # -- configuration ----------------------------------------------------------------------------
 
@@ -202,7 +223,7 @@ class KlingClient(FamilyProperties):
             (self._auth, self._auth_v2) if same_auth else _auths(config),
             self._http,
             self._shared,
-            {**self._default_headers, **(default_headers or {})},
+            _headers(self._default_headers, default_headers),
         )
         return clone
 
@@ -269,9 +290,10 @@ class KlingClient(FamilyProperties):
         """Find the faces in a video (``video_id`` or ``video_url``) for advanced lip-sync."""
         from .._families import ENDPOINTS
         from .._models import FaceIdentification
+        from ._prepare import prepare
 
         endpoint = ENDPOINTS["identify_face"]
-        body = self._prepare(endpoint, params)
+        body = prepare(endpoint, params)
         return self._request(
             "POST",
             endpoint.path,
@@ -284,9 +306,10 @@ class KlingClient(FamilyProperties):
         """Segment an ``image`` into subject, head, face and clothing masks."""
         from .._families import ENDPOINTS
         from .._models import ImageRecognition
+        from ._prepare import prepare
 
         endpoint = ENDPOINTS["image_recognize"]
-        body = self._prepare(endpoint, params)
+        body = prepare(endpoint, params)
         return self._request(
             "POST",
             endpoint.path,
@@ -315,10 +338,7 @@ class KlingClient(FamilyProperties):
 
     def _task(self, data: Any, family: str | None = None) -> Task:
         """A legacy task model bound to this client (so ``task.download()`` works)."""
-        # Imported on the first answer, not with the client: the models cost the most to build.
-        from ._task import Task
-
-        task = Task.model_validate(data)
+        task = _task_models()[0].model_validate(data)
         task._client = self
         task._family = family
         return task
@@ -329,9 +349,7 @@ class KlingClient(FamilyProperties):
 
     def _v2_task(self, data: Any) -> V2Task:
         """A new-standard task model bound to this client."""
-        from ._task import V2Task
-
-        task = V2Task.model_validate(data)
+        task = _task_models()[1].model_validate(data)
         task._client = self
         return task
 
@@ -350,44 +368,6 @@ class KlingClient(FamilyProperties):
         return self._auth_v2
 
     # -- the request pipeline ---------------------------------------------------------------------
-
-    def _prepare(
-        self,
-        endpoint: Endpoint,
-        params: Mapping[str, Any],
-        extra_body: Mapping[str, Any] | None = None,
-    ) -> dict[str, Any]:
-        """Validate ``params`` and build the JSON body; raises before anything is sent."""
-        # The validators are imported on the first create, not with the client.
-        from .._files import reads_files
-        from .._params import prepare_body
-
-        if reads_files(params):
-            # Media files may be megabytes: read and encode them in a worker thread.
-            body = _compat.run_blocking(prepare_body, endpoint, params)
-        else:
-            body = prepare_body(endpoint, params)
-        if extra_body:
-            body.update(extra_body)
-        return body
-
-    def _prepare_v2(
-        self,
-        product: Product,
-        model: str,
-        params: Mapping[str, Any],
-        extra_body: Mapping[str, Any] | None = None,
-    ) -> dict[str, Any]:
-        """The new-standard body: three layers, checked against the model's capabilities."""
-        from .._files import reads_files
-        from .._params._standard import merge_extra
-        from .._params._validate import prepare_standard_body
-
-        if reads_files(params):
-            body = _compat.run_blocking(prepare_standard_body, product, model, params)
-        else:
-            body = prepare_standard_body(product, model, params)
-        return merge_extra(body, extra_body) if extra_body else body
 
     def _request(
         self,
@@ -488,8 +468,8 @@ class KlingClient(FamilyProperties):
                     self._config.base_url + path,
                     params=params,
                     json=body,
-                    headers=self._default_headers,
-                    timeout=self._config.timeout,
+                    headers=self._request_headers,
+                    timeout=self._request_timeout,
                 )
                 # Never follow a redirect, even when the caller's http_client would: the
                 # credentials must go to base_url's origin only.
@@ -517,10 +497,32 @@ class KlingClient(FamilyProperties):
         return parse_response(response, parse)
 
 
+def _headers(*layers: dict[str, str] | None) -> dict[str, str]:
+    """The headers every request carries: ours, then each layer of ``default_headers``.
+
+    Names compare as HTTP compares them, so ``user-agent`` replaces the SDK's ``User-Agent``
+    rather than sending both.
+    """
+    merged = {"user-agent": ("User-Agent", _USER_AGENT)}
+    for layer in layers:
+        for name, value in clean_headers(layer).items():
+            merged[name.lower()] = (name, value)
+    return dict(merged.values())
+
+
 def _auths(config: ClientConfig) -> tuple[KlingAuth, KlingAuth | None]:
     """The auth of legacy calls, and of new-standard ones (None without an API key)."""
     v2 = KlingAuth(config, api_key_only=True) if config.api_key is not None else None
     return KlingAuth(config), v2
+
+
+@cache
+def _task_models() -> tuple[type[Task], type[V2Task]]:
+    # Imported on the first answer, not with the client: the models cost the most to build.
+    # Cached, since an import statement costs microseconds on every call.
+    from ._task import Task, V2Task
+
+    return Task, V2Task
 
 
 def _list_of(data: Any) -> list[Any]:

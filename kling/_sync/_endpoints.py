@@ -16,6 +16,7 @@ from .._models import CostsResult, Speech
 from .._params import TtsParams
 from .._params._common import unix_ms
 from .._response import EnvelopeError
+from ._prepare import prepare
 
 if TYPE_CHECKING:
     from ._client import KlingClient
@@ -35,7 +36,7 @@ class TTS:
         Not retried on server errors: each call is billed.
         """
         endpoint = ENDPOINTS["tts"]
-        body = self._client._prepare(endpoint, params)
+        body = prepare(endpoint, params)
         return self._client._request(
             "POST", endpoint.path, body=body, parse=Speech.model_validate, idempotent=False
         )

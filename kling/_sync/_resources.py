@@ -42,6 +42,7 @@ from . import _batch, _waiting
 from ._batch import DEFAULT_CONCURRENCY, DEFAULT_THROTTLE_TIMEOUT
 from ._pagination import MAX_PAGE_NUM, Paginator
 from ._poller import Poller
+from ._prepare import prepare
 from ._waiting import ProgressCallback
 
 if TYPE_CHECKING:
@@ -140,7 +141,7 @@ class TaskResource:
         *,
         retry_rate_limits: bool = True,
     ) -> Task:
-        body = self._client._prepare(self.family, params, extra_body)
+        body = prepare(self.family, params, extra_body)
         # Our own id makes a create idempotent: after a failure that may have created the task
         # anyway, Kling is asked for this id before the create is sent again.
         external_id = str(body.setdefault("external_task_id", new_external_id()))

@@ -65,6 +65,34 @@ async def test_requests_identify_the_sdk(client: AsyncKlingClient, api: respx.Mo
     assert route.calls.last.request.headers["User-Agent"].startswith("kling-python/")
 
 
+async def test_the_timeout_and_default_headers_reach_each_request(api: respx.MockRouter) -> None:
+    route = api.get(GET).mock(return_value=ok(task("t1")))
+    async with AsyncKlingClient(ACCESS_KEY, SECRET_KEY, timeout=7.0) as client:
+        await client.text_to_video.get("t1")
+        first = route.calls.last.request
+        tagged = client.with_options(timeout=2.5, default_headers={"X-Gateway-Tag": "blue"})
+        await tagged.text_to_video.get("t1")
+        second = route.calls.last.request
+        await client.text_to_video.get("t1")
+        third = route.calls.last.request
+    assert first.extensions["timeout"] == httpx.Timeout(7.0).as_dict()
+    assert "X-Gateway-Tag" not in first.headers
+    assert second.extensions["timeout"] == httpx.Timeout(2.5).as_dict()
+    assert second.headers["X-Gateway-Tag"] == "blue"
+    assert second.headers["User-Agent"].startswith("kling-python/")
+    # The copy's settings stay with the copy, though it shares the pool.
+    assert third.extensions["timeout"] == httpx.Timeout(7.0).as_dict()
+    assert "X-Gateway-Tag" not in third.headers
+
+
+async def test_a_default_user_agent_header_replaces_the_sdks(api: respx.MockRouter) -> None:
+    route = api.get(GET).mock(return_value=ok(task("t1")))
+    headers = {"user-agent": "my-app/2"}
+    async with AsyncKlingClient(ACCESS_KEY, SECRET_KEY, default_headers=headers) as client:
+        await client.text_to_video.get("t1")
+    assert route.calls.last.request.headers.get_list("User-Agent") == ["my-app/2"]
+
+
 async def test_repr_shows_no_secret(client: AsyncKlingClient) -> None:
     text = repr(client) + repr(client._config) + repr(client._auth)
     assert SECRET_KEY not in text

@@ -38,6 +38,16 @@ async def test_download_streams_to_the_url_file_name_without_credentials(
     assert [p.name for p in tmp_path.iterdir()] == ["video.mp4"]
 
 
+async def test_default_headers_for_kling_are_not_sent_to_a_cdn(
+    cdn: respx.MockRouter, tmp_path: Path
+) -> None:
+    route = cdn.get("/v.mp4").mock(return_value=httpx.Response(200, content=VIDEO))
+    headers = {"X-Gateway-Key": "gw-secret"}
+    async with AsyncKlingClient(ACCESS_KEY, SECRET_KEY, default_headers=headers) as client:
+        await client.download(f"{CDN}/v.mp4", tmp_path)
+    assert "X-Gateway-Key" not in route.calls.last.request.headers
+
+
 async def test_download_to_an_explicit_file_name(
     client: AsyncKlingClient, cdn: respx.MockRouter, tmp_path: Path
 ) -> None:

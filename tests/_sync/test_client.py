@@ -68,6 +68,34 @@ def test_requests_identify_the_sdk(client: KlingClient, api: respx.MockRouter) -
     assert route.calls.last.request.headers["User-Agent"].startswith("kling-python/")
 
 
+def test_the_timeout_and_default_headers_reach_each_request(api: respx.MockRouter) -> None:
+    route = api.get(GET).mock(return_value=ok(task("t1")))
+    with KlingClient(ACCESS_KEY, SECRET_KEY, timeout=7.0) as client:
+        client.text_to_video.get("t1")
+        first = route.calls.last.request
+        tagged = client.with_options(timeout=2.5, default_headers={"X-Gateway-Tag": "blue"})
+        tagged.text_to_video.get("t1")
+        second = route.calls.last.request
+        client.text_to_video.get("t1")
+        third = route.calls.last.request
+    assert first.extensions["timeout"] == httpx.Timeout(7.0).as_dict()
+    assert "X-Gateway-Tag" not in first.headers
+    assert second.extensions["timeout"] == httpx.Timeout(2.5).as_dict()
+    assert second.headers["X-Gateway-Tag"] == "blue"
+    assert second.headers["User-Agent"].startswith("kling-python/")
+    # The copy's settings stay with the copy, though it shares the pool.
+    assert third.extensions["timeout"] == httpx.Timeout(7.0).as_dict()
+    assert "X-Gateway-Tag" not in third.headers
+
+
+def test_a_default_user_agent_header_replaces_the_sdks(api: respx.MockRouter) -> None:
+    route = api.get(GET).mock(return_value=ok(task("t1")))
+    headers = {"user-agent": "my-app/2"}
+    with KlingClient(ACCESS_KEY, SECRET_KEY, default_headers=headers) as client:
+        client.text_to_video.get("t1")
+    assert route.calls.last.request.headers.get_list("User-Agent") == ["my-app/2"]
+
+
 def test_repr_shows_no_secret(client: KlingClient) -> None:
     text = repr(client) + repr(client._config) + repr(client._auth)
     assert SECRET_KEY not in text
