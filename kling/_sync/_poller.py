@@ -72,9 +72,18 @@ class _Entry:
         #: When polls of this task started failing to reach Kling, or None.
         self.unreachable_since: float | None = None
 
-    def reschedule(self, now: float, jitter: float) -> None:
-        self.interval = self.schedule.interval(now - self.start, jitter)
-        self.due = now + self.interval
+    def reschedule(self, asked: float, now: float, jitter: float) -> None:
+        """Schedule the next poll after a round that asked Kling at ``asked`` and ended at ``now``.
+
+        The next round should end, not start, an interval after this one asked, taking as long
+        as this one did (pages of 500 tasks take a while): then a task that finishes just after
+        it was asked is handed to its waiters within the interval, as the schedule promises.
+        Half an interval of rest after a round keeps a slow server from being asked back to
+        back.
+        """
+        self.interval = self.schedule.interval(asked - self.start, jitter)
+        took = now - asked
+        self.due = max(asked + self.interval - took, now + self.interval / 2)
 
     def joins(self, now: float) -> bool:
         """Whether this entry is due soon enough to be polled in the round starting ``now``."""
@@ -252,6 +261,7 @@ class Poller:
             batch = [entry for entry in self._entries.values() if entry.joins(now)]
         if not batch:
             return
+        asked = now
         unreachable: APIConnectionError | None = None
         try:
             states = self._fetch([entry.task for entry in batch])
@@ -272,7 +282,7 @@ class Poller:
             for entry in batch:
                 state = states.get(entry.task.task_id)
                 if state is None:
-                    entry.reschedule(now, jitter)
+                    entry.reschedule(asked, now, jitter)
                     if unreachable is not None:
                         self._unreachable(entry, unreachable, now)
                     continue
@@ -284,7 +294,7 @@ class Poller:
                 else:
                     final = False
                     entry.task = state
-                    entry.reschedule(now, jitter)
+                    entry.reschedule(asked, now, jitter)
                 for subscription in entry.subscribers:
                     if final or subscription.progress:
                         subscription._updates.append((entry.task.task_id, state))

@@ -16,6 +16,7 @@ from kling import (
     TaskFailedError,
     WaitTimeoutError,
 )
+from kling._polling import Schedule
 from tests._helpers import TASK_CREATED_AT, ok, sent_json, task
 
 from .conftest import FakeClock
@@ -188,6 +189,51 @@ async def test_a_long_wait_polls_every_tenth_of_its_age_up_to_the_cap(
     assert max(gaps) > 11.0  # it does back off once the task is old...
     assert max(gaps) <= 15.0  # ...up to the cap
     assert 40 <= len(polled_at) <= 80  # neither every 2 s (300 polls) nor every 15 s (40)
+
+
+def _slow_polls(
+    api: respx.MockRouter, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, takes: float
+) -> list[float]:
+    """Answers that take ``takes`` seconds; returns when each poll asked (filled as it runs)."""
+    monkeypatch.setattr(Schedule, "jitter", staticmethod(lambda: 1.0))
+    asked_at: list[float] = []
+    states = iter(["processing"] * 4 + ["succeed"])
+
+    def poll(request: httpx.Request) -> httpx.Response:
+        asked_at.append(clock.now)
+        clock.now += takes
+        return ok(task("t1", next(states), videos=[VIDEO]))
+
+    api.get(f"{PATH}/t1").mock(side_effect=poll)
+    return asked_at
+
+
+async def test_the_time_a_poll_takes_does_not_delay_the_next(
+    client: AsyncKlingClient,
+    api: respx.MockRouter,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asked_at = _slow_polls(api, clock, monkeypatch, takes=0.3)
+    assert (await client.text_to_video.wait("t1")).is_succeeded
+    rounds = asked_at[1:]  # the first answer is wait()'s own look at the task
+    # Each round's answer is in an interval (2 s) after the previous round asked: a task that
+    # finished just after that is noticed within the interval, however long answers take.
+    ends = [later + 0.3 - earlier for earlier, later in itertools.pairwise(rounds)]
+    assert ends == pytest.approx([2.0] * (len(rounds) - 1))
+
+
+async def test_a_slow_server_gets_half_an_interval_of_rest_between_polls(
+    client: AsyncKlingClient,
+    api: respx.MockRouter,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asked_at = _slow_polls(api, clock, monkeypatch, takes=1.8)
+    assert (await client.text_to_video.wait("t1")).is_succeeded
+    rounds = asked_at[1:]
+    rests = [later - (earlier + 1.8) for earlier, later in itertools.pairwise(rounds)]
+    assert rests == pytest.approx([1.0] * (len(rounds) - 1))
 
 
 async def test_a_wait_that_starts_late_polls_an_old_task_at_once(
