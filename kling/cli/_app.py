@@ -8,13 +8,14 @@ from typing import Annotated
 import typer
 
 from kling import __version__
+from kling.testing._timings import MOCK_TIMING_ENV, MockTiming
 
 from . import _account, _batch, _endpoints, _library, _mcp, _mock, _tasks
 from ._dotenv import ENV_FILE_NAME
 from ._errors import KlingGroup
 from ._families import add_task_commands
 from ._help import KlingCommand
-from ._state import MOCK_TIMING_ENV, CliState, MockTiming, Settings
+from ._state import CliState, Settings
 
 __all__ = ["app"]
 

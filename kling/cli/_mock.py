@@ -10,8 +10,9 @@ from typing import Annotated, Literal
 
 import typer
 
+from kling.testing._timings import MOCK_TIMING_ENV, MockTiming
+
 from ._errors import CliError
-from ._state import MOCK_TIMING_ENV, MockTiming
 
 __all__ = ["mock_server"]
 

@@ -11,9 +11,11 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import typer
+
+from kling.testing._timings import MOCK_WAIT_OPTIONS, MockTiming
 
 if TYPE_CHECKING:
     from kling import KlingClient
@@ -21,20 +23,7 @@ if TYPE_CHECKING:
     from ._dotenv import EnvFile
     from ._logs import SdkLogRoute, Trouble
 
-__all__ = ["MOCK_TIMING_ENV", "CliState", "MockTiming", "Settings", "get_state"]
-
-#: How long fake tasks take, for ``--mock`` and ``kling mock-server`` alike (``--mock-timing``):
-#: ``demo`` long enough to show every status, ``instant`` done at once.
-MockTiming = Literal["demo", "instant"]
-#: Environment variable for ``--mock-timing`` (tests set it to ``instant``).
-MOCK_TIMING_ENV = "KLING_MOCK_TIMING"
-
-# With --mock, tasks stay "submitted" this long, then "processing" this long: every state shows.
-_DEMO_SUBMITTED = 0.5
-_DEMO_PROCESSING = 1.5
-# ...and polling is quick, so the demo ends soon after the task does.
-MOCK_POLL_INTERVAL = 0.25
-MOCK_MAX_POLL_INTERVAL = 0.5
+__all__ = ["CliState", "Settings", "get_state"]
 
 
 @dataclass(frozen=True)
@@ -164,7 +153,7 @@ class CliState:
         retries = DEFAULT_MAX_RETRIES if s.max_retries is None else s.max_retries
         self._load_env_file()
         try:
-            from kling.testing import FakeKling, Timing
+            from kling.testing import FakeKling
         except ImportError as exc:  # starlette/uvicorn: part of the cli extra
             from ._errors import CliError
 
@@ -172,12 +161,9 @@ class CliState:
                 f"--mock needs the package {exc.name!r}, which is missing: pip install 'kling[cli]'"
             ) from exc
 
-        timing = (
-            Timing.instant()
-            if s.mock_timing == "instant"
-            else Timing.seconds(_DEMO_SUBMITTED, _DEMO_PROCESSING)
-        )
-        server = self._stack.enter_context(FakeKling.serve(timing=timing))
+        from kling.testing._timings import mock_timing
+
+        server = self._stack.enter_context(FakeKling.serve(timing=mock_timing(s.mock_timing)))
         return KlingClient(
             server.access_key,
             server.secret_key,
@@ -201,8 +187,7 @@ class CliState:
         if poll_interval is not None:
             options["poll_interval"] = poll_interval
         elif self.settings.mock:
-            options["poll_interval"] = MOCK_POLL_INTERVAL
-            options["max_poll_interval"] = MOCK_MAX_POLL_INTERVAL
+            options.update(MOCK_WAIT_OPTIONS)
         return options
 
     def close(self) -> None:

@@ -12,20 +12,16 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 from .._errors import InvalidCredentialsError, MissingCredentialsError
-from ._options import MockTiming, ServerSetupError
+from ..testing._timings import MockTiming, mock_timing
+from ._options import ServerSetupError
 
 if TYPE_CHECKING:
     from .._async._client import AsyncKlingClient
 
-__all__ = ["MOCK_BASE_URL", "MOCK_WAIT_OPTIONS", "kling_client", "mock_client"]
+__all__ = ["MOCK_BASE_URL", "kling_client", "mock_client"]
 
 #: Where the in-process fake answers (loopback, so its plain-http result URLs may be fetched).
 MOCK_BASE_URL = "http://127.0.0.1"
-#: Against the fake, poll quickly: a demo task takes two seconds.
-MOCK_WAIT_OPTIONS: dict[str, Any] = {"poll_interval": 0.25, "max_poll_interval": 0.5}
-# With --mock, tasks stay "submitted" this long, then "processing" this long: every state shows.
-_DEMO_SUBMITTED = 0.5
-_DEMO_PROCESSING = 1.5
 
 
 @asynccontextmanager
@@ -49,16 +45,12 @@ async def mock_client(timing: MockTiming = "demo") -> AsyncIterator[AsyncKlingCl
     from .. import AsyncKlingClient
 
     try:
-        from ..testing import FakeKling, Timing
+        from ..testing import FakeKling
     except ImportError as exc:  # starlette: the mcp extra brings it, a bare install may not
         raise ServerSetupError(
             f"--mock needs the package {exc.name!r}: pip install 'kling[mcp,testing]'"
         ) from None
-    fake = FakeKling(
-        timing=Timing.instant()
-        if timing == "instant"
-        else Timing.seconds(_DEMO_SUBMITTED, _DEMO_PROCESSING)
-    )
+    fake = FakeKling(timing=mock_timing(timing))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=fake)) as http:
         client = AsyncKlingClient(
             fake.access_key,

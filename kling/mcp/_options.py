@@ -8,14 +8,11 @@ from pathlib import Path
 from typing import Literal, get_args
 
 from .._errors import KlingError
+from ..testing._timings import MOCK_TIMING_ENV, MockTiming
 
-__all__ = ["MOCK_TIMING_ENV", "MockTiming", "ServerOptions", "ServerSetupError", "Transport"]
+__all__ = ["ServerOptions", "ServerSetupError", "Transport"]
 
 Transport = Literal["stdio", "http"]
-#: How long fake tasks take with ``mock``: ``demo`` shows every status for a moment.
-MockTiming = Literal["demo", "instant"]
-#: ``demo`` (the default: every status shows for a moment) or ``instant``, for ``--mock``.
-MOCK_TIMING_ENV = "KLING_MOCK_TIMING"
 
 
 class ServerSetupError(KlingError):

@@ -66,7 +66,8 @@ def serve(
 
 
 async def _serve(options: ServerOptions, client_options: dict[str, Any]) -> None:
-    from ._client import MOCK_WAIT_OPTIONS, kling_client, mock_client
+    from ..testing._timings import MOCK_WAIT_OPTIONS
+    from ._client import kling_client, mock_client
 
     opened: AbstractAsyncContextManager[AsyncKlingClient] = (
         mock_client(options.mock_timing) if options.mock else kling_client(client_options)
