@@ -23,12 +23,13 @@ from typer.core import TyperArgument
 
 from kling._families import ENDPOINTS, FAMILIES, PRODUCTS, Family, Product
 from kling._families import Endpoint as Row
+from kling._sync._resources import new_external_id
 
 from ._checks import check_output, expected_results
 from ._examples import examples
 from ._fields import Field, ValueProblem, fields_of, localize, parse_assignment, read_value
 from ._help import KlingCommand
-from ._results import Finish, check_wait, finish
+from ._results import Finish, check_wait, finish, interrupted_create
 from ._state import get_state
 
 __all__ = [
@@ -232,7 +233,13 @@ def add_create_command(
             how = dataclasses.replace(how, command=None)
         else:
             resource = waits = getattr(client, endpoint.key)
-        task = resource.create(extra_body=extra or None, **params)
+        # Our own id, known before sending: after a Ctrl-C it is how to find the task.
+        external_id = params.setdefault("external_task_id", new_external_id())
+        try:
+            task = resource.create(extra_body=extra or None, **params)
+        except KeyboardInterrupt:
+            findable = not isinstance(endpoint.row, Family) or endpoint.row.external_id_lookup
+            raise interrupted_create(state, how, external_id, findable=findable) from None
         finish(state, waits, task, how)
 
     options = _task_options(downloads=downloads)

@@ -92,6 +92,30 @@ def finish(state: CliState, resource: Any, task: Task | V2Task, how: Finish) -> 
         print_task(task, files or ())
 
 
+def interrupted_create(
+    state: CliState, how: Finish, external_id: str, *, findable: bool
+) -> Interrupted:
+    """Ctrl-C during a create: the task may exist, and its external id is how to find it."""
+    lookup = None
+    if state.settings.mock:
+        hint = MOCK_GONE
+    elif not findable:
+        hint = (
+            f"Kling cannot look these tasks up by external id: see kling tasks list {how.command}."
+        )
+    else:
+        words = ["kling", "tasks", "get", *([how.command] if how.command else [])]
+        words += ["--external-id", external_id, "--wait"]
+        if how.output is not None:
+            words += ["-o", how.output]
+        lookup = shlex.join(words)
+        hint = f"The task may exist; look it up with: {lookup}"
+    return Interrupted(
+        f"Interrupted while creating the task with external id {external_id}. {hint}",
+        details={"external_task_id": external_id, "resume": lookup, "hint": hint},
+    )
+
+
 def _goes_on(state: CliState, how: Finish, task_id: str) -> tuple[str, dict[str, Any]]:
     resume = resume_command(state, how, task_id)
     sentence = f"It goes on; resume with: {resume}" if resume else MOCK_GONE

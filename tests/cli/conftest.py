@@ -60,6 +60,21 @@ def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("kling._retry.delay_for", lambda exc, attempt: 0.01)
 
 
+def key_args(server: FakeKlingServer) -> list[str]:
+    """Global options pointing the CLI at ``server`` with both kinds of credentials."""
+    assert server.api_key is not None
+    return [
+        "--base-url",
+        server.url,
+        "--access-key",
+        server.access_key,
+        "--secret-key",
+        server.secret_key,
+        "--api-key",
+        server.api_key,
+    ]
+
+
 def server_args(server: FakeKlingServer) -> list[str]:
     """Global options pointing the CLI at ``server``."""
     return [

@@ -7,22 +7,7 @@ from pathlib import Path
 
 from kling.testing import FakeKlingServer
 
-from .conftest import KlingRunner, without_host_notice
-
-
-def key_args(server: FakeKlingServer) -> list[str]:
-    """Global options pointing the CLI at ``server`` with both kinds of credentials."""
-    assert server.api_key is not None
-    return [
-        "--base-url",
-        server.url,
-        "--access-key",
-        server.access_key,
-        "--secret-key",
-        server.secret_key,
-        "--api-key",
-        server.api_key,
-    ]
+from .conftest import KlingRunner, key_args, without_host_notice
 
 
 def test_one_command_makes_a_kling_3_video_and_saves_it(

@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from kling import TaskBase
+from kling import KlingClient, TaskBase
 from kling.cli._output import WaitDisplay
 from kling.testing import FakeKlingServer
 
-from .conftest import KlingRunner, server_args, without_host_notice
+from .conftest import KlingRunner, key_args, server_args, without_host_notice
 
 
 def stop_server_when_waiting(monkeypatch: pytest.MonkeyPatch, server: FakeKlingServer) -> None:
@@ -198,3 +198,71 @@ def test_on_a_terminal_the_live_line_says_when_the_task_was_last_seen() -> None:
     assert "text-to-video 1: processing, last seen " in troubled
     assert troubled.endswith("polls fail: Connection refused")
     assert "last seen" not in recovered
+
+
+def interrupt_the_send(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Ctrl-C while the create is in flight; returns the paths it interrupted."""
+    interrupted: list[str] = []
+
+    def send(self: object, method: str, path: str, *args: object, **kwargs: object) -> None:
+        interrupted.append(path)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(KlingClient, "_send", send)
+    return interrupted
+
+
+def test_ctrl_c_during_the_create_says_how_to_find_the_task_by_its_external_id(
+    kling: KlingRunner, server: FakeKlingServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    interrupted = interrupt_the_send(monkeypatch)
+
+    result = kling(*server_args(server), "--json", "text-to-video", "a corgi", "-o", "out/")
+
+    assert interrupted == ["/v1/videos/text2video"]
+    assert result.exit_code == 130
+    error = json.loads(result.stdout)["error"]
+    external_id = error["external_task_id"]
+    assert external_id.startswith("kling-")
+    assert error["type"] == "Interrupted"
+    assert error["resume"] == (
+        f"kling tasks get text-to-video --external-id {external_id} --wait -o out/"
+    )
+    assert error["resume"] in result.stderr
+
+
+def test_ctrl_c_during_a_create_keeps_the_callers_external_id(
+    kling: KlingRunner, server: FakeKlingServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    interrupt_the_send(monkeypatch)
+
+    result = kling(*server_args(server), "image", "a cat", "--external-task-id", "my-job-7")
+
+    assert result.exit_code == 130
+    assert "kling tasks get image --external-id my-job-7 --wait" in result.stderr
+
+
+def test_ctrl_c_during_a_new_standard_create_looks_it_up_through_tasks(
+    kling: KlingRunner, server: FakeKlingServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    interrupted = interrupt_the_send(monkeypatch)
+
+    result = kling(*key_args(server), "--json", "text-to-video", "a corgi", "--model", "kling-3.0")
+
+    assert interrupted == ["/text-to-video/kling-3.0"]
+    error = json.loads(result.stdout)["error"]
+    assert error["resume"] == f"kling tasks get --external-id {error['external_task_id']} --wait"
+
+
+def test_ctrl_c_during_a_create_under_mock_says_the_task_is_gone(
+    kling: KlingRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    interrupt_the_send(monkeypatch)
+
+    result = kling("--mock", "--json", "text-to-video", "a corgi")
+
+    assert result.exit_code == 130
+    error = json.loads(result.stdout)["error"]
+    assert error["resume"] is None
+    assert "gone with the mock server" in error["hint"]
+    assert error["external_task_id"].startswith("kling-")
