@@ -23,7 +23,6 @@ from typer.core import TyperArgument
 
 from kling._families import ENDPOINTS, FAMILIES, PRODUCTS, Family, Product
 from kling._families import Endpoint as Row
-from kling._sync._resources import new_external_id
 
 from ._checks import check_output, expected_results
 from ._examples import examples
@@ -233,6 +232,8 @@ def add_create_command(
             how = dataclasses.replace(how, command=None)
         else:
             resource = waits = getattr(client, endpoint.key)
+        from kling._sync._resources import new_external_id  # with the client, not with --help
+
         # Our own id, known before sending: after a Ctrl-C it is how to find the task.
         external_id = params.setdefault("external_task_id", new_external_id())
         try:
