@@ -2,8 +2,9 @@
 each task once.
 
 The runs are real processes against one FakeKling server that outlives them, as Kling's task
-store outlives a crashed machine. Its account has 100 task slots, so a run of 200 jobs has to
-wait for slots to free up, and is killed with results already on disk and jobs not yet created.
+store outlives a crashed machine. Its account has 25 task slots and a task takes a second, so a
+run of 200 jobs creates them over eight seconds or more, while the first results are on disk
+after about three: it is killed with results on disk and jobs not yet created.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ print(report.counts)
 
 @pytest.fixture
 def server() -> Iterator[FakeKlingServer]:
-    with serve(timing=Timing.seconds(0.1, 0.3), concurrency_limit=100) as running:
+    with serve(timing=Timing.seconds(0.1, 0.9), concurrency_limit=25) as running:
         yield running
 
 
