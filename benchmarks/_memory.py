@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ._process import emit, rss_bytes, run_child
-from ._report import Row, Section, fmt, md_table
+from ._report import Row, Section, fmt, md_table, ratio_row
 from ._server import FAMILY_PATH, FakeServerProcess
 
 LEAK_LIMIT = 64 * 1024
@@ -298,28 +298,11 @@ def run(quick: bool) -> Section:
             sdk["own_stall"] < STALL_LIMIT,
         )
     )
-    section.rows.append(
-        Row(
-            "memory",
-            f"longest event-loop stall, {WAITS:,} in-flight waits, as measured",
-            fmt(raw["stall"], "ms"),
-            fmt(sdk["stall"], "ms"),
-            sdk["stall"] / raw["stall"] if raw["stall"] > 0 else None,
-            "",
-            None,
-        )
-    )
-    section.rows.append(
-        Row(
-            "memory",
-            f"one full garbage collection, {WAITS:,} in-flight waits",
-            fmt(raw["gc_pause"], "ms"),
-            fmt(sdk["gc_pause"], "ms"),
-            sdk["gc_pause"] / raw["gc_pause"] if raw["gc_pause"] > 0 else None,
-            "",
-            None,
-        )
-    )
+    for key, label in (
+        ("stall", f"longest event-loop stall, {WAITS:,} in-flight waits, as measured"),
+        ("gc_pause", f"one full garbage collection, {WAITS:,} in-flight waits"),
+    ):
+        section.rows.append(ratio_row("memory", label, raw[key], sdk[key], "ms"))
 
     options = {"cycles": cycles, "warmup": warmup, "variants": variants}
     leaks = run_child("benchmarks._memory", "leak", json.dumps(options))

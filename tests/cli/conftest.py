@@ -63,16 +63,7 @@ def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
 def key_args(server: FakeKlingServer) -> list[str]:
     """Global options pointing the CLI at ``server`` with both kinds of credentials."""
     assert server.api_key is not None
-    return [
-        "--base-url",
-        server.url,
-        "--access-key",
-        server.access_key,
-        "--secret-key",
-        server.secret_key,
-        "--api-key",
-        server.api_key,
-    ]
+    return [*server_args(server), "--api-key", server.api_key]
 
 
 def server_args(server: FakeKlingServer) -> list[str]:
