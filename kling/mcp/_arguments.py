@@ -9,16 +9,15 @@ nothing but Base64 characters, at least 64 of them); anything else is a path und
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections.abc import Mapping
 from typing import Any
 
+from .._ids import canonical_json, content_digest, derived_external_id
 from .._params._common import MEDIA_KEY, JsonSchema
 from ._paths import Root
 
-__all__ = ["PATH_MAX", "derived_external_id", "resolve_media"]
+__all__ = ["PATH_MAX", "call_external_id", "resolve_media"]
 
 #: No path is longer (Linux's PATH_MAX): a longer media string is the file itself.
 PATH_MAX = 4096
@@ -73,15 +72,9 @@ def _is_inline(text: str) -> bool:
     return _BASE64.fullmatch(text) is not None and len("".join(text.split())) % 4 == 0
 
 
-def derived_external_id(tool: str, body: Mapping[str, Any]) -> str:
+def call_external_id(tool: str, body: Mapping[str, Any]) -> str:
     """An ``external_task_id`` that identical calls share: a hash of the tool and the body it
     sends, once validated. Equivalent spellings (``5`` and ``"5"``, a path and the Base64 of the
     same bytes) are one request; a file edited since is another."""
-    canonical = json.dumps(
-        {"tool": tool, "body": {k: v for k, v in body.items() if k != "external_task_id"}},
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-        default=str,
-    )
-    return "mcp-" + hashlib.sha256(canonical.encode()).hexdigest()[:40]
+    content = {"tool": tool, "body": {k: v for k, v in body.items() if k != "external_task_id"}}
+    return derived_external_id("mcp", content_digest(canonical_json(content)))
