@@ -17,9 +17,6 @@ Adding a family: a row here, its TypedDict (and any rule) in ``kling._params``, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
-
 from ._params._audio import TextToAudioParams, TtsParams, VideoToAudioParams
 from ._params._general import ElementCreateParams, VoiceCreateParams, element_references
 from ._params._image import (
@@ -41,7 +38,6 @@ from ._params._lip_sync import (
     lip_sync_inputs,
 )
 from ._params._rules import (
-    Rule,
     camera_control,
     multi_shot,
     one_of,
@@ -66,93 +62,23 @@ from ._params._video import (
     image_to_video_inputs,
     omni_video_references,
 )
+from ._rows import Endpoint, Family, Library, Product, ResultKind, TaskRow
 
 __all__ = [
     "ENDPOINTS",
     "FAMILIES",
     "PRODUCTS",
+    "ROWS",
     "Endpoint",
     "Family",
     "Library",
     "Product",
     "ResultKind",
+    "TaskRow",
 ]
-
-ResultKind = Literal["videos", "images", "audios", "video_audios", "elements", "voices"]
-"""What ``task_result`` holds once a task succeeded (``video_audios``: videos and audios)."""
 
 #: The task options every create takes; kept at the top of a body whose fields are wrapped.
 _TASK_OPTIONS = frozenset({"callback_url", "external_task_id", "watermark_info"})
-
-
-@dataclass(frozen=True, kw_only=True)
-class Endpoint:
-    """An endpoint that takes a validated body: what it takes and how the body is built."""
-
-    name: str
-    """The key: the client attribute (``text_to_video``) and the CLI's family name."""
-    path: str
-    params: type
-    """The TypedDict of the keyword arguments."""
-    summary: str
-    """One sentence for docstrings and ``--help``."""
-    rules: tuple[Rule, ...] = ()
-    """Cross-field rules, run in order after the type checks pass."""
-    top_level: frozenset[str] | None = None
-    """When set, only these keys stay at the top of the body; the rest go under ``input``."""
-    arguments: tuple[str, ...] = ()
-    """The parameters the ``kling`` command takes as positional arguments, in order."""
-    command: str | None = None
-    """The ``kling`` command's name, when it is not the name with dashes."""
-    aliases: tuple[str, ...] = ()
-    """More (hidden) command names."""
-
-    @property
-    def command_name(self) -> str:
-        """``text-to-video`` for ``text_to_video``."""
-        return self.command or self.name.replace("_", "-")
-
-
-@dataclass(frozen=True)
-class Library:
-    """A family whose results you keep and reuse by id (elements, voices)."""
-
-    presets_path: str
-    """Where Kling's ready-made items are listed."""
-    delete_path: str
-    """Where one of your own is deleted..."""
-    id_field: str
-    """...by this JSON key, which is also the id of an item in ``task_result``."""
-    name_field: str
-    noun: str
-    """What one item is called in messages (``element``)."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class Family(Endpoint):
-    """A task family of the legacy (``/v1``) API: create, get, list, wait."""
-
-    result: ResultKind
-    external_id_lookup: bool = True
-    """Whether ``GET path/{id}`` also accepts the caller's ``external_task_id``."""
-    max_page_size: int = 500
-    """Largest ``pageSize`` the list endpoint accepts."""
-    library: Library | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class Product(Endpoint):
-    """A product of the new standard (API 2.0): created with ``POST {path}/{model}``.
-
-    Its tasks are read through ``/tasks`` whatever the product; what each model takes is in
-    ``kling._params._standard_models``.
-    """
-
-    models: str
-    """The ``Literal`` of known model ids in ``kling._params``, for the typed signatures."""
-    example_model: str
-    prompt_in_contents: bool = True
-    """Whether the prompt is a ``contents`` item (all but text-to-video, which sends it on top)."""
 
 
 _FAMILY_ROWS = (
@@ -368,6 +294,7 @@ _ENDPOINT_ROWS = (
 _PRODUCT_ROWS = (
     Product(
         name="text_to_video",
+        result="videos",
         path="/text-to-video",
         params=TextToVideoV2Params,
         models="TextToVideoV2Model",
@@ -378,6 +305,7 @@ _PRODUCT_ROWS = (
     ),
     Product(
         name="image_to_video",
+        result="videos",
         path="/image-to-video",
         params=ImageToVideoV2Params,
         models="ImageToVideoV2Model",
@@ -387,6 +315,7 @@ _PRODUCT_ROWS = (
     ),
     Product(
         name="omni_video",
+        result="videos",
         path="/omni-video",
         params=OmniVideoV2Params,
         models="OmniVideoV2Model",
@@ -396,6 +325,7 @@ _PRODUCT_ROWS = (
     ),
     Product(
         name="motion_control",
+        result="videos",
         path="/motion-control",
         params=MotionControlV2Params,
         models="MotionControlV2Model",
@@ -411,3 +341,5 @@ FAMILIES: dict[str, Family] = {family.name: family for family in _FAMILY_ROWS}
 ENDPOINTS: dict[str, Endpoint] = {row.name: row for row in (*_FAMILY_ROWS, *_ENDPOINT_ROWS)}
 #: The new standard's products by name (``client.v2.<name>``).
 PRODUCTS: dict[str, Product] = {product.name: product for product in _PRODUCT_ROWS}
+#: Every row that creates tasks, of both standards: what commands and tools are made from.
+ROWS: tuple[TaskRow, ...] = (*_FAMILY_ROWS, *_PRODUCT_ROWS)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from collections.abc import AsyncIterator, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 import httpx
+
+if TYPE_CHECKING:
+    from kling._rows import Endpoint, Product
 
 TASK_CREATED_AT = 1_722_769_557_708
 
@@ -83,3 +86,21 @@ class DroppingStream(httpx.SyncByteStream, httpx.AsyncByteStream):
     async def __aiter__(self) -> AsyncIterator[bytes]:
         yield self.data[: self.cut]
         raise httpx.ReadError("connection reset by peer")
+
+
+def prepare_body(row: str | Endpoint, params: Mapping[str, Any]) -> dict[str, Any]:
+    """``kling._params.prepare_body`` for a row named as the client names it
+    (``"text_to_video"``), or for the row itself."""
+    from kling._families import ENDPOINTS
+    from kling._params import prepare_body as prepare
+
+    return prepare(ENDPOINTS[row] if isinstance(row, str) else row, params)
+
+
+def prepare_standard_body(
+    product: Product, model: str, params: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The body of a new-standard create of ``product`` with ``model``."""
+    from kling._params import prepare_body as prepare
+
+    return prepare(product, {**params, "model": model})

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from kling._errors import InvalidParameterError
-from kling._params import prepare_body
+from tests._helpers import prepare_body
 from tests.test_files import b64, png
 
 IMG = "https://example.com/a.png"
@@ -190,11 +190,6 @@ def test_task_options_come_last_in_the_body() -> None:
         "text_to_video", {"callback_url": "https://cb", "external_task_id": "t1", "prompt": "x"}
     )
     assert list(body) == ["prompt", "callback_url", "external_task_id"]
-
-
-def test_unknown_family_is_a_programming_error() -> None:
-    with pytest.raises(ValueError, match="unknown family 'text2video'"):
-        prepare_body("text2video", {})
 
 
 def test_validators_are_built_on_first_use_not_at_import() -> None:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from kling._errors import InvalidParameterError
-from kling._params import prepare_body
+from tests._helpers import prepare_body
 from tests.test_files import b64, png
 
 IMG = "https://example.com/a.png"

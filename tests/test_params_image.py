@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from kling._errors import InvalidParameterError
-from kling._params import prepare_body
+from tests._helpers import prepare_body
 from tests.test_files import GIF, b64, jpeg, png
 
 IMG = "https://example.com/a.png"

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from kling._errors import InvalidParameterError
-from kling._params import prepare_body
+from tests._helpers import prepare_body
 from tests.test_files import MP3_ID3, WAV, b64
 
 VIDEO = "https://example.com/v.mp4"

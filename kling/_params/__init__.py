@@ -1,6 +1,6 @@
 """Create parameters of every task family: TypedDicts for typing, one validator for all.
 
-``prepare_body(family, params)`` checks keyword arguments against the family's TypedDict (types,
+``prepare_body(row, params)`` checks keyword arguments against the row's TypedDict (types,
 known values, limits, unknown keys) and cross-field rules, converts media inputs, and returns the
 JSON body. Which TypedDict and rules a family has is its row in ``kling._families``.
 """
@@ -48,7 +48,7 @@ from ._standard import (
     TextToVideoV2Params,
     VoiceRef,
 )
-from ._validate import prepare_body
+from ._validate import json_schema, prepare_body
 from ._video import (
     AvatarParams,
     CameraConfig,
@@ -68,17 +68,6 @@ from ._video import (
 )
 
 __all__ = [
-    "VoiceRef",
-    "TextToVideoV2Params",
-    "TextToVideoV2Model",
-    "OmniVideoV2Params",
-    "OmniVideoV2Model",
-    "MotionControlV2Params",
-    "MotionControlV2Model",
-    "MediaRef",
-    "ImageToVideoV2Params",
-    "ImageToVideoV2Model",
-    "ElementRef",
     "AdvancedLipSyncParams",
     "AudioInput",
     "AvatarParams",
@@ -89,6 +78,7 @@ __all__ = [
     "ElementCreateParams",
     "ElementImageList",
     "ElementListItem",
+    "ElementRef",
     "ElementTag",
     "ElementVideoList",
     "FaceChoose",
@@ -99,20 +89,29 @@ __all__ = [
     "ImageListItem",
     "ImageRecognizeParams",
     "ImageToVideoParams",
+    "ImageToVideoV2Model",
+    "ImageToVideoV2Params",
     "LipSyncParams",
+    "MediaRef",
     "MotionControlParams",
+    "MotionControlV2Model",
+    "MotionControlV2Params",
     "MultiImageToImageParams",
     "MultiImageToVideoParams",
     "MultiPromptItem",
     "OmniImageParams",
     "OmniVideoImageItem",
     "OmniVideoParams",
+    "OmniVideoV2Model",
+    "OmniVideoV2Params",
     "ReferImage",
     "ReferVideo",
     "SubjectImageItem",
     "TaskOptions",
     "TextToAudioParams",
     "TextToVideoParams",
+    "TextToVideoV2Model",
+    "TextToVideoV2Params",
     "TrajectoryPoint",
     "TtsParams",
     "VideoEffectsParams",
@@ -122,6 +121,8 @@ __all__ = [
     "VirtualTryOnParams",
     "VoiceCreateParams",
     "VoiceListItem",
+    "VoiceRef",
     "WatermarkInfo",
+    "json_schema",
     "prepare_body",
 ]

@@ -16,15 +16,14 @@ from pydantic_core import ValidationError
 from typing_extensions import get_type_hints, is_typeddict
 
 from .._errors import InvalidParameterError
+from .._rows import Endpoint, Product
 from ._common import describe
 from ._legacy_models import check_legacy_model
-from ._standard import standard_body
+from ._standard import merge_extra, standard_body
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
     from pydantic_core import ErrorDetails
-
-    from .._families import Endpoint, Product
 
 _TASK_OPTIONS = ("callback_url", "external_task_id", "watermark_info")
 _EXTRA_BODY_HINT = "(use extra_body= to send fields this SDK does not know)"
@@ -41,40 +40,45 @@ _TYPE_WORDS = {
 }
 
 
-def prepare_body(family: Endpoint | str, params: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate ``params`` for ``family`` (a row of the table, or its name); return the body.
+def prepare_body(
+    row: Endpoint, params: Mapping[str, Any], extra_body: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """Validate ``params`` for ``row`` (of either standard); return the JSON body to send.
 
     ``None`` values mean "not given" and are dropped (at any depth); media inputs become URLs or
-    raw Base64; integer durations become the strings Kling wants; for ``lip_sync`` and
-    ``video_effects`` the fields are nested under ``input``. Raises
-    :class:`~kling.InvalidParameterError` naming the field and the rule broken.
+    raw Base64 (files are read here); integer durations become the strings Kling wants; for
+    ``lip_sync`` and ``video_effects`` the fields are nested under ``input``. A new-standard
+    product's ``params`` carry its ``model``: the types and the product's rules are checked
+    first, then what the capability table says that model takes (nothing for a model it does
+    not know), and the body gets its three layers. ``extra_body`` is merged in last, as is.
+    Raises :class:`~kling.InvalidParameterError` naming the field and the rule broken.
 
-    >>> prepare_body("text_to_video", {"prompt": "a corgi", "duration": 5})
+    >>> from kling._families import FAMILIES
+    >>> prepare_body(FAMILIES["text_to_video"], {"prompt": "a corgi", "duration": 5})
     {'prompt': 'a corgi', 'duration': '5'}
     """
-    spec = _endpoint(family) if isinstance(family, str) else family
-    checked = validate_params(spec, params)
+    if isinstance(row, Product):
+        body = _standard_body(row, params)
+        return merge_extra(body, extra_body) if extra_body else body
+    checked = validate_params(row, params)
     # A no-op for the endpoints that take no model (the table knows only task families).
-    check_legacy_model(spec.name, checked)
-    return _shape(checked, spec.top_level)
+    check_legacy_model(row.name, checked)
+    body = _shape(checked, row.top_level)
+    if extra_body:
+        body.update(extra_body)
+    return body
 
 
-def prepare_standard_body(
-    product: Product, model: str, params: Mapping[str, Any]
-) -> dict[str, Any]:
-    """Validate ``params`` for a new-standard ``product`` and ``model``; return the body.
-
-    The types and the product's rules first, then what the capability table says ``model``
-    takes (nothing for a model it does not know), then the three layers.
-    """
+def _standard_body(product: Product, params: Mapping[str, Any]) -> dict[str, Any]:
     from ._standard_models import check_model  # 12 ms to import: only for new-standard calls
 
+    model = params.get("model")
     if not isinstance(model, str) or not model.strip() or "/" in model:
         raise InvalidParameterError(
             f"model must be a model id such as {product.example_model!r}, got {model!r}",
             field="model",
         )
-    checked = validate_params(product, params)
+    checked = validate_params(product, {k: v for k, v in params.items() if k != "model"})
     check_model(product.name, model, checked)
     return standard_body(checked, prompt_in_contents=product.prompt_in_contents)
 
@@ -95,14 +99,11 @@ def validate_params(spec: Endpoint, params: Mapping[str, Any]) -> dict[str, Any]
     return checked
 
 
-def _endpoint(name: str) -> Endpoint:
-    # The table imports this package (for its TypedDicts and rules): look it up on use.
-    from .._families import ENDPOINTS
-
-    try:
-        return ENDPOINTS[name]
-    except KeyError:
-        raise ValueError(f"unknown family {name!r}; known: {', '.join(ENDPOINTS)}") from None
+def json_schema(row: Endpoint) -> dict[str, Any]:
+    """The JSON Schema of what ``row``'s parameters accept (MCP tools describe their input with
+    it), from the adapter that validates them."""
+    schema: dict[str, Any] = _adapter(row.params).json_schema()
+    return schema
 
 
 @functools.cache

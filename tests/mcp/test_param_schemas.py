@@ -90,7 +90,8 @@ def test_bounds_on_numbers_and_lists_in_nested_items_are_kept() -> None:
 
 
 def test_a_schema_for_every_params_type_leaves_validation_as_it_was() -> None:
-    from kling._params import TextToVideoParams, prepare_body
+    from kling._params import TextToVideoParams
+    from tests._helpers import prepare_body
 
     TypeAdapter(TextToVideoParams).json_schema()
     assert prepare_body("text_to_video", {"prompt": "a corgi", "duration": 5}) == {

@@ -1,0 +1,186 @@
+"""What a row of the endpoint table is, and where a client keeps each row's resource. No I/O.
+
+The table itself is ``kling/_families.py``. A row says everything that differs between two of
+Kling's endpoints; code that serves endpoints (the resources, batch jobs, the ``kling`` command,
+the MCP server) reads rows and never asks "legacy family or new-standard product?" itself:
+
+- :class:`Family`: a task family of the legacy API (``POST /v1/videos/text2video``);
+- :class:`Product`: a product of the new standard (``POST /text-to-video/{model}``);
+- :class:`Endpoint`: an endpoint that answers at once (TTS, face identification).
+
+:func:`resource_of` is the one resolution from a row to what creates, gets and waits for its
+tasks on a client (either client), and :func:`tasks_of` the same for a task's *source*: where
+its state is read (a legacy family's own endpoints, or ``/tasks`` for every product's tasks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
+from urllib.parse import quote
+
+__all__ = [
+    "NEW_STANDARD",
+    "Endpoint",
+    "Family",
+    "Library",
+    "Product",
+    "ResultKind",
+    "Rule",
+    "Standard",
+    "TaskRow",
+    "resource_of",
+    "tasks_of",
+]
+
+ResultKind = Literal["videos", "images", "audios", "video_audios", "elements", "voices"]
+"""What ``task_result`` holds once a task succeeded (``video_audios``: videos and audios)."""
+
+Standard = Literal["legacy", "new"]
+"""Kling's two API design standards: ``/v1`` paths and ``model_name``, or a model in the path."""
+
+Rule = Callable[[dict[str, Any]], None]
+"""A cross-field rule: raises ``InvalidParameterError`` for validated parameters it refuses."""
+
+#: The source of every new-standard task: all products' tasks are read through ``/tasks``
+#: (``client.v2.tasks``). The MCP tools and ``kling tasks`` call it ``v2``.
+NEW_STANDARD = "v2"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Endpoint:
+    """An endpoint that takes a validated body: what it takes and how the body is built."""
+
+    standard: ClassVar[Standard] = "legacy"
+
+    name: str
+    """The key: the client attribute (``text_to_video``) and the CLI's family name."""
+    path: str
+    params: type
+    """The TypedDict of the keyword arguments."""
+    summary: str
+    """One sentence for docstrings and ``--help``."""
+    rules: tuple[Rule, ...] = ()
+    """Cross-field rules, run in order after the type checks pass."""
+    top_level: frozenset[str] | None = None
+    """When set, only these keys stay at the top of the body; the rest go under ``input``."""
+    arguments: tuple[str, ...] = ()
+    """The parameters the ``kling`` command takes as positional arguments, in order."""
+    command: str | None = None
+    """The ``kling`` command's name, when it is not the name with dashes."""
+    aliases: tuple[str, ...] = ()
+    """More (hidden) command names."""
+
+    @property
+    def command_name(self) -> str:
+        """``text-to-video`` for ``text_to_video``."""
+        return self.command or self.name.replace("_", "-")
+
+
+@dataclass(frozen=True)
+class Library:
+    """A family whose results you keep and reuse by id (elements, voices)."""
+
+    presets_path: str
+    """Where Kling's ready-made items are listed."""
+    delete_path: str
+    """Where one of your own is deleted..."""
+    id_field: str
+    """...by this JSON key, which is also the id of an item in ``task_result``."""
+    name_field: str
+    noun: str
+    """What one item is called in messages (``element``)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class TaskRow(Endpoint):
+    """An endpoint that creates tasks, of either standard: create, get, wait."""
+
+    result: ResultKind
+    """What a finished task holds (the files it makes)."""
+    external_id_lookup: bool = True
+    """Whether Kling finds the task by the ``external_task_id`` its create carried."""
+
+    @property
+    def attribute(self) -> tuple[str, ...]:
+        """Where a client keeps the row's resource: ``("text_to_video",)``."""
+        return (self.name,)
+
+    @property
+    def source(self) -> str:
+        """Where its tasks are read: the family's name, or :data:`NEW_STANDARD`."""
+        return self.name
+
+    @property
+    def route(self) -> str:
+        """Where creates go, for people: ``/v1/videos/text2video``, ``/text-to-video/{model}``."""
+        return self.path
+
+    def create_path(self, params: Mapping[str, Any]) -> str:
+        """The path a create with validated ``params`` is sent to."""
+        return self.path
+
+    def task_options(self, body: dict[str, Any]) -> dict[str, Any]:
+        """The part of a create's body that holds ``external_task_id`` and ``callback_url``."""
+        return body
+
+
+@dataclass(frozen=True, kw_only=True)
+class Family(TaskRow):
+    """A task family of the legacy (``/v1``) API: create, get, list, wait."""
+
+    max_page_size: int = 500
+    """Largest ``pageSize`` the list endpoint accepts."""
+    library: Library | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Product(TaskRow):
+    """A product of the new standard (API 2.0): created with ``POST {path}/{model}``.
+
+    Its tasks are read through ``/tasks`` whatever the product; what each model takes is in
+    ``kling._params._standard_models``. Its create parameters carry the ``model``.
+    """
+
+    standard: ClassVar[Standard] = "new"
+
+    models: str
+    """The ``Literal`` of known model ids in ``kling._params``, for the typed signatures."""
+    example_model: str
+    prompt_in_contents: bool = True
+    """Whether the prompt is a ``contents`` item (all but text-to-video, which sends it on top)."""
+
+    @property
+    def attribute(self) -> tuple[str, ...]:
+        return ("v2", self.name)
+
+    @property
+    def source(self) -> str:
+        return NEW_STANDARD
+
+    @property
+    def route(self) -> str:
+        return f"{self.path}/{{model}}"
+
+    def create_path(self, params: Mapping[str, Any]) -> str:
+        return f"{self.path}/{quote(str(params['model']), safe='')}"
+
+    def task_options(self, body: dict[str, Any]) -> dict[str, Any]:
+        options: dict[str, Any] = body.setdefault("options", {})
+        return options
+
+
+def resource_of(client: Any, row: TaskRow) -> Any:
+    """The resource of ``row`` on ``client`` (``client.text_to_video``,
+    ``client.v2.text_to_video``): it creates, gets and waits for the row's tasks."""
+    resource = client
+    for name in row.attribute:
+        resource = getattr(resource, name)
+    return resource
+
+
+def tasks_of(client: Any, source: str) -> Any:
+    """What reads and waits for the tasks of ``source`` on ``client``: a legacy family's
+    resource (by its name), or ``client.v2.tasks`` for :data:`NEW_STANDARD`."""
+    return client.v2.tasks if source == NEW_STANDARD else getattr(client, source)
