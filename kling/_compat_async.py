@@ -29,14 +29,14 @@ __all__ = [
     "Condition",
     "Event",
     "Limiter",
+    "Queue",
+    "TaskGroup",
     "call",
     "monotonic",
     "open_file",
-    "Queue",
     "run_blocking",
     "run_workers",
     "sleep",
-    "TaskGroup",
     "wall_clock",
 ]
 
@@ -103,9 +103,10 @@ async def run_workers(worker: Callable[[], Coroutine[Any, Any, None]], count: in
     """Run ``count`` copies of ``worker`` concurrently and wait for all of them.
 
     A task group: if one worker raises (or the caller is cancelled) the others are cancelled
-    too, so nothing keeps running behind the caller's back.
+    too, so nothing keeps running behind the caller's back; the first error is raised as itself,
+    as the sync twin raises it.
     """
-    async with anyio.create_task_group() as group:
+    async with TaskGroup() as group:
         for _ in range(count):
             group.start_soon(worker)
 

@@ -19,11 +19,13 @@ import os
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from ._errors import InvalidParameterError
+from ._ids import canonical_json, content_digest, derived_external_id
+from ._rows import TaskRow
 
 __all__ = [
     "MANIFEST",
@@ -43,9 +45,8 @@ __all__ = [
 
 #: The manifest's file name inside the output directory.
 MANIFEST = "manifest.jsonl"
-#: Kling's external ids are free text; these keep them short, plain ASCII and unambiguous.
+#: The prefix of a job's derived ``external_task_id`` (``kj-<digest>``).
 _ID_PREFIX = "kj"
-_DIGEST_CHARS = 40
 
 JobStatus = Literal["succeeded", "failed", "not_created"]
 """How a job settled: its task succeeded (files downloaded), it failed, or none was made."""
@@ -90,11 +91,18 @@ class Job:
     """The job's identity: a hash of its content (see :func:`parse_jobs`)."""
     spec: dict[str, Any] = field(default_factory=dict)
     """The job as written in the file, for the manifest."""
+    row: TaskRow | None = field(default=None, compare=False, repr=False)
+    """The table row of ``name`` in its standard: what the job creates a task of."""
+
+    @property
+    def create_params(self) -> dict[str, Any]:
+        """The keyword arguments of the row's create (a new-standard product's carry the
+        model)."""
+        return self.params if self.model is None else {**self.params, "model": self.model}
 
     def external_id(self, attempt: int = 0) -> str:
         """The job's ``external_task_id`` for an attempt (a new attempt is a new task)."""
-        base = f"{_ID_PREFIX}-{self.digest[:_DIGEST_CHARS]}"
-        return base if attempt == 0 else f"{base}-{attempt}"
+        return derived_external_id(_ID_PREFIX, self.digest, attempt)
 
 
 @dataclass(frozen=True)
@@ -283,12 +291,8 @@ def parse_jobs(
         content = _canonical(job)
         # Identical jobs are distinct tasks: the nth copy of a job gets its own id.
         seen[content] += 1
-        digest = hashlib.sha256(
-            f"{namespace or ''}\0{seen[content]}\0{content}".encode()
-        ).hexdigest()
-        jobs.append(
-            Job(job.line, job.standard, job.name, job.params, job.model, digest, dict(spec))
-        )
+        digest = content_digest(f"{namespace or ''}\0{seen[content]}\0{content}")
+        jobs.append(replace(job, digest=digest, spec=dict(spec)))
     return jobs
 
 
@@ -389,9 +393,10 @@ def _job(line: int, spec: Mapping[str, Any], family: str | None, base_dir: Path)
             raise _bad(
                 line, f"a new-standard job needs a model, such as {PRODUCTS[name].example_model!r}"
             )
-        return Job(line, "new", name, _localize(params, base_dir), model)
+        row: TaskRow = PRODUCTS[name]
+        return Job(line, "new", name, _localize(params, base_dir), model, row=row)
     name = _name(line, named or family, FAMILIES, "family")
-    return Job(line, "legacy", name, _localize(params, base_dir))
+    return Job(line, "legacy", name, _localize(params, base_dir), row=FAMILIES[name])
 
 
 def _name(line: int, value: object, known: Mapping[str, Any], what: str) -> str:
@@ -441,7 +446,7 @@ def _canonical(job: Job) -> str:
         "model": job.model,
         "params": visit(job.params),
     }
-    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return canonical_json(content)
 
 
 def _bad(line: int, reason: str) -> InvalidParameterError:

@@ -1,10 +1,12 @@
-"""Render the per-family modules of ``kling/_async`` from the family table (``kling/_families.py``).
+"""Render the modules generated from the family table (``kling/_families.py``), both flavours.
 
 ``scripts/unasync.py`` calls :func:`render` first: it formats, writes and ``--check``s these
-modules like every other generated file, and generates their sync twins from them. What the
-table cannot say (which verbs a resource has, how they call the generic resource) is in the
-templates below; what differs per family is read from the table in a child interpreter, so that
-``--root`` can point at any checkout.
+modules like every other generated file. Each template is written twice, straight from the
+table: once async into ``kling/_async``, once sync into ``kling/_sync`` (never converted from
+the async one). Their names start with ``_generated_``, so they stand apart from the
+hand-written modules beside them. What the table cannot say (which verbs a resource has, how
+they call the shared resource code) is in the templates below; what differs per row is read from
+the table in a child interpreter, so that ``--root`` can point at any checkout.
 """
 
 from __future__ import annotations
@@ -17,9 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 TABLE = "kling/_families.py"
-RESOURCES = "kling/_async/_family_resources.py"
-PROPERTIES = "kling/_async/_family_properties.py"
-PRODUCTS = "kling/_async/_products.py"
+#: The generated modules, by template, as named inside each flavour's package.
+RESOURCES = "_generated_families.py"
+PROPERTIES = "_generated_properties.py"
+PRODUCTS = "_generated_products.py"
+#: Where each flavour goes, and how its code differs: the class prefix, ``async``, ``await``.
+FLAVOURS: dict[str, dict[str, str]] = {
+    "kling/_async": {"A": "Async", "async_": "async ", "await_": "await "},
+    "kling/_sync": {"A": "", "async_": "", "await_": ""},
+}
 
 # Run with the checkout first on sys.path: prints what the templates need of each family.
 _DESCRIBE = """
@@ -83,7 +91,11 @@ class ProductRow:
 
     @property
     def cls(self) -> str:
-        return "Async" + "".join(part.title() for part in self.name.split("_")) + "V2"
+        return "{A}" + "".join(part.title() for part in self.name.split("_")) + "V2"
+
+    @property
+    def waits(self) -> str:
+        return "_" + "".join(part.title() for part in self.name.split("_")) + "V2AndWait"
 
 
 @dataclass(frozen=True)
@@ -98,11 +110,16 @@ class Row:
 
     @property
     def cls(self) -> str:
-        return "Async" + "".join(part.title() for part in self.name.split("_"))
+        return "{A}" + "".join(part.title() for part in self.name.split("_"))
+
+    @property
+    def waits(self) -> str:
+        """The private TypedDict of ``create_and_wait``'s keywords."""
+        return "_" + "".join(part.title() for part in self.name.split("_")) + "AndWait"
 
     @property
     def base(self) -> str:
-        return "AsyncLibraryResource" if self.library else "AsyncTaskResource"
+        return "{A}LibraryResource" if self.library else "{A}FamilyResource"
 
 
 def read_table(root: Path) -> tuple[list[Row], list[ProductRow]]:
@@ -136,103 +153,89 @@ def render(root: Path) -> dict[str, str]:
     if not (root / TABLE).is_file():
         return {}
     rows, products = read_table(root)
-    return {
+    modules = {
         RESOURCES: _resources(rows),
         PROPERTIES: _properties(rows),
         PRODUCTS: _products(products),
     }
+    return {
+        f"{package}/{name}": _flavour(code, flavour)
+        for package, flavour in FLAVOURS.items()
+        for name, code in modules.items()
+    }
+
+
+def _flavour(code: str, flavour: dict[str, str]) -> str:
+    """A template's code in one flavour. Templates mark the differences as ``{A}`` (the class
+    prefix), ``{async_}`` and ``{await_}``; every other brace is literal."""
+    for mark, value in flavour.items():
+        code = code.replace("{" + mark + "}", value)
+    return code
 
 
 _RESOURCES_HEAD = '''\
 """One typed resource per task family, generated from the table in ``kling/_families.py``.
 
 Each class names its row and declares the keyword arguments of ``create``, ``create_and_wait``
-and ``create_many`` (the family's TypedDict) for editors and mypy; all behaviour lives in
-``AsyncTaskResource``.
+and ``create_many`` (the family's TypedDict, and the shared wait and batch options) for editors
+and mypy; all behaviour lives in ``{A}FamilyResource`` and the resources of both standards.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .._families import FAMILIES
-from .._polling import DEFAULT_POLL_INTERVAL, DEFAULT_UNREACHABLE_TIMEOUT, DEFAULT_WAIT_TIMEOUT
-from ._batch import DEFAULT_CONCURRENCY, DEFAULT_THROTTLE_TIMEOUT
-from ._resources import AsyncLibraryResource, AsyncTaskResource
+from ._legacy import {A}FamilyResource, {A}LibraryResource
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from .._errors import KlingError
-    from .._params import {params}
-    from ._task import AsyncTask
-    from ._waiting import ProgressCallback
+    from .._params import @params@
+    from ._batch import CreateManyOptions
+    from ._task import {A}Task
+    from ._waiting import WaitOptions
+@waits@
+__all__ = [@classes@]
+'''
 
-__all__ = [{classes}]
+_WAITS = '''
+    class @waits@(@params@, WaitOptions, total=False):
+        """The keywords of ``@name@.create_and_wait``."""
 '''
 
 _RESOURCE = '''
 
-class {cls}({base}):
-    """{summary}
+class @cls@(@base@):
+    """@summary@
 
-    ``POST {path}``
+    ``POST @path@``
     """
 
-    family = FAMILIES["{name}"]
+    row = FAMILIES["@name@"]
 
-    async def create(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[{params}]
-    ) -> AsyncTask:
+    {async_}def create(
+        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[@params@]
+    ) -> {A}Task:
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return await self._create(params, extra_body)
+        return {await_}self._create(params, extra_body)
 
-    async def create_and_wait(
-        self,
-        *,
-        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
-        poll_interval: float = DEFAULT_POLL_INTERVAL,
-        max_poll_interval: float | None = None,
-        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
-        on_progress: ProgressCallback | None = None,
-        extra_body: Mapping[str, Any] | None = None,
-        **params: Unpack[{params}],
-    ) -> AsyncTask:
-        """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
-        return await self._create_and_wait(
-            params,
-            extra_body,
-            timeout=timeout,
-            poll_interval=poll_interval,
-            max_poll_interval=max_poll_interval,
-            unreachable_timeout=unreachable_timeout,
-            on_progress=on_progress,
-        )
+    {async_}def create_and_wait(
+        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[@waits@]
+    ) -> {A}Task:
+        """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
+        finished task, or ``TaskFailedError``."""
+        return {await_}self._create_and_wait(params, extra_body)
 
-    async def create_many(
-        self,
-        items: Iterable[{params}],
-        *,
-        concurrency: int = DEFAULT_CONCURRENCY,
-        extra_body: Mapping[str, Any] | None = None,
-        on_progress: Callable[[int, int], Any] | None = None,
-        throttle_timeout: float = DEFAULT_THROTTLE_TIMEOUT,
-    ) -> list[AsyncTask | KlingError]:
-        """A task per item (the keyword arguments of ``create``), ``concurrency`` at a time.
-
-        Returns each created task or the ``KlingError`` of its item, in input order; slows down
-        when Kling throttles, and gives up on the rest after ``throttle_timeout`` seconds
-        without progress. If ``on_progress(done, total)`` raises, ``BatchError.results`` keeps
-        every task created.
-        """
-        return await self._create_many(
-            items,
-            concurrency=concurrency,
-            extra_body=extra_body,
-            on_progress=on_progress,
-            throttle_timeout=throttle_timeout,
-        )
+    {async_}def create_many(
+        self, items: Iterable[@params@], **options: Unpack[CreateManyOptions]
+    ) -> list[{A}Task | KlingError]:
+        """A task per item (the keyword arguments of ``create``), ``concurrency`` at a time;
+        in input order each created task or its item's ``KlingError``. Slows down while Kling
+        throttles; see ``CreateManyOptions``."""
+        return {await_}self._create_many(items, **options)
 '''
 
 _PROPERTIES_HEAD = '''\
@@ -248,47 +251,59 @@ from functools import cached_property
 from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
-    from ._client import AsyncKlingClient
-    from ._family_resources import {classes}
+    from ._client import {A}KlingClient
+    from ._generated_families import @classes@
 
-__all__ = ["AsyncFamilyProperties"]
+__all__ = ["{A}FamilyProperties"]
 
 
-class AsyncFamilyProperties:
-    """One resource attribute per task family; ``AsyncKlingClient`` inherits them."""
+class {A}FamilyProperties:
+    """One resource attribute per task family; ``{A}KlingClient`` inherits them."""
 '''
 
 _PROPERTY = '''
     @cached_property
-    def {name}(self) -> {cls}:
-        """{summary}"""
-        from ._family_resources import {cls}
+    def @name@(self) -> @cls@:
+        """@summary@"""
+        from ._generated_families import @cls@
 
-        return {cls}(cast("AsyncKlingClient", self))
+        return @cls@(cast("{A}KlingClient", self))
 '''
+
+
+def _fill(template: str, **values: str) -> str:
+    # ``@name@`` marks a table value: the code's own braces and the flavour's marks stay.
+    for key, value in values.items():
+        template = template.replace(f"@{key}@", value)
+    return template
 
 
 def _resources(rows: list[Row]) -> str:
     params = ", ".join(sorted({row.params for row in rows}))
     classes = ", ".join(f'"{row.cls}"' for row in sorted(rows, key=lambda row: row.cls))
-    text = _RESOURCES_HEAD.format(params=params, classes=classes)
+    waits = "".join(
+        _fill(_WAITS, waits=row.waits, params=row.params, name=row.name) for row in rows
+    )
+    text = _fill(_RESOURCES_HEAD, params=params, classes=classes, waits=waits)
     for row in rows:
-        text += _RESOURCE.format(
+        text += _fill(
+            _RESOURCE,
             cls=row.cls,
             base=row.base,
             summary=row.summary,
             path=row.path,
             name=row.name,
             params=row.params,
+            waits=row.waits,
         )
     return text
 
 
 def _properties(rows: list[Row]) -> str:
     classes = ", ".join(sorted(row.cls for row in rows))
-    text = _PROPERTIES_HEAD.format(classes=classes)
+    text = _fill(_PROPERTIES_HEAD, classes=classes)
     for row in rows:
-        text += _PROPERTY.format(name=row.name, cls=row.cls, summary=row.summary)
+        text += _fill(_PROPERTY, name=row.name, cls=row.cls, summary=row.summary)
     return text
 
 
@@ -297,134 +312,118 @@ _PRODUCTS_HEAD = '''\
 ``kling/_families.py``.
 
 Each class names its row and declares the keyword arguments of ``create``, ``create_and_wait``
-and ``create_many`` (the product's TypedDict, and its known models) for editors and mypy; all
-behaviour lives in ``AsyncProductResource`` and ``AsyncV2Tasks``.
+and ``create_many`` (the product's TypedDict and known models, and the shared wait and batch
+options) for editors and mypy; all behaviour lives in ``{A}ProductResource`` and
+``{A}V2Tasks``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .._families import PRODUCTS
-from .._polling import DEFAULT_POLL_INTERVAL, DEFAULT_UNREACHABLE_TIMEOUT, DEFAULT_WAIT_TIMEOUT
-from ._batch import DEFAULT_CONCURRENCY, DEFAULT_THROTTLE_TIMEOUT
-from ._v2 import AsyncProductResource, AsyncV2Tasks
+from ._v2 import {A}ProductResource, {A}V2Tasks
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from .._errors import KlingError
-    from .._params import {imports}
-    from ._client import AsyncKlingClient
-    from ._task import AsyncV2Task
-    from ._waiting import ProgressCallback
-
-__all__ = [{classes}]
+    from .._params import @imports@
+    from ._batch import CreateManyOptions
+    from ._client import {A}KlingClient
+    from ._task import {A}V2Task
+    from ._waiting import WaitOptions
+@waits@
+__all__ = [@classes@]
 '''
 
 _PRODUCT = '''
 
-class {cls}(AsyncProductResource):
-    """{summary}
+class @cls@({A}ProductResource):
+    """@summary@
 
-    ``POST {path}/{{model}}``, e.g. ``model="{example_model}"``.
+    ``POST @path@/{model}``, e.g. ``model="@example_model@"``.
     """
 
-    product = PRODUCTS["{name}"]
+    row = PRODUCTS["@name@"]
 
-    async def create(
+    {async_}def create(
         self,
         *,
-        model: {models} | str,
+        model: @models@ | str,
         extra_body: Mapping[str, Any] | None = None,
-        **params: Unpack[{params}],
-    ) -> AsyncV2Task:
+        **params: Unpack[@params@],
+    ) -> {A}V2Task:
         """Submit a task (returned ``submitted``); ``extra_body`` merges into the body
-        (``{{"settings": {{...}}}}`` adds settings)."""
-        return await self._create({{"model": model, **params}}, extra_body)
+        (``{"settings": {...}}`` adds settings)."""
+        return {await_}self._create({"model": model, **params}, extra_body)
 
-    async def create_and_wait(
+    {async_}def create_and_wait(
         self,
         *,
-        model: {models} | str,
-        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
-        poll_interval: float = DEFAULT_POLL_INTERVAL,
-        max_poll_interval: float | None = None,
-        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
-        on_progress: ProgressCallback | None = None,
+        model: @models@ | str,
         extra_body: Mapping[str, Any] | None = None,
-        **params: Unpack[{params}],
-    ) -> AsyncV2Task:
-        """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
-        return await self._create_and_wait(
-            {{"model": model, **params}},
-            extra_body,
-            timeout=timeout,
-            poll_interval=poll_interval,
-            max_poll_interval=max_poll_interval,
-            unreachable_timeout=unreachable_timeout,
-            on_progress=on_progress,
-        )
+        **params: Unpack[@waits@],
+    ) -> {A}V2Task:
+        """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
+        finished task, or ``TaskFailedError``."""
+        return {await_}self._create_and_wait({"model": model, **params}, extra_body)
 
-    async def create_many(
+    {async_}def create_many(
         self,
-        items: Iterable[{params}],
+        items: Iterable[@params@],
         *,
-        model: {models} | str,
-        concurrency: int = DEFAULT_CONCURRENCY,
-        extra_body: Mapping[str, Any] | None = None,
-        on_progress: Callable[[int, int], Any] | None = None,
-        throttle_timeout: float = DEFAULT_THROTTLE_TIMEOUT,
-    ) -> list[AsyncV2Task | KlingError]:
+        model: @models@ | str,
+        **options: Unpack[CreateManyOptions],
+    ) -> list[{A}V2Task | KlingError]:
         """A task per item (the keyword arguments of ``create``) with ``model``,
         ``concurrency`` at a time; in input order each task or its item's ``KlingError``.
-
-        Paced as a legacy ``create_many`` is; if ``on_progress(done, total)`` raises,
-        ``BatchError.results`` keeps every task created.
-        """
-        return await self._create_many(
-            model,
-            items,
-            concurrency=concurrency,
-            extra_body=extra_body,
-            on_progress=on_progress,
-            throttle_timeout=throttle_timeout,
-        )
+        Paced as a legacy ``create_many`` is; see ``CreateManyOptions``."""
+        return {await_}self._create_many([{"model": model, **item} for item in items], **options)
 '''
 
 _V2_HEAD = '''
 
-class AsyncV2:
+class {A}V2:
     """Kling's new-standard API (API keys only): a resource per product, and ``tasks``."""
 
-    def __init__(self, client: AsyncKlingClient) -> None:
+    def __init__(self, client: {A}KlingClient) -> None:
         self._client = client
 
     def __repr__(self) -> str:
-        return "<AsyncV2>"
+        return "<{A}V2>"
 
     @cached_property
-    def tasks(self) -> AsyncV2Tasks:
+    def tasks(self) -> {A}V2Tasks:
         """Get, list and wait for tasks (``wait`` and ``wait_all`` take either standard's)."""
-        return AsyncV2Tasks(self._client)
+        return {A}V2Tasks(self._client)
 '''
 
 _V2_PROPERTY = '''
     @cached_property
-    def {name}(self) -> {cls}:
-        """{summary}"""
-        return {cls}(self._client)
+    def @name@(self) -> @cls@:
+        """@summary@"""
+        return @cls@(self._client)
 '''
 
 
 def _products(rows: list[ProductRow]) -> str:
     imports = ", ".join(sorted({row.params for row in rows} | {row.models for row in rows}))
-    names = sorted([row.cls for row in rows] + ["AsyncV2"])
-    text = _PRODUCTS_HEAD.format(imports=imports, classes=", ".join(f'"{name}"' for name in names))
+    names = sorted([row.cls for row in rows] + ["{A}V2"])
+    waits = "".join(
+        _fill(_WAITS, waits=row.waits, params=row.params, name=f"v2.{row.name}") for row in rows
+    )
+    text = _fill(
+        _PRODUCTS_HEAD,
+        imports=imports,
+        classes=", ".join(f'"{name}"' for name in names),
+        waits=waits,
+    )
     for row in rows:
-        text += _PRODUCT.format(
+        text += _fill(
+            _PRODUCT,
             cls=row.cls,
             summary=row.summary,
             path=row.path,
@@ -432,8 +431,9 @@ def _products(rows: list[ProductRow]) -> str:
             name=row.name,
             models=row.models,
             params=row.params,
+            waits=row.waits,
         )
     text += _V2_HEAD
     for row in rows:
-        text += _V2_PROPERTY.format(name=row.name, cls=row.cls, summary=row.summary)
+        text += _fill(_V2_PROPERTY, name=row.name, cls=row.cls, summary=row.summary)
     return text

@@ -18,9 +18,9 @@ import pytest
 
 import kling._params
 from kling import AsyncKlingClient, KlingClient
-from kling._async import _family_resources as async_resources
+from kling._async import _generated_families as async_resources
 from kling._families import ENDPOINTS, FAMILIES, Family
-from kling._sync import _family_resources as sync_resources
+from kling._sync import _generated_families as sync_resources
 from kling.testing import FakeKling, Timing
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -99,14 +99,15 @@ def test_each_family_has_a_typed_resource_whose_signatures_name_its_typed_dict(
     family = FAMILIES[name]
     prefix = "Async" if module is async_resources else ""
     cls = getattr(module, prefix + "".join(part.title() for part in name.split("_")))
-    assert cls.family is family
+    assert cls.row is family
     typed = family.params.__name__
     assert str(inspect.signature(cls.create).parameters["params"].annotation) == (
         f"Unpack[{typed}]"
     )
-    assert str(inspect.signature(cls.create_and_wait).parameters["params"].annotation) == (
-        f"Unpack[{typed}]"
-    )
+    # create_and_wait takes the family's TypedDict and the wait options, defined once.
+    waits = str(inspect.signature(cls.create_and_wait).parameters["params"].annotation)
+    combined = waits.removeprefix("Unpack[").removesuffix("]")
+    assert f"class {combined}({typed}, WaitOptions, total=False):" in inspect.getsource(module)
     assert str(inspect.signature(cls.create_many).parameters["items"].annotation) == (
         f"Iterable[{typed}]"
     )
@@ -219,10 +220,10 @@ def test_one_new_row_generates_its_resources_and_client_attributes(
     assert unasync.main(["--check", "--root", str(checkout)]) == 1
     problems = capsys.readouterr().err
     for stale in (
-        "kling/_async/_family_resources.py",
-        "kling/_async/_family_properties.py",
-        "kling/_sync/_family_resources.py",
-        "kling/_sync/_family_properties.py",
+        "kling/_async/_generated_families.py",
+        "kling/_async/_generated_properties.py",
+        "kling/_sync/_generated_families.py",
+        "kling/_sync/_generated_properties.py",
     ):
         assert f"{stale}: differs from the generated output" in problems
 
@@ -230,24 +231,26 @@ def test_one_new_row_generates_its_resources_and_client_attributes(
     generated = {
         path: (checkout / path).read_text()
         for path in (
-            "kling/_async/_family_resources.py",
-            "kling/_async/_family_properties.py",
-            "kling/_sync/_family_resources.py",
-            "kling/_sync/_family_properties.py",
+            "kling/_async/_generated_families.py",
+            "kling/_async/_generated_properties.py",
+            "kling/_sync/_generated_families.py",
+            "kling/_sync/_generated_properties.py",
         )
     }
     assert (
-        "class AsyncTextToVideoBeta(AsyncTaskResource):"
-        in generated["kling/_async/_family_resources.py"]
+        "class AsyncTextToVideoBeta(AsyncFamilyResource):"
+        in generated["kling/_async/_generated_families.py"]
     )
     assert (
         "def text_to_video_beta(self) -> AsyncTextToVideoBeta:"
-        in generated["kling/_async/_family_properties.py"]
+        in generated["kling/_async/_generated_properties.py"]
     )
-    assert "class TextToVideoBeta(TaskResource):" in generated["kling/_sync/_family_resources.py"]
+    assert (
+        "class TextToVideoBeta(FamilyResource):" in generated["kling/_sync/_generated_families.py"]
+    )
     assert (
         "def text_to_video_beta(self) -> TextToVideoBeta:"
-        in generated["kling/_sync/_family_properties.py"]
+        in generated["kling/_sync/_generated_properties.py"]
     )
     assert unasync.main(["--check", "--root", str(checkout)]) == 0
 
@@ -257,10 +260,10 @@ def test_a_hand_edit_of_a_generated_family_module_fails_the_check(
 ) -> None:
     unasync = _load_generator()
     assert unasync.main(["--root", str(checkout)]) == 0
-    path = checkout / "kling" / "_async" / "_family_resources.py"
+    path = checkout / "kling" / "_async" / "_generated_families.py"
     path.write_text(path.read_text().replace('"""Submit a task', '"""Send a task', 1))
     assert unasync.main(["--check", "--root", str(checkout)]) == 1
-    assert "kling/_async/_family_resources.py: differs" in capsys.readouterr().err
+    assert "kling/_async/_generated_families.py: differs" in capsys.readouterr().err
 
 
 def test_a_row_whose_typed_dict_is_not_exported_is_refused(

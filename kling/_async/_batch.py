@@ -11,9 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
+from typing_extensions import TypedDict
+
 from kling import _compat_async as _compat
 
 from .._errors import BatchError, InvalidParameterError, KlingError, RateLimitError
+from .._ids import random_external_id
 from .._logging import logger
 from .._retry import MAX_RETRY_AFTER, jittered
 
@@ -36,6 +39,7 @@ __all__ = [
     "DEFAULT_CONCURRENCY",
     "DEFAULT_THROTTLE_TIMEOUT",
     "AdaptiveLimit",
+    "CreateManyOptions",
     "check_concurrency",
     "create_many",
     "create_paced",
@@ -50,6 +54,21 @@ DEFAULT_THROTTLE_TIMEOUT = 900.0
 # without hammering the API.
 _THROTTLE_BASE = 0.5
 _THROTTLE_CAP = 8.0
+
+
+class CreateManyOptions(TypedDict, total=False):
+    """How ``create_many`` paces its creates."""
+
+    concurrency: int
+    """Creates in flight at once (default 16); halved while Kling throttles."""
+    extra_body: Mapping[str, Any] | None
+    """Fields added to every item's body as they are."""
+    on_progress: Callable[[int, int], Any] | None
+    """Called as ``on_progress(done, total)`` as each item settles; if it raises, no new item
+    starts and ``BatchError.results`` keeps every task created."""
+    throttle_timeout: float
+    """Give up on the rest after this many seconds without a create getting through (default
+    900)."""
 
 
 class AdaptiveLimit:
@@ -180,8 +199,6 @@ def _with_external_ids(
 
     The batch knows every id up front, so an interrupted batch can say which tasks may exist.
     """
-    from ._resources import new_external_id
-
     params: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     shared = (extra_body or {}).get("external_task_id")
@@ -192,7 +209,7 @@ def _with_external_ids(
                 f"{type(item).__name__}",
                 field="items",
             )
-        external_id = item.get("external_task_id") or shared or new_external_id()
+        external_id = item.get("external_task_id") or shared or random_external_id()
         if external_id in seen:
             raise InvalidParameterError(
                 f"items {seen[external_id]} and {index} share external_task_id "

@@ -33,7 +33,7 @@ from .._logging import setup_logging
 from .._response import parse_response
 from .._retry import CallPolicy, note_attempts, retry_kwargs
 from .._version import __version__
-from ._family_properties import AsyncFamilyProperties
+from ._generated_properties import AsyncFamilyProperties
 
 if TYPE_CHECKING:
     from httpx._client import UseClientDefault
@@ -43,8 +43,8 @@ if TYPE_CHECKING:
     from .._params import IdentifyFaceParams, ImageRecognizeParams
     from ._download import ProgressHook
     from ._endpoints import AsyncAccount, AsyncTTS
+    from ._generated_products import AsyncV2
     from ._jobs import AsyncBatch
-    from ._products import AsyncV2
     from ._task import AsyncTask, AsyncV2Task
 
 __all__ = ["AsyncKlingClient"]
@@ -255,7 +255,7 @@ class AsyncKlingClient(AsyncFamilyProperties):
         ``await client.v2.text_to_video.create(model="kling-3.0", prompt=..., duration=10)``;
         ``client.v2.tasks`` gets, lists and waits for tasks of both standards.
         """
-        from ._products import AsyncV2
+        from ._generated_products import AsyncV2
 
         return AsyncV2(self)
 

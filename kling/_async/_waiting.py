@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
+from typing_extensions import TypedDict
+
 from kling import _compat_async as _compat
 
 from .._errors import InvalidParameterError, KlingError, TaskFailedError, WaitTimeoutError
@@ -30,11 +32,30 @@ if TYPE_CHECKING:
         def _poller(self) -> AsyncPoller: ...
 
 
-__all__ = ["ProgressCallback", "as_completed", "wait", "wait_all"]
+__all__ = ["WAIT_OPTIONS", "ProgressCallback", "WaitOptions", "as_completed", "wait", "wait_all"]
 
 #: ``on_progress(task, elapsed_seconds)``, called with the task's state as given and after
 #: every poll; a plain function or a coroutine function.
 ProgressCallback = Callable[[Any, float], Any]
+
+
+class WaitOptions(TypedDict, total=False):
+    """How a wait polls: the options of ``wait`` that ``create_and_wait`` takes too."""
+
+    timeout: float | None
+    """Seconds to wait at most (default 900), then ``WaitTimeoutError``; None: no limit."""
+    poll_interval: float
+    """The first pause between polls (default 2 s); it grows with the task's age."""
+    max_poll_interval: float | None
+    """The longest pause between polls (default 15 s)."""
+    unreachable_timeout: float | None
+    """Give up when Kling has not answered for this many seconds (default 30; None: never)."""
+    on_progress: ProgressCallback | None
+    """Called as ``on_progress(task, elapsed_seconds)`` with each state seen."""
+
+
+#: The keys of :class:`WaitOptions`, told apart from a create's parameters by name.
+WAIT_OPTIONS = frozenset(WaitOptions.__annotations__)
 
 
 async def wait(

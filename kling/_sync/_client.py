@@ -36,7 +36,7 @@ from .._logging import setup_logging
 from .._response import parse_response
 from .._retry import CallPolicy, note_attempts, retry_kwargs
 from .._version import __version__
-from ._family_properties import FamilyProperties
+from ._generated_properties import FamilyProperties
 
 if TYPE_CHECKING:
     from httpx._client import UseClientDefault
@@ -46,8 +46,8 @@ if TYPE_CHECKING:
     from .._params import IdentifyFaceParams, ImageRecognizeParams
     from ._download import ProgressHook
     from ._endpoints import TTS, Account
+    from ._generated_products import V2
     from ._jobs import Batch
-    from ._products import V2
     from ._task import Task, V2Task
 
 __all__ = ["KlingClient"]
@@ -258,7 +258,7 @@ class KlingClient(FamilyProperties):
         ``client.v2.text_to_video.create(model="kling-3.0", prompt=..., duration=10)``;
         ``client.v2.tasks`` gets, lists and waits for tasks of both standards.
         """
-        from ._products import V2
+        from ._generated_products import V2
 
         return V2(self)
 

@@ -21,7 +21,7 @@ from ._prepare import prepare
 if TYPE_CHECKING:
     from ._client import KlingClient
 
-__all__ = ["Account", "TTS"]
+__all__ = ["TTS", "Account"]
 
 
 class TTS:

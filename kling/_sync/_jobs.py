@@ -45,8 +45,10 @@ from .._jobs import (
 )
 from .._jobs import read_manifest as _read_manifest
 from .._logging import logger
+from .._params import prepare_body
 from .._paths import plan_targets
 from .._polling import DEFAULT_POLL_INTERVAL, Schedule
+from .._rows import TaskRow, resource_of
 from ._batch import AdaptiveLimit, check_concurrency, create_paced
 
 if TYPE_CHECKING:
@@ -116,17 +118,9 @@ class Batch:
 
     def _validate(self, batch: Sequence[Job]) -> None:
         """Every job's body, before anything is created: the first bad one raises, with its line."""
-        from .._families import FAMILIES, PRODUCTS
-        from .._params import prepare_body
-        from .._params._validate import prepare_standard_body
-
         for job in batch:
             try:
-                if job.standard == "new":
-                    assert job.model is not None
-                    prepare_standard_body(PRODUCTS[job.name], job.model, job.params)
-                else:
-                    prepare_body(FAMILIES[job.name], job.params)
+                prepare_body(_row(job), job.create_params)
             except InvalidParameterError as exc:
                 raise InvalidParameterError(
                     f"line {job.line}: {exc}; nothing was created", field=exc.field
@@ -287,7 +281,7 @@ class _Run:
         for job, _ in todo:
             key = _group(job)
             if key not in self._waits:
-                resource = self._waiting_resource(job)
+                resource = resource_of(self.client, _row(job))
                 self._waits[key] = _Waiter(
                     self, resource, schedule, deadline, unreachable_timeout, finished
                 )
@@ -338,12 +332,8 @@ class _Run:
 
     def _create(self, job: Job, attempt: int, limit: AdaptiveLimit) -> _Tracked | None:
         """Create (or adopt) the task of one job; None when it was not made."""
-        params = {**job.params, "external_task_id": job.external_id(attempt)}
-        if job.standard == "new":
-            resource: Any = getattr(self.client.v2, job.name)
-            params["model"] = job.model
-        else:
-            resource = getattr(self.client, job.name)
+        params = {**job.create_params, "external_task_id": job.external_id(attempt)}
+        resource = resource_of(self.client, _row(job))
         outcome = create_paced(resource, params, None, limit)
         if not isinstance(outcome, KlingError):
             return self._submitted(_Tracked(job, attempt, outcome, adopted=False))
@@ -383,11 +373,6 @@ class _Run:
             _compat.run_blocking(self.manifest.append, result)
         self.results.append(result)
         self.notify()
-
-    def _waiting_resource(self, job: Job) -> Any:
-        if job.standard == "new":
-            return self.client.v2.tasks
-        return getattr(self.client, job.name)
 
     def _finish(self, item: _Tracked, task: AnyAsyncTask) -> None:
         urls = task.result_urls()
@@ -498,8 +483,14 @@ class _Waiter:
 
 
 def _group(job: Job) -> str:
-    """Which waiter waits for a job's task: its family's, or the new standard's."""
-    return "v2" if job.standard == "new" else job.name
+    """Which waiter waits for a job's task: the one of its row's source (its family's, or
+    ``/tasks`` for every new-standard product)."""
+    return _row(job).source
+
+
+def _row(job: Job) -> TaskRow:
+    assert job.row is not None, "jobs come from parse_jobs, which resolves their row"
+    return job.row
 
 
 def _line(job: Job) -> int:

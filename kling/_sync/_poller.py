@@ -26,7 +26,7 @@ from .._retry import is_retryable
 if TYPE_CHECKING:
     from ._task import AnyAsyncTask
 
-__all__ = ["Poller", "Subscription", "FetchStates"]
+__all__ = ["FetchStates", "Poller", "Subscription"]
 
 #: Fetches fresh states of some tasks: a state or a permanent error per id; ids it could not
 #: reach this time are left out. Raises for a failure of the whole round.

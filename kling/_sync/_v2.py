@@ -3,46 +3,32 @@
 # Edit the async source and run `python scripts/unasync.py`.
 """The new standard (API 2.0): a product resource per ``POST /<product>/{model}``, and ``tasks``.
 
-Creates go through the same request pipeline, idempotency and batching as legacy creates, with
-the client's API key; every new-standard task is read through ``/tasks`` (20 ids a request), so
-waiting, ``wait_all`` and ``create_many`` cost what they cost for legacy families. ``tasks``
-also waits for legacy tasks, each through its own family, so that code holding tasks of both
-standards never branches on which one made them.
+Creates go through the same code as legacy creates (``_resources``), with the client's API key;
+every new-standard task is read through ``/tasks`` (20 ids a request), so waiting, ``wait_all``
+and ``create_many`` cost what they cost for legacy families. ``tasks`` also waits for legacy
+tasks, each through its own family, so that code holding tasks of both standards never branches
+on which one made them.
 """
 
 from __future__ import annotations
 
 import builtins
-import functools
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, cast
-from urllib.parse import quote
 
 from kling import _compat_sync as _compat
 
-from .._errors import APIConnectionError, InvalidParameterError, KlingError, NotFoundError
-from .._families import Product
+from .._errors import InvalidParameterError, NotFoundError
 from .._params._common import unix_ms
-from .._polling import (
-    DEFAULT_POLL_INTERVAL,
-    DEFAULT_UNREACHABLE_TIMEOUT,
-    DEFAULT_WAIT_TIMEOUT,
-    Schedule,
-)
-from .._retry import is_retryable
-from . import _batch, _waiting
+from .._rows import NEW_STANDARD, Product
 from ._pagination import CursorPaginator
-from ._poller import Poller
-from ._prepare import prepare_v2
-from ._resources import new_external_id, submit
+from ._resources import TaskReader, TaskResource
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from ._client import KlingClient
-    from ._task import AnyAsyncTask, Task, V2Task
-    from ._waiting import ProgressCallback
+    from .._auth import KlingAuth
+    from ._poller import Poller
+    from ._task import AnyAsyncTask, V2Task
 
 __all__ = ["ProductResource", "V2Tasks"]
 
@@ -50,108 +36,63 @@ __all__ = ["ProductResource", "V2Tasks"]
 MAX_IDS = 20
 #: ``POST /tasks`` pages hold at most 500 tasks.
 MAX_PAGE_SIZE = 500
-_GET_CONCURRENCY = 4
 _STATUSES = ("submitted", "processing", "succeeded", "failed")
 _PRODUCT_TYPES = ("video", "image", "try_on")
 
 
-class ProductResource:
-    """Creates of one new-standard product; the model is an argument of each call."""
+class ProductResource(TaskResource["V2Task"]):
+    """Creates of one new-standard product (the model is an argument of each call); its tasks
+    are read and waited for through ``client.v2.tasks``."""
 
-    product: ClassVar[Product]
-
-    def __init__(self, client: KlingClient) -> None:
-        self._client = client
+    row: ClassVar[Product]
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self.product.path}/{{model}}>"
+        return f"<{type(self).__name__} {self.row.path}/{{model}}>"
 
-    def _create(
-        self,
-        params: Mapping[str, Any],
-        extra_body: Mapping[str, Any] | None,
-        *,
-        retry_rate_limits: bool = True,
-    ) -> V2Task:
-        # ``params`` carries the model, so that a batch item can name its own.
-        params = dict(params)
-        model = params.pop("model", None)
-        auth = self._client._v2_auth()
-        body = prepare_v2(self.product, cast("str", model), params, extra_body)
-        options = body.setdefault("options", {})
-        # Our own id makes a create idempotent, as on the legacy API (see submit).
-        external_id = str(options.setdefault("external_task_id", new_external_id()))
-        tasks = self._client.v2.tasks
-        return submit(
-            self._client,
-            f"{self.product.path}/{quote(cast('str', model), safe='')}",
-            body,
-            external_id,
-            parse=self._client._v2_task,
-            retry_rate_limits=retry_rate_limits,
-            find=lambda: tasks._find(external_id),
-            fetch=functools.partial(tasks.get, external_task_id=external_id),
-            auth=auth,
-        )
+    def _auth(self) -> KlingAuth:
+        return self._client._v2_auth()
 
-    def _create_and_wait(
-        self,
-        params: Mapping[str, Any],
-        extra_body: Mapping[str, Any] | None,
-        *,
-        timeout: float | None,
-        poll_interval: float,
-        max_poll_interval: float | None,
-        unreachable_timeout: float | None,
-        on_progress: ProgressCallback | None,
-    ) -> V2Task:
-        # Check the wait options before a task is paid for.
-        Schedule.of(timeout, poll_interval, max_poll_interval, unreachable_timeout)
-        task = self._create(params, extra_body)
-        done = _waiting.wait(
-            self._client.v2.tasks,
-            task,
-            timeout=timeout,
-            poll_interval=poll_interval,
-            max_poll_interval=max_poll_interval,
-            unreachable_timeout=unreachable_timeout,
-            on_progress=on_progress,
-        )
-        return cast("V2Task", done)
+    def _task(self, data: Any) -> V2Task:
+        return self._client._v2_task(data)
 
-    def _create_many(
-        self,
-        model: str,
-        items: Iterable[Mapping[str, Any]],
-        *,
-        concurrency: int,
-        extra_body: Mapping[str, Any] | None,
-        on_progress: Callable[[int, int], Any] | None,
-        throttle_timeout: float,
-    ) -> builtins.list[V2Task | KlingError]:
-        results = _batch.create_many(
-            self,
-            [{"model": model, **item} for item in items],
-            concurrency=concurrency,
-            extra_body=extra_body,
-            on_progress=on_progress,
-            throttle_timeout=throttle_timeout,
-        )
-        return cast("builtins.list[V2Task | KlingError]", results)
+    @property
+    def _tasks(self) -> V2Tasks:
+        return self._client.v2.tasks
+
+    def get(self, task_id: str | None = None, *, external_task_id: str | None = None) -> V2Task:
+        """One task by Kling's id or by the ``external_task_id`` you gave it (``/tasks``)."""
+        return self._tasks.get(task_id, external_task_id=external_task_id)
+
+    def _find(self, external_id: str) -> V2Task | None:
+        return self._tasks._find(external_id)
+
+    def _get_some(self, task_ids: builtins.list[str]) -> dict[str, V2Task]:
+        return cast("dict[str, V2Task]", self._tasks._get_some(task_ids))
+
+    def _poller(self) -> Poller:
+        return self._tasks._poller()
 
 
-class V2Tasks:
+class V2Tasks(TaskReader["AnyAsyncTask"]):
     """Tasks of the new standard (``/tasks``), and waits over tasks of both standards.
 
     ``get`` and ``get_many`` also find tasks made through legacy endpoints (Kling returns them
-    in the new shape).
+    in the new shape). ``wait`` and ``wait_all`` take tasks of either standard (a legacy one is
+    polled through its own family); ``as_completed`` takes new-standard tasks.
     """
 
-    def __init__(self, client: KlingClient) -> None:
-        self._client = client
+    _ids_per_get = MAX_IDS
+    _get_concurrency = 4
 
     def __repr__(self) -> str:
         return "<V2Tasks /tasks>"
+
+    @property
+    def source(self) -> str:
+        return NEW_STANDARD
+
+    def _auth(self) -> KlingAuth:
+        return self._client._v2_auth()
 
     def get(self, task_id: str | None = None, *, external_task_id: str | None = None) -> V2Task:
         """One task by Kling's id or by the ``external_task_id`` you gave it.
@@ -164,9 +105,7 @@ class V2Tasks:
             )
         by_external = task_id is None
         ident = _id(external_task_id if by_external else task_id, by_external)
-        found = self._query(
-            [ident], by_external=by_external, retries=True, auth=self._client._v2_auth()
-        )
+        found = self._query([ident], by_external=by_external, retries=True, auth=self._auth())
         if not found:
             name = "external_task_id" if by_external else "task_id"
             raise NotFoundError(f"Kling knows no task with {name} {ident!r}", code=404)
@@ -192,7 +131,7 @@ class V2Tasks:
         wanted = external_ids or ids
         if not wanted:
             return []
-        auth = self._client._v2_auth()
+        auth = self._auth()
         chunks = [wanted[i : i + MAX_IDS] for i in range(0, len(wanted), MAX_IDS)]
         found: dict[str, V2Task] = {}
         queue = iter(chunks)
@@ -203,7 +142,7 @@ class V2Tasks:
                     key = task.external_id if by_external else task.id
                     found[key or task.id] = task
 
-        _compat.run_workers(worker, min(_GET_CONCURRENCY, len(chunks)))
+        _compat.run_workers(worker, min(self._get_concurrency, len(chunks)))
         return [found[ident] for ident in dict.fromkeys(wanted) if ident in found]
 
     def list(
@@ -249,7 +188,7 @@ class V2Tasks:
                 f"limit must be an int >= 0 or None, got {limit!r}", field="limit"
             )
         body["limit"] = page_size
-        auth = self._client._v2_auth()
+        auth = self._auth()
 
         def fetch(cursor: str | None) -> tuple[Sequence[V2Task], str | None, bool]:
             # With a cursor Kling ignores the window; the filters are sent again, as it asks.
@@ -260,184 +199,16 @@ class V2Tasks:
 
         return CursorPaginator(fetch, limit=limit)
 
-    # -- waiting (either standard) -------------------------------------------------------------
+    # -- what the shared code needs ----------------------------------------------------------
 
-    def wait(
-        self,
-        task: AnyAsyncTask | str,
-        *,
-        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
-        poll_interval: float = DEFAULT_POLL_INTERVAL,
-        max_poll_interval: float | None = None,
-        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
-        on_progress: ProgressCallback | None = None,
-    ) -> AnyAsyncTask:
-        """Poll until the task finishes; return it when it succeeded.
-
-        Takes a task of either standard (a legacy one is polled through its own family) or a
-        new-standard task id. Raises ``TaskFailedError`` or ``WaitTimeoutError`` as legacy
-        waits do.
-        """
-        family = _legacy_family(task)
-        if family is not None:
-            done = getattr(self._client, family).wait(
-                task,
-                timeout=timeout,
-                poll_interval=poll_interval,
-                max_poll_interval=max_poll_interval,
-                unreachable_timeout=unreachable_timeout,
-                on_progress=on_progress,
-            )
-            return cast("Task", done)
-        return _waiting.wait(
-            self,
-            task,
-            timeout=timeout,
-            poll_interval=poll_interval,
-            max_poll_interval=max_poll_interval,
-            unreachable_timeout=unreachable_timeout,
-            on_progress=on_progress,
-        )
-
-    def wait_all(
-        self,
-        tasks: Sequence[AnyAsyncTask | str],
-        *,
-        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
-        poll_interval: float = DEFAULT_POLL_INTERVAL,
-        max_poll_interval: float | None = None,
-        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
-    ) -> builtins.list[AnyAsyncTask | KlingError]:
-        """Wait for tasks of either standard at once; in input order each finished task or its
-        error (``TaskFailedError``, ``WaitTimeoutError``), as ``wait_all`` of a family does.
-
-        New-standard tasks are polled together through ``/tasks``; legacy tasks together
-        through their families' lists, all at the same time.
-        """
-        Schedule.of(timeout, poll_interval, max_poll_interval, unreachable_timeout)
-        groups: dict[str | None, builtins.list[int]] = {}
-        for index, task in enumerate(tasks):
-            groups.setdefault(_legacy_family(task), []).append(index)
-        results: builtins.list[AnyAsyncTask | KlingError | None] = [None] * len(tasks)
-        jobs = iter(groups.items())
-
-        def worker() -> None:
-            for family, indexes in jobs:
-                group = [tasks[i] for i in indexes]
-                # A legacy group waits through its family, the new standard's through /tasks.
-                waits: Any = getattr(self._client, family) if family else None
-                done: Sequence[AnyAsyncTask | KlingError] = (
-                    waits.wait_all(
-                        group,
-                        timeout=timeout,
-                        poll_interval=poll_interval,
-                        max_poll_interval=max_poll_interval,
-                        unreachable_timeout=unreachable_timeout,
-                    )
-                    if waits is not None
-                    else _waiting.wait_all(
-                        self,
-                        group,
-                        timeout=timeout,
-                        poll_interval=poll_interval,
-                        max_poll_interval=max_poll_interval,
-                        unreachable_timeout=unreachable_timeout,
-                    )
-                )
-                for index, result in zip(indexes, done, strict=True):
-                    results[index] = result
-
-        _compat.run_workers(worker, max(1, len(groups)))
-        return cast("builtins.list[AnyAsyncTask | KlingError]", results)
-
-    def as_completed(
-        self,
-        tasks: Sequence[V2Task | str],
-        *,
-        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
-        poll_interval: float = DEFAULT_POLL_INTERVAL,
-        max_poll_interval: float | None = None,
-        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
-    ) -> Iterator[V2Task]:
-        """Yield new-standard tasks as they finish (check ``task.is_failed``), polled together.
-
-        Raises ``WaitTimeoutError`` (``.pending`` lists the rest) at the deadline. For legacy
-        tasks use their family's ``as_completed``, or ``wait_all`` for a mix.
-        """
-        for task in tasks:
-            if _legacy_family(task) is not None:
-                raise InvalidParameterError(
-                    "as_completed() of client.v2.tasks takes new-standard tasks; use the legacy "
-                    "family's as_completed(), or wait_all() for tasks of both standards",
-                    field="tasks",
-                )
-        return cast(
-            "Iterator[V2Task]",
-            _waiting.as_completed(
-                self,
-                tasks,
-                timeout=timeout,
-                poll_interval=poll_interval,
-                max_poll_interval=max_poll_interval,
-                unreachable_timeout=unreachable_timeout,
-            ),
-        )
-
-    # -- what the shared waiting code needs --------------------------------------------------
-
-    def _poller(self) -> Poller:
-        """The client's poller of new-standard tasks (copies with the same API key share it)."""
-        auth = self._client._v2_auth()
-        pollers = self._client._shared.pollers
-        key = ("v2 tasks", auth)
-        poller = pollers.get(key)
-        if poller is None:
-            poller = pollers.setdefault(
-                key, Poller(self._fetch_states, "new-standard", self._client._config.host)
-            )
-        return cast("Poller", poller)
-
-    def _fetch_states(
-        self, tasks: builtins.list[AnyAsyncTask]
-    ) -> dict[str, AnyAsyncTask | KlingError]:
-        """Fresh states, 20 ids a request; one attempt each (a failed poll is made again in
-        the next round)."""
-        return cast(
-            "dict[str, AnyAsyncTask | KlingError]",
-            self._get_each([task.task_id for task in tasks]),
-        )
-
-    def _get_each(self, task_ids: builtins.list[str]) -> dict[str, V2Task | KlingError]:
-        """Tasks by id, 20 a request, a few requests at a time; an id whose request failed
-        transiently is left out, one that failed for good gets the error."""
-        auth = self._client._v2_auth()
-        found: dict[str, V2Task | KlingError] = {}
-        unreachable: builtins.list[APIConnectionError] = []
-        chunks = [task_ids[i : i + MAX_IDS] for i in range(0, len(task_ids), MAX_IDS)]
-        queue = iter(chunks)
-
-        def worker() -> None:
-            for chunk in queue:
-                try:
-                    tasks = self._query(chunk, False, retries=False, auth=auth)
-                except KlingError as exc:
-                    if isinstance(exc, APIConnectionError):
-                        unreachable.append(exc)
-                    elif not is_retryable(exc, idempotent=True):
-                        found.update(dict.fromkeys(chunk, exc))
-                    continue
-                found.update((task.id, task) for task in tasks)
-
-        if chunks:
-            _compat.run_workers(worker, min(_GET_CONCURRENCY, len(chunks)))
-        if chunks and len(unreachable) == len(chunks):
-            raise unreachable[-1]  # no request reached Kling: the server is gone
-        return found
+    def _get_some(self, task_ids: builtins.list[str]) -> dict[str, AnyAsyncTask]:
+        tasks = self._query(task_ids, False, retries=False, auth=self._auth())
+        return {task.id: task for task in tasks}
 
     def _find(self, external_id: str) -> V2Task | None:
         """The task with our ``external_task_id``, or None: one request, counted by the
         create that asks as one of its attempts."""
-        found = self._query([external_id], True, retries=False, auth=self._client._v2_auth())
+        found = self._query([external_id], True, retries=False, auth=self._auth())
         return found[0] if found else None
 
     def _query(
@@ -462,21 +233,6 @@ class V2Tasks:
             cursor if isinstance(cursor, str) and cursor else None,
             bool(data.get("has_more")),
         )
-
-
-def _legacy_family(task: object) -> str | None:
-    """The family a legacy task came from, or None for a new-standard task or id."""
-    from ._task import Task
-
-    if isinstance(task, Task):
-        if task._family is None:
-            raise InvalidParameterError(
-                f"legacy task {task.task_id} does not say which family it belongs to; wait "
-                "for it with client.<family>.wait()",
-                field="tasks",
-            )
-        return task._family
-    return None
 
 
 def _id(value: object, external: bool) -> str:

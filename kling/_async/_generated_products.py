@@ -5,19 +5,18 @@
 ``kling/_families.py``.
 
 Each class names its row and declares the keyword arguments of ``create``, ``create_and_wait``
-and ``create_many`` (the product's TypedDict, and its known models) for editors and mypy; all
-behaviour lives in ``AsyncProductResource`` and ``AsyncV2Tasks``.
+and ``create_many`` (the product's TypedDict and known models, and the shared wait and batch
+options) for editors and mypy; all behaviour lives in ``AsyncProductResource`` and
+``AsyncV2Tasks``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .._families import PRODUCTS
-from .._polling import DEFAULT_POLL_INTERVAL, DEFAULT_UNREACHABLE_TIMEOUT, DEFAULT_WAIT_TIMEOUT
-from ._batch import DEFAULT_CONCURRENCY, DEFAULT_THROTTLE_TIMEOUT
 from ._v2 import AsyncProductResource, AsyncV2Tasks
 
 if TYPE_CHECKING:
@@ -34,9 +33,23 @@ if TYPE_CHECKING:
         TextToVideoV2Model,
         TextToVideoV2Params,
     )
+    from ._batch import CreateManyOptions
     from ._client import AsyncKlingClient
     from ._task import AsyncV2Task
-    from ._waiting import ProgressCallback
+    from ._waiting import WaitOptions
+
+    class _TextToVideoV2AndWait(TextToVideoV2Params, WaitOptions, total=False):
+        """The keywords of ``v2.text_to_video.create_and_wait``."""
+
+    class _ImageToVideoV2AndWait(ImageToVideoV2Params, WaitOptions, total=False):
+        """The keywords of ``v2.image_to_video.create_and_wait``."""
+
+    class _OmniVideoV2AndWait(OmniVideoV2Params, WaitOptions, total=False):
+        """The keywords of ``v2.omni_video.create_and_wait``."""
+
+    class _MotionControlV2AndWait(MotionControlV2Params, WaitOptions, total=False):
+        """The keywords of ``v2.motion_control.create_and_wait``."""
+
 
 __all__ = [
     "AsyncImageToVideoV2",
@@ -53,7 +66,7 @@ class AsyncTextToVideoV2(AsyncProductResource):
     ``POST /text-to-video/{model}``, e.g. ``model="kling-3.0"``.
     """
 
-    product = PRODUCTS["text_to_video"]
+    row = PRODUCTS["text_to_video"]
 
     async def create(
         self,
@@ -70,49 +83,24 @@ class AsyncTextToVideoV2(AsyncProductResource):
         self,
         *,
         model: TextToVideoV2Model | str,
-        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
-        poll_interval: float = DEFAULT_POLL_INTERVAL,
-        max_poll_interval: float | None = None,
-        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
-        on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
-        **params: Unpack[TextToVideoV2Params],
+        **params: Unpack[_TextToVideoV2AndWait],
     ) -> AsyncV2Task:
-        """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
-        return await self._create_and_wait(
-            {"model": model, **params},
-            extra_body,
-            timeout=timeout,
-            poll_interval=poll_interval,
-            max_poll_interval=max_poll_interval,
-            unreachable_timeout=unreachable_timeout,
-            on_progress=on_progress,
-        )
+        """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
+        finished task, or ``TaskFailedError``."""
+        return await self._create_and_wait({"model": model, **params}, extra_body)
 
     async def create_many(
         self,
         items: Iterable[TextToVideoV2Params],
         *,
         model: TextToVideoV2Model | str,
-        concurrency: int = DEFAULT_CONCURRENCY,
-        extra_body: Mapping[str, Any] | None = None,
-        on_progress: Callable[[int, int], Any] | None = None,
-        throttle_timeout: float = DEFAULT_THROTTLE_TIMEOUT,
+        **options: Unpack[CreateManyOptions],
     ) -> list[AsyncV2Task | KlingError]:
         """A task per item (the keyword arguments of ``create``) with ``model``,
         ``concurrency`` at a time; in input order each task or its item's ``KlingError``.
-
-        Paced as a legacy ``create_many`` is; if ``on_progress(done, total)`` raises,
-        ``BatchError.results`` keeps every task created.
-        """
-        return await self._create_many(
-            model,
-            items,
-            concurrency=concurrency,
-            extra_body=extra_body,
-            on_progress=on_progress,
-            throttle_timeout=throttle_timeout,
-        )
+        Paced as a legacy ``create_many`` is; see ``CreateManyOptions``."""
+        return await self._create_many([{"model": model, **item} for item in items], **options)
 
 
 class AsyncImageToVideoV2(AsyncProductResource):
@@ -121,7 +109,7 @@ class AsyncImageToVideoV2(AsyncProductResource):
     ``POST /image-to-video/{model}``, e.g. ``model="kling-3.0"``.
     """
 
-    product = PRODUCTS["image_to_video"]
+    row = PRODUCTS["image_to_video"]
 
     async def create(
         self,
@@ -138,49 +126,24 @@ class AsyncImageToVideoV2(AsyncProductResource):
         self,
         *,
         model: ImageToVideoV2Model | str,
-        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
-        poll_interval: float = DEFAULT_POLL_INTERVAL,
-        max_poll_interval: float | None = None,
-        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
-        on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
-        **params: Unpack[ImageToVideoV2Params],
+        **params: Unpack[_ImageToVideoV2AndWait],
     ) -> AsyncV2Task:
-        """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
-        return await self._create_and_wait(
-            {"model": model, **params},
-            extra_body,
-            timeout=timeout,
-            poll_interval=poll_interval,
-            max_poll_interval=max_poll_interval,
-            unreachable_timeout=unreachable_timeout,
-            on_progress=on_progress,
-        )
+        """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
+        finished task, or ``TaskFailedError``."""
+        return await self._create_and_wait({"model": model, **params}, extra_body)
 
     async def create_many(
         self,
         items: Iterable[ImageToVideoV2Params],
         *,
         model: ImageToVideoV2Model | str,
-        concurrency: int = DEFAULT_CONCURRENCY,
-        extra_body: Mapping[str, Any] | None = None,
-        on_progress: Callable[[int, int], Any] | None = None,
-        throttle_timeout: float = DEFAULT_THROTTLE_TIMEOUT,
+        **options: Unpack[CreateManyOptions],
     ) -> list[AsyncV2Task | KlingError]:
         """A task per item (the keyword arguments of ``create``) with ``model``,
         ``concurrency`` at a time; in input order each task or its item's ``KlingError``.
-
-        Paced as a legacy ``create_many`` is; if ``on_progress(done, total)`` raises,
-        ``BatchError.results`` keeps every task created.
-        """
-        return await self._create_many(
-            model,
-            items,
-            concurrency=concurrency,
-            extra_body=extra_body,
-            on_progress=on_progress,
-            throttle_timeout=throttle_timeout,
-        )
+        Paced as a legacy ``create_many`` is; see ``CreateManyOptions``."""
+        return await self._create_many([{"model": model, **item} for item in items], **options)
 
 
 class AsyncOmniVideoV2(AsyncProductResource):
@@ -189,7 +152,7 @@ class AsyncOmniVideoV2(AsyncProductResource):
     ``POST /omni-video/{model}``, e.g. ``model="kling-3.0-omni"``.
     """
 
-    product = PRODUCTS["omni_video"]
+    row = PRODUCTS["omni_video"]
 
     async def create(
         self,
@@ -206,49 +169,24 @@ class AsyncOmniVideoV2(AsyncProductResource):
         self,
         *,
         model: OmniVideoV2Model | str,
-        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
-        poll_interval: float = DEFAULT_POLL_INTERVAL,
-        max_poll_interval: float | None = None,
-        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
-        on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
-        **params: Unpack[OmniVideoV2Params],
+        **params: Unpack[_OmniVideoV2AndWait],
     ) -> AsyncV2Task:
-        """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
-        return await self._create_and_wait(
-            {"model": model, **params},
-            extra_body,
-            timeout=timeout,
-            poll_interval=poll_interval,
-            max_poll_interval=max_poll_interval,
-            unreachable_timeout=unreachable_timeout,
-            on_progress=on_progress,
-        )
+        """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
+        finished task, or ``TaskFailedError``."""
+        return await self._create_and_wait({"model": model, **params}, extra_body)
 
     async def create_many(
         self,
         items: Iterable[OmniVideoV2Params],
         *,
         model: OmniVideoV2Model | str,
-        concurrency: int = DEFAULT_CONCURRENCY,
-        extra_body: Mapping[str, Any] | None = None,
-        on_progress: Callable[[int, int], Any] | None = None,
-        throttle_timeout: float = DEFAULT_THROTTLE_TIMEOUT,
+        **options: Unpack[CreateManyOptions],
     ) -> list[AsyncV2Task | KlingError]:
         """A task per item (the keyword arguments of ``create``) with ``model``,
         ``concurrency`` at a time; in input order each task or its item's ``KlingError``.
-
-        Paced as a legacy ``create_many`` is; if ``on_progress(done, total)`` raises,
-        ``BatchError.results`` keeps every task created.
-        """
-        return await self._create_many(
-            model,
-            items,
-            concurrency=concurrency,
-            extra_body=extra_body,
-            on_progress=on_progress,
-            throttle_timeout=throttle_timeout,
-        )
+        Paced as a legacy ``create_many`` is; see ``CreateManyOptions``."""
+        return await self._create_many([{"model": model, **item} for item in items], **options)
 
 
 class AsyncMotionControlV2(AsyncProductResource):
@@ -257,7 +195,7 @@ class AsyncMotionControlV2(AsyncProductResource):
     ``POST /motion-control/{model}``, e.g. ``model="kling-3.0"``.
     """
 
-    product = PRODUCTS["motion_control"]
+    row = PRODUCTS["motion_control"]
 
     async def create(
         self,
@@ -274,49 +212,24 @@ class AsyncMotionControlV2(AsyncProductResource):
         self,
         *,
         model: MotionControlV2Model | str,
-        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
-        poll_interval: float = DEFAULT_POLL_INTERVAL,
-        max_poll_interval: float | None = None,
-        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
-        on_progress: ProgressCallback | None = None,
         extra_body: Mapping[str, Any] | None = None,
-        **params: Unpack[MotionControlV2Params],
+        **params: Unpack[_MotionControlV2AndWait],
     ) -> AsyncV2Task:
-        """``create`` then ``wait``: the finished task, or ``TaskFailedError``."""
-        return await self._create_and_wait(
-            {"model": model, **params},
-            extra_body,
-            timeout=timeout,
-            poll_interval=poll_interval,
-            max_poll_interval=max_poll_interval,
-            unreachable_timeout=unreachable_timeout,
-            on_progress=on_progress,
-        )
+        """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
+        finished task, or ``TaskFailedError``."""
+        return await self._create_and_wait({"model": model, **params}, extra_body)
 
     async def create_many(
         self,
         items: Iterable[MotionControlV2Params],
         *,
         model: MotionControlV2Model | str,
-        concurrency: int = DEFAULT_CONCURRENCY,
-        extra_body: Mapping[str, Any] | None = None,
-        on_progress: Callable[[int, int], Any] | None = None,
-        throttle_timeout: float = DEFAULT_THROTTLE_TIMEOUT,
+        **options: Unpack[CreateManyOptions],
     ) -> list[AsyncV2Task | KlingError]:
         """A task per item (the keyword arguments of ``create``) with ``model``,
         ``concurrency`` at a time; in input order each task or its item's ``KlingError``.
-
-        Paced as a legacy ``create_many`` is; if ``on_progress(done, total)`` raises,
-        ``BatchError.results`` keeps every task created.
-        """
-        return await self._create_many(
-            model,
-            items,
-            concurrency=concurrency,
-            extra_body=extra_body,
-            on_progress=on_progress,
-            throttle_timeout=throttle_timeout,
-        )
+        Paced as a legacy ``create_many`` is; see ``CreateManyOptions``."""
+        return await self._create_many([{"model": model, **item} for item in items], **options)
 
 
 class AsyncV2:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     from ._client import AsyncKlingClient
-    from ._family_resources import (
+    from ._generated_families import (
         AsyncAdvancedLipSync,
         AsyncAvatar,
         AsyncElements,
@@ -45,132 +45,132 @@ class AsyncFamilyProperties:
     @cached_property
     def text_to_video(self) -> AsyncTextToVideo:
         """Text-to-video tasks."""
-        from ._family_resources import AsyncTextToVideo
+        from ._generated_families import AsyncTextToVideo
 
         return AsyncTextToVideo(cast("AsyncKlingClient", self))
 
     @cached_property
     def image_to_video(self) -> AsyncImageToVideo:
         """Image-to-video tasks."""
-        from ._family_resources import AsyncImageToVideo
+        from ._generated_families import AsyncImageToVideo
 
         return AsyncImageToVideo(cast("AsyncKlingClient", self))
 
     @cached_property
     def multi_image_to_video(self) -> AsyncMultiImageToVideo:
         """Video from up to four reference images."""
-        from ._family_resources import AsyncMultiImageToVideo
+        from ._generated_families import AsyncMultiImageToVideo
 
         return AsyncMultiImageToVideo(cast("AsyncKlingClient", self))
 
     @cached_property
     def video_extend(self) -> AsyncVideoExtend:
         """Video extension tasks."""
-        from ._family_resources import AsyncVideoExtend
+        from ._generated_families import AsyncVideoExtend
 
         return AsyncVideoExtend(cast("AsyncKlingClient", self))
 
     @cached_property
     def lip_sync(self) -> AsyncLipSync:
         """Lip-sync tasks."""
-        from ._family_resources import AsyncLipSync
+        from ._generated_families import AsyncLipSync
 
         return AsyncLipSync(cast("AsyncKlingClient", self))
 
     @cached_property
     def advanced_lip_sync(self) -> AsyncAdvancedLipSync:
         """Advanced lip-sync tasks: chosen faces speak (see ``identify_face``)."""
-        from ._family_resources import AsyncAdvancedLipSync
+        from ._generated_families import AsyncAdvancedLipSync
 
         return AsyncAdvancedLipSync(cast("AsyncKlingClient", self))
 
     @cached_property
     def video_effects(self) -> AsyncVideoEffects:
         """Video effect templates."""
-        from ._family_resources import AsyncVideoEffects
+        from ._generated_families import AsyncVideoEffects
 
         return AsyncVideoEffects(cast("AsyncKlingClient", self))
 
     @cached_property
     def avatar(self) -> AsyncAvatar:
         """Talking-avatar tasks."""
-        from ._family_resources import AsyncAvatar
+        from ._generated_families import AsyncAvatar
 
         return AsyncAvatar(cast("AsyncKlingClient", self))
 
     @cached_property
     def motion_control(self) -> AsyncMotionControl:
         """Motion-control tasks."""
-        from ._family_resources import AsyncMotionControl
+        from ._generated_families import AsyncMotionControl
 
         return AsyncMotionControl(cast("AsyncKlingClient", self))
 
     @cached_property
     def omni_video(self) -> AsyncOmniVideo:
         """Omni video tasks."""
-        from ._family_resources import AsyncOmniVideo
+        from ._generated_families import AsyncOmniVideo
 
         return AsyncOmniVideo(cast("AsyncKlingClient", self))
 
     @cached_property
     def images(self) -> AsyncImages:
         """Image generation tasks."""
-        from ._family_resources import AsyncImages
+        from ._generated_families import AsyncImages
 
         return AsyncImages(cast("AsyncKlingClient", self))
 
     @cached_property
     def omni_image(self) -> AsyncOmniImage:
         """Omni image tasks."""
-        from ._family_resources import AsyncOmniImage
+        from ._generated_families import AsyncOmniImage
 
         return AsyncOmniImage(cast("AsyncKlingClient", self))
 
     @cached_property
     def multi_image_to_image(self) -> AsyncMultiImageToImage:
         """Image from subject, scene and style images."""
-        from ._family_resources import AsyncMultiImageToImage
+        from ._generated_families import AsyncMultiImageToImage
 
         return AsyncMultiImageToImage(cast("AsyncKlingClient", self))
 
     @cached_property
     def image_expand(self) -> AsyncImageExpand:
         """Image expansion (outpainting) tasks."""
-        from ._family_resources import AsyncImageExpand
+        from ._generated_families import AsyncImageExpand
 
         return AsyncImageExpand(cast("AsyncKlingClient", self))
 
     @cached_property
     def virtual_try_on(self) -> AsyncVirtualTryOn:
         """Virtual try-on tasks."""
-        from ._family_resources import AsyncVirtualTryOn
+        from ._generated_families import AsyncVirtualTryOn
 
         return AsyncVirtualTryOn(cast("AsyncKlingClient", self))
 
     @cached_property
     def text_to_audio(self) -> AsyncTextToAudio:
         """Sound effects from text."""
-        from ._family_resources import AsyncTextToAudio
+        from ._generated_families import AsyncTextToAudio
 
         return AsyncTextToAudio(cast("AsyncKlingClient", self))
 
     @cached_property
     def video_to_audio(self) -> AsyncVideoToAudio:
         """Sound for a video."""
-        from ._family_resources import AsyncVideoToAudio
+        from ._generated_families import AsyncVideoToAudio
 
         return AsyncVideoToAudio(cast("AsyncKlingClient", self))
 
     @cached_property
     def elements(self) -> AsyncElements:
         """Your custom elements (reusable subjects), and Kling's presets."""
-        from ._family_resources import AsyncElements
+        from ._generated_families import AsyncElements
 
         return AsyncElements(cast("AsyncKlingClient", self))
 
     @cached_property
     def voices(self) -> AsyncVoices:
         """Your custom voices, and Kling's presets."""
-        from ._family_resources import AsyncVoices
+        from ._generated_families import AsyncVoices
 
         return AsyncVoices(cast("AsyncKlingClient", self))

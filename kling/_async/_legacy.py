@@ -1,0 +1,207 @@
+"""The legacy families' resources: tasks read through each family's own endpoints.
+
+``GET path/{task_id or external_task_id}`` gets one task, ``GET path?pageNum=..&pageSize=..``
+lists them, newest first. Creating and waiting is the shared code of ``_resources``; the typed
+per-family subclasses are generated from the table (``_generated_families``).
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import quote
+
+from .._errors import BadRequestError, InvalidParameterError, NotFoundError
+from .._response import as_is
+from .._rows import Family, Library
+from ._pagination import MAX_PAGE_NUM, AsyncPaginator
+from ._resources import AsyncTaskResource
+
+if TYPE_CHECKING:
+    from .._errors import KlingError
+    from ._task import AnyAsyncTask, AsyncTask
+
+__all__ = ["AsyncFamilyResource", "AsyncLibraryResource"]
+
+_DEFAULT_PAGE_SIZE = 30
+#: Polling: below this many due tasks single GETs are cheaper than a page of the list.
+_LIST_THRESHOLD = 4
+_POLL_PAGE_SIZE = 500
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _oldest(tasks: Iterable[AnyAsyncTask]) -> datetime | None:
+    times = [t.created_at for t in tasks]
+    if not times or any(t is None for t in times):
+        return None
+    return min(t for t in times if t is not None)
+
+
+class AsyncFamilyResource(AsyncTaskResource["AsyncTask"]):
+    """Create, get, list and wait for the tasks of one legacy family."""
+
+    row: ClassVar[Family]
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.row.path}>"
+
+    def _task(self, data: Any) -> AsyncTask:
+        return self._client._task(data, family=self.row.name)
+
+    def _task_list(self, data: Any) -> builtins.list[AsyncTask]:
+        return self._client._task_list(data, family=self.row.name)
+
+    async def _find(self, external_id: str) -> AsyncTask | None:
+        path = f"{self.row.path}/{quote(external_id, safe='')}"
+        try:
+            return await self._client._send("GET", path, None, None, self._task)
+        except (NotFoundError, BadRequestError) as exc:
+            if isinstance(exc, NotFoundError) or exc.api_code == 1201:
+                return None
+            raise
+
+    async def get(
+        self, task_id: str | None = None, *, external_task_id: str | None = None
+    ) -> AsyncTask:
+        """Fetch a task by Kling's ``task_id`` or by the ``external_task_id`` you gave it."""
+        ident = self._task_ref(task_id, external_task_id)
+        return await self._client._request(
+            "GET", f"{self.row.path}/{quote(ident, safe='')}", parse=self._task
+        )
+
+    def list(
+        self, *, page_size: int = _DEFAULT_PAGE_SIZE, page_num: int = 1, limit: int | None = None
+    ) -> AsyncPaginator[AsyncTask]:
+        """Iterate this family's tasks, newest first, fetching pages of ``page_size`` as needed.
+
+        ``limit`` stops after that many tasks; ``page_num`` starts at a later page.
+        """
+        return self._paginate(self.row.path, page_size, page_num, limit)
+
+    def _paginate(
+        self, path: str, page_size: int, page_num: int, limit: int | None
+    ) -> AsyncPaginator[AsyncTask]:
+        max_size = self.row.max_page_size
+        if not _is_int(page_size) or not 1 <= page_size <= max_size:
+            raise InvalidParameterError(
+                f"page_size must be an int from 1 to {max_size}, got {page_size!r}",
+                field="page_size",
+            )
+        if not _is_int(page_num) or not 1 <= page_num <= MAX_PAGE_NUM:
+            raise InvalidParameterError(
+                f"page_num must be an int from 1 to {MAX_PAGE_NUM}, got {page_num!r}",
+                field="page_num",
+            )
+        if limit is not None and (not _is_int(limit) or limit < 0):
+            raise InvalidParameterError(
+                f"limit must be an int >= 0 or None, got {limit!r}", field="limit"
+            )
+
+        async def fetch(number: int, size: int) -> Sequence[AsyncTask]:
+            return await self._list_page(path, number, size)
+
+        return AsyncPaginator(fetch, page_size=page_size, page_num=page_num, limit=limit)
+
+    async def _list_page(
+        self, path: str, page_num: int, page_size: int
+    ) -> builtins.list[AsyncTask]:
+        return await self._client._request(
+            "GET",
+            path,
+            params={"pageNum": page_num, "pageSize": page_size},
+            parse=self._task_list,
+        )
+
+    # -- polling (used by the family's shared poller) ----------------------------------------------
+
+    async def _fetch_states(
+        self, tasks: builtins.list[AnyAsyncTask]
+    ) -> dict[str, AnyAsyncTask | KlingError]:
+        """Fresh states: pages of the family's list for many tasks, then GETs for the rest.
+
+        One attempt per request: a poll that fails is simply made again in the next round.
+        """
+        wanted = {task.task_id: task for task in tasks}
+        fresh: dict[str, AnyAsyncTask | KlingError] = {}
+        if len(wanted) >= _LIST_THRESHOLD:
+            page_size = min(self.row.max_page_size, _POLL_PAGE_SIZE)
+            oldest = _oldest(wanted.values())
+            pages = math.ceil(len(wanted) / page_size) + 1
+            params = {"pageSize": page_size}
+            for page_num in range(1, pages + 1):
+                page = await self._client._send(
+                    "GET",
+                    self.row.path,
+                    {**params, "pageNum": page_num},
+                    None,
+                    self._task_list,
+                )
+                fresh.update((t.task_id, t) for t in page if t.task_id in wanted)
+                if len(fresh) == len(wanted) or len(page) < page_size:
+                    break
+                last = page[-1].created_at
+                if oldest is not None and last is not None and last < oldest:
+                    break  # newest first: everything further back is older than our tasks
+        missing = [task_id for task_id in wanted if task_id not in fresh]
+        if missing:
+            fresh.update(await self._get_each(missing))
+        return fresh
+
+    async def _get_some(self, task_ids: builtins.list[str]) -> dict[str, AsyncTask]:
+        # One id a request: the legacy API has no batch get.
+        found: dict[str, AsyncTask] = {}
+        for task_id in task_ids:
+            path = f"{self.row.path}/{quote(task_id, safe='')}"
+            found[task_id] = await self._client._send("GET", path, None, None, self._task)
+        return found
+
+    def _task_ref(self, task_id: str | None, external_task_id: str | None) -> str:
+        if (task_id is None) == (external_task_id is None):
+            raise InvalidParameterError(
+                "pass exactly one of task_id or external_task_id", field="task_id"
+            )
+        if external_task_id is not None and not self.row.external_id_lookup:
+            raise InvalidParameterError(
+                f"{self.row.name} tasks can only be looked up by task_id",
+                field="external_task_id",
+            )
+        ident = task_id if task_id is not None else external_task_id
+        if not isinstance(ident, str) or not ident.strip():
+            name = "task_id" if task_id is not None else "external_task_id"
+            raise InvalidParameterError(
+                f"{name} must be a non-empty string, got {ident!r}", field=name
+            )
+        return ident
+
+
+class AsyncLibraryResource(AsyncFamilyResource):
+    """A family whose results you keep (elements, voices): also presets and delete."""
+
+    @property
+    def _library(self) -> Library:
+        assert self.row.library is not None, f"{self.row.name} is not a library"
+        return self.row.library
+
+    def presets(
+        self, *, page_size: int = _DEFAULT_PAGE_SIZE, limit: int | None = None
+    ) -> AsyncPaginator[AsyncTask]:
+        """Kling's ready-made items, as tasks whose ``task_result`` holds them."""
+        return self._paginate(self._library.presets_path, page_size, 1, limit)
+
+    async def delete(self, item_id: str) -> None:
+        """Delete one of your own items by its id (not the task id)."""
+        library = self._library
+        if not isinstance(item_id, str) or not item_id.strip():
+            raise InvalidParameterError(
+                f"{library.id_field} must be a non-empty string, got {item_id!r}",
+                field=library.id_field,
+            )
+        await self._client._request(
+            "POST", library.delete_path, body={library.id_field: item_id}, parse=as_is
+        )
