@@ -7,13 +7,13 @@ from typing import Annotated
 
 import typer
 
-from ._help import KlingCommand, KlingSubGroup
+from ._groups import KlingCommand, KlingSubGroup
 from ._output import format_time, print_json, print_table
 from ._state import get_state
 
-__all__ = ["app", "parse_time"]
+__all__ = ["group", "parse_time", "register"]
 
-app = typer.Typer(cls=KlingSubGroup, help="Account information.", no_args_is_help=True)
+group = typer.Typer(cls=KlingSubGroup, help="Account information.", no_args_is_help=True)
 
 _DEFAULT_DAYS = 30
 
@@ -34,7 +34,7 @@ def parse_time(text: str, option: str) -> datetime:
     return moment if moment.tzinfo else moment.astimezone()
 
 
-@app.command("costs", cls=KlingCommand)
+@group.command("costs", cls=KlingCommand)
 def costs(
     ctx: typer.Context,
     start: Annotated[
@@ -87,3 +87,8 @@ def costs(
 
 def _number(value: float | None) -> str:
     return "-" if value is None else f"{value:g}"
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``kling account`` to ``app``."""
+    app.add_typer(group, name="account", rich_help_panel="Tasks and account")

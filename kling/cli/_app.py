@@ -8,14 +8,13 @@ from typing import Annotated
 import typer
 
 from kling import __version__
-from kling.testing._timings import MOCK_TIMING_ENV, MockTiming
+from kling._mock_timing import MOCK_TIMING_ENV, MockTiming
 
-from . import _account, _batch, _endpoints, _library, _mcp, _mock, _tasks
+from . import _account, _batch, _endpoints, _families, _library, _mcp, _mock, _tasks
 from ._dotenv import ENV_FILE_NAME
-from ._errors import KlingGroup
-from ._families import add_task_commands
-from ._help import KlingCommand
-from ._state import CliState, Settings
+from ._groups import KlingGroup
+from ._settings import Settings
+from ._state import CliState
 
 __all__ = ["app"]
 
@@ -170,11 +169,6 @@ def root(
     ctx.call_on_close(state.close)
 
 
-add_task_commands(app)
-_library.register(app)
-_endpoints.register(app)
-app.add_typer(_tasks.app, name="tasks", rich_help_panel="Tasks and account")
-app.add_typer(_account.app, name="account", rich_help_panel="Tasks and account")
-app.add_typer(_batch.app, name="batch", rich_help_panel="Tasks and account")
-app.command("mock-server", cls=KlingCommand, rich_help_panel="Tools")(_mock.mock_server)
-_mcp.register(app)
+# Every part of the command adds its own commands, in the order ``--help`` lists them.
+for part in (_families, _library, _endpoints, _tasks, _account, _batch, _mock, _mcp):
+    part.register(app)

@@ -18,7 +18,7 @@ import typer
 from rich.markup import escape
 
 from ._errors import CliError, Interrupted
-from ._help import KlingCommand, KlingSubGroup
+from ._groups import KlingCommand, KlingSubGroup
 from ._output import err_console, out_console, print_json
 from ._state import get_state
 
@@ -27,9 +27,9 @@ if TYPE_CHECKING:
 
     from kling import BatchProgress, BatchReport, JobResult
 
-__all__ = ["app"]
+__all__ = ["group", "register"]
 
-app = typer.Typer(
+group = typer.Typer(
     cls=KlingSubGroup,
     help="Batch jobs from a JSONL or CSV file: resumable, each task created once, a manifest.",
     no_args_is_help=True,
@@ -46,7 +46,7 @@ _EXAMPLES = (
 )
 
 
-@app.command("run", cls=KlingCommand, epilog=_EXAMPLES)
+@group.command("run", cls=KlingCommand, epilog=_EXAMPLES)
 def run(
     ctx: typer.Context,
     jobs: Annotated[
@@ -295,3 +295,8 @@ def _duration(seconds: float) -> str:
     minutes, secs = divmod(int(seconds), 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{secs:02d}s"
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``kling batch`` to ``app``."""
+    app.add_typer(group, name="batch", rich_help_panel="Tasks and account")

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from kling._families import Family
+from kling._rows import TaskRow
 
 if TYPE_CHECKING:
     from kling import Task, V2Task
@@ -46,10 +46,9 @@ class Expected:
     """What makes it that many, for the message (``--n 2``)."""
 
 
-def expected_results(family: Family, params: Mapping[str, Any]) -> Expected:
-    """The result files a create with ``params`` will produce (either standard: the products of
-    the new standard make what their legacy family makes)."""
-    kind = family.result
+def expected_results(row: TaskRow, params: Mapping[str, Any]) -> Expected:
+    """The result files a create of ``row`` (either standard) with ``params`` will produce."""
+    kind = row.result
     if kind == "images":
         if params.get("result_type") == "series":
             return Expected(None, "--result-type series")
@@ -66,13 +65,13 @@ def expected_results(family: Family, params: Mapping[str, Any]) -> Expected:
     return Expected(0, f"{kind} are kept in your library, not downloaded")
 
 
-def expected_for_task(task: Task | V2Task, family: Family | None) -> Expected | None:
+def expected_for_task(task: Task | V2Task, row: TaskRow | None) -> Expected | None:
     """What a task that exists will have; None when that depends on how it was created."""
     if task.is_succeeded:
         return Expected(len(task.result_urls()), "the results it has")
-    if family is None or family.result == "images":
+    if row is None or row.result == "images":
         return None
-    return expected_results(family, {})
+    return expected_results(row, {})
 
 
 def names_one_file(target: str) -> bool:

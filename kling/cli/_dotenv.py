@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 from dotenv import dotenv_values, load_dotenv
 
 if TYPE_CHECKING:
-    from ._state import Settings
+    from ._settings import Settings
 
 __all__ = [
     "ENV_FILE_NAME",

@@ -17,8 +17,9 @@ from kling import KlingError
 from kling._families import ENDPOINTS as ROWS
 
 from ._checks import check_directory
+from ._commands import Command
 from ._errors import CliError
-from ._families import Command, add_command, output_options
+from ._families import add_command, output_options
 from ._output import download_all, err_console, out_console, print_json, print_table
 from ._state import CliState, get_state
 
@@ -40,7 +41,7 @@ PANEL = "Instant (answers at once)"
 
 def register(app: typer.Typer) -> None:
     for key in ENDPOINTS:
-        command = Command(ROWS[key], ROWS[key].command_name)
+        command = Command(ROWS[key].command_name, legacy=ROWS[key])
         add_command(app, command, command.name, _runner(key), output_options(), panel=PANEL)
 
 

@@ -13,15 +13,11 @@
 
 from __future__ import annotations
 
-import errno
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-import typer
-
 # Typer vendors Click: its usage errors are these, not the click package's.
 from typer._click.exceptions import UsageError
-from typer.core import TyperGroup
 
 from kling import (
     InvalidParameterError,
@@ -32,10 +28,7 @@ from kling import (
     WaitTimeoutError,
 )
 
-from ._argv import lift_global_options
-from ._help import PlainFlags
-from ._output import err_console, print_error, print_json, task_json
-from ._state import CliState
+from ._output import task_json
 
 if TYPE_CHECKING:
     from ._output import AnyTask
@@ -46,7 +39,6 @@ __all__ = [
     "EXIT_USAGE",
     "CliError",
     "Interrupted",
-    "KlingGroup",
     "error_document",
     "error_message",
 ]
@@ -139,73 +131,3 @@ def _task_of(exc: BaseException) -> AnyTask | None:
     if isinstance(exc, (TaskFailedError, WaitTimeoutError)):
         return exc.task
     return None
-
-
-def _json_requested(args: Sequence[str]) -> bool:
-    end = list(args).index("--") if "--" in args else len(args)
-    return "--json" in args[:end]
-
-
-class KlingGroup(PlainFlags, TyperGroup):
-    """The root group: global options anywhere, and every ending as the contract above says."""
-
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        return super().parse_args(ctx, lift_global_options(self, ctx, args))
-
-    def make_context(
-        self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
-    ) -> Any:
-        try:
-            return super().make_context(info_name, args, parent=parent, **extra)
-        except UsageError as exc:  # in the global options: there is no state yet
-            if _json_requested(args):
-                print_json(error_document(exc, exc.format_message(), EXIT_USAGE))
-            raise
-
-    def invoke(self, ctx: Any) -> Any:  # a click Context (vendored by typer)
-        try:
-            return super().invoke(ctx)
-        except UsageError as exc:
-            if _state_json(ctx):
-                print_json(error_document(exc, exc.format_message(), EXIT_USAGE))
-            raise
-        except (KlingError, CliError) as exc:
-            _fail(ctx, exc, getattr(exc, "exit_code", EXIT_ERROR))
-        except KeyboardInterrupt:
-            _fail(ctx, Interrupted("Interrupted."), EXIT_INTERRUPTED)
-        except OSError as exc:
-            if exc.errno == errno.EPIPE:  # stdout closed early (| head): Typer ends quietly
-                raise
-            error = CliError(_os_message(exc))
-            error.__cause__ = exc
-            _fail(ctx, error, EXIT_ERROR, cause=exc)
-
-
-def _state_json(ctx: Any) -> bool:
-    state: CliState | None = ctx.find_object(CliState)
-    if state is not None:
-        return state.json
-    return bool(ctx.params.get("json_output"))
-
-
-def _os_message(exc: OSError) -> str:
-    reason = exc.strerror or str(exc)
-    return f"{reason}: {exc.filename}" if exc.filename else reason
-
-
-def _fail(ctx: Any, exc: Exception, exit_code: int, *, cause: BaseException | None = None) -> None:
-    state: CliState | None = ctx.find_object(CliState)
-    message = error_message(exc)
-    if _state_json(ctx):
-        print_json(error_document(exc, message, exit_code))
-    if state is not None and state.settings.debug and exit_code != EXIT_INTERRUPTED:
-        if cause is not None:
-            raise cause
-        raise exc
-    if isinstance(exc, Interrupted):
-        err_console().print(message, markup=False)
-    else:
-        print_error(message)
-    for note in exc.notes if isinstance(exc, CliError) else ():
-        err_console().print(note, markup=False, soft_wrap=True)
-    raise typer.Exit(exit_code) from None

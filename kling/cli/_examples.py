@@ -14,7 +14,7 @@ import shlex
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ._families import Command
+    from ._commands import Command
 
 __all__ = ["EXAMPLE_FILES", "examples"]
 

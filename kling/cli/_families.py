@@ -1,17 +1,15 @@
-"""One command per task family and synchronous endpoint, generated from the SDK's table.
+"""One command per task row (both standards) and synchronous endpoint, from the SDK's table.
 
-The table (``kling._families``) says which families and endpoints exist, what each command is
-called and which parameters are positional (``kling text-to-video PROMPT``, ``kling
+The table (``kling._families``) says which families, products and endpoints exist, what each
+command is called and which parameters are positional (``kling text-to-video PROMPT``, ``kling
 image-to-video IMAGE [PROMPT]``); each row's TypedDict says which parameters it takes. Every
-other parameter becomes a ``--kebab-case`` option.
+other parameter becomes a ``--kebab-case`` option. How rows become commands is in ``_commands``.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import inspect
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 import typer
@@ -21,27 +19,28 @@ from rich.markup import escape
 from typer._click.exceptions import MissingParameter
 from typer.core import TyperArgument
 
-from kling._families import ENDPOINTS, FAMILIES, PRODUCTS, Family, Product
-from kling._families import Endpoint as Row
+from kling._families import ENDPOINTS, FAMILIES
+from kling._ids import random_external_id
+from kling._rows import TaskRow, resource_of, tasks_of
 
 from ._checks import check_output, expected_results
+from ._commands import Command, source_command, task_commands
 from ._examples import examples
 from ._fields import Field, ValueProblem, fields_of, localize, parse_assignment, read_value
-from ._help import KlingCommand
+from ._groups import KlingCommand
 from ._results import Finish, check_wait, finish, interrupted_create
 from ._state import get_state
 
 __all__ = [
     "GENERATE_PANEL",
     "TASK_COMMANDS",
-    "Command",
     "Runner",
     "add_command",
     "add_create_command",
-    "add_task_commands",
     "command_name",
     "family_names",
     "output_options",
+    "register",
     "resolve_family",
 ]
 
@@ -51,120 +50,13 @@ GENERATE_PANEL = "Generate (creates a task)"
 _PARAM_HELP = "Any parameter as KEY=VALUE (VALUE read as JSON when it parses). Repeatable."
 _EXTRA_BODY_HELP = "Send a field this SDK does not know, as KEY=VALUE (JSON when it parses)."
 
-
-#: The option that sends a command to the new standard: ``--model kling-3.0``.
-MODEL_FIELD = Field("model", str, "text", False, open_choices=True)
-
-
-@dataclass(frozen=True)
-class Command:
-    """A row of the table as one command presents it.
-
-    A family command whose product exists on the new standard takes ``--model`` too: with it,
-    the call goes to ``client.v2`` and takes that product's options; without, the legacy ones.
-    """
-
-    row: Row
-    name: str
-    """Command name, e.g. ``text-to-video``."""
-    summary: str | None = None
-    """One-line help, when not the row's summary."""
-    product: Product | None = None
-    """The new-standard product ``--model`` routes to."""
-
-    @property
-    def key(self) -> str:
-        """The row's name: the client attribute."""
-        return self.row.name
-
-    @property
-    def fields(self) -> tuple[Field, ...]:
-        """Every option the command shows: the legacy row's, then the product's own."""
-        legacy = fields_of(self.row.params)
-        if self.product is None:
-            return legacy
-        keys = {field.key for field in legacy}
-        extra = [f for f in fields_of(self.product.params) if f.key not in keys]
-        model = dataclasses.replace(MODEL_FIELD, choices=tuple(self._models()))
-        merged = [_loosened(f, self.product) for f in legacy]
-        # Positional arguments of the new standard stand in for the legacy ones.
-        mapped = {v2 for legacy_key, v2 in self._positions() if legacy_key != v2}
-        return (*merged, *(f for f in extra if f.key not in mapped), model)
-
-    @property
-    def arguments(self) -> tuple[str, ...]:
-        return self.row.arguments
-
-    def route(self, values: dict[str, Any]) -> tuple[tuple[Field, ...], dict[str, Any], str | None]:
-        """The fields and values of the call ``values`` asks for, and its model (None: legacy).
-
-        Refuses an option the chosen standard does not have, saying which one has it.
-        """
-        model = values.get("model")
-        if self.product is None or model is None:
-            own = fields_of(self.row.params)
-            self._refuse_foreign(values, {f.key for f in own}, new_standard=False)
-            return own, values, None
-        values = dict(values)
-        for legacy_key, v2_key in self._positions():
-            if legacy_key != v2_key and values.get(legacy_key) is not None:
-                values[v2_key] = values.pop(legacy_key)
-        own = fields_of(self.product.params)
-        self._refuse_foreign(values, {f.key for f in own} | {"model"}, new_standard=True)
-        return own, values, model
-
-    def _positions(self) -> list[tuple[str, str]]:
-        assert self.product is not None
-        return list(zip(self.row.arguments, self.product.arguments, strict=False))
-
-    def _models(self) -> list[str]:
-        from kling._params._standard_models import known_models
-
-        assert self.product is not None
-        return known_models(self.product.name)
-
-    def _refuse_foreign(
-        self, values: dict[str, Any], known: set[str], *, new_standard: bool
-    ) -> None:
-        if self.product is None:
-            return
-        for field in self.fields:
-            if field.key in known or values.get(field.key) in (None, False):
-                continue
-            if new_standard:
-                raise typer.BadParameter(
-                    f"{field.flag} is an option of the legacy endpoint (--model-name); with "
-                    f"--model, the new standard takes: "
-                    + ", ".join(f.flag for f in fields_of(self.product.params)),
-                    param_hint=f"'{field.flag}'",
-                )
-            raise typer.BadParameter(
-                f"{field.flag} is an option of the new standard: add --model (one of "
-                f"{', '.join(self._models())}), which needs an API key",
-                param_hint=f"'{field.flag}'",
-            )
+#: The task commands, one per name among the rows of both standards (libraries apart).
+TASK_COMMANDS = task_commands()
 
 
 def command_name(key: str) -> str:
     """``text_to_video`` -> ``text-to-video`` (``images`` -> ``image``)."""
     return ENDPOINTS[key].command_name
-
-
-def _loosened(field: Field, product: Product) -> Field:
-    """A legacy field as the merged command reads it: text when the two standards type the
-    same option differently (``--duration``: ``"5"`` legacy, ``5`` new), read per route."""
-    other = {f.key: f for f in fields_of(product.params)}.get(field.key)
-    if other is None or other.kind == field.kind:
-        return field
-    return dataclasses.replace(field, kind="text", choices=(), open_choices=False)
-
-
-#: Task families with their own top-level command; elements and voices are ``<noun> create``.
-TASK_COMMANDS = tuple(
-    Command(family, family.command_name, product=PRODUCTS.get(family.name))
-    for family in FAMILIES.values()
-    if family.library is None
-)
 
 
 def resolve_family(name: str) -> str:
@@ -189,8 +81,8 @@ def family_names() -> list[str]:
 Runner = Callable[[typer.Context, dict[str, Any], dict[str, Any]], None]
 
 
-def add_task_commands(app: typer.Typer) -> None:
-    """``kling text-to-video``, ``kling image-to-video``, ... for every task family."""
+def register(app: typer.Typer) -> None:
+    """``kling text-to-video``, ``kling image-to-video``, ... for every task row."""
     for command in TASK_COMMANDS:
         add_create_command(app, command, command.name, downloads=True, panel=GENERATE_PANEL)
         for alias in command.row.aliases:
@@ -215,8 +107,10 @@ def add_create_command(
     def create(ctx: typer.Context, params: dict[str, Any], options: dict[str, Any]) -> None:
         state = get_state(ctx)
         extra = dict(assignments(options["opt_extra_body"], "--extra-body"))
+        row = endpoint.target(params)
+        assert isinstance(row, TaskRow)
         how = Finish(
-            command=endpoint.name,
+            command=source_command(row),
             wait=options["opt_wait"],
             output=options.get("opt_output"),
             wait_timeout=options["opt_wait_timeout"],
@@ -224,23 +118,18 @@ def add_create_command(
         )
         # Before the create: a task is paid for even when its files cannot be saved after.
         check_wait(how)
-        if how.output is not None and isinstance(endpoint.row, Family):
-            check_output(how.output, expected_results(endpoint.row, params))
+        if how.output is not None:
+            check_output(how.output, expected_results(row, params))
         client = state.client()
-        if "model" in params:  # the new standard
-            resource, waits = getattr(client.v2, endpoint.key), client.v2.tasks
-            how = dataclasses.replace(how, command=None)
-        else:
-            resource = waits = getattr(client, endpoint.key)
-        from kling._sync._resources import new_external_id  # with the client, not with --help
-
+        resource, waits = resource_of(client, row), tasks_of(client, row.source)
         # Our own id, known before sending: after a Ctrl-C it is how to find the task.
-        external_id = params.setdefault("external_task_id", new_external_id())
+        external_id = params.setdefault("external_task_id", random_external_id())
         try:
             task = resource.create(extra_body=extra or None, **params)
         except KeyboardInterrupt:
-            findable = not isinstance(endpoint.row, Family) or endpoint.row.external_id_lookup
-            raise interrupted_create(state, how, external_id, findable=findable) from None
+            raise interrupted_create(
+                state, how, external_id, findable=row.external_id_lookup
+            ) from None
         finish(state, waits, task, how)
 
     options = _task_options(downloads=downloads)
@@ -284,8 +173,7 @@ def add_command(
         if endpoint.arguments and not given:
             _missing_argument(ctx, endpoint.arguments[0])
         route_fields, values, model = endpoint.route(values)
-        arguments = endpoint.product.arguments if model and endpoint.product else endpoint.arguments
-        params = collect_params(route_fields, values, positional=arguments)
+        params = collect_params(route_fields, values, positional=endpoint.positional(model))
         if model is not None:
             params["model"] = model
         runner(ctx, params, {key: values.get(key) for key in own})
@@ -297,6 +185,8 @@ def add_command(
     ]
     # Typer reads the command's parameters from its signature: give it the generated one.
     command.__dict__["__signature__"] = inspect.Signature(parameters)
+    # What the command was made from, for whoever reads the command tree (the tests).
+    command.__dict__["kling_command"] = endpoint
     command.__name__ = command.__qualname__ = endpoint.key
     short, long = _help(endpoint)
     downloads = "opt_output" in own
@@ -484,12 +374,20 @@ def _help(endpoint: Command) -> tuple[str, str]:
     """Short help from the row's summary, long help from its TypedDict's docstring."""
     short = (endpoint.summary or endpoint.row.summary).replace("``", "")
     details = (inspect.getdoc(endpoint.row.params) or "").replace("``", "")
-    if endpoint.product is not None:
-        models = ", ".join(endpoint._models())
-        details += (
-            f"\n\nWith --model ({models}, or a newer id) the task goes to Kling's new "
-            "standard (API 2.0, which needs an API key) and takes its options: "
-            + ", ".join(f.flag for f in fields_of(endpoint.product.params))
-            + ". Without --model it goes to the legacy endpoint, whose model is --model-name."
-        )
+    product = endpoint.product
+    if product is not None:
+        models = ", ".join(endpoint.models())
+        options = ", ".join(f.flag for f in fields_of(product.params))
+        if endpoint.legacy is None:
+            details += (
+                f"\n\nKling's new standard (API 2.0, which needs an API key): --model is "
+                f"required ({models}, or a newer id). Options: {options}."
+            )
+        else:
+            details += (
+                f"\n\nWith --model ({models}, or a newer id) the task goes to Kling's new "
+                "standard (API 2.0, which needs an API key) and takes its options: "
+                + options
+                + ". Without --model it goes to the legacy endpoint, whose model is --model-name."
+            )
     return short, f"{short}\n\n{details}" if details else short

@@ -12,8 +12,9 @@ import typer
 
 from kling._families import FAMILIES, Family
 
-from ._families import Command, add_create_command
-from ._help import KlingCommand, KlingSubGroup
+from ._commands import Command
+from ._families import add_create_command
+from ._groups import KlingCommand, KlingSubGroup
 from ._output import out_console, print_json, print_table, task_json
 from ._state import get_state
 
@@ -45,7 +46,7 @@ def _library_app(family: Family) -> typer.Typer:
     summary = f"Create one of your {key} (a task; --wait for its id)."
     add_create_command(
         group,
-        Command(family, key, summary),
+        Command(key, legacy=family, summary=summary),
         "create",
         downloads=False,
         invocation=f"kling {family.command_name} create",

@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 import typer
 
 from ._errors import CliError
+from ._groups import KlingCommand
 from ._state import get_state
 
 __all__ = ["mcp", "register"]
@@ -79,6 +80,4 @@ def mcp(
 
 def register(app: typer.Typer) -> None:
     """Add ``kling mcp`` to ``app``."""
-    from ._help import KlingCommand
-
     app.command("mcp", cls=KlingCommand, epilog=_EXAMPLES, rich_help_panel="Tools")(mcp)

@@ -10,11 +10,12 @@ from typing import Annotated, Literal
 
 import typer
 
-from kling.testing._timings import MOCK_TIMING_ENV, MockTiming
+from kling._mock_timing import MOCK_TIMING_ENV, MockTiming
 
 from ._errors import CliError
+from ._groups import KlingCommand
 
-__all__ = ["mock_server"]
+__all__ = ["mock_server", "register"]
 
 _DEFAULT_MAX_BODY_SIZE = 64 * 1024 * 1024  # FakeKling's; repeated to keep --help import-light
 
@@ -89,3 +90,8 @@ def mock_server(
         raise CliError(
             f"cannot listen on {host}:{port}: {reason} (another mock-server? choose another --port)"
         ) from None
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``kling mock-server`` to ``app``."""
+    app.command("mock-server", cls=KlingCommand, rich_help_panel="Tools")(mock_server)

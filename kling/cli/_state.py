@@ -9,39 +9,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 
-from kling.testing._timings import MOCK_WAIT_OPTIONS, MockTiming
+from kling._mock_timing import MOCK_WAIT_OPTIONS
+
+from ._dotenv import EnvFile, base_url_origin, display_url, redirect_error
+from ._errors import CliError
+from ._settings import Settings
 
 if TYPE_CHECKING:
     from kling import KlingClient
 
-    from ._dotenv import EnvFile
     from ._logs import SdkLogRoute, Trouble
 
-__all__ = ["CliState", "Settings", "get_state"]
-
-
-@dataclass(frozen=True)
-class Settings:
-    """The global options. Keys are kept out of ``repr`` so they never reach a log or traceback."""
-
-    mock: bool = False
-    mock_timing: MockTiming = "demo"
-    base_url: str | None = None
-    access_key: str | None = field(default=None, repr=False)
-    secret_key: str | None = field(default=None, repr=False)
-    api_key: str | None = field(default=None, repr=False)
-    json: bool = False
-    debug: bool = False
-    timeout: float | None = None
-    max_retries: int | None = None
-    unreachable_timeout: float | None = None
-    """``--unreachable-timeout``: None for the SDK's default, 0 for never."""
+__all__ = ["CliState", "get_state"]
 
 
 class CliState:
@@ -95,9 +79,6 @@ class CliState:
 
     def _load_env_file(self) -> EnvFile | None:
         """Apply ``./.env`` to the environment until :meth:`close` (variables already set win)."""
-        from ._dotenv import EnvFile
-        from ._errors import CliError
-
         if self.env_file is None:
             return None
         try:
@@ -118,8 +99,6 @@ class CliState:
 
         from kling._config import DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 
-        from ._dotenv import base_url_origin, display_url, redirect_error
-        from ._errors import CliError
         from ._output import err_console
 
         s = self.settings
@@ -155,13 +134,11 @@ class CliState:
         try:
             from kling.testing import FakeKling
         except ImportError as exc:  # starlette/uvicorn: part of the cli extra
-            from ._errors import CliError
-
             raise CliError(
                 f"--mock needs the package {exc.name!r}, which is missing: pip install 'kling[cli]'"
             ) from exc
 
-        from kling.testing._timings import mock_timing
+        from kling._mock_timing import mock_timing
 
         server = self._stack.enter_context(FakeKling.serve(timing=mock_timing(s.mock_timing)))
         return KlingClient(

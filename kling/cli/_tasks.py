@@ -12,18 +12,19 @@ import typer
 
 from kling import NotFoundError
 from kling._families import FAMILIES
+from kling._rows import NEW_STANDARD, tasks_of
 
 from ._checks import check_output, expected_for_task
 from ._errors import CliError
 from ._families import command_name, family_names, resolve_family
-from ._help import KlingCommand, KlingSubGroup
+from ._groups import KlingCommand, KlingSubGroup
 from ._output import err_console, format_time, print_json, print_table, result_links, task_json
 from ._results import Finish, check_wait, finish
 from ._state import CliState, get_state
 
-__all__ = ["app"]
+__all__ = ["group", "register"]
 
-app = typer.Typer(
+group = typer.Typer(
     cls=KlingSubGroup,
     help="Look up tasks you created: by family (legacy), or all of them (needs an API key).",
     no_args_is_help=True,
@@ -44,7 +45,7 @@ def _is_family(name: str) -> bool:
     return True
 
 
-@app.command("get", cls=KlingCommand)
+@group.command("get", cls=KlingCommand)
 def get(
     ctx: typer.Context,
     first: Annotated[
@@ -106,13 +107,13 @@ def get(
     check_wait(how)
     state = get_state(ctx)
     client = state.client()
-    resource: Any = client.v2.tasks if key is None else getattr(client, key)
+    resource = tasks_of(client, key or NEW_STANDARD)
     try:
         task = resource.get(ident, external_task_id=external_id)
     except NotFoundError as exc:
         raise CliError(_not_found(state, how.command, ident, external_id, exc)) from exc
     if output is not None:
-        check_output(output, expected_for_task(task, FAMILIES[key] if key else None))
+        check_output(output, expected_for_task(task, FAMILIES.get(key or "")))
     finish(state, resource, task, how)
 
 
@@ -134,7 +135,7 @@ def _not_found(
     return f"No {what} {where}: {hint}. (Kling: {exc})"
 
 
-@app.command("list", cls=KlingCommand)
+@group.command("list", cls=KlingCommand)
 def list_tasks(
     ctx: typer.Context,
     family: Annotated[
@@ -159,17 +160,13 @@ def list_tasks(
     """List tasks, newest first: a family's, or all of them."""
     state = get_state(ctx)
     client = state.client()
-    if family is None:
-        tasks: list[Any] = list(
-            client.v2.tasks.list(status=status, page_size=page_size, limit=limit)
+    if family is not None and status is not None:
+        raise typer.BadParameter(
+            "--status filters the unified list: leave out FAMILY", param_hint="'--status'"
         )
-    else:
-        if status is not None:
-            raise typer.BadParameter(
-                "--status filters the unified list: leave out FAMILY", param_hint="'--status'"
-            )
-        key = resolve_family(family)
-        tasks = list(getattr(client, key).list(page_size=page_size, limit=limit))
+    reader = tasks_of(client, NEW_STANDARD if family is None else resolve_family(family))
+    filters = {} if status is None else {"status": status}
+    tasks: list[Any] = list(reader.list(page_size=page_size, limit=limit, **filters))
     if state.json:
         print_json([task_json(task) for task in tasks])
         return
@@ -187,3 +184,8 @@ def list_tasks(
         for task in tasks
     ]
     print_table(None, ("task_id", "status", "created_at", "results"), rows)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``kling tasks`` to ``app``."""
+    app.add_typer(group, name="tasks", rich_help_panel="Tasks and account")

@@ -1,0 +1,126 @@
+"""The Click classes of every ``kling`` command and group, the root group among them.
+
+All of them show flags as flags in ``--help``: Typer's rich help prints a type after each
+option, ``<bool>`` after flags too (``--mock <bool>``), which reads as if the flag took a value;
+a flag with an empty metavar shows none. The root group, :class:`KlingGroup`, takes the global
+options anywhere on the line and ends every command as ``_errors`` says a command ends.
+"""
+
+from __future__ import annotations
+
+import errno
+from collections.abc import Sequence
+from typing import Any
+
+import typer
+
+# Typer vendors Click: its usage errors are these, not the click package's.
+from typer._click.exceptions import UsageError
+from typer.core import TyperCommand, TyperGroup, TyperOption
+
+from kling import KlingError
+
+from ._argv import lift_global_options
+from ._errors import (
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    CliError,
+    Interrupted,
+    error_document,
+    error_message,
+)
+from ._output import err_console, print_error, print_json
+from ._state import CliState
+
+__all__ = ["KlingCommand", "KlingGroup", "KlingSubGroup", "PlainFlags"]
+
+
+class PlainFlags:
+    """Mixin for a Click command: its flags (``--help`` included) show no type in help."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params: list[Any] = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            flag = isinstance(param, TyperOption) and (param.is_flag or param.count)
+            if flag and param.metavar is None:
+                param.metavar = ""
+        return params
+
+
+class KlingCommand(PlainFlags, TyperCommand):
+    """A ``kling`` command."""
+
+
+class KlingSubGroup(PlainFlags, TyperGroup):
+    """A ``kling`` group below the root (``tasks``, ``account``, ``elements``...)."""
+
+
+def _json_requested(args: Sequence[str]) -> bool:
+    end = list(args).index("--") if "--" in args else len(args)
+    return "--json" in args[:end]
+
+
+class KlingGroup(PlainFlags, TyperGroup):
+    """The root group: global options anywhere, and every ending as the contract above says."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, lift_global_options(self, ctx, args))
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
+    ) -> Any:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except UsageError as exc:  # in the global options: there is no state yet
+            if _json_requested(args):
+                print_json(error_document(exc, exc.format_message(), EXIT_USAGE))
+            raise
+
+    def invoke(self, ctx: Any) -> Any:  # a click Context (vendored by typer)
+        try:
+            return super().invoke(ctx)
+        except UsageError as exc:
+            if _state_json(ctx):
+                print_json(error_document(exc, exc.format_message(), EXIT_USAGE))
+            raise
+        except (KlingError, CliError) as exc:
+            _fail(ctx, exc, getattr(exc, "exit_code", EXIT_ERROR))
+        except KeyboardInterrupt:
+            _fail(ctx, Interrupted("Interrupted."), EXIT_INTERRUPTED)
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:  # stdout closed early (| head): Typer ends quietly
+                raise
+            error = CliError(_os_message(exc))
+            error.__cause__ = exc
+            _fail(ctx, error, EXIT_ERROR, cause=exc)
+
+
+def _state_json(ctx: Any) -> bool:
+    state: CliState | None = ctx.find_object(CliState)
+    if state is not None:
+        return state.json
+    return bool(ctx.params.get("json_output"))
+
+
+def _os_message(exc: OSError) -> str:
+    reason = exc.strerror or str(exc)
+    return f"{reason}: {exc.filename}" if exc.filename else reason
+
+
+def _fail(ctx: Any, exc: Exception, exit_code: int, *, cause: BaseException | None = None) -> None:
+    state: CliState | None = ctx.find_object(CliState)
+    message = error_message(exc)
+    if _state_json(ctx):
+        print_json(error_document(exc, message, exit_code))
+    if state is not None and state.settings.debug and exit_code != EXIT_INTERRUPTED:
+        if cause is not None:
+            raise cause
+        raise exc
+    if isinstance(exc, Interrupted):
+        err_console().print(message, markup=False)
+    else:
+        print_error(message)
+    for note in exc.notes if isinstance(exc, CliError) else ():
+        err_console().print(note, markup=False, soft_wrap=True)
+    raise typer.Exit(exit_code) from None
