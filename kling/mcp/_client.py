@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 from .._errors import InvalidCredentialsError, MissingCredentialsError
-from ..testing._timings import MockTiming, mock_timing
+from .._mock_timing import MockTiming, mock_timing
 from ._options import ServerSetupError
 
 if TYPE_CHECKING:

@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING, Any
 import anyio.to_thread
 
 from .._errors import DuplicateTaskError, KlingError, TaskFailedError, WaitTimeoutError
+from .._params import prepare_body
+from .._rows import TaskRow, resource_of, tasks_of
 from . import _inputs
-from ._arguments import derived_external_id, resolve_media
+from ._arguments import call_external_id, resolve_media
 from ._errors import ToolInputError, error_payload
 from ._paths import Root
 from ._redact import Scrubber
@@ -27,7 +29,6 @@ from ._schemas import (
     MAX_WAIT_TIMEOUT,
     OMITTED,
     V2,
-    product_models,
 )
 from ._tools import ToolDef, tool_defs
 
@@ -74,7 +75,6 @@ class Toolbox:
         self._handlers: dict[str, Callable[[ToolDef, dict[str, Any], Progress], Awaitable[Any]]]
         self._handlers = {
             "create": self._create,
-            "create_v2": self._create,
             "get": self._get,
             "wait": self._wait,
             "list": self._list,
@@ -137,19 +137,17 @@ class Toolbox:
                 field=refused[0],
             )
         params = resolve_media(tool.input_schema, arguments, self.root)
-        target = str(tool.target)
-        if tool.kind == "create_v2":
-            if params.get("model") is None:
-                raise ToolInputError(
-                    f"model: required, one of {', '.join(product_models(target))}",
-                    field="model",
-                )
-            family, resource = V2, getattr(self._client.v2, target)
-        else:
-            family, resource = target, getattr(self._client, target)
+        assert tool.row is not None, f"{tool.name} is a create tool without a row"
+        model = tool.input_schema["properties"].get("model")
+        if model is not None and params.get("model") is None:
+            # Said before validating anything else: without a model nothing else can be checked.
+            raise ToolInputError(
+                f"model: required, one of {', '.join(model['enum'])}", field="model"
+            )
+        family, resource = tool.row.source, resource_of(self._client, tool.row)
         if not params.get("external_task_id"):
-            body = await anyio.to_thread.run_sync(_body, tool, params)
-            params["external_task_id"] = derived_external_id(tool.name, body)
+            body = await anyio.to_thread.run_sync(_body, tool.row, params)
+            params["external_task_id"] = call_external_id(tool.name, body)
         try:
             task = await resource.create(**params)
         except DuplicateTaskError as exc:
@@ -181,7 +179,7 @@ class Toolbox:
             arguments, "timeout", low=1, high=MAX_WAIT_TIMEOUT, default=DEFAULT_WAIT_TIMEOUT
         )
         task: Any = ref.task_id if ref.task_id is not None else await self._fetch(ref)
-        waits = self._client.v2.tasks if ref.family == V2 else getattr(self._client, ref.family)
+        waits = tasks_of(self._client, ref.family)
         try:
             done = await waits.wait(
                 task, timeout=timeout, on_progress=_Reporter(progress), **self._wait_options
@@ -206,17 +204,14 @@ class Toolbox:
             arguments, "limit", low=1, high=MAX_LIST_LIMIT, default=DEFAULT_LIST_LIMIT
         )
         status = _inputs.text(arguments, "status")
-        if family == V2:
-            pages: Any = self._client.v2.tasks.list(status=status, page_size=limit, limit=limit)
-        else:
-            if status is not None:
-                raise ToolInputError(
-                    "status only filters family 'v2'; leave it out for a legacy family",
-                    field="status",
-                )
-            resource = getattr(self._client, family)
-            size = min(limit, resource.family.max_page_size)
-            pages = resource.list(page_size=size, limit=limit)
+        if status is not None and family != V2:
+            raise ToolInputError(
+                "status only filters family 'v2'; leave it out for a legacy family",
+                field="status",
+            )
+        # Both kinds of listing take pages this large (limit is at most 100).
+        filters = {} if status is None else {"status": status}
+        pages = tasks_of(self._client, family).list(page_size=limit, limit=limit, **filters)
         tasks = [task_summary(task, family) async for task in pages]
         for summary in tasks:
             summary.pop("next", None)  # one hint per task is noise in a list
@@ -256,8 +251,8 @@ class Toolbox:
         }
 
     async def _fetch(self, ref: _inputs.TaskRef) -> Any:
-        getter = self._client.v2.tasks if ref.family == V2 else getattr(self._client, ref.family)
-        return await getter.get(ref.task_id, external_task_id=ref.external_task_id)
+        reader = tasks_of(self._client, ref.family)
+        return await reader.get(ref.task_id, external_task_id=ref.external_task_id)
 
 
 class _Reporter:
@@ -279,17 +274,11 @@ class _Reporter:
         await self._progress(value, message)
 
 
-def _body(tool: ToolDef, params: Mapping[str, Any]) -> dict[str, Any]:
-    """What the create will send (validated, files read and encoded): raises as it would."""
-    from .._families import FAMILIES, PRODUCTS
-    from .._params import prepare_body
-    from .._params._validate import prepare_standard_body
+def _body(row: TaskRow, params: Mapping[str, Any]) -> dict[str, Any]:
+    """What the create will send (validated, files read and encoded): raises as it would.
 
-    target = str(tool.target)
-    if tool.kind == "create_v2":
-        rest = {key: value for key, value in params.items() if key != "model"}
-        return {
-            "model": params["model"],
-            **prepare_standard_body(PRODUCTS[target], params["model"], rest),
-        }
-    return prepare_body(FAMILIES[target], params)
+    With a new-standard product's model, which the path carries: the ids of earlier calls were
+    derived from this shape, and must stay the same.
+    """
+    body = prepare_body(row, params)
+    return {"model": params["model"], **body} if "model" in params else body

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Literal, get_args
 
 from .._errors import KlingError
-from ..testing._timings import MOCK_TIMING_ENV, MockTiming
+from .._mock_timing import MOCK_TIMING_ENV, MockTiming
 
 __all__ = ["ServerOptions", "ServerSetupError", "Transport"]
 

@@ -66,7 +66,7 @@ def serve(
 
 
 async def _serve(options: ServerOptions, client_options: dict[str, Any]) -> None:
-    from ..testing._timings import MOCK_WAIT_OPTIONS
+    from .._mock_timing import MOCK_WAIT_OPTIONS
     from ._client import kling_client, mock_client
 
     opened: AbstractAsyncContextManager[AsyncKlingClient] = (

@@ -14,15 +14,16 @@ import functools
 from typing import Any, get_args
 
 from .. import _params
-from .._families import FAMILIES, PRODUCTS
+from .._families import FAMILIES
+from .._params import json_schema
 from .._params._common import MEDIA_KEY, JsonSchema
-from .._params._validate import _adapter
+from .._rows import NEW_STANDARD, Product, TaskRow
 
 __all__ = [
     "MAX_LIST_LIMIT",
     "MAX_WAIT_TIMEOUT",
-    "PATH_NOTE",
     "OMITTED",
+    "PATH_NOTE",
     "TASK_FAMILIES",
     "V2",
     "costs_schema",
@@ -35,7 +36,7 @@ __all__ = [
 ]
 
 #: The ``family`` of new-standard tasks (every product's tasks are read through ``/tasks``).
-V2 = "v2"
+V2 = NEW_STANDARD
 #: What ``family`` takes in the lookup tools: a legacy family, or ``v2``.
 TASK_FAMILIES = (*FAMILIES, V2)
 #: Create parameters the tools do not offer.
@@ -54,31 +55,30 @@ MAX_LIST_LIMIT = 100
 
 
 @functools.cache
-def create_schema(name: str, v2: bool = False) -> JsonSchema:
-    """The input schema of ``create_<name>`` (``create_v2_<name>`` with ``v2``)."""
-    row = PRODUCTS[name] if v2 else FAMILIES[name]
-    # The adapter that validates the parameters, built once for both.
-    schema = _self_contained(_adapter(row.params).json_schema())
+def create_schema(row: TaskRow) -> JsonSchema:
+    """The input schema of the create tool of ``row``: what its parameters accept, and a
+    new-standard product's ``model``."""
+    schema = _self_contained(json_schema(row))
     properties: dict[str, Any] = schema["properties"]
     for key in OMITTED:
         properties.pop(key, None)
     if "external_task_id" in properties:
         properties["external_task_id"] = {"type": "string", "description": EXTERNAL_ID_DESCRIPTION}
     _describe_media(schema)
-    if v2:
+    if isinstance(row, Product):  # the model is a parameter of each call, beside the rest
         model = {
             "type": "string",
-            "enum": list(product_models(name)),
-            "description": f"The model, e.g. {PRODUCTS[name].example_model!r}.",
+            "enum": list(product_models(row)),
+            "description": f"The model, e.g. {row.example_model!r}.",
         }
         schema["properties"] = {"model": model, **properties}
         schema["required"] = ["model", *schema.get("required", [])]
     return schema
 
 
-def product_models(name: str) -> tuple[str, ...]:
+def product_models(product: Product) -> tuple[str, ...]:
     """The models a new-standard product knows (its ``Literal`` in ``kling._params``)."""
-    return tuple(get_args(getattr(_params, PRODUCTS[name].models)))
+    return tuple(get_args(getattr(_params, product.models)))
 
 
 def _self_contained(schema: JsonSchema) -> JsonSchema:

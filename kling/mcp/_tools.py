@@ -4,16 +4,18 @@ new-standard product, and the lookup tools. Plain data: ``_server`` turns them i
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from .._families import FAMILIES, PRODUCTS
+from .._families import ROWS
 from .._params._common import JsonSchema
+from .._rows import NEW_STANDARD, TaskRow
 from . import _schemas
 
-__all__ = ["LOOKUP_KINDS", "ToolDef", "ToolKind", "tool_defs"]
+__all__ = ["LOOKUP_KINDS", "ToolDef", "ToolKind", "create_tool_name", "tool_defs"]
 
-ToolKind = Literal["create", "create_v2", "get", "wait", "list", "costs", "download"]
+ToolKind = Literal["create", "get", "wait", "list", "costs", "download"]
 #: The tools ``--read-only`` keeps: they neither create anything nor write files.
 LOOKUP_KINDS: frozenset[ToolKind] = frozenset({"get", "wait", "list", "costs"})
 
@@ -24,6 +26,11 @@ _IDEMPOTENT = (
     "the same arguments."
 )
 _NEXT = "Returns at once with the task_id and family; then call wait_task, then download_results."
+#: What a create of each standard needs of the server, said after its route.
+_CREDENTIALS = {
+    "legacy": "",
+    "new": f"; needs the server's KLING_API_KEY); its family is {NEW_STANDARD!r}",
+}
 _MEDIA = (
     "Media arguments take an https URL, a path relative to the server's root, or base64; "
     "paths outside the root are refused."
@@ -32,13 +39,13 @@ _MEDIA = (
 
 @dataclass(frozen=True)
 class ToolDef:
-    """One tool: its name, what it does (``kind``) and on what (``target``), for agents."""
+    """One tool: its name, what it does (``kind``) and on what (``row``), for agents."""
 
     name: str
     kind: ToolKind
     description: str
     input_schema: JsonSchema
-    target: str | None = None
+    row: TaskRow | None = None
     """The legacy family or new-standard product a create tool makes tasks of."""
 
     @property
@@ -46,39 +53,32 @@ class ToolDef:
         return self.kind in LOOKUP_KINDS
 
 
-def tool_defs(*, read_only: bool = False) -> list[ToolDef]:
-    """Every tool the server offers (only the lookup tools with ``read_only``)."""
+def tool_defs(*, read_only: bool = False, rows: Iterable[TaskRow] = ROWS) -> list[ToolDef]:
+    """Every tool the server offers: a create tool per row of ``rows`` (every row of both
+    standards), then the lookup tools (only those with ``read_only``)."""
     tools = _lookup_tools()
     if read_only:
         return [tool for tool in tools if tool.read_only]
-    return [*_create_tools(), *tools]
+    return [*_create_tools(rows), *tools]
 
 
-def _create_tools() -> list[ToolDef]:
-    tools = [
+def create_tool_name(row: TaskRow) -> str:
+    """``create_text_to_video``, ``create_v2_text_to_video``: named like the row's resource."""
+    return "create_" + "_".join(row.attribute)
+
+
+def _create_tools(rows: Iterable[TaskRow]) -> list[ToolDef]:
+    return [
         ToolDef(
-            name=f"create_{family.name}",
+            name=create_tool_name(row),
             kind="create",
-            target=family.name,
-            description=f"{_sentence(family.summary)} Creates a paid Kling task (POST "
-            f"{family.path}). {_NEXT} {_IDEMPOTENT} {_MEDIA}",
-            input_schema=_schemas.create_schema(family.name),
+            row=row,
+            description=f"{_sentence(row.summary)} Creates a paid Kling task (POST "
+            f"{row.route}{_CREDENTIALS[row.standard]}). {_NEXT} {_IDEMPOTENT} {_MEDIA}",
+            input_schema=_schemas.create_schema(row),
         )
-        for family in FAMILIES.values()
+        for row in rows
     ]
-    tools += [
-        ToolDef(
-            name=f"create_v2_{product.name}",
-            kind="create_v2",
-            target=product.name,
-            description=f"{_sentence(product.summary)} Creates a paid Kling task (POST "
-            f"{product.path}/{{model}}; needs the server's KLING_API_KEY); its family is "
-            f"'v2'. {_NEXT} {_IDEMPOTENT} {_MEDIA}",
-            input_schema=_schemas.create_schema(product.name, v2=True),
-        )
-        for product in PRODUCTS.values()
-    ]
-    return tools
 
 
 def _lookup_tools() -> list[ToolDef]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
 
-from kling._families import FAMILIES, PRODUCTS
+from kling._families import FAMILIES, PRODUCTS, ROWS
+from kling.mcp._tools import tool_defs
 from kling.testing import FakeKling
 
 from .conftest import Clock, Mcp, kling_client, mcp_session
@@ -130,3 +132,19 @@ async def test_every_input_schema_is_valid_json_schema_that_accepts_a_real_call(
         {"prompt": "x" * 2501, "duration": "2"}
     )
     assert {error.validator for error in errors} == {"maxLength", "enum"}
+
+
+def test_every_row_of_both_standards_has_exactly_one_create_tool() -> None:
+    creates = [tool for tool in tool_defs() if tool.kind == "create"]
+    assert [tool.row for tool in creates] == list(ROWS)
+    assert len({tool.name for tool in creates}) == len(ROWS)
+
+
+def test_a_product_that_no_family_names_gets_a_create_tool_that_takes_its_model() -> None:
+    solo = dataclasses.replace(PRODUCTS["omni_video"], name="omni_video_next")
+    (tool,) = [tool for tool in tool_defs(rows=[solo]) if tool.kind == "create"]
+
+    assert tool.name == "create_v2_omni_video_next"
+    assert tool.row is solo
+    assert tool.input_schema["required"][0] == "model"
+    assert "'v2'" in tool.description
