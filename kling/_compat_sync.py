@@ -13,14 +13,14 @@ __all__ = [
     "Condition",
     "Event",
     "Limiter",
+    "Queue",
+    "TaskGroup",
     "call",
     "monotonic",
     "open_file",
-    "Queue",
     "run_blocking",
     "run_workers",
     "sleep",
-    "TaskGroup",
     "wall_clock",
 ]
 

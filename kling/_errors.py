@@ -37,8 +37,8 @@ __all__ = [
     "RateLimitError",
     "ServerError",
     "ServerUnreachableError",
-    "TaskNotFoundError",
     "TaskFailedError",
+    "TaskNotFoundError",
     "WaitTimeoutError",
     "error_from_response",
 ]

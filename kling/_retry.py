@@ -33,8 +33,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_RETRY_AFTER",
-    "CallPolicy",
     "MIN_DELAY",
+    "CallPolicy",
     "delay_for",
     "is_ambiguous",
     "is_retryable",

@@ -7,9 +7,10 @@ Usage::
     python scripts/unasync.py            # (re)write generated files, delete orphaned ones
     python scripts/unasync.py --check    # write nothing; exit 1 if anything is stale
 
-It generates in two stages: first the per-family modules of ``kling/_async`` from the family
-table (``kling/_families.py``, see ``scripts/family_code.py``), then the sync twin of every
-async module, those included. One run writes, and one ``--check`` checks, both stages.
+It generates in two stages: first the modules written from the family table
+(``kling/_families.py``, see ``scripts/family_code.py``), each straight into both packages
+(``kling/_async/_generated_*.py`` and ``kling/_sync/_generated_*.py``), then the sync twin of
+every hand-written async module. One run writes, and one ``--check`` checks, both stages.
 
 Why tokens and not line regexes: a regex over raw lines cannot tell code from strings and
 comments, and rule order starts to matter.  With ``tokenize`` we only touch the tokens that
@@ -144,13 +145,6 @@ def header(source_name: str, edit: str = "the async source") -> str:
     )
 
 
-def _without_header(text: str) -> str:
-    """A generated async module's code, without its header (its twin gets a header of its own)."""
-    if not text.startswith(HEADER_MARK):
-        return text
-    return "".join(io.StringIO(text).readlines()[3:])
-
-
 def rename(name: str, fired: set[str] | None = None) -> str:
     """Sync spelling of one identifier; records which explicit rule fired in ``fired``."""
     if name in RENAMES:
@@ -270,14 +264,16 @@ def render(
     edit: str = "the async source",
 ) -> str:
     """Transform and format one module exactly as it is written to ``target``."""
-    code = transform_source(_without_header(text), source_name=source_name, fired=fired, edit=edit)
+    code = transform_source(text, source_name=source_name, fired=fired, edit=edit)
     return _format(code, target=target, root=root)
 
 
 def _format(code: str, *, target: Path, root: Path) -> str:
-    # Renames can unsort imports (kling._async._x / kling._compat_async swap order), and
-    # removing `await` shortens lines that the formatter then joins.
-    isort = ["--select", "I", "--config", f"lint.isort.known-first-party = {list(FIRST_PARTY)!r}"]
+    # Renames can unsort imports (kling._async._x / kling._compat_async swap order) and
+    # ``__all__`` (AsyncV2 -> V2), and removing `await` shortens lines that the formatter then
+    # joins.
+    known = f"lint.isort.known-first-party = {list(FIRST_PARTY)!r}"
+    isort = ["--select", "I,RUF022", "--config", known]
     pinned = ["--target-version", RUFF_TARGET, "--stdin-filename", str(target)]
     code = _ruff(["check", "--fix", *isort, *pinned], code, root)
     return _ruff(["format", *pinned], code, root)
@@ -291,7 +287,7 @@ _TABLE_EDIT = f"the family table ({family_code.TABLE})"
 
 
 def _families(root: Path) -> dict[Path, str]:
-    """Stage one: the per-family async modules, rendered from the family table."""
+    """Stage one: the modules of both flavours, rendered from the family table."""
     try:
         sources = family_code.render(root)
     except family_code.TableError as exc:
@@ -313,21 +309,15 @@ def _generate(root: Path) -> tuple[dict[Path, str], set[str]]:
     for src_dir, dst_dir in _pairs(root):
         if not src_dir.is_dir():
             continue
-        # Stage two reads the stage-one modules as generated now, whatever is on disk.
-        sources: dict[Path, str | None] = dict.fromkeys(src_dir.rglob("*.py"))
-        sources.update((path, outputs[path]) for path in outputs if path.parent == src_dir)
-        for src, fresh in sorted(sources.items()):
+        # Stage one wrote both flavours of its modules: only hand-written ones are converted.
+        sources = sorted(path for path in src_dir.rglob("*.py") if path not in outputs)
+        for src in sources:
             target = dst_dir / src.relative_to(src_dir)
-            text = src.read_text(encoding="utf-8") if fresh is None else fresh
+            text = src.read_text(encoding="utf-8")
             name = src.relative_to(root).as_posix()
             try:
                 outputs[target] = render(
-                    text,
-                    source_name=name,
-                    target=target,
-                    root=root,
-                    fired=fired,
-                    edit="the async source" if fresh is None else _TABLE_EDIT,
+                    text, source_name=name, target=target, root=root, fired=fired
                 )
             except (SyntaxError, tokenize.TokenError, RuntimeError) as exc:
                 raise GenerationError(f"{name}: cannot generate {target.name}: {exc}") from exc
