@@ -156,7 +156,8 @@ def authenticate_standard(headers: Mapping[str, str], credentials: Credentials) 
 
     No header (the X-Api-Key pair is an AK/SK scheme, so it counts as none) -> 1001; a
     configured key -> accepted; an unknown ``api-key-kling-...`` -> 1002 ``api key not found``;
-    a JWT or anything else -> 1002 with the AK/SK text, as Kling answers (live, CHK 1c).
+    a JWT or anything else -> 1002 with the AK/SK text, as Kling answers (observed live, not on
+    Kling's pages: https://github.com/aself101/kling-api/blob/main/docs/specs/kling-api-2.0-migration-checklist.md).
     """
     authorization = headers.get("authorization")
     if authorization is None or not authorization.strip():

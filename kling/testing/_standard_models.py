@@ -261,7 +261,8 @@ MODELS: tuple[StandardModel, ...] = (
     *_video("image-to-video", turbo_prompt_max=_CAP_2500),
     _OMNI_3,
     _O1,
-    # Observed live (FRENZ) as a path id; treated as a true alias of the documented model.
+    # Observed live as a path id by a third party's migration notes (not in Kling's pages, and no
+    # public copy to cite); treated as a true alias of the documented model.
     dataclasses.replace(_OMNI_3, model="kling-v3-omni", alias_of="kling-3.0-omni"),
     _motion("kling-3.0", "0.9", "1.2", element=True),
     _motion("kling-2.6", "0.5", "0.8", element=False),
