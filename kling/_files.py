@@ -53,7 +53,7 @@ MediaInput: TypeAlias = str | os.PathLike[str] | bytes
 
 _MB = 1024 * 1024
 IMAGE_MAX_BYTES = 10 * _MB
-#: The new standard takes larger images (kling-api-new-standard.md §3.2).
+#: The new standard takes larger images: https://github.com/aself101/kling-api/blob/main/docs/api/kling-omni-3.0-i2v.md
 STANDARD_IMAGE_MAX_BYTES = 50 * _MB
 AUDIO_MAX_BYTES = 5 * _MB
 _MIN_SIDE = 300

@@ -1,6 +1,6 @@
 """The one retry policy: what may be repeated, and how long to wait before repeating it.
 
-What is retried (DESIGN.md §3):
+What is retried (``docs/design.md``, "Reliability rules"):
 
 * 429 with 1302/1303, or 429 without a known code: always (the task was not created);
 * 429 with 1100/1101/1102/1304: never, the account needs attention;

@@ -1,7 +1,7 @@
 """The SDK's legacy capability table and FakeKling's agree, but for a short list of known
 differences: any new disagreement fails a test naming the request.
 
-Both tables were written from kling-api.md (§3.A, §3.C), independently: the SDK's
+Both tables were written from Kling's pages (each module lists them), independently: the SDK's
 (``kling._params._legacy_models``) keeps the reading that refuses less where the documentation
 is unclear, FakeKling's (``kling.testing._legacy_models``) the stricter one. For a grid of
 requests per (family, model_name) -- every model either table lists, and no model_name at all --
@@ -10,7 +10,7 @@ the SDK either refuses before sending or builds a body, and:
 1. whatever the SDK refuses, FakeKling refuses too (sent raw, as a client without the SDK's
    checks would send it): the SDK is never stricter than the strict reading;
 2. whatever FakeKling refuses, the SDK refuses too, except the requests :data:`KNOWN` lists,
-   each a point kling-api.md leaves open (the SDK lets Kling decide);
+   each a point Kling's pages leave open (the SDK lets Kling decide);
 3. every body the SDK builds that FakeKling accepts creates a task (200, code 0).
 """
 
@@ -231,7 +231,7 @@ GRID: dict[str, tuple[list[dict[str, Any]], dict[str, tuple[Any, ...]]]] = {
 
 @dataclass(frozen=True)
 class Known:
-    """A disagreement kling-api.md leaves open: FakeKling refuses, the SDK lets Kling decide."""
+    """A disagreement Kling's pages leave open: FakeKling refuses, the SDK lets Kling decide."""
 
     family: str
     """The family it concerns; ``"*"``: every family with the fields."""
@@ -243,7 +243,7 @@ class Known:
     fake_says: str
     """...and a regular expression FakeKling's refusal matches (another refusal is not it)."""
     reason: str
-    """Why the documentation leaves it open, citing kling-api.md."""
+    """Why the documentation leaves it open, naming the page (cited in ``kling/_params``)."""
     example: tuple[str, dict[str, Any]]
     """(family, request) showing it: the SDK sends the request, FakeKling refuses it."""
 
@@ -263,9 +263,9 @@ KNOWN: list[Known] = [
         'the "off" value (sound="off", multi_shot=False) on a model without the feature',
         lambda p: p.get("sound") == "off" or p.get("multi_shot") is False,
         r"(sound|multi_shot) is not supported by",
-        '§3.A.1: sound defaults to "off" and is "only kling-v2-6 (pro) and later", multi_shot '
-        'defaults to false and is "v3 only" (§3.A.2 and §3.A.10 alike); whether Kling refuses '
-        "the default value on another model or ignores it is not said.",
+        'text-to-video: sound defaults to "off" and is "only kling-v2-6 (pro) and later", '
+        'multi_shot defaults to false and is "v3 only" (image-to-video and omni video alike); '
+        "whether Kling refuses the default value on another model or ignores it is not said.",
         ("text_to_video", {"prompt": "x", "sound": "off", "multi_shot": False}),
     ),
     Known(
@@ -274,9 +274,9 @@ KNOWN: list[Known] = [
         "mode on the kling-v2 master models",
         lambda p: "mode" in p,
         r"mode is not supported by kling-v2(-1)?-master",
-        '§3.A.1: "kling-v2-master rejects/ignores mode" -- which of the two is not settled; '
-        "FakeKling reads a refusal, and extends it to the other single-mode master model, "
-        "kling-v2-1-master (on which §3.A.1-2 say nothing).",
+        'text-to-video: "kling-v2-master rejects/ignores mode" -- which of the two is not '
+        "settled; FakeKling reads a refusal, and extends it to the other single-mode master "
+        "model, kling-v2-1-master (on which the text- and image-to-video pages say nothing).",
         ("image_to_video", {"image": IMG, "mode": "pro", "model_name": "kling-v2-1-master"}),
     ),
     Known(
@@ -285,8 +285,8 @@ KNOWN: list[Known] = [
         "cfg_scale on kling-v3",
         lambda p: "cfg_scale" in p,
         r"cfg_scale is not supported by kling-v3",
-        '§3.A.1-2: cfg_scale is "not supported by kling-v2.x"; nothing is said of kling-v3, '
-        "to which FakeKling extends the rule.",
+        'text- and image-to-video: cfg_scale is "not supported by kling-v2.x"; nothing is said '
+        "of kling-v3, to which FakeKling extends the rule.",
         ("text_to_video", {"prompt": "x", "cfg_scale": 0.5, "model_name": "kling-v3"}),
     ),
     Known(
@@ -295,8 +295,9 @@ KNOWN: list[Known] = [
         "image_tail without image (a last frame alone)",
         lambda p: "image_tail" in p and "image" not in p,
         r"image is required",
-        "§3.A.2 [!]: ENSO takes either of image/image_tail (a last frame alone on kling-v1-5 "
-        "and kling-v1-6 in pro, per the capability map), RG marks image required.",
+        "image-to-video, two copies of the page disagree: the 2025 one takes either of "
+        "image/image_tail (a last frame alone on kling-v1-5 and kling-v1-6 in pro, per the "
+        "capability map), the 2026 one marks image required.",
         ("image_to_video", {"image_tail": IMG, "mode": "pro", "model_name": "kling-v1-6"}),
     ),
     Known(
@@ -305,9 +306,9 @@ KNOWN: list[Known] = [
         "static_mask/dynamic_masks (motion brush) beyond kling-v1 and kling-v1-5 in 5 s",
         lambda p: "static_mask" in p or "dynamic_masks" in p,
         r"static_mask and dynamic_masks are not supported by",
-        "§3.A.2 gives static_mask and dynamic_masks no per-model limits (only dynamic_masks' "
-        '"2-77 points (for 5 s)"); FakeKling allows them on kling-v1 (std/pro, 5 s) and '
-        "kling-v1-5 (pro, 5 s) only, after the capability map §3.A.2 cites.",
+        "image-to-video gives static_mask and dynamic_masks no per-model limits (only "
+        'dynamic_masks\' "2-77 points (for 5 s)"); FakeKling allows them on kling-v1 (std/pro, '
+        "5 s) and kling-v1-5 (pro, 5 s) only, after the capability map.",
         ("image_to_video", {"image": IMG, "static_mask": IMG, "model_name": "kling-v2-6"}),
     ),
     Known(
@@ -316,8 +317,8 @@ KNOWN: list[Known] = [
         'resolution="2k" on image models other than kling-v2',
         lambda p: p.get("resolution") == "2k",
         r"resolution '2k' is not supported by",
-        '§3.A.12: resolution is "1k", "2k" "(model-dependent)", without saying which model '
-        "makes 2k; FakeKling gives it to kling-v2 only.",
+        'image generation: resolution is "1k", "2k" "(model-dependent)", without saying which '
+        "model makes 2k; FakeKling gives it to kling-v2 only.",
         ("images", {"prompt": "x", "resolution": "2k", "model_name": "kling-v3"}),
     ),
     Known(
@@ -326,8 +327,8 @@ KNOWN: list[Known] = [
         "resolution or aspect_ratio on kling-v2-new",
         lambda p: "resolution" in p or "aspect_ratio" in p,
         r"(resolution|aspect_ratio) is not supported by kling-v2-new",
-        "§3.A.12: kling-v2-new restyles an image and its output resolution = input; whether "
-        "Kling refuses resolution/aspect_ratio there or ignores them is not said.",
+        "image generation: kling-v2-new restyles an image and its output resolution = input; "
+        "whether Kling refuses resolution/aspect_ratio there or ignores them is not said.",
         ("images", {"prompt": "x", "image": IMG, "resolution": "1k", "model_name": "kling-v2-new"}),
     ),
     Known(
@@ -336,8 +337,9 @@ KNOWN: list[Known] = [
         "image_reference on kling-v1-5",
         lambda p: "image_reference" in p,
         r"image_reference is not supported by kling-v1-5",
-        '§3.A.12 [!]: image_reference was "originally kling-v1-5 only", the 2026 docs say '
-        '"kling-v2-1 only"; the SDK takes both, FakeKling the 2026 reading.',
+        "image generation, two copies of the page disagree: the early-2026 one gives "
+        "image_reference to kling-v1-5 only, the current one its fidelity fields to kling-v2-1 "
+        "only; the SDK takes both, FakeKling the current reading.",
         (
             "images",
             {"prompt": "x", "image": IMG, "image_reference": "face", "model_name": "kling-v1-5"},
@@ -352,9 +354,9 @@ KNOWN: list[Known] = [
             and (p.get("character_orientation") == "image" or len(p["element_list"]) > 1)
         ),
         r"element_list (needs character_orientation 'video'|can hold at most 1 )",
-        '§3.A.9: element_list (v3) "binds orientation to video" -- Kling may refuse another '
-        "orientation or use the video's itself -- and no count is given; FakeKling refuses "
-        'orientation "image" and a second element.',
+        'motion control: element_list (v3) "binds orientation to video" -- Kling may refuse '
+        "another orientation or use the video's itself -- and no count is given; FakeKling "
+        'refuses orientation "image" and a second element.',
         (
             "motion_control",
             {
@@ -373,8 +375,9 @@ KNOWN: list[Known] = [
         "model_name kling-v2 on multi-image to image",
         lambda p: p.get("model_name") == "kling-v2",
         r"model_name 'kling-v2' is not a model of",
-        '§3.A.14 [!]: kling-v2 is the default in the 2025 docs, kling-v2-1 "the only value" in '
-        "2026; FakeKling knows kling-v2-1 only (404/1203).",
+        "multi-image to image, two copies of the page disagree: kling-v2 is the default in the "
+        "early-2026 one, kling-v2-1 the only value in the current one; FakeKling knows "
+        "kling-v2-1 only (404/1203).",
         (
             "multi_image_to_image",
             {"subject_image_list": [{"subject_image": IMG}], "model_name": "kling-v2"},
@@ -386,7 +389,7 @@ KNOWN: list[Known] = [
         'aspect_ratio "auto" (given, or by default) without image_list',
         lambda p: not p.get("image_list") and p.get("aspect_ratio", "auto") == "auto",
         r"aspect_ratio 'auto' \(the default\) needs images",
-        '§3.A.13: aspect_ratio defaults to "auto" and "T2I without images cannot use auto"; the '
+        'omni image: aspect_ratio defaults to "auto" and "T2I without images cannot use auto"; the '
         'SDK refuses an explicit "auto" with neither image_list nor element_list, but whether '
         "Kling fails an omitted aspect_ratio (or picks another default) and whether elements "
         "count as images is not said.",
@@ -398,7 +401,7 @@ KNOWN: list[Known] = [
         'n beside result_type="series"',
         lambda p: p.get("result_type") == "series" and p.get("n", 1) != 1,
         r"n cannot be used with result_type 'series'",
-        '§3.A.13 lists n [1,9] and result_type="series" with series_amount, not how the two '
+        'omni image lists n [1,9] and result_type="series" with series_amount, not how the two '
         "combine; FakeKling refuses n beside series_amount.",
         (
             "omni_image",
@@ -420,7 +423,7 @@ KNOWN: list[Known] = [
             "end_frame" in _frames(p) and None not in _frames(p) and not p.keys() & REFERENCES
         ),
         r"is not supported by kling-video-o1 without reference images",
-        '§3.A.10: kling-video-o1 makes "3"-"10" s videos "but pure T2V and first-frame I2V '
+        'omni video: kling-video-o1 makes "3"-"10" s videos "but pure T2V and first-frame I2V '
         'only 5/10"; whether first + end frames count as first-frame I2V is not said (the SDK '
         "holds a prompt or a first frame alone to 5/10).",
         (
@@ -434,7 +437,7 @@ KNOWN: list[Known] = [
         "duration or multi_shot beside a base video",
         lambda p: _videos(p, "base") and ("duration" in p or bool(p.get("multi_shot"))),
         r"(duration cannot be set|multi_shot cannot be used) with a base video",
-        '§3.A.10: "base editing follows input" (its duration) and a base video takes no frames; '
+        'omni video: "base editing follows input" (its duration) and a base video takes no frames; '
         "whether Kling refuses a duration or multi_shot beside one, or ignores them, is not said.",
         ("omni_video", {"prompt": "x", "video_list": [BASE], "duration": "5"}),
     ),
@@ -518,7 +521,8 @@ def _sdk(family: str, params: Mapping[str, Any]) -> tuple[dict[str, Any], str | 
 def test_the_tables_list_the_same_families_and_defaults() -> None:
     assert set(FAKE_MODELS) == {family for family, _ in SDK_MODELS} == set(GRID)
     differing = {f for f in FAKE_DEFAULTS if FAKE_DEFAULTS[f] != SDK_DEFAULTS[f]}
-    # §3.A.14: kling-v2 is the default in the 2025 docs, kling-v2-1 the only model in 2026.
+    # Multi-image to image: kling-v2 is the default in the early-2026 copy of the page, kling-v2-1
+    # the only model in the current one.
     assert differing == {"multi_image_to_image"}
     fake = {(family, model) for family, models in FAKE_MODELS.items() for model in models}
     assert set(SDK_MODELS) ^ fake == {("multi_image_to_image", "kling-v2")}

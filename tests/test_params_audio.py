@@ -1,4 +1,8 @@
-"""Audio families, TTS, and the element and voice libraries (kling-api.md §3.A.17-18)."""
+"""Audio families, TTS, and the element and voice libraries.
+
+The rules are Kling's, from the pages cited in ``kling/_params/_audio.py`` and
+``kling/_params/_general.py``.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Image families: the body each sends, and every documented rule (kling-api.md §3.A.12-17)."""
+"""Image families: the body each sends, and every documented rule.
+
+The rules are Kling's, from the pages cited in ``kling/_params/_image.py``.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Lip-sync (original and advanced) and face identification (kling-api.md §3.A.5-6)."""
+"""Lip-sync (original and advanced) and face identification.
+
+The rules are Kling's, from the pages cited in ``kling/_params/_lip_sync.py``.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Video families: the body each sends, and every documented rule (kling-api.md §3.A)."""
+"""Video families: the body each sends, and every documented rule.
+
+The rules are Kling's, from the pages cited in ``kling/_params/_video.py``.
+"""
 
 from __future__ import annotations
 

@@ -18,7 +18,8 @@ from kling import TaskBase, V2TaskBase, webhooks
 from kling._errors import InvalidParameterError, KlingError
 from kling.webhooks import WebhookVerificationError
 
-# Kling's official test vector (kling-api.md §5.4).
+# Kling's official test vector, from its callback protocol page:
+# https://github.com/aself101/kling-api/blob/main/docs/api/kling-get-started-callbacks.md
 SECRET = "whsec_dGVzdHNlY3JldHRlc3RzZWNyZXR0ZXN0c2VjcmV0MTI="
 SECRET_B64 = SECRET.removeprefix("whsec_")
 MSG_ID = "9876543210"

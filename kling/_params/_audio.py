@@ -1,4 +1,11 @@
-"""Parameters of the audio families (kling-api.md §3.A.18)."""
+"""Parameters of the audio families.
+
+Sources, Kling's pages:
+
+* text to audio: https://github.com/aself101/kling-api/blob/main/docs/api/kling-text-to-audio.md
+* video to audio: https://github.com/aself101/kling-api/blob/main/docs/api/kling-video-to-audio.md
+* TTS: https://github.com/aself101/kling-api/blob/main/docs/api/kling-text-to-speech.md
+"""
 
 from typing import Annotated
 

@@ -1,4 +1,10 @@
-"""Parameters of the element and voice libraries (kling-api.md §3.A.17)."""
+"""Parameters of the element and voice libraries.
+
+Sources, Kling's pages:
+
+* elements: https://github.com/aself101/kling-api/blob/main/docs/api/kling-o1-element-mgt.md
+* voices: https://github.com/aself101/kling-api/blob/main/docs/api/kling-2.6-voice-mgt.md
+"""
 
 from typing import Annotated, Literal
 

@@ -1,4 +1,15 @@
-"""Parameters of the image families (kling-api.md §3.A.12-16, image-recognize in §3.A.17)."""
+"""Parameters of the image families, and of image recognition.
+
+Sources, Kling's pages for each endpoint:
+
+* image generation: https://github.com/aself101/kling-api/blob/main/docs/api/kling-image-2.1-generation.md
+  (models before kling-v2-1: https://github.com/WHQ25/rawgenai/blob/b3f9cef1c265/docs/research/kling/image-generation.md)
+* omni image: https://github.com/aself101/kling-api/blob/main/docs/api/kling-image-o1-generation.md
+* multi-image to image: https://github.com/aself101/kling-api/blob/main/docs/api/kling-image-2.1-multi-image-to-image.md
+* expansion: https://github.com/aself101/kling-api/blob/main/docs/api/kling-image-common-outpainting.md
+* virtual try-on: https://github.com/WHQ25/rawgenai/blob/b3f9cef1c265/docs/research/kling/virtual-try-on.md
+* image recognition: https://github.com/aself101/kling-api/blob/main/docs/api/kling-img-recog.md
+"""
 
 from typing import Annotated, Literal
 

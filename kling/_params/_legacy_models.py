@@ -1,7 +1,12 @@
 """What each legacy ``model_name`` accepts, family by family: one table, checked before sending.
 
-From kling-api.md §3.A (the endpoints' capability notes) and §3.C (which model serves which
-product). A request is checked against its ``model_name``, or the family's default model when
+From Kling's pages for each endpoint (cited in ``_video.py`` and ``_image.py``), its
+capability map of the legacy models and its changelog (which model serves which product):
+
+* https://github.com/WHQ25/rawgenai/blob/b3f9cef1c265/docs/research/kling/capability-map.md
+* https://github.com/aself101/kling-api/blob/main/docs/api/kling-updates-api.md
+
+A request is checked against its ``model_name``, or the family's default model when
 none is given (what Kling would use); a ``model_name`` the table does not know skips the checks,
 so a model released tomorrow works today. Where the documentation contradicts itself, the SDK
 keeps the reading that refuses less: it must never refuse what Kling would take.
@@ -80,7 +85,7 @@ _V3 = {
 }
 
 _ROWS = (
-    # Text-to-video (kling-api.md §3.A.1; kling-v1-5 and kling-v2-1 are image-to-video only).
+    # Text-to-video (kling-v1-5 and kling-v2-1 are image-to-video only).
     _video("text_to_video", "kling-v1", camera_control=("std", "5")),
     _video("text_to_video", "kling-v1-6"),
     _video("text_to_video", "kling-v2-master", **_V2_NO_CFG),
@@ -88,7 +93,7 @@ _ROWS = (
     _video("text_to_video", "kling-v2-5-turbo", **_V2_NO_CFG),
     _video("text_to_video", "kling-v2-6", sound=True, sound_needs_pro=True, **_V2_NO_CFG),
     _video("text_to_video", "kling-v3", **_V3),
-    # Image-to-video (§3.A.2): last frames and camera control by model.
+    # Image-to-video: last frames and camera control by model, per the capability map.
     _video("image_to_video", "kling-v1", image_tail=("std", "pro"), tail_short=True),
     _video(
         "image_to_video",
@@ -120,9 +125,9 @@ _ROWS = (
         max_elements=3,
         **_V3,
     ),
-    # Multi-image to video (§3.A.3): one model.
+    # Multi-image to video: one model.
     _video("multi_image_to_video", "kling-v1-6"),
-    # Omni video (§3.A.10).
+    # Omni video.
     _video(
         "omni_video",
         "kling-video-o1",
@@ -140,14 +145,14 @@ _ROWS = (
         multi_shot=True,
         elements=True,
     ),
-    # Motion control (§3.A.9): elements on kling-v3 only.
+    # Motion control: elements on kling-v3 only.
     _video("motion_control", "kling-v2-6", durations=()),
     _video("motion_control", "kling-v3", durations=(), elements=True),
-    # Images (§3.A.12-14, 16).
+    # Images: generation, omni image, multi-image to image, try-on.
     _video("images", "kling-v1", durations=(), modes=(), aspect_ratios=("21:9",)),
     _video("images", "kling-v1-5", durations=(), modes=(), image_reference=True),
     _video("images", "kling-v2", durations=(), modes=()),
-    # kling-v2-new is image-to-image restyling (§3.A.12).
+    # kling-v2-new is image-to-image restyling (the capability map).
     _video("images", "kling-v2-new", durations=(), modes=(), needs_image=True),
     # The 2025 docs give image_reference to kling-v1-5, the 2026 ones to kling-v2-1: both.
     _video("images", "kling-v2-1", durations=(), modes=(), image_reference=True),

@@ -1,4 +1,12 @@
-"""Parameters of lip-sync (original and advanced) and face identification (§3.A.5-6)."""
+"""Parameters of lip-sync (original and advanced) and face identification.
+
+Sources:
+
+* advanced lip-sync: https://github.com/aself101/kling-api/blob/main/docs/api/kling-lip-sync.md
+* face identification: https://github.com/aself101/kling-api/blob/main/docs/api/kling-face-recog.md
+* original lip-sync (no longer on Kling's pages; Kuaishou's own client sends it):
+  https://github.com/KwaiVGI/ComfyUI-KLingAI-API/blob/main/py/api/lip_sync.py
+"""
 
 from typing import Annotated, Literal
 

@@ -1,4 +1,9 @@
-"""Parameters of the new-standard products (kling-api-new-standard.md §3-4), and their bodies.
+"""Parameters of the new-standard products, and their bodies.
+
+Sources: Kling's page for each product and model, copied in
+https://github.com/aself101/kling-api/tree/main/docs/api (``kling-3.0-turbo-t2v``,
+``kling-omni-3.0-ovg``, ``kling-o1-video``, ``kling-motion-control-3.0``, ...); for example
+image-to-video on kling-3.0: https://github.com/aself101/kling-api/blob/main/docs/api/kling-omni-3.0-i2v.md
 
 The new standard takes a three-layer body: ``prompt`` (text-to-video) or ``contents[]``, then
 ``settings{}`` and ``options{}``. The SDK takes all of it as flat keyword arguments named as the

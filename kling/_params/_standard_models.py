@@ -1,7 +1,11 @@
 """What each new-standard model accepts: one capability table, checked before sending.
 
-One row per (product, model), from kling-api-new-standard.md §4: resolutions, durations, audio
-modes, ``multi_shot``, prompt length, and which content items the model takes and how many.
+One row per (product, model): resolutions, durations, audio modes, ``multi_shot``, prompt length,
+and which content items the model takes and how many. From Kling's page for each model (copies
+in https://github.com/aself101/kling-api/tree/main/docs/api: ``kling-3.0-turbo-t2v``,
+``kling-omni-3.0-i2v``, ``kling-omni-3.0-ovg``, ``kling-o1-video``, ``kling-2.6-i2v``, ...) and
+its capability map: https://github.com/aself101/kling-api/blob/main/docs/api/kling-guide-capability-map-video.md
+
 :func:`check_model` runs the row's checks, then the rules that tie fields together, with
 messages that name the field path as Kling does (``settings.duration ...``). A model that is
 not in the table (a new one) skips all of it and goes through.

@@ -1,4 +1,17 @@
-"""Parameters of the video families (kling-api.md §3.A.1-4, 7-10, 20)."""
+"""Parameters of the video families.
+
+Sources, Kling's pages for each endpoint (the legacy video pages as copied in early 2026):
+
+* text-to-video, with ``camera_control``: https://github.com/WHQ25/rawgenai/blob/b3f9cef1c265/docs/research/kling/text-to-video.md
+* image-to-video: https://github.com/WHQ25/rawgenai/blob/b3f9cef1c265/docs/research/kling/image-to-video.md
+  (a 2025 copy: https://github.com/enso-ai/kling-api-wrapper/blob/47d40e9ff22b/api-docs/kling-image-to-video-api.md)
+* multi-image to video: https://github.com/WHQ25/rawgenai/blob/b3f9cef1c265/docs/research/kling/multi-image-to-video.md
+* video extension: https://github.com/enso-ai/kling-api-wrapper/blob/c666e8d1ac2c/api-docs/kling_video_extension_docs.md
+* effects: https://github.com/aself101/kling-api/blob/main/docs/api/kling-effects-video-effects.md
+* avatar: https://github.com/aself101/kling-api/blob/main/docs/api/kling-avatar.md
+* motion control: https://github.com/WHQ25/rawgenai/blob/b3f9cef1c265/docs/research/kling/motion-control.md
+* omni video: https://github.com/WHQ25/rawgenai/blob/b3f9cef1c265/docs/research/kling/omni-video-o1.md
+"""
 
 from typing import Annotated, Literal
 

@@ -46,8 +46,9 @@ __all__ = [
 
 ENV_FILE_NAME = ".env"
 
-#: The hosts of Kling's developer API (docs: api-singapore is the global endpoint, api.klingai.com
-#: its older name, api-beijing the mainland-China one). Credentials may go there from anywhere.
+#: The hosts of Kling's developer API: api-singapore is the global endpoint, api.klingai.com its
+#: older name (https://github.com/aself101/kling-api/blob/main/docs/api/kling-get-started-authentication.md),
+#: api-beijing the mainland-China one. Credentials may go there from anywhere.
 OFFICIAL_HOSTS = frozenset(
     {"api-singapore.klingai.com", "api-beijing.klingai.com", "api.klingai.com"}
 )

@@ -148,7 +148,7 @@ class FakeKling:
     It serves the legacy API (``/v1/...``) and the new standard (API 2.0: ``POST
     /text-to-video/{model}``, ``/image-to-video/``, ``/omni-video/``, ``/motion-control/``,
     ``GET``/``POST /tasks``; API keys only), whose models are listed in :data:`MODELS`.
-    Legacy creates are checked as Kling checks them (kling-api.md §3-§4), per ``model_name``
+    Legacy creates are checked as Kling's pages say Kling checks them, per ``model_name``
     against :data:`LEGACY_MODELS`: what the fake accepts, Kling accepts.
 
     Use it in-process::

@@ -1,4 +1,6 @@
-"""Authentication as Kling does it (kling-api.md §1, §7), plus one non-Kling extension.
+"""Authentication as Kling does it, plus one non-Kling extension. Kling's pages:
+https://github.com/aself101/kling-api/blob/main/docs/api/kling-get-started-authentication.md
+and https://github.com/aself101/kling-api/blob/main/docs/api/kling-get-started-error-codes.md
 
 Accepted, in this order:
 
@@ -6,7 +8,7 @@ Accepted, in this order:
   ``nbf`` in the future -> 401/1003, ``exp`` passed -> 401/1004, anything else wrong -> 401/1002.
 * ``Authorization: Bearer <API key>``: a configured static key, else 401/1002 "api key not found".
 * No ``Authorization`` header -> 401/1001 "Authorization is empty", as Kling answers: Kling knows
-  no ``X-Api-Key`` / ``X-Api-Secret`` headers (§1.4), so they count as nothing, and the message
+  no ``X-Api-Key`` / ``X-Api-Secret`` headers, so they count as nothing, and the message
   says so. Only with ``FakeKling(accept_key_headers=True)`` (for a gateway in front of Kling
   that takes them) is the pair ``X-Api-Key: <access key>`` + ``X-Api-Secret: <secret key>``
   accepted; then a wrong or partial pair -> 401/1002.
@@ -154,7 +156,8 @@ def authenticate_standard(headers: Mapping[str, str], credentials: Credentials) 
 
     No header (the X-Api-Key pair is an AK/SK scheme, so it counts as none) -> 1001; a
     configured key -> accepted; an unknown ``api-key-kling-...`` -> 1002 ``api key not found``;
-    a JWT or anything else -> 1002 with the AK/SK text, as Kling answers (live, CHK 1c).
+    a JWT or anything else -> 1002 with the AK/SK text, as Kling answers (observed live, not on
+    Kling's pages: https://github.com/aself101/kling-api/blob/main/docs/specs/kling-api-2.0-migration-checklist.md).
     """
     authorization = headers.get("authorization")
     if authorization is None or not authorization.strip():

@@ -1,4 +1,5 @@
-"""Callback delivery (kling-api.md §5): the bare task object POSTed on every status change.
+"""Callback delivery: the bare task object POSTed on every status change, as Kling's callback
+protocol has it: https://github.com/aself101/kling-api/blob/main/docs/api/kling-get-started-callbacks.md
 
 Lifecycle is computed lazily, so each task with a ``callback_url`` gets one small background job
 in the serving event loop that wakes up when the task is due to change, and POSTs each new state in

@@ -6,8 +6,9 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-# Kling's business codes (kling-api.md §4), with the HTTP status each one travels with and a
-# default message. Fault injection derives the status from the code when a test names only the code.
+# Kling's business codes, with the HTTP status each one travels with and a default message:
+# https://github.com/aself101/kling-api/blob/main/docs/api/kling-get-started-error-codes.md
+# Fault injection derives the status from the code when a test names only the code.
 CODES: dict[int, tuple[int, str]] = {
     1000: (401, "Authentication failed"),
     1001: (401, "Authorization is empty"),

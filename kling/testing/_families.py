@@ -2,7 +2,7 @@
 
 Each family has a create endpoint (``POST path``), a single query (``GET path/{id}``, where the id
 is a ``task_id`` or an ``external_task_id``) and a list (``GET path?pageNum&pageSize``).
-``required`` lists what a create must carry (kling-api.md §3.A); :mod:`._legacy_validate` checks
+``required`` lists what a create must carry (each endpoint's page); :mod:`._legacy_validate` checks
 it along with every other rule of the family.
 """
 
@@ -42,7 +42,8 @@ def _req(*fields: str) -> Requirement:
 
 FAMILIES: tuple[Family, ...] = (
     Family("text_to_video", "/v1/videos/text2video", (_req("prompt"),), "videos"),
-    # A last frame alone is refused: the 2026 docs mark ``image`` required (§3.A.2 [!]).
+    # A last frame alone is refused: Kling's 2026 image-to-video page marks ``image`` required,
+    # https://github.com/WHQ25/rawgenai/blob/b3f9cef1c265/docs/research/kling/image-to-video.md
     Family("image_to_video", "/v1/videos/image2video", (_req("image"),), "videos"),
     Family(
         "multi_image_to_video",

@@ -34,7 +34,9 @@ _CAMERA_AXES = ("horizontal", "vertical", "pan", "tilt", "roll", "zoom")
 def resolve(
     family: str, path: str, body: Mapping[str, Any], *, alias: str | None = None
 ) -> LegacyModel:
-    """The model a create asks for; an unknown ``model_name`` is 404/1203, as §4 has it."""
+    """The model a create asks for; an unknown ``model_name`` is 404/1203, as Kling's error codes
+    have it: https://github.com/aself101/kling-api/blob/main/docs/api/kling-get-started-error-codes.md
+    """
     raw = body.get("model_name")
     if raw is None and alias is not None:
         raw = body.get(alias)
@@ -165,7 +167,9 @@ def sound(model: LegacyModel, body: Mapping[str, Any], combo: Combo, lookup: Loo
 
 
 def camera_control(model: LegacyModel, body: Mapping[str, Any], combo: Combo) -> bool:
-    """``camera_control`` (§3.A.20), where the model has it; whether it was sent."""
+    """``camera_control``, where the model has it; whether it was sent. Kling documents it with
+    text-to-video: https://github.com/WHQ25/rawgenai/blob/b3f9cef1c265/docs/research/kling/text-to-video.md
+    """
     camera = obj(body, "camera_control")
     if camera is None:
         return False

@@ -13,9 +13,11 @@ from typing import Any, Protocol
 
 DAY_MS = 86_400_000
 INPUT_MAX_AGE_MS = 30 * DAY_MS
-"""``video_id`` / ``audio_id`` inputs must be younger than 30 days (§6)."""
+"""``video_id`` / ``audio_id`` inputs must be younger than 30 days, e.g.
+https://github.com/aself101/kling-api/blob/main/docs/api/kling-lip-sync.md"""
 SESSION_MAX_AGE_MS = DAY_MS
-"""identify-face sessions are valid 24 h (§6)."""
+"""identify-face sessions are valid 24 h:
+https://github.com/WHQ25/rawgenai/blob/b3f9cef1c265/docs/research/kling/lip-sync.md"""
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,14 @@
-"""Legacy image creates (§3.A.12-16): generation, omni image, multi-image, expansion, try-on."""
+"""Legacy image creates: generation, omni image, multi-image, expansion, try-on.
+
+Sources, Kling's pages:
+
+* generation: https://github.com/aself101/kling-api/blob/main/docs/api/kling-image-2.1-generation.md
+  (models before kling-v2-1: https://github.com/WHQ25/rawgenai/blob/b3f9cef1c265/docs/research/kling/image-generation.md)
+* omni image: https://github.com/aself101/kling-api/blob/main/docs/api/kling-image-o1-generation.md
+* multi-image to image: https://github.com/aself101/kling-api/blob/main/docs/api/kling-image-2.1-multi-image-to-image.md
+* expansion: https://github.com/aself101/kling-api/blob/main/docs/api/kling-image-common-outpainting.md
+* try-on: https://github.com/WHQ25/rawgenai/blob/b3f9cef1c265/docs/research/kling/virtual-try-on.md
+"""
 
 from __future__ import annotations
 
@@ -22,7 +32,7 @@ from ._legacy_models import LegacyModel
 
 MAX_N = 9
 MAX_EXPANSION_AREA = 3.0
-"""An expanded image is at most 3x the original's area (§3.A.15)."""
+"""An expanded image is at most 3x the original's area (the expansion page, above)."""
 SERIES_AUTO_COUNT = 4
 """How many images ``series_amount:"auto"`` makes in the fake (Kling picks; docs give no count)."""
 _RATIOS = ("up", "down", "left", "right")
@@ -79,7 +89,7 @@ def images(body: Mapping[str, Any], lookup: Lookup) -> Plan:
 
 
 def omni_image(body: Mapping[str, Any], lookup: Lookup) -> Plan:
-    """``POST /v1/images/omni-image`` (§3.A.13)."""
+    """``POST /v1/images/omni-image`` (the omni image page, above)."""
     model = resolve("omni_image", "/v1/images/omni-image", body)
     prompt(body, required=True)
     listed_images = items(body, "image_list")
@@ -121,7 +131,7 @@ def omni_image(body: Mapping[str, Any], lookup: Lookup) -> Plan:
 
 
 def multi_image_to_image(body: Mapping[str, Any], lookup: Lookup) -> Plan:
-    """``POST /v1/images/multi-image2image`` (§3.A.14)."""
+    """``POST /v1/images/multi-image2image`` (the multi-image to image page, above)."""
     model = resolve("multi_image_to_image", "/v1/images/multi-image2image", body)
     prompt(body)
     subjects = items(body, "subject_image_list", least=1, most=model.max_images)

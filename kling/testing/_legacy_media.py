@@ -1,4 +1,5 @@
-"""Image, audio and video inputs of legacy creates (kling-api.md §3, §3.A, §6).
+"""Image, audio and video inputs of legacy creates, as Kling's pages state them, for example
+https://github.com/aself101/kling-api/blob/main/docs/api/kling-image-2.1-generation.md
 
 An image is a URL or raw Base64 (no ``data:`` prefix) of a JPG/PNG of at most 10 MB, each side
 at least 300 px, aspect between 1:2.5 and 2.5:1. Audio is a URL or raw Base64 of at most 5 MB;

@@ -1,9 +1,13 @@
 """The fake's own table of Kling's legacy (``/v1``) models: what each ``model_name`` accepts.
 
-Written from kling-api.md §3.A and §3.C (and the capability map they cite), independently of
+Written from Kling's pages for each endpoint (cited where each family is checked), from its
+changelog and from its capability map of the legacy models (both below), independently of
 the SDK's parameter code, so that a wrong capability on either side fails a test instead of
 agreeing with itself. Where the sources disagree or are silent, the entry keeps the reading
 Kling is least likely to accept: the fake must never accept what Kling refuses.
+
+* https://github.com/WHQ25/rawgenai/blob/b3f9cef1c265/docs/research/kling/capability-map.md
+* https://github.com/aself101/kling-api/blob/main/docs/api/kling-updates-api.md
 
 Shape: ``LEGACY_MODELS[family][model_name]`` is a :class:`LegacyModel`; ``family`` is the SDK's
 family name (``"text_to_video"``), the inner mapping is in documented order with the family's
@@ -31,7 +35,8 @@ Combo = tuple[str, str]
 """``(mode, duration)``, e.g. ``("pro", "5")``."""
 
 CAMERA_TYPES = ("simple", "down_back", "forward_up", "right_turn_forward", "left_turn_forward")
-"""Every ``camera_control.type`` (§3.A.20)."""
+"""Every ``camera_control.type``, as Kling's text-to-video page lists them:
+https://github.com/WHQ25/rawgenai/blob/b3f9cef1c265/docs/research/kling/text-to-video.md"""
 
 RATIOS_VIDEO = ("16:9", "9:16", "1:1")
 RATIOS_IMAGE = ("16:9", "9:16", "1:1", "4:3", "3:4", "3:2", "2:3", "21:9")

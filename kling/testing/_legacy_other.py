@@ -1,5 +1,20 @@
-"""Legacy creates without ``model_name`` (§3.A.5-8, §3.A.17-18): lip-sync, effects, avatar,
-audio, elements and voices, and the checks of the synchronous endpoints."""
+"""Legacy creates without ``model_name``: lip-sync, effects, avatar, audio, elements and voices,
+and the checks of the synchronous endpoints.
+
+Sources, Kling's pages:
+
+* lip-sync and face identification: https://github.com/aself101/kling-api/blob/main/docs/api/kling-lip-sync.md
+  and https://github.com/aself101/kling-api/blob/main/docs/api/kling-face-recog.md
+* the original lip-sync, no longer on Kling's pages, as Kuaishou's own client sends it:
+  https://github.com/KwaiVGI/ComfyUI-KLingAI-API/blob/main/py/api/lip_sync.py
+* effects: https://github.com/aself101/kling-api/blob/main/docs/api/kling-effects-video-effects.md
+* avatar: https://github.com/aself101/kling-api/blob/main/docs/api/kling-avatar.md
+* audio: https://github.com/aself101/kling-api/blob/main/docs/api/kling-text-to-audio.md
+  https://github.com/aself101/kling-api/blob/main/docs/api/kling-video-to-audio.md
+  https://github.com/aself101/kling-api/blob/main/docs/api/kling-text-to-speech.md
+* elements: https://github.com/aself101/kling-api/blob/main/docs/api/kling-o1-element-mgt.md
+* voices: https://github.com/aself101/kling-api/blob/main/docs/api/kling-2.6-voice-mgt.md
+"""
 
 from __future__ import annotations
 
@@ -44,7 +59,7 @@ DUAL_EFFECTS = frozenset(
         "smooth_transition",
     }
 )
-"""Effects that take two images (``input.images``), 5 s only (§3.A.7)."""
+"""Effects that take two images (``input.images``), 5 s only (the effects page, above)."""
 DISCONTINUED_EFFECTS = frozenset(
     {
         "hug",
@@ -189,7 +204,7 @@ def video_to_audio(body: Mapping[str, Any], lookup: Lookup) -> Plan:
 
 
 def custom_element(body: Mapping[str, Any], lookup: Lookup) -> Plan:
-    """``POST /v1/general/advanced-custom-elements`` (§3.A.17)."""
+    """``POST /v1/general/advanced-custom-elements`` (the elements page, above)."""
     string(body, "element_name", required=True, limit=20)
     string(body, "element_description", limit=100)
     kind = choice(body, "reference_type", ("image_refer", "video_refer")) or "image_refer"

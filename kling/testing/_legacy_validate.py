@@ -1,4 +1,5 @@
-"""The one entry point of legacy create validation: family name -> its checks (§3, §3.A).
+"""The one entry point of legacy create validation: family name -> its checks, which cite the
+Kling pages they follow.
 
 Each validator reads a JSON object and the account (:class:`Lookup`) and returns a
 :class:`Plan`, or raises :class:`ApiError` (400/1201, or 404/1203 for an unknown model).

@@ -1,4 +1,14 @@
-"""Legacy video creates with a ``model_name`` (§3.A.1-4, §3.A.9-10), and video extension."""
+"""Legacy video creates with a ``model_name``, and video extension.
+
+Sources, Kling's pages (the legacy video pages as copied in early 2026):
+
+* text-to-video: https://github.com/WHQ25/rawgenai/blob/b3f9cef1c265/docs/research/kling/text-to-video.md
+* image-to-video: https://github.com/WHQ25/rawgenai/blob/b3f9cef1c265/docs/research/kling/image-to-video.md
+* multi-image to video: https://github.com/WHQ25/rawgenai/blob/b3f9cef1c265/docs/research/kling/multi-image-to-video.md
+* video extension: https://github.com/enso-ai/kling-api-wrapper/blob/c666e8d1ac2c/api-docs/kling_video_extension_docs.md
+* motion control: https://github.com/WHQ25/rawgenai/blob/b3f9cef1c265/docs/research/kling/motion-control.md
+* omni video: https://github.com/WHQ25/rawgenai/blob/b3f9cef1c265/docs/research/kling/omni-video-o1.md
+"""
 
 from __future__ import annotations
 
@@ -33,9 +43,9 @@ from ._legacy_fields import (
 from ._legacy_models import LEGACY_MODELS, LegacyModel
 
 MAX_TOTAL_SECONDS = 180
-"""An extended video is at most 3 minutes long (§6)."""
+"""An extended video is at most 3 minutes long (the video extension page, above)."""
 EXTENSION_SECONDS = 5
-"""Each extension adds 4-5 s (§3.A.4); the fake adds the upper bound."""
+"""Each extension adds 4-5 s (the video extension page); the fake adds the upper bound."""
 EXTENDABLE_FAMILIES = ("text_to_video", "image_to_video", "video_extend")
 _MAX_MASKS = 6
 _TRAJECTORY_POINTS = (2, 77)
@@ -208,7 +218,7 @@ def _omni_video_list(body: Mapping[str, Any]) -> str | None:
 
 
 def omni_video(body: Mapping[str, Any], lookup: Lookup) -> Plan:
-    """``POST /v1/videos/omni-video`` (§3.A.10)."""
+    """``POST /v1/videos/omni-video`` (the omni video page, above)."""
     model = resolve("omni_video", "/v1/videos/omni-video", body)
     firsts, ends, refs = _omni_images(body)
     element_count = elements(body, lookup, model)
@@ -256,7 +266,7 @@ def omni_video(body: Mapping[str, Any], lookup: Lookup) -> Plan:
 
 
 def motion_control(body: Mapping[str, Any], lookup: Lookup) -> Plan:
-    """``POST /v1/videos/motion-control`` (§3.A.9)."""
+    """``POST /v1/videos/motion-control`` (the motion control page, above)."""
     model = resolve("motion_control", "/v1/videos/motion-control", body)
     image(body, "image_url", required=True, max_side=65536)
     video_url(body, "video_url", required=True)

@@ -1,8 +1,11 @@
-"""Legacy-created tasks as ``/tasks`` shows them: normalised into the new-standard record (§7).
+"""Legacy-created tasks as ``/tasks`` shows them: normalised into the new-standard record, as
+aself101/kling-api saw it live (Kling's pages do not say), in its log:
+https://github.com/aself101/kling-api/blob/main/docs/specs/kling-api-2.0-migration-checklist.md
 
 Observed live: avatar and image tasks came back with ``outputs[]`` and ``billing[]`` (avatar
 ``unit ... video``, image ``unit ... image``; element and voice tasks bill ``package_type:
-video``). Output fields follow the new names of §5.3 (``mp3_url``, not ``url_mp3``).
+video``). Output fields follow the new names of Kling's callback protocol (``mp3_url``, not
+``url_mp3``).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Image and video inputs of new-standard creates (kling-api-new-standard.md §3.2).
+"""Image and video inputs of new-standard creates, as Kling's pages state them, for example
+https://github.com/aself101/kling-api/blob/main/docs/api/kling-omni-3.0-i2v.md
 
 An image is an https URL or raw Base64 of a JPG/PNG of at most 50 MB, each side at least 300 px,
 aspect between 1:2.5 and 2.5:1; a video is an https URL. URLs are never fetched (Kling fetches

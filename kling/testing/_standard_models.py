@@ -1,8 +1,12 @@
 """The fake's own table of Kling's new-standard (API 2.0) models: what each one accepts.
 
-Written from kling-api-new-standard.md §4 and §5.4 (pricing), independently of the SDK's tables,
+Written from Kling's page for each model and its video prices, independently of the SDK's tables,
 so that a wrong capability in the SDK fails a test instead of agreeing with itself. Where the
 sources disagree the stricter reading is kept: the fake must never accept what Kling refuses.
+
+Sources: the pages in https://github.com/aself101/kling-api/tree/main/docs/api, above all
+https://github.com/aself101/kling-api/blob/main/docs/api/kling-guide-capability-map-video.md
+and https://github.com/aself101/kling-api/blob/main/docs/api/kling-pricing-video.md
 """
 
 from __future__ import annotations
@@ -88,7 +92,7 @@ class StandardModel:
     required: tuple[str, ...]
     """Content types a task must hold."""
     rates: Mapping[RateKind, Mapping[str, str]]
-    """Units per second by kind and resolution (kling-pricing-video); ``base`` always exists."""
+    """Units per second by kind and resolution (Kling's video prices); ``base`` always exists."""
     orientations: tuple[str, ...] = ()
     """``settings.character_orientation`` values (required when non-empty: motion control)."""
     audio_needs_1080p: bool = False
@@ -257,7 +261,8 @@ MODELS: tuple[StandardModel, ...] = (
     *_video("image-to-video", turbo_prompt_max=_CAP_2500),
     _OMNI_3,
     _O1,
-    # Observed live (FRENZ) as a path id; treated as a true alias of the documented model.
+    # Observed live as a path id by a third party's migration notes (not in Kling's pages, and no
+    # public copy to cite); treated as a true alias of the documented model.
     dataclasses.replace(_OMNI_3, model="kling-v3-omni", alias_of="kling-3.0-omni"),
     _motion("kling-3.0", "0.9", "1.2", element=True),
     _motion("kling-2.6", "0.5", "0.8", element=False),

@@ -1,5 +1,5 @@
-"""New-standard task records (kling-api-new-standard.md §5): created ones, and legacy ones seen
-through ``/tasks``.
+"""New-standard task records: created ones, and legacy ones seen through ``/tasks``, in the
+shape Kling's callback protocol gives: https://github.com/aself101/kling-api/blob/main/docs/api/kling-get-started-callbacks.md
 
 A :class:`StandardTask` lives in the same store as legacy tasks and goes through the same
 lifecycle (the store keeps the legacy ``succeed`` internally); only its views differ.
@@ -116,7 +116,7 @@ class StandardTask(FakeTask):
         return {**self._head(), "status": "submitted", "update_time": self.created_at}
 
     def view(self) -> dict[str, Any]:
-        """The task record (§5.2), as ``/tasks`` and callbacks carry it now."""
+        """The task record, as ``/tasks`` and callbacks carry it now."""
         record = self._head()
         outputs: list[dict[str, Any]] = []
         if self.task_status == "succeed":

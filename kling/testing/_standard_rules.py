@@ -1,4 +1,5 @@
-"""The rules that tie fields together, and :func:`validate`, the one entry point (§4).
+"""The rules that tie fields together, and :func:`validate`, the one entry point (Kling's pages
+for each model, cited with the fake's model table).
 
 Field-by-field checks live in :mod:`._standard_validate`; here are the combinations: frames and
 resolution, audio and voices, and the omni-video reference matrices.

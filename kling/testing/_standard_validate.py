@@ -1,4 +1,5 @@
-"""Validation of new-standard create bodies against the fake's model table (§3, §4, §6).
+"""Validation of new-standard create bodies against the fake's model table (which
+cites Kling's pages).
 
 Every refusal is 400/1201 with a message that names the field path the way Kling's do
 (``settings.resolution value '9000p' is invalid``). Keys the model does not know are ignored, as
@@ -260,7 +261,9 @@ def check_settings(model: StandardModel, settings: Mapping[str, Any]) -> dict[st
 def rate_for(
     model: StandardModel, chosen: Mapping[str, Any], items: list[dict[str, Any]]
 ) -> Decimal:
-    """Units per second for this combination (kling-pricing-video, via §5.4)."""
+    """Units per second for this combination, from Kling's video prices:
+    https://github.com/aself101/kling-api/blob/main/docs/api/kling-pricing-video.md
+    """
     types = {item["type"] for item in items}
     kind: RateKind = "base"
     if types & {"feature_video", "base_video"} and "video" in model.rates:

@@ -1,7 +1,8 @@
 """FakeKling's new-standard (API 2.0) surface: path-per-model creates, /tasks, callbacks.
 
-The contract is kling-api-new-standard.md; each test checks one behaviour against it, through
-plain httpx (in-process with ``httpx.ASGITransport`` unless it needs real sockets).
+Each test checks one behaviour against Kling's pages for the new standard, through plain httpx
+(in-process with ``httpx.ASGITransport`` unless it needs real sockets). The pages, as copied:
+https://github.com/aself101/kling-api/tree/main/docs/api
 """
 
 from __future__ import annotations

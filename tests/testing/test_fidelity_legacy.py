@@ -1,9 +1,21 @@
 """FakeKling refuses what Kling refuses on the legacy (``/v1``) API: one case per rule.
 
 Driven with raw HTTP (httpx on the fake's ASGI app), never the SDK, so that the fake stays an
-independent oracle. Each case names its rule in kling-api.md (§ numbers) and asserts the HTTP
-status, the business code and the whole message. Rules that need state (a video to extend, a
-face session, a clock) are in ``test_fidelity_legacy_state.py``.
+independent oracle. Each case states a rule of the Kling page it is listed under and asserts
+the HTTP status, the business code and the whole message. Rules that need state (a video to
+extend, a face session, a clock) are in ``test_fidelity_legacy_state.py``.
+
+The pages (the legacy video pages as copied in early 2026):
+
+* prompts and image inputs, common to every family: https://github.com/aself101/kling-api/blob/main/docs/api/kling-image-2.1-generation.md
+* model names: https://github.com/aself101/kling-api/blob/main/docs/api/kling-updates-api.md
+  and the error codes: https://github.com/aself101/kling-api/blob/main/docs/api/kling-get-started-error-codes.md
+* text-to-video: https://github.com/WHQ25/rawgenai/blob/b3f9cef1c265/docs/research/kling/text-to-video.md
+* image-to-video: https://github.com/WHQ25/rawgenai/blob/b3f9cef1c265/docs/research/kling/image-to-video.md
+* multi-image to video: https://github.com/WHQ25/rawgenai/blob/b3f9cef1c265/docs/research/kling/multi-image-to-video.md
+* video extension: https://github.com/enso-ai/kling-api-wrapper/blob/c666e8d1ac2c/api-docs/kling_video_extension_docs.md
+* omni video: https://github.com/WHQ25/rawgenai/blob/b3f9cef1c265/docs/research/kling/omni-video-o1.md
+* motion control: https://github.com/WHQ25/rawgenai/blob/b3f9cef1c265/docs/research/kling/motion-control.md
 """
 
 from __future__ import annotations
@@ -76,7 +88,7 @@ def _omni(**body: Any) -> dict[str, Any]:
 
 
 RULES = [
-    # §3 / §6: prompts and image inputs, common to every legacy family
+    # prompts and image inputs, common to every legacy family
     Rule(
         "prompt-over-2500",
         T2V,
@@ -133,7 +145,7 @@ RULES = [
         _p("watermark_info.enabled must be true or false"),
     ),
     Rule("callback-url-not-string", T2V, _t2v(callback_url=5), _p("callback_url must be a string")),
-    # §3.C / §4: model names
+    # model names
     Rule(
         "t2v-unknown-model",
         T2V,
@@ -162,7 +174,7 @@ RULES = [
         1203,
     ),
     Rule("model-name-not-string", T2V, _t2v(model_name=3), _p("model_name must be a string")),
-    # §3.A.1 text-to-video
+    # text-to-video
     Rule(
         "t2v-duration-7",
         T2V,
@@ -369,7 +381,7 @@ RULES = [
         200,
         0,
     ),
-    # §3.A.2 image-to-video
+    # image-to-video
     Rule("i2v-needs-image", I2V, {"image_tail": IMG}, _p("image is required")),
     Rule(
         "i2v-no-aspect-ratio",
@@ -462,7 +474,7 @@ RULES = [
         _i2v(model_name="kling-v3", element_list=[{"element_id": PRESET_ELEMENT}] * 4),
         _p("element_list can hold at most 3 elements on kling-v3, got 4"),
     ),
-    # §3.A.3 multi-image to video
+    # multi-image to video
     Rule(
         "multi-image-at-most-4",
         "/v1/videos/multi-image2video",
@@ -478,7 +490,7 @@ RULES = [
         404,
         1203,
     ),
-    # §3.A.4 video extension
+    # video extension
     Rule(
         "extend-unknown-video",
         EXTEND,
@@ -488,7 +500,7 @@ RULES = [
             "image-to-video or a previous extension"
         ),
     ),
-    # §3.A.10 omni video
+    # omni video
     Rule(
         "omni-aspect-ratio-required",
         OMNI_VIDEO,
@@ -596,7 +608,7 @@ RULES = [
         404,
         1203,
     ),
-    # §3.A.9 motion control
+    # motion control
     Rule(
         "motion-mode-required",
         MOTION,

@@ -1,7 +1,23 @@
 """FakeKling refuses what Kling refuses on the legacy image, audio and general families.
 
-Raw HTTP only (see ``test_fidelity_legacy.py``): each case is one documented rule of
-kling-api.md §3.A.5-8 and §3.A.12-18, with status, code and message.
+Raw HTTP only (see ``test_fidelity_legacy.py``): each case is one documented rule of the Kling
+page it is listed under, with status, code and message. The pages:
+
+* image generation: https://github.com/aself101/kling-api/blob/main/docs/api/kling-image-2.1-generation.md
+* omni image: https://github.com/aself101/kling-api/blob/main/docs/api/kling-image-o1-generation.md
+* multi-image to image: https://github.com/aself101/kling-api/blob/main/docs/api/kling-image-2.1-multi-image-to-image.md
+* image expansion: https://github.com/aself101/kling-api/blob/main/docs/api/kling-image-common-outpainting.md
+* virtual try-on: https://github.com/WHQ25/rawgenai/blob/b3f9cef1c265/docs/research/kling/virtual-try-on.md
+* effects: https://github.com/aself101/kling-api/blob/main/docs/api/kling-effects-video-effects.md
+* avatar: https://github.com/aself101/kling-api/blob/main/docs/api/kling-avatar.md
+* lip-sync: https://github.com/aself101/kling-api/blob/main/docs/api/kling-lip-sync.md
+  (the original one, no longer on Kling's pages: https://github.com/KwaiVGI/ComfyUI-KLingAI-API/blob/main/py/api/lip_sync.py)
+* audio: https://github.com/aself101/kling-api/blob/main/docs/api/kling-text-to-audio.md
+  https://github.com/aself101/kling-api/blob/main/docs/api/kling-video-to-audio.md
+  https://github.com/aself101/kling-api/blob/main/docs/api/kling-text-to-speech.md
+* elements, voices, helpers: https://github.com/aself101/kling-api/blob/main/docs/api/kling-o1-element-mgt.md
+  https://github.com/aself101/kling-api/blob/main/docs/api/kling-2.6-voice-mgt.md
+  https://github.com/aself101/kling-api/blob/main/docs/api/kling-img-recog.md
 """
 
 from __future__ import annotations
@@ -39,7 +55,7 @@ def _element(**body: Any) -> dict[str, Any]:
 
 
 RULES: list[tuple[str, str, dict[str, Any], int, int, str]] = [
-    # §3.A.12 image generation
+    # image generation
     (
         "images-v1-no-21:9",
         IMAGES,
@@ -132,7 +148,7 @@ RULES: list[tuple[str, str, dict[str, Any], int, int, str]] = [
         1201,
         _p("element_list is not supported by kling-v1"),
     ),
-    # §3.A.13 omni image
+    # omni image
     (
         "omni-image-series-v3-omni-only",
         OMNI_IMAGE,
@@ -192,7 +208,7 @@ RULES: list[tuple[str, str, dict[str, Any], int, int, str]] = [
             "resolution '1k' or '2k'"
         ),
     ),
-    # §3.A.14 multi-image to image
+    # multi-image to image
     (
         "multi-image2image-v2-1-only",
         "/v1/images/multi-image2image",
@@ -210,7 +226,7 @@ RULES: list[tuple[str, str, dict[str, Any], int, int, str]] = [
         1201,
         _p("subject_image_list can hold at most 4 item(s), got 5"),
     ),
-    # §3.A.15 image expansion
+    # image expansion
     (
         "expand-area-at-most-3x",
         EXPAND,
@@ -230,7 +246,7 @@ RULES: list[tuple[str, str, dict[str, Any], int, int, str]] = [
         1201,
         _p("left_expansion_ratio must be in [0, 2], got 2.5"),
     ),
-    # §3.A.16 virtual try-on
+    # virtual try-on
     (
         "try-on-unknown-model",
         "/v1/images/kolors-virtual-try-on",
@@ -241,7 +257,7 @@ RULES: list[tuple[str, str, dict[str, Any], int, int, str]] = [
         "model of /v1/images/kolors-virtual-try-on; it takes 'kolors-virtual-try-on-v1' or "
         "'kolors-virtual-try-on-v1-5'",
     ),
-    # §3.A.7 effects
+    # effects
     (
         "effects-discontinued",
         EFFECTS,
@@ -274,7 +290,7 @@ RULES: list[tuple[str, str, dict[str, Any], int, int, str]] = [
         1201,
         _p("input.image is required"),
     ),
-    # §3.A.8 avatar
+    # avatar
     (
         "avatar-one-audio-not-both",
         AVATAR,
@@ -302,7 +318,7 @@ RULES: list[tuple[str, str, dict[str, Any], int, int, str]] = [
             "data:...;base64, prefix"
         ),
     ),
-    # §3.A.5 lip-sync
+    # lip-sync
     (
         "lip-sync-text-at-most-120",
         LIP_SYNC,
@@ -343,7 +359,7 @@ RULES: list[tuple[str, str, dict[str, Any], int, int, str]] = [
         1201,
         _p("send only one of input.video_id or input.video_url, not both"),
     ),
-    # §3.A.18 audio
+    # audio
     (
         "text-to-audio-prompt-at-most-200",
         "/v1/audio/text-to-audio",
@@ -392,7 +408,7 @@ RULES: list[tuple[str, str, dict[str, Any], int, int, str]] = [
         1201,
         _p("text cannot exceed 1000 characters (got 1001)"),
     ),
-    # §3.A.17 elements, voices, helpers
+    # elements, voices, helpers
     (
         "element-name-at-most-20",
         ELEMENTS,

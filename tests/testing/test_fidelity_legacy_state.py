@@ -37,7 +37,8 @@ PAIR = {"X-Api-Key": DEFAULT_ACCESS_KEY, "X-Api-Secret": DEFAULT_SECRET_KEY}
 ADVANCED = "/v1/videos/advanced-lip-sync"
 
 
-# ------------------------------------------------------------------------- §1.4 auth headers
+# ------------------------------------------------------------------------------ auth headers
+# https://github.com/aself101/kling-api/blob/main/docs/api/kling-get-started-authentication.md
 
 
 async def test_x_api_key_pair_alone_is_401_1001_naming_the_bearer_scheme() -> None:
@@ -72,7 +73,8 @@ def test_accept_key_headers_is_an_option() -> None:
     assert FakeKling().accept_key_headers is False
 
 
-# --------------------------------------------------------------------- §2.3 queries and lists
+# -------------------------------------------------------------------------- queries and lists
+# https://github.com/WHQ25/rawgenai/blob/b3f9cef1c265/docs/research/kling/text-to-video.md
 
 
 async def test_unknown_query_parameter_on_a_list_is_400_1201() -> None:
@@ -99,7 +101,8 @@ async def test_a_task_that_does_not_exist_is_400_1201_saying_so() -> None:
     assert message == "Task not found: task nope does not exist"
 
 
-# -------------------------------------------------------------------------- §3.A.4 extension
+# --------------------------------------------------------------------------------- extension
+# https://github.com/enso-ai/kling-api-wrapper/blob/c666e8d1ac2c/api-docs/kling_video_extension_docs.md
 
 
 async def test_extending_a_10s_video_reports_its_duration_and_the_total() -> None:
@@ -175,7 +178,8 @@ async def test_a_video_that_is_still_rendering_cannot_be_extended(clock: ManualC
     assert refusal(response, 400, 1201).startswith(f"Invalid parameter: video_id '{unfinished}'")
 
 
-# --------------------------------------------------------------------- result shapes (§2.2)
+# ---------------------------------------------------------------------------- result shapes
+# https://github.com/aself101/kling-api/blob/main/docs/api/kling-get-started-callbacks.md
 
 
 async def test_omni_image_series_returns_result_type_and_series_images() -> None:
@@ -218,7 +222,8 @@ async def test_effects_results_carry_no_duration() -> None:
     assert set(video) == {"id", "url"}
 
 
-# ---------------------------------------------------------------- §3.A.6 advanced lip-sync
+# ----------------------------------------------------------------------- advanced lip-sync
+# https://github.com/aself101/kling-api/blob/main/docs/api/kling-lip-sync.md
 
 
 async def _session(http: httpx.AsyncClient) -> str:
@@ -331,7 +336,8 @@ async def test_a_custom_voice_can_be_used_in_voice_list() -> None:
         assert (await http.post(T2V, json=body)).status_code == 200
 
 
-# ------------------------------------------------------------------ the model table (§3.C)
+# ------------------------------------------------------------------------- the model table
+# https://github.com/WHQ25/rawgenai/blob/b3f9cef1c265/docs/research/kling/capability-map.md
 
 
 def test_each_family_keeps_its_documented_default_model() -> None:
