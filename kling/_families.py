@@ -2,9 +2,10 @@
 
 A task family is one :class:`Family` row: where it lives, its parameter TypedDict and
 cross-field rules (from ``kling._params``), how its body is wrapped, what a finished task holds,
-and how the ``kling`` command presents it. One generic resource (``kling/_async/_resources.py``)
-serves every row; the typed resource classes and the client's properties that editors and mypy
-need are generated from this table by ``scripts/unasync.py`` (``kling/_async/_family_*.py``).
+and how the ``kling`` command presents it (what a row is: ``kling._rows``). One generic resource
+(``kling/_async/_resources.py``) serves every row of both standards; the typed resource classes
+and the client's properties that editors and mypy need are generated from this table by
+``scripts/unasync.py`` (``kling/_async/_generated_*.py`` and ``kling/_sync/_generated_*.py``).
 
 Create is ``POST path``, get is ``GET path/{task_id or external_task_id}``, list is
 ``GET path?pageNum=..&pageSize=..``. The synchronous endpoints (TTS, face identification,

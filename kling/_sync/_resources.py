@@ -115,6 +115,11 @@ class TaskReader(Generic[TaskT]):
         """Where these tasks are read: a legacy family's name, or ``v2`` (``/tasks``)."""
         raise NotImplementedError
 
+    @property
+    def _label(self) -> str:
+        """What these tasks are called in messages and logs (``text_to_video``)."""
+        return "new-standard" if self.source == NEW_STANDARD else self.source
+
     def get(self, task_id: str | None = None, *, external_task_id: str | None = None) -> TaskT:
         """One task by Kling's ``task_id`` or by the ``external_task_id`` you gave it."""
         raise NotImplementedError
@@ -210,9 +215,8 @@ class TaskReader(Generic[TaskT]):
         """
         for task in tasks:
             if self._reader_for(task) is not self:
-                what = "new-standard" if self.source == NEW_STANDARD else self.source
                 raise InvalidParameterError(
-                    f"as_completed() here takes {what} tasks; use the as_completed() of the "
+                    f"as_completed() here takes {self._label} tasks; use the as_completed() of the "
                     "task's own resource, or wait_all() for tasks of both standards",
                     field="tasks",
                 )
@@ -254,9 +258,8 @@ class TaskReader(Generic[TaskT]):
         key = (self.source, self._auth() or self._client._auth)
         poller = pollers.get(key)
         if poller is None:
-            label = "new-standard" if self.source == NEW_STANDARD else self.source
             poller = pollers.setdefault(
-                key, Poller(self._fetch_states, label, self._client._config.host)
+                key, Poller(self._fetch_states, self._label, self._client._config.host)
             )
         return cast("Poller", poller)
 
