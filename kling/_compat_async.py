@@ -13,6 +13,7 @@ import math
 import os
 import sys
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, Generic, Literal, TypeVar
 
@@ -80,20 +81,65 @@ Event = anyio.Event
 
 
 class Limiter:
-    """At most ``total`` holders at once, used as ``async with limiter:`` (a semaphore in the
-    sync twin). A free slot is taken without a trip through the event loop: every request
-    passes here, and the send that follows yields anyway."""
+    """At most ``total`` holders at once, used as ``async with limiter:``, and a lane ahead of
+    them, ``async with limiter.priority:``, whose waiters are let in first (as in the sync
+    twin). Polls take the priority lane, so that a poll round never queues behind thousands of
+    creates while the total in flight stays bounded. A free slot is taken without a trip
+    through the event loop: every request passes here, and the send that follows yields anyway.
+    """
+
+    __slots__ = ("_free", "_waiting", "priority")
+
+    def __init__(self, total: int) -> None:
+        self._free = total
+        #: Waiters of the priority lane, then of the ordinary one, each first come first served.
+        self._waiting: tuple[deque[anyio.Event], deque[anyio.Event]] = (deque(), deque())
+        #: The lane whose waiters go first.
+        self.priority = _PriorityLane(self)
+
+    async def __aenter__(self) -> None:
+        await self.acquire(priority=False)
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self.release()
+
+    async def acquire(self, *, priority: bool) -> None:
+        """Take a slot; wait, in the lane's order, while none is free."""
+        first, ordinary = self._waiting
+        if self._free and not first and (priority or not ordinary):
+            self._free -= 1
+            return
+        lane = first if priority else ordinary
+        granted = anyio.Event()
+        lane.append(granted)
+        try:
+            await granted.wait()
+        except BaseException:
+            if granted.is_set():
+                self.release()  # handed a slot while being cancelled: it goes to the next one
+            else:
+                lane.remove(granted)
+            raise
+
+    def release(self) -> None:
+        """Give the slot back: straight to the first waiter of the first lane that has one."""
+        for lane in self._waiting:
+            if lane:
+                lane.popleft().set()
+                return
+        self._free += 1
+
+
+class _PriorityLane:
+    """``async with limiter.priority:``: a slot of ``limiter``, ahead of its other waiters."""
 
     __slots__ = ("_limiter",)
 
-    def __init__(self, total: int) -> None:
-        self._limiter = anyio.CapacityLimiter(total)
+    def __init__(self, limiter: Limiter) -> None:
+        self._limiter = limiter
 
     async def __aenter__(self) -> None:
-        try:
-            self._limiter.acquire_nowait()
-        except anyio.WouldBlock:
-            await self._limiter.acquire()
+        await self._limiter.acquire(priority=True)
 
     async def __aexit__(self, *exc_info: object) -> None:
         self._limiter.release()

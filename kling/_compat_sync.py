@@ -68,8 +68,61 @@ Condition = threading.Condition
 #: A one-shot event: ``set()``, and ``event.wait()`` blocks the calling thread.
 Event = threading.Event
 
-#: At most N holders at once, used as ``with limiter:``.
-Limiter = threading.BoundedSemaphore
+
+class Limiter:
+    """At most ``total`` holders at once, used as ``with limiter:``, and a lane ahead of them,
+    ``with limiter.priority:``, whose waiting threads are let in first: a poll round never
+    queues behind the creates of a batch."""
+
+    __slots__ = ("_condition", "_first", "_free", "priority")
+
+    def __init__(self, total: int) -> None:
+        self._free = total
+        self._first = 0  # threads waiting in the priority lane
+        self._condition = threading.Condition(threading.Lock())
+        #: The lane whose waiters go first.
+        self.priority = _PriorityLane(self)
+
+    def __enter__(self) -> None:
+        self.acquire(priority=False)
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.release()
+
+    def acquire(self, *, priority: bool) -> None:
+        """Take a slot; block while none is free (or, outside the priority lane, while a
+        thread of that lane waits for one)."""
+        with self._condition:
+            if priority:
+                self._first += 1
+            try:
+                while not self._free or (not priority and self._first):
+                    self._condition.wait()
+                self._free -= 1
+            finally:
+                if priority:
+                    self._first -= 1
+
+    def release(self) -> None:
+        """Give the slot back."""
+        with self._condition:
+            self._free += 1
+            self._condition.notify_all()
+
+
+class _PriorityLane:
+    """``with limiter.priority:``: a slot of ``limiter``, ahead of its other waiters."""
+
+    __slots__ = ("_limiter",)
+
+    def __init__(self, limiter: Limiter) -> None:
+        self._limiter = limiter
+
+    def __enter__(self) -> None:
+        self._limiter.acquire(priority=True)
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._limiter.release()
 
 
 def run_workers(worker: Callable[[], None], count: int) -> None:

@@ -10,7 +10,7 @@ classify, retry, unwrap the envelope. Resources describe endpoints and never sen
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache, cached_property
 from pathlib import Path
 from types import TracebackType
@@ -33,7 +33,7 @@ from .._config import (
 )
 from .._errors import APIConnectionError, APITimeoutError, KlingError, MissingCredentialsError
 from .._logging import setup_logging
-from .._response import parse_response
+from .._response import list_items, parse_response
 from .._retry import CallPolicy, note_attempts, retry_kwargs
 from .._version import __version__
 from ._generated_properties import FamilyProperties
@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from ._endpoints import TTS, Account
     from ._generated_products import V2
     from ._jobs import Batch
-    from ._task import Task, V2Task
+    from ._task import AnyAsyncTask, Task, V2Task
 
 __all__ = ["KlingClient"]
 
@@ -345,7 +345,38 @@ class KlingClient(FamilyProperties):
 
     def _task_list(self, data: Any, family: str | None = None) -> list[Task]:
         """A page of tasks (``data: null`` is an empty page)."""
-        return [self._task(item, family) for item in _list_of(data)]
+        return [self._task(item, family) for item in list_items(data)]
+
+    def _polled(
+        self,
+        items: list[Any],
+        known: Mapping[str, AnyAsyncTask],
+        *,
+        v2: bool,
+        family: str | None = None,
+    ) -> list[AnyAsyncTask]:
+        """The tasks of a poll's raw items (of one standard) that ``known`` holds.
+
+        A task whose item has the state it had when the known model was built by a poll is
+        that model, not validated again: most polls of a long task find nothing new, and a
+        page of 500 models would cost several times its JSON decoding, in time and garbage.
+        Items of tasks nobody waits for are skipped without being validated.
+        """
+        model = _task_models()[1 if v2 else 0]
+        id_field, fields = model.ID_FIELD, model.STATE_FIELDS
+        fresh: list[AnyAsyncTask] = []
+        for item in items:
+            if not isinstance(item, dict):
+                continue
+            current = known.get(item.get(id_field))  # type: ignore[arg-type]
+            if current is None:
+                continue
+            state = tuple(map(item.get, fields))
+            if current._state != state:
+                current = self._v2_task(item) if v2 else self._task(item, family)
+                current._state = state
+            fresh.append(current)
+        return fresh
 
     def _v2_task(self, data: Any) -> V2Task:
         """A new-standard task model bound to this client."""
@@ -354,7 +385,7 @@ class KlingClient(FamilyProperties):
         return task
 
     def _v2_task_list(self, data: Any) -> list[V2Task]:
-        return [self._v2_task(item) for item in _list_of(data)]
+        return [self._v2_task(item) for item in list_items(data)]
 
     def _v2_auth(self) -> KlingAuth:
         """The API-key auth of new-standard calls; raises before sending when there is none."""
@@ -458,9 +489,13 @@ class KlingClient(FamilyProperties):
         body: dict[str, Any] | None,
         parse: Callable[[Any], T],
         auth: KlingAuth | None = None,
+        *,
+        poll: bool = False,
     ) -> T:
+        """One request, no retry. ``poll=True`` marks a poll of waited-for tasks: it takes the
+        limiter's priority lane, so a poll round never queues behind the creates of a batch."""
         try:
-            with self._limiter:
+            with self._limiter.priority if poll else self._limiter:
                 # Built once a slot is free: building costs about 0.1 ms, and a thousand
                 # callers that start at once would otherwise pay it in one turn of the loop.
                 request = self._http.build_request(
@@ -523,12 +558,3 @@ def _task_models() -> tuple[type[Task], type[V2Task]]:
     from ._task import Task, V2Task
 
     return Task, V2Task
-
-
-def _list_of(data: Any) -> list[Any]:
-    """A page's items (``data: null`` is an empty page)."""
-    if data is None:
-        return []
-    if not isinstance(data, list):
-        raise TypeError(f"expected a list of tasks, got {type(data).__name__}")
-    return data
