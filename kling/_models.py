@@ -8,7 +8,7 @@ empty defaults so user code never needs to guard against ``None`` lists.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -36,6 +36,7 @@ __all__ = [
     "Video",
     "Voice",
     "WatermarkInfo",
+    "ms_to_datetime",
 ]
 
 #: ``succeed`` is the legacy spelling; ``succeeded`` the new standard's. Both mean done.
@@ -44,7 +45,8 @@ FAILED_STATUSES = frozenset({"failed"})
 TERMINAL_STATUSES = SUCCEEDED_STATUSES | FAILED_STATUSES
 
 
-def _ms_to_datetime(value: Any) -> Any:
+def ms_to_datetime(value: Any) -> Any:
+    """Kling's milliseconds (an int, or digits) as an aware datetime; None for none."""
     if value in (None, "", 0):
         return None
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
@@ -70,7 +72,7 @@ def _none_to_empty_list(value: Any) -> Any:
     return [] if value is None else value
 
 
-Timestamp = Annotated[datetime | None, BeforeValidator(_ms_to_datetime)]
+Timestamp = Annotated[datetime | None, BeforeValidator(ms_to_datetime)]
 Seconds = Annotated[float | None, BeforeValidator(_blank_to_none)]
 
 
@@ -197,6 +199,16 @@ class TaskBase(_TaskShortcuts, KlingModel):
     download their results; ``kling.webhooks.parse`` returns a plain ``TaskBase``.
     """
 
+    #: The key of a raw task's id, and the fields that change as the task moves on: a polled
+    #: item whose values of these are what they were holds nothing new.
+    ID_FIELD: ClassVar[str] = "task_id"
+    STATE_FIELDS: ClassVar[tuple[str, ...]] = (
+        "task_status",
+        "task_status_msg",
+        "updated_at",
+        "final_unit_deduction",
+    )
+
     task_id: str
     task_status: str = "submitted"
     task_status_msg: str | None = ""
@@ -285,6 +297,9 @@ class V2TaskBase(_TaskShortcuts, KlingModel):
     (``task_id``, ``task_status``, ``videos``, ``images``, ``audios``, ``is_succeeded``...)
     work too, so code that waits for or downloads a task never asks which standard made it.
     """
+
+    ID_FIELD: ClassVar[str] = "id"
+    STATE_FIELDS: ClassVar[tuple[str, ...]] = ("status", "message", "update_time", "billing")
 
     id: str
     status: str = "submitted"

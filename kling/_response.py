@@ -20,7 +20,7 @@ from ._logging import logger, redact_headers
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["EnvelopeError", "as_is", "decode", "parse_response"]
+__all__ = ["EnvelopeError", "as_is", "decode", "list_items", "parse_response"]
 
 T = TypeVar("T")
 
@@ -113,3 +113,12 @@ def _reason(exc: BaseException) -> str:
         except (IndexError, KeyError, TypeError):
             pass
     return f"{type(exc).__name__}"
+
+
+def list_items(data: Any) -> list[Any]:
+    """A page's items (``data: null`` is an empty page)."""
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise TypeError(f"expected a list of tasks, got {type(data).__name__}")
+    return data

@@ -8,14 +8,16 @@ per-family subclasses are generated from the table (``_generated_families``).
 from __future__ import annotations
 
 import builtins
+import functools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote
 
 from .._errors import BadRequestError, InvalidParameterError, NotFoundError
-from .._response import as_is
+from .._models import ms_to_datetime
+from .._response import as_is, list_items
 from .._rows import Family, Library
 from ._pagination import MAX_PAGE_NUM, AsyncPaginator
 from ._resources import AsyncTaskResource
@@ -125,7 +127,8 @@ class AsyncFamilyResource(AsyncTaskResource["AsyncTask"]):
     ) -> dict[str, AnyAsyncTask | KlingError]:
         """Fresh states: pages of the family's list for many tasks, then GETs for the rest.
 
-        One attempt per request: a poll that fails is simply made again in the next round.
+        One attempt per request (a poll that fails is simply made again in the next round),
+        each on the limiter's lane for polls; an unchanged task comes back as itself.
         """
         wanted = {task.task_id: task for task in tasks}
         fresh: dict[str, AnyAsyncTask | KlingError] = {}
@@ -133,33 +136,51 @@ class AsyncFamilyResource(AsyncTaskResource["AsyncTask"]):
             page_size = min(self.row.max_page_size, _POLL_PAGE_SIZE)
             oldest = _oldest(wanted.values())
             pages = math.ceil(len(wanted) / page_size) + 1
-            params = {"pageSize": page_size}
+            read = functools.partial(self._poll_page, wanted)
             for page_num in range(1, pages + 1):
-                page = await self._client._send(
-                    "GET",
-                    self.row.path,
-                    {**params, "pageNum": page_num},
-                    None,
-                    self._task_list,
+                params = {"pageSize": page_size, "pageNum": page_num}
+                found, count, last = await self._client._send(
+                    "GET", self.row.path, params, None, read, poll=True
                 )
-                fresh.update((t.task_id, t) for t in page if t.task_id in wanted)
-                if len(fresh) == len(wanted) or len(page) < page_size:
+                fresh.update((t.task_id, t) for t in found)
+                if len(fresh) == len(wanted) or count < page_size:
                     break
-                last = page[-1].created_at
                 if oldest is not None and last is not None and last < oldest:
                     break  # newest first: everything further back is older than our tasks
         missing = [task_id for task_id in wanted if task_id not in fresh]
         if missing:
-            fresh.update(await self._get_each(missing))
+            fresh.update(await self._get_each(missing, wanted))
         return fresh
 
-    async def _get_some(self, task_ids: builtins.list[str]) -> dict[str, AsyncTask]:
+    def _poll_page(
+        self, known: Mapping[str, AnyAsyncTask], data: Any
+    ) -> tuple[builtins.list[AnyAsyncTask], int, datetime | None]:
+        """A list page as a poll reads it: the ``known`` tasks on it (see ``_polled``), how
+        many items it had, and when its last (oldest) task was created."""
+        items = list_items(data)
+        last = items[-1].get("created_at") if items and isinstance(items[-1], dict) else None
+        try:
+            created = ms_to_datetime(last)
+        except ValueError:
+            created = None
+        found = self._client._polled(items, known, v2=False, family=self.row.name)
+        return found, len(items), created if isinstance(created, datetime) else None
+
+    async def _get_some(
+        self, task_ids: builtins.list[str], known: Mapping[str, AnyAsyncTask]
+    ) -> dict[str, AnyAsyncTask]:
         # One id a request: the legacy API has no batch get.
-        found: dict[str, AsyncTask] = {}
+        found: dict[str, AnyAsyncTask] = {}
         for task_id in task_ids:
             path = f"{self.row.path}/{quote(task_id, safe='')}"
-            found[task_id] = await self._client._send("GET", path, None, None, self._task)
+            read = functools.partial(self._read_one, known)
+            poll = task_id in known  # else the first read of a task given by its id
+            found[task_id] = await self._client._send("GET", path, None, None, read, poll=poll)
         return found
+
+    def _read_one(self, known: Mapping[str, AnyAsyncTask], data: Any) -> AnyAsyncTask:
+        polled = self._client._polled([data], known, v2=False, family=self.row.name)
+        return polled[0] if polled else self._task(data)
 
     def _task_ref(self, task_id: str | None, external_task_id: str | None) -> str:
         if (task_id is None) == (external_task_id is None):

@@ -82,6 +82,8 @@ class AsyncTask(_AsyncResults, TaskBase):
     _client: AsyncKlingClient | None = PrivateAttr(default=None)
     #: The family whose endpoint it came from (``text_to_video``), when known.
     _family: str | None = PrivateAttr(default=None)
+    #: Its ``STATE_FIELDS`` as a poll read them (None: not built by a poll).
+    _state: tuple[Any, ...] | None = PrivateAttr(default=None)
 
     def __getstate__(self) -> dict[Any, Any]:
         return self._unbound_state(super().__getstate__())
@@ -94,6 +96,8 @@ class AsyncV2Task(_AsyncResults, V2TaskBase):
     """
 
     _client: AsyncKlingClient | None = PrivateAttr(default=None)
+    #: Its ``STATE_FIELDS`` as a poll read them (None: not built by a poll).
+    _state: tuple[Any, ...] | None = PrivateAttr(default=None)
 
     def __getstate__(self) -> dict[Any, Any]:
         return self._unbound_state(super().__getstate__())

@@ -10,14 +10,16 @@ on which one made them.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from kling import _compat_async as _compat
 
 from .._errors import InvalidParameterError, NotFoundError
 from .._params._common import unix_ms
+from .._response import list_items
 from .._rows import NEW_STANDARD, Product
 from ._pagination import AsyncCursorPaginator
 from ._resources import AsyncTaskReader, AsyncTaskResource
@@ -65,8 +67,10 @@ class AsyncProductResource(AsyncTaskResource["AsyncV2Task"]):
     async def _find(self, external_id: str) -> AsyncV2Task | None:
         return await self._tasks._find(external_id)
 
-    async def _get_some(self, task_ids: builtins.list[str]) -> dict[str, AsyncV2Task]:
-        return cast("dict[str, AsyncV2Task]", await self._tasks._get_some(task_ids))
+    async def _get_some(
+        self, task_ids: builtins.list[str], known: Mapping[str, AnyAsyncTask]
+    ) -> dict[str, AnyAsyncTask]:
+        return await self._tasks._get_some(task_ids, known)
 
     def _poller(self) -> AsyncPoller:
         return self._tasks._poller()
@@ -202,9 +206,22 @@ class AsyncV2Tasks(AsyncTaskReader["AnyAsyncTask"]):
 
     # -- what the shared code needs ----------------------------------------------------------
 
-    async def _get_some(self, task_ids: builtins.list[str]) -> dict[str, AnyAsyncTask]:
-        tasks = await self._query(task_ids, False, retries=False, auth=self._auth())
-        return {task.id: task for task in tasks}
+    async def _get_some(
+        self, task_ids: builtins.list[str], known: Mapping[str, AnyAsyncTask]
+    ) -> dict[str, AnyAsyncTask]:
+        read = functools.partial(self._read_polled, known)
+        poll = any(task_id in known for task_id in task_ids)
+        tasks = await self._client._send(
+            "GET", "/tasks", {"task_ids": ",".join(task_ids)}, None, read, self._auth(), poll=poll
+        )
+        return {task.task_id: task for task in tasks}
+
+    def _read_polled(
+        self, known: Mapping[str, AnyAsyncTask], data: Any
+    ) -> builtins.list[AnyAsyncTask]:
+        if not known:
+            return builtins.list(self._client._v2_task_list(data))
+        return self._client._polled(list_items(data), known, v2=True)
 
     async def _find(self, external_id: str) -> AsyncV2Task | None:
         """The task with our ``external_task_id``, or None: one request, counted by the

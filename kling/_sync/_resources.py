@@ -124,8 +124,14 @@ class TaskReader(Generic[TaskT]):
         """One task by Kling's ``task_id`` or by the ``external_task_id`` you gave it."""
         raise NotImplementedError
 
-    def _get_some(self, task_ids: builtins.list[str]) -> dict[str, TaskT]:
-        """The tasks of one read request (at most ``_ids_per_get`` ids), by id; one attempt."""
+    def _get_some(
+        self, task_ids: builtins.list[str], known: Mapping[str, AnyAsyncTask]
+    ) -> dict[str, AnyAsyncTask]:
+        """The tasks of one read request (at most ``_ids_per_get`` ids), by id; one attempt.
+
+        Ids in ``known`` are polls (see ``KlingClient._polled``): they take the poll lane,
+        and a task that has not changed comes back as the known model itself.
+        """
         raise NotImplementedError
 
     def _auth(self) -> KlingAuth | None:
@@ -268,27 +274,28 @@ class TaskReader(Generic[TaskT]):
     ) -> dict[str, AnyAsyncTask | KlingError]:
         """Fresh states of ``tasks`` for the poller: one attempt per request (a poll that
         fails is simply made again in the next round)."""
-        return cast(
-            "dict[str, AnyAsyncTask | KlingError]",
-            self._get_each([task.task_id for task in tasks]),
-        )
+        known = {task.task_id: task for task in tasks}
+        return self._get_each(builtins.list(known), known)
 
-    def _get_each(self, task_ids: builtins.list[str]) -> dict[str, TaskT | KlingError]:
+    def _get_each(
+        self, task_ids: builtins.list[str], known: Mapping[str, AnyAsyncTask] | None = None
+    ) -> dict[str, AnyAsyncTask | KlingError]:
         """Tasks by id, a few requests at a time; an id whose request failed transiently is
-        left out, one that failed for good gets the error.
+        left out, one that failed for good gets the error. ``known``: see ``_get_some``.
 
         When no request could reach Kling at all, that is raised: the server is gone.
         """
         size = self._ids_per_get
         chunks = [task_ids[i : i + size] for i in range(0, len(task_ids), size)]
-        found: dict[str, TaskT | KlingError] = {}
+        known = known or {}
+        found: dict[str, AnyAsyncTask | KlingError] = {}
         unreachable: builtins.list[APIConnectionError] = []
         queue = iter(chunks)
 
         def worker() -> None:
             for chunk in queue:
                 try:
-                    found.update(self._get_some(chunk))
+                    found.update(self._get_some(chunk, known))
                 except KlingError as exc:
                     if isinstance(exc, APIConnectionError):
                         unreachable.append(exc)

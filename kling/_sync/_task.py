@@ -85,6 +85,8 @@ class Task(_AsyncResults, TaskBase):
     _client: KlingClient | None = PrivateAttr(default=None)
     #: The family whose endpoint it came from (``text_to_video``), when known.
     _family: str | None = PrivateAttr(default=None)
+    #: Its ``STATE_FIELDS`` as a poll read them (None: not built by a poll).
+    _state: tuple[Any, ...] | None = PrivateAttr(default=None)
 
     def __getstate__(self) -> dict[Any, Any]:
         return self._unbound_state(super().__getstate__())
@@ -97,6 +99,8 @@ class V2Task(_AsyncResults, V2TaskBase):
     """
 
     _client: KlingClient | None = PrivateAttr(default=None)
+    #: Its ``STATE_FIELDS`` as a poll read them (None: not built by a poll).
+    _state: tuple[Any, ...] | None = PrivateAttr(default=None)
 
     def __getstate__(self) -> dict[Any, Any]:
         return self._unbound_state(super().__getstate__())
