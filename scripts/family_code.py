@@ -25,8 +25,8 @@ PROPERTIES = "_generated_properties.py"
 PRODUCTS = "_generated_products.py"
 #: Where each flavour goes, and how its code differs: the class prefix, ``async``, ``await``.
 FLAVOURS: dict[str, dict[str, str]] = {
-    "kling/_async": {"A": "Async", "async_": "async ", "await_": "await "},
-    "kling/_sync": {"A": "", "async_": "", "await_": ""},
+    "kling/_async": {"A": "Async", "async_": "async ", "await_": "await ", "with_": "async with"},
+    "kling/_sync": {"A": "", "async_": "", "await_": "", "with_": "with"},
 }
 
 # Run with the checkout first on sys.path: prints what the templates need of each family.
@@ -167,10 +167,11 @@ def render(root: Path) -> dict[str, str]:
 
 def _flavour(code: str, flavour: dict[str, str]) -> str:
     """A template's code in one flavour. Templates mark the differences as ``{A}`` (the class
-    prefix), ``{async_}`` and ``{await_}``; every other brace is literal."""
+    prefix, which also names ``AbstractAsyncContextManager``), ``{async_}``, ``{await_}`` and
+    ``{with_}``; every other brace is literal."""
     for mark, value in flavour.items():
         code = code.replace("{" + mark + "}", value)
-    return code
+    return code.replace("AbstractAsyncContextManager", f"Abstract{flavour['A']}ContextManager")
 
 
 _RESOURCES_HEAD = '''\
@@ -190,11 +191,14 @@ from .._families import FAMILIES
 from ._legacy import {A}FamilyResource, {A}LibraryResource
 
 if TYPE_CHECKING:
+    from contextlib import AbstractAsyncContextManager
+
     from typing_extensions import Unpack
 
     from .._errors import KlingError
     from .._params import @params@
     from ._batch import CreateManyOptions
+    from ._finishing import {A}Finished, CreateAsCompletedOptions
     from ._task import {A}Task
     from ._waiting import WaitOptions
 @waits@
@@ -236,6 +240,15 @@ class @cls@(@base@):
         in input order each created task or its item's ``KlingError``. Slows down while Kling
         throttles; see ``CreateManyOptions``."""
         return {await_}self._create_many(items, **options)
+
+    def create_as_completed(
+        self, items: Iterable[@params@], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractAsyncContextManager[{A}Finished[{A}Task]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``{with_} ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)
 '''
 
 _PROPERTIES_HEAD = '''\
@@ -327,12 +340,15 @@ from .._families import PRODUCTS
 from ._v2 import {A}ProductResource, {A}V2Tasks
 
 if TYPE_CHECKING:
+    from contextlib import AbstractAsyncContextManager
+
     from typing_extensions import Unpack
 
     from .._errors import KlingError
     from .._params import @imports@
     from ._batch import CreateManyOptions
     from ._client import {A}KlingClient
+    from ._finishing import {A}Finished, CreateAsCompletedOptions
     from ._task import {A}V2Task
     from ._waiting import WaitOptions
 @waits@
@@ -382,6 +398,18 @@ class @cls@({A}ProductResource):
         ``concurrency`` at a time; in input order each task or its item's ``KlingError``.
         Paced as a legacy ``create_many`` is; see ``CreateManyOptions``."""
         return {await_}self._create_many([{"model": model, **item} for item in items], **options)
+
+    def create_as_completed(
+        self,
+        items: Iterable[@params@],
+        *,
+        model: @models@ | str,
+        **options: Unpack[CreateAsCompletedOptions],
+    ) -> AbstractAsyncContextManager[{A}Finished[{A}V2Task]]:
+        """``create_many`` and ``as_completed`` at once, with ``model``: each task is waited
+        for from the moment it exists; see the legacy families' ``create_as_completed``."""
+        with_model = [{"model": model, **item} for item in items]
+        return self._create_as_completed(with_model, **options)
 '''
 
 _V2_HEAD = '''

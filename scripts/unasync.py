@@ -58,6 +58,7 @@ RENAMES: dict[str, str] = {
     "aiter_lines": "iter_lines",
     "aiter_pages": "iter_pages",
     "asynccontextmanager": "contextmanager",
+    "AbstractAsyncContextManager": "AbstractContextManager",
     "aclosing": "closing",
     "_compat_async": "_compat_sync",
     "_async": "_sync",
@@ -101,7 +102,6 @@ OPTIONAL_RULES: set[str] = {
     "aiter_raw",
     "aiter_lines",
     "aiter_pages",
-    "asynccontextmanager",
     "anext",
     "async_client",
     "_async",  # only fires once code or docs spell out `kling._async` paths

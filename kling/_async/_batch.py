@@ -41,8 +41,10 @@ __all__ = [
     "AdaptiveLimit",
     "CreateManyOptions",
     "check_concurrency",
+    "check_throttle_timeout",
     "create_many",
     "create_paced",
+    "with_external_ids",
 ]
 
 DEFAULT_CONCURRENCY = 16
@@ -129,14 +131,8 @@ async def create_many(
 ) -> list[AnyAsyncTask | KlingError]:
     """Create one task per item; results in input order, errors captured per item."""
     check_concurrency(concurrency)
-    if isinstance(throttle_timeout, bool) or not (
-        isinstance(throttle_timeout, (int, float)) and throttle_timeout > 0
-    ):
-        raise InvalidParameterError(
-            f"throttle_timeout must be a positive number of seconds, got {throttle_timeout!r}",
-            field="throttle_timeout",
-        )
-    params = _with_external_ids(items, extra_body)
+    check_throttle_timeout(throttle_timeout)
+    params = with_external_ids(items, extra_body)
     total = len(params)
     results: list[AnyAsyncTask | Exception | None] = [None] * total
     started: list[bool] = [False] * total
@@ -192,7 +188,18 @@ def check_concurrency(concurrency: object) -> None:
         )
 
 
-def _with_external_ids(
+def check_throttle_timeout(throttle_timeout: object) -> None:
+    """Refuse a ``throttle_timeout`` that is not a positive number of seconds, naming it."""
+    if isinstance(throttle_timeout, bool) or not (
+        isinstance(throttle_timeout, (int, float)) and throttle_timeout > 0
+    ):
+        raise InvalidParameterError(
+            f"throttle_timeout must be a positive number of seconds, got {throttle_timeout!r}",
+            field="throttle_timeout",
+        )
+
+
+def with_external_ids(
     items: Iterable[Mapping[str, Any]], extra_body: Mapping[str, Any] | None
 ) -> list[dict[str, Any]]:
     """The items with an ``external_task_id`` each, refusing duplicates before any is sent.

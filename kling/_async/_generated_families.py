@@ -17,6 +17,8 @@ from .._families import FAMILIES
 from ._legacy import AsyncFamilyResource, AsyncLibraryResource
 
 if TYPE_CHECKING:
+    from contextlib import AbstractAsyncContextManager
+
     from typing_extensions import Unpack
 
     from .._errors import KlingError
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
         VoiceCreateParams,
     )
     from ._batch import CreateManyOptions
+    from ._finishing import AsyncFinished, CreateAsCompletedOptions
     from ._task import AsyncTask
     from ._waiting import WaitOptions
 
@@ -155,6 +158,15 @@ class AsyncTextToVideo(AsyncFamilyResource):
         throttles; see ``CreateManyOptions``."""
         return await self._create_many(items, **options)
 
+    def create_as_completed(
+        self, items: Iterable[TextToVideoParams], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractAsyncContextManager[AsyncFinished[AsyncTask]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``async with ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)
+
 
 class AsyncImageToVideo(AsyncFamilyResource):
     """Image-to-video tasks.
@@ -184,6 +196,15 @@ class AsyncImageToVideo(AsyncFamilyResource):
         in input order each created task or its item's ``KlingError``. Slows down while Kling
         throttles; see ``CreateManyOptions``."""
         return await self._create_many(items, **options)
+
+    def create_as_completed(
+        self, items: Iterable[ImageToVideoParams], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractAsyncContextManager[AsyncFinished[AsyncTask]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``async with ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)
 
 
 class AsyncMultiImageToVideo(AsyncFamilyResource):
@@ -221,6 +242,15 @@ class AsyncMultiImageToVideo(AsyncFamilyResource):
         throttles; see ``CreateManyOptions``."""
         return await self._create_many(items, **options)
 
+    def create_as_completed(
+        self, items: Iterable[MultiImageToVideoParams], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractAsyncContextManager[AsyncFinished[AsyncTask]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``async with ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)
+
 
 class AsyncVideoExtend(AsyncFamilyResource):
     """Video extension tasks.
@@ -251,6 +281,15 @@ class AsyncVideoExtend(AsyncFamilyResource):
         throttles; see ``CreateManyOptions``."""
         return await self._create_many(items, **options)
 
+    def create_as_completed(
+        self, items: Iterable[VideoExtendParams], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractAsyncContextManager[AsyncFinished[AsyncTask]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``async with ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)
+
 
 class AsyncLipSync(AsyncFamilyResource):
     """Lip-sync tasks.
@@ -280,6 +319,15 @@ class AsyncLipSync(AsyncFamilyResource):
         in input order each created task or its item's ``KlingError``. Slows down while Kling
         throttles; see ``CreateManyOptions``."""
         return await self._create_many(items, **options)
+
+    def create_as_completed(
+        self, items: Iterable[LipSyncParams], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractAsyncContextManager[AsyncFinished[AsyncTask]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``async with ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)
 
 
 class AsyncAdvancedLipSync(AsyncFamilyResource):
@@ -317,6 +365,15 @@ class AsyncAdvancedLipSync(AsyncFamilyResource):
         throttles; see ``CreateManyOptions``."""
         return await self._create_many(items, **options)
 
+    def create_as_completed(
+        self, items: Iterable[AdvancedLipSyncParams], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractAsyncContextManager[AsyncFinished[AsyncTask]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``async with ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)
+
 
 class AsyncVideoEffects(AsyncFamilyResource):
     """Video effect templates.
@@ -347,6 +404,15 @@ class AsyncVideoEffects(AsyncFamilyResource):
         throttles; see ``CreateManyOptions``."""
         return await self._create_many(items, **options)
 
+    def create_as_completed(
+        self, items: Iterable[VideoEffectsParams], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractAsyncContextManager[AsyncFinished[AsyncTask]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``async with ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)
+
 
 class AsyncAvatar(AsyncFamilyResource):
     """Talking-avatar tasks.
@@ -376,6 +442,15 @@ class AsyncAvatar(AsyncFamilyResource):
         in input order each created task or its item's ``KlingError``. Slows down while Kling
         throttles; see ``CreateManyOptions``."""
         return await self._create_many(items, **options)
+
+    def create_as_completed(
+        self, items: Iterable[AvatarParams], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractAsyncContextManager[AsyncFinished[AsyncTask]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``async with ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)
 
 
 class AsyncMotionControl(AsyncFamilyResource):
@@ -410,6 +485,15 @@ class AsyncMotionControl(AsyncFamilyResource):
         throttles; see ``CreateManyOptions``."""
         return await self._create_many(items, **options)
 
+    def create_as_completed(
+        self, items: Iterable[MotionControlParams], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractAsyncContextManager[AsyncFinished[AsyncTask]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``async with ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)
+
 
 class AsyncOmniVideo(AsyncFamilyResource):
     """Omni video tasks.
@@ -439,6 +523,15 @@ class AsyncOmniVideo(AsyncFamilyResource):
         in input order each created task or its item's ``KlingError``. Slows down while Kling
         throttles; see ``CreateManyOptions``."""
         return await self._create_many(items, **options)
+
+    def create_as_completed(
+        self, items: Iterable[OmniVideoParams], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractAsyncContextManager[AsyncFinished[AsyncTask]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``async with ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)
 
 
 class AsyncImages(AsyncFamilyResource):
@@ -473,6 +566,15 @@ class AsyncImages(AsyncFamilyResource):
         throttles; see ``CreateManyOptions``."""
         return await self._create_many(items, **options)
 
+    def create_as_completed(
+        self, items: Iterable[ImageGenerationParams], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractAsyncContextManager[AsyncFinished[AsyncTask]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``async with ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)
+
 
 class AsyncOmniImage(AsyncFamilyResource):
     """Omni image tasks.
@@ -502,6 +604,15 @@ class AsyncOmniImage(AsyncFamilyResource):
         in input order each created task or its item's ``KlingError``. Slows down while Kling
         throttles; see ``CreateManyOptions``."""
         return await self._create_many(items, **options)
+
+    def create_as_completed(
+        self, items: Iterable[OmniImageParams], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractAsyncContextManager[AsyncFinished[AsyncTask]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``async with ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)
 
 
 class AsyncMultiImageToImage(AsyncFamilyResource):
@@ -539,6 +650,15 @@ class AsyncMultiImageToImage(AsyncFamilyResource):
         throttles; see ``CreateManyOptions``."""
         return await self._create_many(items, **options)
 
+    def create_as_completed(
+        self, items: Iterable[MultiImageToImageParams], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractAsyncContextManager[AsyncFinished[AsyncTask]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``async with ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)
+
 
 class AsyncImageExpand(AsyncFamilyResource):
     """Image expansion (outpainting) tasks.
@@ -568,6 +688,15 @@ class AsyncImageExpand(AsyncFamilyResource):
         in input order each created task or its item's ``KlingError``. Slows down while Kling
         throttles; see ``CreateManyOptions``."""
         return await self._create_many(items, **options)
+
+    def create_as_completed(
+        self, items: Iterable[ImageExpandParams], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractAsyncContextManager[AsyncFinished[AsyncTask]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``async with ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)
 
 
 class AsyncVirtualTryOn(AsyncFamilyResource):
@@ -599,6 +728,15 @@ class AsyncVirtualTryOn(AsyncFamilyResource):
         throttles; see ``CreateManyOptions``."""
         return await self._create_many(items, **options)
 
+    def create_as_completed(
+        self, items: Iterable[VirtualTryOnParams], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractAsyncContextManager[AsyncFinished[AsyncTask]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``async with ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)
+
 
 class AsyncTextToAudio(AsyncFamilyResource):
     """Sound effects from text.
@@ -628,6 +766,15 @@ class AsyncTextToAudio(AsyncFamilyResource):
         in input order each created task or its item's ``KlingError``. Slows down while Kling
         throttles; see ``CreateManyOptions``."""
         return await self._create_many(items, **options)
+
+    def create_as_completed(
+        self, items: Iterable[TextToAudioParams], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractAsyncContextManager[AsyncFinished[AsyncTask]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``async with ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)
 
 
 class AsyncVideoToAudio(AsyncFamilyResource):
@@ -659,6 +806,15 @@ class AsyncVideoToAudio(AsyncFamilyResource):
         throttles; see ``CreateManyOptions``."""
         return await self._create_many(items, **options)
 
+    def create_as_completed(
+        self, items: Iterable[VideoToAudioParams], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractAsyncContextManager[AsyncFinished[AsyncTask]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``async with ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)
+
 
 class AsyncElements(AsyncLibraryResource):
     """Your custom elements (reusable subjects), and Kling's presets.
@@ -689,6 +845,15 @@ class AsyncElements(AsyncLibraryResource):
         throttles; see ``CreateManyOptions``."""
         return await self._create_many(items, **options)
 
+    def create_as_completed(
+        self, items: Iterable[ElementCreateParams], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractAsyncContextManager[AsyncFinished[AsyncTask]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``async with ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)
+
 
 class AsyncVoices(AsyncLibraryResource):
     """Your custom voices, and Kling's presets.
@@ -718,3 +883,12 @@ class AsyncVoices(AsyncLibraryResource):
         in input order each created task or its item's ``KlingError``. Slows down while Kling
         throttles; see ``CreateManyOptions``."""
         return await self._create_many(items, **options)
+
+    def create_as_completed(
+        self, items: Iterable[VoiceCreateParams], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractAsyncContextManager[AsyncFinished[AsyncTask]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``async with ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)

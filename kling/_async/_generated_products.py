@@ -20,6 +20,8 @@ from .._families import PRODUCTS
 from ._v2 import AsyncProductResource, AsyncV2Tasks
 
 if TYPE_CHECKING:
+    from contextlib import AbstractAsyncContextManager
+
     from typing_extensions import Unpack
 
     from .._errors import KlingError
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
     )
     from ._batch import CreateManyOptions
     from ._client import AsyncKlingClient
+    from ._finishing import AsyncFinished, CreateAsCompletedOptions
     from ._task import AsyncV2Task
     from ._waiting import WaitOptions
 
@@ -102,6 +105,18 @@ class AsyncTextToVideoV2(AsyncProductResource):
         Paced as a legacy ``create_many`` is; see ``CreateManyOptions``."""
         return await self._create_many([{"model": model, **item} for item in items], **options)
 
+    def create_as_completed(
+        self,
+        items: Iterable[TextToVideoV2Params],
+        *,
+        model: TextToVideoV2Model | str,
+        **options: Unpack[CreateAsCompletedOptions],
+    ) -> AbstractAsyncContextManager[AsyncFinished[AsyncV2Task]]:
+        """``create_many`` and ``as_completed`` at once, with ``model``: each task is waited
+        for from the moment it exists; see the legacy families' ``create_as_completed``."""
+        with_model = [{"model": model, **item} for item in items]
+        return self._create_as_completed(with_model, **options)
+
 
 class AsyncImageToVideoV2(AsyncProductResource):
     """Image-to-video on the new standard: a first frame, and a last one.
@@ -144,6 +159,18 @@ class AsyncImageToVideoV2(AsyncProductResource):
         ``concurrency`` at a time; in input order each task or its item's ``KlingError``.
         Paced as a legacy ``create_many`` is; see ``CreateManyOptions``."""
         return await self._create_many([{"model": model, **item} for item in items], **options)
+
+    def create_as_completed(
+        self,
+        items: Iterable[ImageToVideoV2Params],
+        *,
+        model: ImageToVideoV2Model | str,
+        **options: Unpack[CreateAsCompletedOptions],
+    ) -> AbstractAsyncContextManager[AsyncFinished[AsyncV2Task]]:
+        """``create_many`` and ``as_completed`` at once, with ``model``: each task is waited
+        for from the moment it exists; see the legacy families' ``create_as_completed``."""
+        with_model = [{"model": model, **item} for item in items]
+        return self._create_as_completed(with_model, **options)
 
 
 class AsyncOmniVideoV2(AsyncProductResource):
@@ -188,6 +215,18 @@ class AsyncOmniVideoV2(AsyncProductResource):
         Paced as a legacy ``create_many`` is; see ``CreateManyOptions``."""
         return await self._create_many([{"model": model, **item} for item in items], **options)
 
+    def create_as_completed(
+        self,
+        items: Iterable[OmniVideoV2Params],
+        *,
+        model: OmniVideoV2Model | str,
+        **options: Unpack[CreateAsCompletedOptions],
+    ) -> AbstractAsyncContextManager[AsyncFinished[AsyncV2Task]]:
+        """``create_many`` and ``as_completed`` at once, with ``model``: each task is waited
+        for from the moment it exists; see the legacy families' ``create_as_completed``."""
+        with_model = [{"model": model, **item} for item in items]
+        return self._create_as_completed(with_model, **options)
+
 
 class AsyncMotionControlV2(AsyncProductResource):
     """Motion control on the new standard: a person moves as in a video.
@@ -230,6 +269,18 @@ class AsyncMotionControlV2(AsyncProductResource):
         ``concurrency`` at a time; in input order each task or its item's ``KlingError``.
         Paced as a legacy ``create_many`` is; see ``CreateManyOptions``."""
         return await self._create_many([{"model": model, **item} for item in items], **options)
+
+    def create_as_completed(
+        self,
+        items: Iterable[MotionControlV2Params],
+        *,
+        model: MotionControlV2Model | str,
+        **options: Unpack[CreateAsCompletedOptions],
+    ) -> AbstractAsyncContextManager[AsyncFinished[AsyncV2Task]]:
+        """``create_many`` and ``as_completed`` at once, with ``model``: each task is waited
+        for from the moment it exists; see the legacy families' ``create_as_completed``."""
+        with_model = [{"model": model, **item} for item in items]
+        return self._create_as_completed(with_model, **options)
 
 
 class AsyncV2:

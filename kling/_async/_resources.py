@@ -13,6 +13,7 @@ from __future__ import annotations
 import builtins
 import functools
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 from kling import _compat_async as _compat
@@ -30,6 +31,7 @@ from .._retry import is_retryable
 from .._rows import NEW_STANDARD, TaskRow, tasks_of
 from . import _batch, _waiting
 from ._batch import DEFAULT_CONCURRENCY, DEFAULT_THROTTLE_TIMEOUT
+from ._finishing import AsyncFinished, finishing
 from ._poller import AsyncPoller
 from ._prepare import prepare
 from ._waiting import WAIT_OPTIONS, ProgressCallback
@@ -371,6 +373,38 @@ class AsyncTaskResource(AsyncTaskReader[TaskT]):
         )
         task = await self._create(create, extra_body)
         return await self.wait(task, **wait)
+
+    def _create_as_completed(
+        self,
+        items: Iterable[Mapping[str, Any]],
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        extra_body: Mapping[str, Any] | None = None,
+        on_progress: Callable[[int, int], Any] | None = None,
+        throttle_timeout: float = DEFAULT_THROTTLE_TIMEOUT,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
+    ) -> AbstractAsyncContextManager[AsyncFinished[TaskT]]:
+        """Create as ``create_many`` does and wait as ``as_completed`` does, at the same time:
+        each task is polled from the moment it exists (see ``_finishing``).
+
+        The generated ``create_as_completed`` of each row calls this.
+        """
+        schedule = Schedule.of(timeout, poll_interval, max_poll_interval, unreachable_timeout)
+        return finishing(
+            self,
+            self._poller(),
+            items,
+            concurrency=concurrency,
+            extra_body=extra_body,
+            on_progress=on_progress,
+            throttle_timeout=throttle_timeout,
+            schedule=schedule,
+            timeout=timeout,
+            unreachable_timeout=unreachable_timeout,
+        )
 
     async def _create_many(
         self,

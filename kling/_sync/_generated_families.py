@@ -17,6 +17,8 @@ from .._families import FAMILIES
 from ._legacy import FamilyResource, LibraryResource
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
     from typing_extensions import Unpack
 
     from .._errors import KlingError
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
         VoiceCreateParams,
     )
     from ._batch import CreateManyOptions
+    from ._finishing import CreateAsCompletedOptions, Finished
     from ._task import Task
     from ._waiting import WaitOptions
 
@@ -155,6 +158,15 @@ class TextToVideo(FamilyResource):
         throttles; see ``CreateManyOptions``."""
         return self._create_many(items, **options)
 
+    def create_as_completed(
+        self, items: Iterable[TextToVideoParams], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractContextManager[Finished[Task]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``with ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)
+
 
 class ImageToVideo(FamilyResource):
     """Image-to-video tasks.
@@ -184,6 +196,15 @@ class ImageToVideo(FamilyResource):
         in input order each created task or its item's ``KlingError``. Slows down while Kling
         throttles; see ``CreateManyOptions``."""
         return self._create_many(items, **options)
+
+    def create_as_completed(
+        self, items: Iterable[ImageToVideoParams], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractContextManager[Finished[Task]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``with ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)
 
 
 class MultiImageToVideo(FamilyResource):
@@ -221,6 +242,15 @@ class MultiImageToVideo(FamilyResource):
         throttles; see ``CreateManyOptions``."""
         return self._create_many(items, **options)
 
+    def create_as_completed(
+        self, items: Iterable[MultiImageToVideoParams], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractContextManager[Finished[Task]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``with ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)
+
 
 class VideoExtend(FamilyResource):
     """Video extension tasks.
@@ -251,6 +281,15 @@ class VideoExtend(FamilyResource):
         throttles; see ``CreateManyOptions``."""
         return self._create_many(items, **options)
 
+    def create_as_completed(
+        self, items: Iterable[VideoExtendParams], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractContextManager[Finished[Task]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``with ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)
+
 
 class LipSync(FamilyResource):
     """Lip-sync tasks.
@@ -280,6 +319,15 @@ class LipSync(FamilyResource):
         in input order each created task or its item's ``KlingError``. Slows down while Kling
         throttles; see ``CreateManyOptions``."""
         return self._create_many(items, **options)
+
+    def create_as_completed(
+        self, items: Iterable[LipSyncParams], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractContextManager[Finished[Task]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``with ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)
 
 
 class AdvancedLipSync(FamilyResource):
@@ -317,6 +365,15 @@ class AdvancedLipSync(FamilyResource):
         throttles; see ``CreateManyOptions``."""
         return self._create_many(items, **options)
 
+    def create_as_completed(
+        self, items: Iterable[AdvancedLipSyncParams], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractContextManager[Finished[Task]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``with ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)
+
 
 class VideoEffects(FamilyResource):
     """Video effect templates.
@@ -347,6 +404,15 @@ class VideoEffects(FamilyResource):
         throttles; see ``CreateManyOptions``."""
         return self._create_many(items, **options)
 
+    def create_as_completed(
+        self, items: Iterable[VideoEffectsParams], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractContextManager[Finished[Task]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``with ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)
+
 
 class Avatar(FamilyResource):
     """Talking-avatar tasks.
@@ -376,6 +442,15 @@ class Avatar(FamilyResource):
         in input order each created task or its item's ``KlingError``. Slows down while Kling
         throttles; see ``CreateManyOptions``."""
         return self._create_many(items, **options)
+
+    def create_as_completed(
+        self, items: Iterable[AvatarParams], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractContextManager[Finished[Task]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``with ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)
 
 
 class MotionControl(FamilyResource):
@@ -410,6 +485,15 @@ class MotionControl(FamilyResource):
         throttles; see ``CreateManyOptions``."""
         return self._create_many(items, **options)
 
+    def create_as_completed(
+        self, items: Iterable[MotionControlParams], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractContextManager[Finished[Task]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``with ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)
+
 
 class OmniVideo(FamilyResource):
     """Omni video tasks.
@@ -439,6 +523,15 @@ class OmniVideo(FamilyResource):
         in input order each created task or its item's ``KlingError``. Slows down while Kling
         throttles; see ``CreateManyOptions``."""
         return self._create_many(items, **options)
+
+    def create_as_completed(
+        self, items: Iterable[OmniVideoParams], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractContextManager[Finished[Task]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``with ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)
 
 
 class Images(FamilyResource):
@@ -473,6 +566,15 @@ class Images(FamilyResource):
         throttles; see ``CreateManyOptions``."""
         return self._create_many(items, **options)
 
+    def create_as_completed(
+        self, items: Iterable[ImageGenerationParams], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractContextManager[Finished[Task]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``with ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)
+
 
 class OmniImage(FamilyResource):
     """Omni image tasks.
@@ -502,6 +604,15 @@ class OmniImage(FamilyResource):
         in input order each created task or its item's ``KlingError``. Slows down while Kling
         throttles; see ``CreateManyOptions``."""
         return self._create_many(items, **options)
+
+    def create_as_completed(
+        self, items: Iterable[OmniImageParams], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractContextManager[Finished[Task]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``with ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)
 
 
 class MultiImageToImage(FamilyResource):
@@ -539,6 +650,15 @@ class MultiImageToImage(FamilyResource):
         throttles; see ``CreateManyOptions``."""
         return self._create_many(items, **options)
 
+    def create_as_completed(
+        self, items: Iterable[MultiImageToImageParams], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractContextManager[Finished[Task]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``with ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)
+
 
 class ImageExpand(FamilyResource):
     """Image expansion (outpainting) tasks.
@@ -568,6 +688,15 @@ class ImageExpand(FamilyResource):
         in input order each created task or its item's ``KlingError``. Slows down while Kling
         throttles; see ``CreateManyOptions``."""
         return self._create_many(items, **options)
+
+    def create_as_completed(
+        self, items: Iterable[ImageExpandParams], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractContextManager[Finished[Task]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``with ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)
 
 
 class VirtualTryOn(FamilyResource):
@@ -599,6 +728,15 @@ class VirtualTryOn(FamilyResource):
         throttles; see ``CreateManyOptions``."""
         return self._create_many(items, **options)
 
+    def create_as_completed(
+        self, items: Iterable[VirtualTryOnParams], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractContextManager[Finished[Task]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``with ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)
+
 
 class TextToAudio(FamilyResource):
     """Sound effects from text.
@@ -628,6 +766,15 @@ class TextToAudio(FamilyResource):
         in input order each created task or its item's ``KlingError``. Slows down while Kling
         throttles; see ``CreateManyOptions``."""
         return self._create_many(items, **options)
+
+    def create_as_completed(
+        self, items: Iterable[TextToAudioParams], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractContextManager[Finished[Task]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``with ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)
 
 
 class VideoToAudio(FamilyResource):
@@ -659,6 +806,15 @@ class VideoToAudio(FamilyResource):
         throttles; see ``CreateManyOptions``."""
         return self._create_many(items, **options)
 
+    def create_as_completed(
+        self, items: Iterable[VideoToAudioParams], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractContextManager[Finished[Task]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``with ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)
+
 
 class Elements(LibraryResource):
     """Your custom elements (reusable subjects), and Kling's presets.
@@ -689,6 +845,15 @@ class Elements(LibraryResource):
         throttles; see ``CreateManyOptions``."""
         return self._create_many(items, **options)
 
+    def create_as_completed(
+        self, items: Iterable[ElementCreateParams], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractContextManager[Finished[Task]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``with ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)
+
 
 class Voices(LibraryResource):
     """Your custom voices, and Kling's presets.
@@ -718,3 +883,12 @@ class Voices(LibraryResource):
         in input order each created task or its item's ``KlingError``. Slows down while Kling
         throttles; see ``CreateManyOptions``."""
         return self._create_many(items, **options)
+
+    def create_as_completed(
+        self, items: Iterable[VoiceCreateParams], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractContextManager[Finished[Task]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``with ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)

@@ -20,6 +20,8 @@ from .._families import PRODUCTS
 from ._v2 import ProductResource, V2Tasks
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
     from typing_extensions import Unpack
 
     from .._errors import KlingError
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
     )
     from ._batch import CreateManyOptions
     from ._client import KlingClient
+    from ._finishing import CreateAsCompletedOptions, Finished
     from ._task import V2Task
     from ._waiting import WaitOptions
 
@@ -96,6 +99,18 @@ class TextToVideoV2(ProductResource):
         Paced as a legacy ``create_many`` is; see ``CreateManyOptions``."""
         return self._create_many([{"model": model, **item} for item in items], **options)
 
+    def create_as_completed(
+        self,
+        items: Iterable[TextToVideoV2Params],
+        *,
+        model: TextToVideoV2Model | str,
+        **options: Unpack[CreateAsCompletedOptions],
+    ) -> AbstractContextManager[Finished[V2Task]]:
+        """``create_many`` and ``as_completed`` at once, with ``model``: each task is waited
+        for from the moment it exists; see the legacy families' ``create_as_completed``."""
+        with_model = [{"model": model, **item} for item in items]
+        return self._create_as_completed(with_model, **options)
+
 
 class ImageToVideoV2(ProductResource):
     """Image-to-video on the new standard: a first frame, and a last one.
@@ -138,6 +153,18 @@ class ImageToVideoV2(ProductResource):
         ``concurrency`` at a time; in input order each task or its item's ``KlingError``.
         Paced as a legacy ``create_many`` is; see ``CreateManyOptions``."""
         return self._create_many([{"model": model, **item} for item in items], **options)
+
+    def create_as_completed(
+        self,
+        items: Iterable[ImageToVideoV2Params],
+        *,
+        model: ImageToVideoV2Model | str,
+        **options: Unpack[CreateAsCompletedOptions],
+    ) -> AbstractContextManager[Finished[V2Task]]:
+        """``create_many`` and ``as_completed`` at once, with ``model``: each task is waited
+        for from the moment it exists; see the legacy families' ``create_as_completed``."""
+        with_model = [{"model": model, **item} for item in items]
+        return self._create_as_completed(with_model, **options)
 
 
 class OmniVideoV2(ProductResource):
@@ -182,6 +209,18 @@ class OmniVideoV2(ProductResource):
         Paced as a legacy ``create_many`` is; see ``CreateManyOptions``."""
         return self._create_many([{"model": model, **item} for item in items], **options)
 
+    def create_as_completed(
+        self,
+        items: Iterable[OmniVideoV2Params],
+        *,
+        model: OmniVideoV2Model | str,
+        **options: Unpack[CreateAsCompletedOptions],
+    ) -> AbstractContextManager[Finished[V2Task]]:
+        """``create_many`` and ``as_completed`` at once, with ``model``: each task is waited
+        for from the moment it exists; see the legacy families' ``create_as_completed``."""
+        with_model = [{"model": model, **item} for item in items]
+        return self._create_as_completed(with_model, **options)
+
 
 class MotionControlV2(ProductResource):
     """Motion control on the new standard: a person moves as in a video.
@@ -224,6 +263,18 @@ class MotionControlV2(ProductResource):
         ``concurrency`` at a time; in input order each task or its item's ``KlingError``.
         Paced as a legacy ``create_many`` is; see ``CreateManyOptions``."""
         return self._create_many([{"model": model, **item} for item in items], **options)
+
+    def create_as_completed(
+        self,
+        items: Iterable[MotionControlV2Params],
+        *,
+        model: MotionControlV2Model | str,
+        **options: Unpack[CreateAsCompletedOptions],
+    ) -> AbstractContextManager[Finished[V2Task]]:
+        """``create_many`` and ``as_completed`` at once, with ``model``: each task is waited
+        for from the moment it exists; see the legacy families' ``create_as_completed``."""
+        with_model = [{"model": model, **item} for item in items]
+        return self._create_as_completed(with_model, **options)
 
 
 class V2:

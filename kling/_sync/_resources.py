@@ -16,6 +16,7 @@ from __future__ import annotations
 import builtins
 import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 from kling import _compat_sync as _compat
@@ -33,6 +34,7 @@ from .._retry import is_retryable
 from .._rows import NEW_STANDARD, TaskRow, tasks_of
 from . import _batch, _waiting
 from ._batch import DEFAULT_CONCURRENCY, DEFAULT_THROTTLE_TIMEOUT
+from ._finishing import Finished, finishing
 from ._poller import Poller
 from ._prepare import prepare
 from ._waiting import WAIT_OPTIONS, ProgressCallback
@@ -372,6 +374,38 @@ class TaskResource(TaskReader[TaskT]):
         )
         task = self._create(create, extra_body)
         return self.wait(task, **wait)
+
+    def _create_as_completed(
+        self,
+        items: Iterable[Mapping[str, Any]],
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        extra_body: Mapping[str, Any] | None = None,
+        on_progress: Callable[[int, int], Any] | None = None,
+        throttle_timeout: float = DEFAULT_THROTTLE_TIMEOUT,
+        timeout: float | None = DEFAULT_WAIT_TIMEOUT,
+        poll_interval: float = DEFAULT_POLL_INTERVAL,
+        max_poll_interval: float | None = None,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
+    ) -> AbstractContextManager[Finished[TaskT]]:
+        """Create as ``create_many`` does and wait as ``as_completed`` does, at the same time:
+        each task is polled from the moment it exists (see ``_finishing``).
+
+        The generated ``create_as_completed`` of each row calls this.
+        """
+        schedule = Schedule.of(timeout, poll_interval, max_poll_interval, unreachable_timeout)
+        return finishing(
+            self,
+            self._poller(),
+            items,
+            concurrency=concurrency,
+            extra_body=extra_body,
+            on_progress=on_progress,
+            throttle_timeout=throttle_timeout,
+            schedule=schedule,
+            timeout=timeout,
+            unreachable_timeout=unreachable_timeout,
+        )
 
     def _create_many(
         self,

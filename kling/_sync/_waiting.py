@@ -35,15 +35,23 @@ if TYPE_CHECKING:
         def _poller(self) -> Poller: ...
 
 
-__all__ = ["WAIT_OPTIONS", "ProgressCallback", "WaitOptions", "as_completed", "wait", "wait_all"]
+__all__ = [
+    "WAIT_OPTIONS",
+    "PollOptions",
+    "ProgressCallback",
+    "WaitOptions",
+    "as_completed",
+    "wait",
+    "wait_all",
+]
 
 #: ``on_progress(task, elapsed_seconds)``, called with the task's state as given and after
 #: every poll; a plain function.
 ProgressCallback = Callable[[Any, float], Any]
 
 
-class WaitOptions(TypedDict, total=False):
-    """How a wait polls: the options of ``wait`` that ``create_and_wait`` takes too."""
+class PollOptions(TypedDict, total=False):
+    """How a wait polls: the options every wait takes."""
 
     timeout: float | None
     """Seconds to wait at most (default 900), then ``WaitTimeoutError``; None: no limit."""
@@ -53,6 +61,11 @@ class WaitOptions(TypedDict, total=False):
     """The longest pause between polls (default 15 s)."""
     unreachable_timeout: float | None
     """Give up when Kling has not answered for this many seconds (default 30; None: never)."""
+
+
+class WaitOptions(PollOptions, total=False):
+    """The options of ``wait``, which ``create_and_wait`` takes too."""
+
     on_progress: ProgressCallback | None
     """Called as ``on_progress(task, elapsed_seconds)`` with each state seen."""
 
