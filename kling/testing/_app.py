@@ -20,11 +20,11 @@ from ._callbacks import CallbackDispatcher
 from ._envelope import ApiError
 from ._faults import Fault, FaultKind, FaultPlan
 from ._loopback import LISTEN_HOST_KEY, is_loopback_host
-from ._records import CallbackDelivery, ReceivedCallback, RecordedRequest
-from ._routes import RECORD_KEY, build_app
-from ._standard import standard_routes
-from ._standard_models import is_standard_path
+from ._recorded import CallbackDelivery, ReceivedCallback, RecordedRequest
 from ._state import FakeTask, TaskStatus, TaskStore, Timing
+from .legacy.routes import RECORD_KEY, build_app
+from .standard.models import is_standard_path
+from .standard.routes import standard_routes
 
 if TYPE_CHECKING:
     from ._server import FakeKlingServer

@@ -12,7 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ._envelope import ApiError, failure, new_request_id
 from ._faults import Fault
-from ._records import RecordedRequest
+from ._recorded import RecordedRequest
 
 Headers = list[tuple[bytes, bytes]]
 

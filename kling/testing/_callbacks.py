@@ -30,7 +30,7 @@ import sniffio
 
 from .._version import __version__
 from ._loopback import is_loopback_url
-from ._records import CallbackDelivery
+from ._recorded import CallbackDelivery
 from ._state import FakeTask, TaskStore
 
 logger = logging.getLogger("kling.testing")

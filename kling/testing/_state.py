@@ -15,8 +15,8 @@ from typing import Any, ClassVar, Literal
 
 from ._envelope import ApiError
 from ._families import Family
-from ._legacy_context import FaceSession
-from ._results import task_info, task_result
+from ._task import task_info, task_result
+from .legacy.context import FaceSession
 
 TaskStatus = Literal["submitted", "processing", "succeed", "failed"]
 
@@ -88,7 +88,7 @@ class FakeTask:
     """Snapshots waiting to be POSTed to ``callback_url``."""
     details: dict[str, Any] = field(default_factory=dict)
     """What validation worked out for a legacy task (``model_name``, result ``duration``,
-    ``parent_video``, ``result_type``): see :class:`~kling.testing._legacy_context.Plan`."""
+    ``parent_video``, ``result_type``): see :class:`~kling.testing.legacy.context.Plan`."""
 
     @property
     def external_task_id(self) -> str | None:

@@ -12,7 +12,7 @@ import base64
 import binascii
 import urllib.parse
 
-from ._standard_media import _jpeg_size, _png_size
+from ..standard.media import _jpeg_size, _png_size
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 MAX_AUDIO_BYTES = 5 * 1024 * 1024

@@ -14,19 +14,19 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ._envelope import ApiError, failure, new_request_id, success
-from ._families import FAMILIES, FAMILIES_BY_NAME, Family, Requirement
-from ._legacy_context import FaceSession
-from ._legacy_lookup import StoreLookup
-from ._legacy_other import identify_face as check_identify_face
-from ._legacy_other import image_recognize as check_image_recognize
-from ._legacy_other import tts as check_tts
-from ._legacy_validate import validate
-from ._media import RangeNotSatisfiable, media_for, parse_range
-from ._records import ReceivedCallback, RecordedRequest
+from .._envelope import ApiError, failure, new_request_id, success
+from .._families import FAMILIES, FAMILIES_BY_NAME, Family, Requirement
+from .._files import RangeNotSatisfiable, media_for, parse_range
+from .._recorded import ReceivedCallback, RecordedRequest
+from .context import FaceSession
+from .lookup import StoreLookup
+from .other import identify_face as check_identify_face
+from .other import image_recognize as check_image_recognize
+from .other import tts as check_tts
+from .validate import validate
 
 if TYPE_CHECKING:
-    from ._app import FakeKling
+    from .._app import FakeKling
 
 RECORD_KEY = "kling.fake.record"
 """Scope key under which the outer layer passes the :class:`RecordedRequest` to handlers."""

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ._envelope import ApiError
-from ._standard_media import image_problem, video_ok
-from ._standard_models import (
+from .._envelope import ApiError
+from .media import image_problem, video_ok
+from .models import (
     CONTENT_TYPES,
     IMAGE_TYPES,
     MULTI_SHOT_PRODUCTS,

@@ -17,17 +17,17 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ._envelope import ApiError
-from ._routes import PRESET_ELEMENT_IDS, PRESET_VOICE_IDS, Endpoint, _json_body, ok
-from ._standard_legacy import is_video_character, product_type, record_of
-from ._standard_models import PRODUCTS, Product, find_model
-from ._standard_records import PRODUCT_FAMILIES, StandardTask, standard_status
-from ._standard_rules import validate
-from ._standard_validate import Accepted, Catalogue, invalid, wrong_type
-from ._state import FakeTask
+from .._envelope import ApiError
+from .._state import FakeTask
+from ..legacy.routes import PRESET_ELEMENT_IDS, PRESET_VOICE_IDS, Endpoint, _json_body, ok
+from .fields import Accepted, Catalogue, invalid, wrong_type
+from .legacy_records import is_video_character, product_type, record_of
+from .models import PRODUCTS, Product, find_model
+from .records import PRODUCT_FAMILIES, StandardTask, standard_status
+from .validate import validate
 
 if TYPE_CHECKING:
-    from ._app import FakeKling
+    from .._app import FakeKling
 
 MAX_IDS = 20
 """Ids per ``GET /tasks`` (undocumented; observed live: 20 answers, 21 is refused)."""

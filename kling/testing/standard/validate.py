@@ -1,6 +1,6 @@
 """The rules that tie fields together, and :func:`validate`, the one entry point (§4).
 
-Field-by-field checks live in :mod:`._standard_validate`; here are the combinations: frames and
+Field-by-field checks live in :mod:`.fields`; here are the combinations: frames and
 resolution, audio and voices, and the omni-video reference matrices.
 """
 
@@ -10,9 +10,8 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from ._envelope import ApiError
-from ._standard_models import StandardModel
-from ._standard_validate import (
+from .._envelope import ApiError
+from .fields import (
     Accepted,
     Catalogue,
     check_contents,
@@ -23,6 +22,7 @@ from ._standard_validate import (
     rate_for,
     wrong_type,
 )
+from .models import StandardModel
 
 _DEFAULT_DURATION = 5
 
