@@ -41,7 +41,8 @@ if TYPE_CHECKING:
     from ._faults import Fault, FaultKind, FaultPlan
     from ._recorded import CallbackDelivery, ReceivedCallback, RecordedRequest
     from ._server import FakeKlingServer, run
-    from ._state import FakeTask, TaskStatus, Timing
+    from ._state import Timing
+    from ._task import FakeTask, TaskStatus
     from .legacy.models import LEGACY_DEFAULT_MODELS, LEGACY_MODELS, LegacyModel
     from .standard.models import MODELS, StandardModel
     from .standard.records import StandardTask
@@ -72,8 +73,8 @@ _EXPORTS = {
     "MODELS": "standard.models",
     "StandardModel": "standard.models",
     "StandardTask": "standard.records",
-    "FakeTask": "_state",
-    "TaskStatus": "_state",
+    "FakeTask": "_task",
+    "TaskStatus": "_task",
     "Timing": "_state",
 }
 

@@ -21,7 +21,8 @@ from ._envelope import ApiError
 from ._faults import Fault, FaultKind, FaultPlan
 from ._loopback import LISTEN_HOST_KEY, is_loopback_host
 from ._recorded import CallbackDelivery, ReceivedCallback, RecordedRequest
-from ._state import FakeTask, TaskStatus, TaskStore, Timing
+from ._state import TaskStore, Timing
+from ._task import FakeTask, TaskStatus
 from .legacy.routes import RECORD_KEY, build_app
 from .standard.models import is_standard_path
 from .standard.routes import standard_routes

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._families import Family
-from .._state import FakeTask
+from .._task import FakeTask
 from .records import standard_status
 
 

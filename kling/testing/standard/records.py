@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
 from .._families import Family
-from .._state import FakeTask, Standard, TaskStatus
+from .._task import FakeTask, Standard, TaskStatus
 from .models import PRODUCTS
 
 StandardStatus = Literal["submitted", "processing", "succeeded", "failed"]

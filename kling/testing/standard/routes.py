@@ -18,7 +18,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from .._envelope import ApiError
-from .._state import FakeTask
+from .._task import FakeTask
 from ..legacy.routes import PRESET_ELEMENT_IDS, PRESET_VOICE_IDS, Endpoint, _json_body, ok
 from .fields import Accepted, Catalogue, invalid, wrong_type
 from .legacy_records import is_video_character, product_type, record_of
