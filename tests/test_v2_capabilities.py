@@ -21,7 +21,7 @@ from kling._params._standard import standard_body
 from kling._params._standard_models import MODEL_RULES
 from kling._params._validate import prepare_standard_body
 from kling.testing import DEFAULT_API_KEY, MODELS, FakeKling
-from kling.testing.legacy.routes import PRESET_ELEMENT_IDS, PRESET_VOICE_IDS
+from kling.testing._presets import PRESET_ELEMENT_IDS, PRESET_VOICE_IDS
 
 IMAGE = "https://cdn.example/in.png"
 VIDEO = "https://cdn.example/in.mp4"

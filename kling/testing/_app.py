@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
@@ -19,13 +18,13 @@ from ._auth import Credentials, authenticate, authenticate_standard
 from ._callbacks import CallbackDispatcher
 from ._envelope import ApiError
 from ._faults import Fault, FaultKind, FaultPlan
+from ._http import RECORD_KEY
 from ._loopback import LISTEN_HOST_KEY, is_loopback_host
-from ._recorded import CallbackDelivery, ReceivedCallback, RecordedRequest
+from ._recorded import CallbackDelivery, ReceivedCallback, RecordedRequest, RequestLog
+from ._router import build_app
 from ._state import TaskStore, Timing
 from ._task import FakeTask, TaskStatus
-from .legacy.routes import RECORD_KEY, build_app
 from .standard.models import is_standard_path
-from .standard.routes import standard_routes
 
 if TYPE_CHECKING:
     from ._server import FakeKlingServer
@@ -252,10 +251,9 @@ class FakeKling:
             allow_external=allow_external_callbacks,
             wall_clock=wall_clock,
         )
-        self._log_lock = threading.Lock()
-        self._requests: list[RecordedRequest] = []
-        self._received: list[ReceivedCallback] = []
-        self._app = build_app(self, standard_routes(self))
+        self._log = RequestLog()
+        # Read per request through the lambda: resource_packs is assignable.
+        self._app = build_app(self._store, self._callbacks, self._log, lambda: self.resource_packs)
 
     # ---------------------------------------------------------------------------------- ASGI
 
@@ -297,7 +295,7 @@ class FakeKling:
                 return  # the client left before sending its request
             body = record.body = read
             record.json = _parse_json(body)
-        self._log(record)
+        self._log.add_request(record)
         scope = {**scope, RECORD_KEY: record}
         fault = self.faults.take(scope["method"], scope["path"])
         if fault is None:
@@ -307,7 +305,7 @@ class FakeKling:
 
     async def _refuse(self, send: Send, error: ApiError, record: RecordedRequest) -> None:
         # Refused requests are logged (tests count retries of a 401) but without a body.
-        self._log(record)
+        self._log.add_request(record)
         await send_error(send, error, record)
 
     async def _control(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -356,10 +354,6 @@ class FakeKling:
             json=None,
             time=self._store.wall_clock(),
         )
-
-    def _log(self, record: RecordedRequest) -> None:
-        with self._log_lock:
-            self._requests.append(record)
 
     # ---------------------------------------------------------------------------- inspection
 
@@ -420,8 +414,7 @@ class FakeKling:
     @property
     def requests(self) -> list[RecordedRequest]:
         """Every request received so far (a copy), oldest first; refused ones without a body."""
-        with self._log_lock:
-            return list(self._requests)
+        return self._log.requests()
 
     @property
     def tasks(self) -> dict[str, FakeTask]:
@@ -433,8 +426,6 @@ class FakeKling:
 
         New-standard tasks are :class:`StandardTask` instances (``task.standard == "new"``).
         """
-        from ._envelope import ApiError
-
         try:
             task = self._store.find(None, task_id_or_external_id)
         except ApiError:
@@ -461,12 +452,7 @@ class FakeKling:
     @property
     def callbacks_received(self) -> list[ReceivedCallback]:
         """Callbacks that arrived at this fake's sink, ``POST /_fake/callbacks`` (a copy)."""
-        with self._log_lock:
-            return list(self._received)
-
-    def _received_callback(self, callback: ReceivedCallback) -> None:
-        with self._log_lock:
-            self._received.append(callback)
+        return self._log.callbacks()
 
     def wait_for_callbacks(
         self, count: int | None = None, timeout: float = 5.0
@@ -489,9 +475,7 @@ class FakeKling:
         self._store.clear()
         self.faults.clear()
         self._callbacks.clear()
-        with self._log_lock:
-            self._requests.clear()
-            self._received.clear()
+        self._log.clear()
 
     # ------------------------------------------------------------------------- fault shortcut
 
@@ -526,4 +510,4 @@ class FakeKling:
         )
 
     def __repr__(self) -> str:
-        return f"<FakeKling tasks={self._store.count()} requests={len(self._requests)}>"
+        return f"<FakeKling tasks={self._store.count()} requests={self._log.request_count()}>"
