@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         DEFAULT_SECRET_KEY,
         FakeKling,
         FakeKlingOptions,
+        FakeKlingServer,
     )
     from ._asgi import SimulatedDisconnect
     from ._auth import AuthKind
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
     from ._families import FAMILIES, Family
     from ._faults import Fault, FaultKind, FaultPlan
     from ._recorded import CallbackDelivery, ReceivedCallback, RecordedRequest
-    from ._server import FakeKlingServer, run
+    from ._run import run
     from ._state import Timing
     from ._task import FakeTask, TaskStatus
     from .legacy.models import LEGACY_DEFAULT_MODELS, LEGACY_MODELS, LegacyModel
@@ -68,8 +69,8 @@ _EXPORTS = {
     "CallbackDelivery": "_recorded",
     "ReceivedCallback": "_recorded",
     "RecordedRequest": "_recorded",
-    "FakeKlingServer": "_server",
-    "run": "_server",
+    "FakeKlingServer": "_app",
+    "run": "_run",
     "MODELS": "standard.models",
     "StandardModel": "standard.models",
     "StandardTask": "standard.records",

@@ -1,4 +1,10 @@
-"""``FakeKling``: the fake Kling API as an ASGI application, plus what tests inspect and steer."""
+"""``FakeKling``: the fake Kling API as an ASGI application, plus what tests inspect and steer;
+and ``FakeKlingServer``, one served over a socket.
+
+The two share a module because each makes the other: ``FakeKling.serve()`` returns a server, and
+``FakeKlingServer()`` without a fake builds one. uvicorn itself is imported only by
+:mod:`._server`, once a server starts.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +12,13 @@ import json
 import time
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
+from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, Protocol, overload
 
 import httpx
 from starlette.datastructures import Headers
 from starlette.types import Receive, Scope, Send
-from typing_extensions import TypedDict, Unpack
+from typing_extensions import Self, TypedDict, Unpack
 
 from ._asgi import BodyTooLarge, apply_fault, read_body, recording, replay, send_error
 from ._auth import Credentials, authenticate, authenticate_standard
@@ -27,7 +34,7 @@ from ._task import FakeTask, TaskStatus
 from .standard.models import is_standard_path
 
 if TYPE_CHECKING:
-    from ._server import FakeKlingServer
+    from ._server import ServerThread
 
 DEFAULT_ACCESS_KEY = "fake-access-key"
 DEFAULT_SECRET_KEY = "fake-secret-key-0123456789abcdef0123"
@@ -93,8 +100,6 @@ class _Serve:
     @overload
     def __get__(self, instance: FakeKling, owner: type[FakeKling]) -> _ServeThis: ...
     def __get__(self, instance: FakeKling | None, owner: type[FakeKling]) -> _ServeNew | _ServeThis:
-        from ._server import FakeKlingServer
-
         if instance is None:
 
             def serve_new(
@@ -511,3 +516,91 @@ class FakeKling:
 
     def __repr__(self) -> str:
         return f"<FakeKling tasks={self._store.count()} requests={self._log.request_count()}>"
+
+
+class FakeKlingServer:
+    """A :class:`FakeKling` served by uvicorn in a background thread on ``host:port``.
+
+    ``port=0`` picks a free port. Use it as a context manager (or call :meth:`start` and
+    :meth:`stop`)::
+
+        with FakeKling.serve() as server:
+            client = KlingClient(server.access_key, server.secret_key, base_url=server.url)
+    """
+
+    def __init__(
+        self,
+        fake: FakeKling | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        log_level: str = "warning",
+    ) -> None:
+        self.fake = fake if fake is not None else FakeKling()
+        self.host = host
+        self._port = port
+        self._log_level = log_level
+        self._thread: ServerThread | None = None
+
+    @property
+    def port(self) -> int:
+        """The bound port (known once started)."""
+        return self._port
+
+    @property
+    def url(self) -> str:
+        """Base URL to give a client, e.g. ``http://127.0.0.1:54321`` (no trailing slash)."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self._port}"
+
+    @property
+    def access_key(self) -> str:
+        """The fake account's access key."""
+        return self.fake.access_key
+
+    @property
+    def secret_key(self) -> str:
+        """The fake account's secret key."""
+        return self.fake.secret_key
+
+    @property
+    def api_key(self) -> str | None:
+        """The first static API key the fake accepts."""
+        return self.fake.api_key
+
+    @property
+    def running(self) -> bool:
+        """Whether the server thread is serving."""
+        return self._thread is not None and self._thread.running
+
+    def start(self) -> Self:
+        """Bind, start the server thread, and return once it accepts connections."""
+        if self._thread is not None:
+            raise RuntimeError("this server was already started")
+        from ._server import ServerThread  # uvicorn loads only when a fake is served
+
+        self._thread = ServerThread(self.fake, self.host, self._port, self._log_level)
+        self._port = self._thread.port
+        if not self._thread.start():
+            self.stop()
+            raise RuntimeError(f"FakeKling server did not start on {self.url}")
+        return self
+
+    def stop(self) -> None:
+        """Ask uvicorn to exit, wait for the thread, release the socket. Idempotent."""
+        if self._thread is not None:
+            self._thread.stop()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        return f"<FakeKlingServer {self.url} running={self.running}>"
