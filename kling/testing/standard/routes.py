@@ -20,11 +20,12 @@ from starlette.routing import Route
 from .._callbacks import CallbackDispatcher
 from .._envelope import ApiError
 from .._http import Endpoint, json_body, ok
-from .._presets import PRESET_ELEMENT_IDS, PRESET_VOICE_IDS
 from .._state import TaskStore
 from .._task import FakeTask
-from .fields import Accepted, Catalogue, invalid, wrong_type
-from .legacy_records import is_video_character, product_type, record_of
+from .context import Accepted
+from .fields import invalid, wrong_type
+from .legacy_records import product_type, record_of
+from .lookup import catalogue
 from .models import PRODUCTS, Product, find_model
 from .records import PRODUCT_FAMILIES, StandardTask, standard_status
 from .validate import validate
@@ -113,19 +114,6 @@ class _StandardApi:
         self.store = store
         self.callbacks = callbacks
 
-    def _catalogue(self) -> Catalogue:
-        """Elements and voices a create may name: presets, and the account's finished ones."""
-        elements = dict.fromkeys(PRESET_ELEMENT_IDS, False)
-        voices = set(PRESET_VOICE_IDS)
-        for task in self.store.all().values():
-            if task.standard != "legacy" or task.task_status != "succeed" or task.deleted:
-                continue
-            if task.family.name == "elements":
-                elements[task.result_ids[0]] = is_video_character(task.body)
-            elif task.family.name == "voices":
-                voices.add(task.result_ids[0])
-        return Catalogue(elements, frozenset(voices))
-
     def _admit(
         self, product: Product, model: str, body: dict[str, Any], accepted: Accepted, base: str
     ) -> StandardTask:
@@ -165,7 +153,7 @@ class _StandardApi:
             if model is None:
                 raise ApiError(1201, "model is not supported")
             body = await json_body(request)
-            accepted = validate(model, body, self._catalogue())
+            accepted = validate(model, body, catalogue(self.store))
             task = self._admit(product, model.model, body, accepted, str(request.base_url))
             if task.callback_url:
                 self.callbacks.start(task)

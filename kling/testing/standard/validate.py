@@ -11,9 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._envelope import ApiError
+from .context import Accepted, Catalogue
 from .fields import (
-    Accepted,
-    Catalogue,
     check_contents,
     check_options,
     check_settings,
