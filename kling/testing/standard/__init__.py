@@ -1,5 +1,5 @@
-"""FakeKling's new standard (API 2.0: ``POST /<product>/<model>``, ``/tasks``, API keys only):
+"""FakeKling's new standard (API 2.0: ``POST /<product>/<model>`` and ``/tasks``; API keys only):
 its routes, its model table, the checks a create passes, and its task records.
 
-Internal: the public names are re-exported by :mod:`kling.testing`; import nothing from here.
+Internal: what users need is re-exported by :mod:`kling.testing`; the rest may change at any time.
 """
