@@ -20,7 +20,15 @@ from starlette.datastructures import Headers
 from starlette.types import Receive, Scope, Send
 from typing_extensions import Self, TypedDict, Unpack
 
-from ._asgi import BodyTooLarge, apply_fault, read_body, recording, replay, send_error
+from ._asgi import (
+    BodyTooLarge,
+    apply_fault,
+    read_body,
+    recording,
+    replay,
+    request_record,
+    send_error,
+)
 from ._auth import Credentials, authenticate, authenticate_standard
 from ._callbacks import CallbackDispatcher
 from ._controls import Controls
@@ -28,7 +36,7 @@ from ._envelope import ApiError
 from ._faults import FaultPlan
 from ._http import RECORD_KEY
 from ._loopback import LISTEN_HOST_KEY, is_loopback_host
-from ._recorded import RecordedRequest, RequestLog, request_record
+from ._recorded import RecordedRequest, RequestLog
 from ._router import build_app
 from ._state import TaskStore, Timing
 from .standard.models import is_standard_path

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import threading
-import urllib.parse
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ._auth import AuthKind
 from ._faults import Fault
-
-if TYPE_CHECKING:
-    from starlette.types import Scope
 
 
 @dataclass
@@ -74,27 +70,6 @@ class ReceivedCallback:
     headers: dict[str, str]
     body: bytes
     json: Any = field(default=None)
-
-
-def request_record(scope: Scope, time: float) -> RecordedRequest:
-    """The record of a request that just arrived, from its scope (no body yet)."""
-    raw_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
-    headers: dict[str, str] = {}
-    for name, value in raw_headers:
-        key = name.lower()
-        headers[key] = f"{headers[key]}, {value}" if key in headers else value
-    query_string = scope.get("query_string", b"").decode("latin-1")
-    return RecordedRequest(
-        method=scope["method"],
-        path=scope["path"],
-        query_string=query_string,
-        query=dict(urllib.parse.parse_qsl(query_string, keep_blank_values=True)),
-        headers=headers,
-        raw_headers=raw_headers,
-        body=b"",
-        json=None,
-        time=time,
-    )
 
 
 class RequestLog:
