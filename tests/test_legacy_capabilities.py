@@ -30,9 +30,9 @@ from kling._families import FAMILIES
 from kling._params._legacy_models import DEFAULT_MODELS as SDK_DEFAULTS
 from kling._params._legacy_models import LEGACY_MODELS as SDK_MODELS
 from kling.testing import DEFAULT_API_KEY, FakeKling
-from kling.testing._legacy_models import LEGACY_DEFAULT_MODELS as FAKE_DEFAULTS
-from kling.testing._legacy_models import LEGACY_MODELS as FAKE_MODELS
-from kling.testing._routes import PRESET_ELEMENT_IDS, PRESET_VOICE_IDS
+from kling.testing._presets import PRESET_ELEMENT_IDS, PRESET_VOICE_IDS
+from kling.testing.legacy.models import LEGACY_DEFAULT_MODELS as FAKE_DEFAULTS
+from kling.testing.legacy.models import LEGACY_MODELS as FAKE_MODELS
 from tests._helpers import prepare_body
 
 IMG = "https://cdn.example/in.png"

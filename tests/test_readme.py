@@ -12,7 +12,7 @@ import pytest
 
 from kling import KlingClient
 from kling.testing import FakeKling
-from kling.testing._media import make_mp3, make_png
+from kling.testing._files import make_mp3, make_png
 from tests.test_files import jpeg
 
 README = Path(__file__).resolve().parent.parent / "README.md"

@@ -20,7 +20,7 @@ from kling._families import PRODUCTS
 from kling._params._standard import standard_body
 from kling._params._standard_models import MODEL_RULES
 from kling.testing import DEFAULT_API_KEY, MODELS, FakeKling
-from kling.testing._routes import PRESET_ELEMENT_IDS, PRESET_VOICE_IDS
+from kling.testing._presets import PRESET_ELEMENT_IDS, PRESET_VOICE_IDS
 from tests._helpers import prepare_standard_body
 
 IMAGE = "https://cdn.example/in.png"

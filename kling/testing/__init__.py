@@ -33,18 +33,20 @@ if TYPE_CHECKING:
         DEFAULT_SECRET_KEY,
         FakeKling,
         FakeKlingOptions,
+        FakeKlingServer,
     )
     from ._asgi import SimulatedDisconnect
     from ._auth import AuthKind
     from ._callbacks import sign_webhook
     from ._families import FAMILIES, Family
     from ._faults import Fault, FaultKind, FaultPlan
-    from ._legacy_models import LEGACY_DEFAULT_MODELS, LEGACY_MODELS, LegacyModel
-    from ._records import CallbackDelivery, ReceivedCallback, RecordedRequest
-    from ._server import FakeKlingServer, run
-    from ._standard_models import MODELS, StandardModel
-    from ._standard_records import StandardTask
-    from ._state import FakeTask, TaskStatus, Timing
+    from ._recorded import CallbackDelivery, ReceivedCallback, RecordedRequest
+    from ._run import run
+    from ._state import Timing
+    from ._task import FakeTask, TaskStatus
+    from .legacy.models import LEGACY_DEFAULT_MODELS, LEGACY_MODELS, LegacyModel
+    from .standard.models import MODELS, StandardModel
+    from .standard.records import StandardTask
 
 _EXPORTS = {
     "DEFAULT_ACCESS_KEY": "_app",
@@ -58,22 +60,22 @@ _EXPORTS = {
     "sign_webhook": "_callbacks",
     "FAMILIES": "_families",
     "Family": "_families",
-    "LEGACY_DEFAULT_MODELS": "_legacy_models",
-    "LEGACY_MODELS": "_legacy_models",
-    "LegacyModel": "_legacy_models",
+    "LEGACY_DEFAULT_MODELS": "legacy.models",
+    "LEGACY_MODELS": "legacy.models",
+    "LegacyModel": "legacy.models",
     "Fault": "_faults",
     "FaultKind": "_faults",
     "FaultPlan": "_faults",
-    "CallbackDelivery": "_records",
-    "ReceivedCallback": "_records",
-    "RecordedRequest": "_records",
-    "FakeKlingServer": "_server",
-    "run": "_server",
-    "MODELS": "_standard_models",
-    "StandardModel": "_standard_models",
-    "StandardTask": "_standard_records",
-    "FakeTask": "_state",
-    "TaskStatus": "_state",
+    "CallbackDelivery": "_recorded",
+    "ReceivedCallback": "_recorded",
+    "RecordedRequest": "_recorded",
+    "FakeKlingServer": "_app",
+    "run": "_run",
+    "MODELS": "standard.models",
+    "StandardModel": "standard.models",
+    "StandardTask": "standard.records",
+    "FakeTask": "_task",
+    "TaskStatus": "_task",
     "Timing": "_state",
 }
 

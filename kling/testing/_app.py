@@ -1,33 +1,48 @@
-"""``FakeKling``: the fake Kling API as an ASGI application, plus what tests inspect and steer."""
+"""``FakeKling``: the fake Kling API as an ASGI application, built from its options (what tests
+read and steer on it comes from :class:`._controls.Controls`); and ``FakeKlingServer``, a fake
+served over a socket.
+
+The two share a module because each makes the other: ``FakeKling.serve()`` returns a server, and
+``FakeKlingServer()`` without a fake builds one. uvicorn itself is imported only by
+:mod:`._server`, once a server starts.
+"""
 
 from __future__ import annotations
 
 import json
-import threading
 import time
-import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal, Protocol, overload
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Protocol, overload
 
 import httpx
 from starlette.datastructures import Headers
 from starlette.types import Receive, Scope, Send
-from typing_extensions import TypedDict, Unpack
+from typing_extensions import Self, TypedDict, Unpack
 
-from ._asgi import BodyTooLarge, apply_fault, read_body, recording, replay, send_error
+from ._asgi import (
+    BodyTooLarge,
+    apply_fault,
+    read_body,
+    recording,
+    replay,
+    request_record,
+    send_error,
+)
 from ._auth import Credentials, authenticate, authenticate_standard
 from ._callbacks import CallbackDispatcher
+from ._controls import Controls
 from ._envelope import ApiError
-from ._faults import Fault, FaultKind, FaultPlan
+from ._faults import FaultPlan
+from ._http import RECORD_KEY
 from ._loopback import LISTEN_HOST_KEY, is_loopback_host
-from ._records import CallbackDelivery, ReceivedCallback, RecordedRequest
-from ._routes import RECORD_KEY, build_app
-from ._standard import standard_routes
-from ._standard_models import is_standard_path
-from ._state import FakeTask, TaskStatus, TaskStore, Timing
+from ._recorded import RecordedRequest, RequestLog
+from ._router import build_app
+from ._state import TaskStore, Timing
+from .standard.models import is_standard_path
 
 if TYPE_CHECKING:
-    from ._server import FakeKlingServer
+    from ._server import ServerThread
 
 DEFAULT_ACCESS_KEY = "fake-access-key"
 DEFAULT_SECRET_KEY = "fake-secret-key-0123456789abcdef0123"
@@ -93,8 +108,6 @@ class _Serve:
     @overload
     def __get__(self, instance: FakeKling, owner: type[FakeKling]) -> _ServeThis: ...
     def __get__(self, instance: FakeKling | None, owner: type[FakeKling]) -> _ServeNew | _ServeThis:
-        from ._server import FakeKlingServer
-
         if instance is None:
 
             def serve_new(
@@ -142,7 +155,7 @@ def default_resource_packs(now_ms: int) -> list[dict[str, Any]]:
     ]
 
 
-class FakeKling:
+class FakeKling(Controls):
     """A fake of the Kling HTTP API, as an ASGI application.
 
     It serves the legacy API (``/v1/...``) and the new standard (API 2.0: ``POST
@@ -251,10 +264,9 @@ class FakeKling:
             allow_external=allow_external_callbacks,
             wall_clock=wall_clock,
         )
-        self._log_lock = threading.Lock()
-        self._requests: list[RecordedRequest] = []
-        self._received: list[ReceivedCallback] = []
-        self._app = build_app(self, standard_routes(self))
+        self._log = RequestLog()
+        # Read per request through the lambda: resource_packs is assignable.
+        self._app = build_app(self._store, self._callbacks, self._log, lambda: self.resource_packs)
 
     # ---------------------------------------------------------------------------------- ASGI
 
@@ -270,7 +282,7 @@ class FakeKling:
         if scope["path"].startswith(CONTROL_PREFIX):
             await self._control(scope, receive, send)
             return
-        record = self._new_record(scope)
+        record = request_record(scope, self._store.wall_clock())
         body = b""
         if not scope["path"].startswith(PUBLIC_PREFIX):
             # Credentials first, from the headers alone: a refused request costs no body.
@@ -296,7 +308,7 @@ class FakeKling:
                 return  # the client left before sending its request
             body = record.body = read
             record.json = _parse_json(body)
-        self._log(record)
+        self._log.add_request(record)
         scope = {**scope, RECORD_KEY: record}
         fault = self.faults.take(scope["method"], scope["path"])
         if fault is None:
@@ -306,7 +318,7 @@ class FakeKling:
 
     async def _refuse(self, send: Send, error: ApiError, record: RecordedRequest) -> None:
         # Refused requests are logged (tests count retries of a 401) but without a body.
-        self._log(record)
+        self._log.add_request(record)
         await send_error(send, error, record)
 
     async def _control(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -337,192 +349,93 @@ class FakeKling:
             "loopback; FakeKling(control_routes=True) turns them on"
         )
 
-    def _new_record(self, scope: Scope) -> RecordedRequest:
-        raw_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
-        headers: dict[str, str] = {}
-        for name, value in raw_headers:
-            key = name.lower()
-            headers[key] = f"{headers[key]}, {value}" if key in headers else value
-        query_string = scope.get("query_string", b"").decode("latin-1")
-        return RecordedRequest(
-            method=scope["method"],
-            path=scope["path"],
-            query_string=query_string,
-            query=dict(urllib.parse.parse_qsl(query_string, keep_blank_values=True)),
-            headers=headers,
-            raw_headers=raw_headers,
-            body=b"",
-            json=None,
-            time=self._store.wall_clock(),
-        )
+    def __repr__(self) -> str:
+        return f"<FakeKling tasks={self._store.count()} requests={self._log.request_count()}>"
 
-    def _log(self, record: RecordedRequest) -> None:
-        with self._log_lock:
-            self._requests.append(record)
 
-    # ---------------------------------------------------------------------------- inspection
+class FakeKlingServer:
+    """A :class:`FakeKling` served by uvicorn in a background thread on ``host:port``.
+
+    ``port=0`` picks a free port. Use it as a context manager (or call :meth:`start` and
+    :meth:`stop`)::
+
+        with FakeKling.serve() as server:
+            client = KlingClient(server.access_key, server.secret_key, base_url=server.url)
+    """
+
+    def __init__(
+        self,
+        fake: FakeKling | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        log_level: str = "warning",
+    ) -> None:
+        self.fake = fake if fake is not None else FakeKling()
+        self.host = host
+        self._port = port
+        self._log_level = log_level
+        self._thread: ServerThread | None = None
+
+    @property
+    def port(self) -> int:
+        """The bound port (known once started)."""
+        return self._port
+
+    @property
+    def url(self) -> str:
+        """Base URL to give a client, e.g. ``http://127.0.0.1:54321`` (no trailing slash)."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self._port}"
 
     @property
     def access_key(self) -> str:
-        """The account's access key."""
-        return self.credentials.access_key
+        """The fake account's access key."""
+        return self.fake.access_key
 
     @property
     def secret_key(self) -> str:
-        """The account's secret key."""
-        return self.credentials.secret_key
+        """The fake account's secret key."""
+        return self.fake.secret_key
 
     @property
     def api_key(self) -> str | None:
-        """The first accepted static API key, if any."""
-        return self.credentials.api_keys[0] if self.credentials.api_keys else None
+        """The first static API key the fake accepts."""
+        return self.fake.api_key
 
     @property
-    def timing(self) -> Timing:
-        """The lifecycle timing; assign a new :class:`Timing` to change it for new reads."""
-        return self._store.timing
+    def running(self) -> bool:
+        """Whether the server thread is serving."""
+        return self._thread is not None and self._thread.running
 
-    @timing.setter
-    def timing(self, value: Timing) -> None:
-        self._store.timing = value
+    def start(self) -> Self:
+        """Bind, start the server thread, and return once it accepts connections."""
+        if self._thread is not None:
+            raise RuntimeError("this server was already started")
+        from ._server import ServerThread  # uvicorn loads only when a fake is served
 
-    @property
-    def concurrency_limit(self) -> int | None:
-        """Unfinished-task slots allowed per account (``None``: unlimited); assignable."""
-        return self._store.concurrency_limit
+        self._thread = ServerThread(self.fake, self.host, self._port, self._log_level)
+        self._port = self._thread.port
+        if not self._thread.start():
+            self.stop()
+            raise RuntimeError(f"FakeKling server did not start on {self.url}")
+        return self
 
-    @concurrency_limit.setter
-    def concurrency_limit(self, value: int | None) -> None:
-        self._store.concurrency_limit = value
+    def stop(self) -> None:
+        """Ask uvicorn to exit, wait for the thread, release the socket. Idempotent."""
+        if self._thread is not None:
+            self._thread.stop()
 
-    @property
-    def callback_transport(self) -> httpx.AsyncBaseTransport | None:
-        """Transport for callback POSTs (``None``: real network). Assignable, so a fake can
-        deliver into its own sink in-process: ``fake.callback_transport = ASGITransport(fake)``.
-        A transport is trusted with any host; without one only loopback hosts get callbacks.
-        """
-        return self._callbacks.transport
+    def __enter__(self) -> Self:
+        return self.start()
 
-    @callback_transport.setter
-    def callback_transport(self, value: httpx.AsyncBaseTransport | None) -> None:
-        self._callbacks.transport = value
-
-    @property
-    def allow_external_callbacks(self) -> bool:
-        """Whether callbacks go to non-loopback hosts without a ``callback_transport``."""
-        return self._callbacks.allow_external
-
-    @allow_external_callbacks.setter
-    def allow_external_callbacks(self, value: bool) -> None:
-        self._callbacks.allow_external = value
-
-    @property
-    def requests(self) -> list[RecordedRequest]:
-        """Every request received so far (a copy), oldest first; refused ones without a body."""
-        with self._log_lock:
-            return list(self._requests)
-
-    @property
-    def tasks(self) -> dict[str, FakeTask]:
-        """Every task of both standards by id (a copy), oldest first, advanced to its state now."""
-        return self._store.all()
-
-    def task(self, task_id_or_external_id: str) -> FakeTask:
-        """One task by id or external id; ``KeyError`` when unknown.
-
-        New-standard tasks are :class:`StandardTask` instances (``task.standard == "new"``).
-        """
-        from ._envelope import ApiError
-
-        try:
-            task = self._store.find(None, task_id_or_external_id)
-        except ApiError:
-            raise KeyError(task_id_or_external_id) from None
-        self._store.advance(task)
-        return task
-
-    def set_task_status(
-        self, task_id: str, status: TaskStatus | Literal["succeeded"], message: str = ""
-    ) -> FakeTask:
-        """Force a task into ``status`` now (``message``: the failure reason for ``failed``).
-
-        ``succeeded`` (the new standard's spelling) is the same state as ``succeed``.
-        """
-        task = self.task(task_id)
-        self._store.set_status(task, "succeed" if status == "succeeded" else status, message)
-        return task
-
-    @property
-    def callbacks_sent(self) -> list[CallbackDelivery]:
-        """Every callback delivery attempted so far (a copy), in order."""
-        return self._callbacks.sent
-
-    @property
-    def callbacks_received(self) -> list[ReceivedCallback]:
-        """Callbacks that arrived at this fake's sink, ``POST /_fake/callbacks`` (a copy)."""
-        with self._log_lock:
-            return list(self._received)
-
-    def _received_callback(self, callback: ReceivedCallback) -> None:
-        with self._log_lock:
-            self._received.append(callback)
-
-    def wait_for_callbacks(
-        self, count: int | None = None, timeout: float = 5.0
-    ) -> list[CallbackDelivery]:
-        """Block until ``count`` callbacks were attempted (``None``: all pending ones).
-
-        Meant for a fake served in a thread (``serve()``); in the event loop the fake runs in,
-        use :meth:`await_callbacks`. Raises :class:`TimeoutError`.
-        """
-        return self._callbacks.wait(count, timeout)
-
-    async def await_callbacks(
-        self, count: int | None = None, timeout: float = 5.0
-    ) -> list[CallbackDelivery]:
-        """Async :meth:`wait_for_callbacks`, for a fake used through ``httpx.ASGITransport``."""
-        return await self._callbacks.wait_async(count, timeout)
-
-    def reset(self) -> None:
-        """Forget tasks, requests, callbacks and fault rules (configuration stays)."""
-        self._store.clear()
-        self.faults.clear()
-        self._callbacks.clear()
-        with self._log_lock:
-            self._requests.clear()
-            self._received.clear()
-
-    # ------------------------------------------------------------------------- fault shortcut
-
-    def fail_next(
+    def __exit__(
         self,
-        method: str | None = None,
-        path: str | None = None,
-        *,
-        kind: FaultKind = "error",
-        status: int | None = None,
-        code: int | None = 5000,
-        message: str | None = None,
-        retry_after: float | None = None,
-        delay: float = 0.0,
-        process: bool = False,
-        times: int | None = 1,
-        skip: int = 0,
-    ) -> Fault:
-        """Shortcut for ``fake.faults.fail_next(...)``; see :class:`Fault`."""
-        return self.faults.fail_next(
-            method,
-            path,
-            kind=kind,
-            status=status,
-            code=code,
-            message=message,
-            retry_after=retry_after,
-            delay=delay,
-            process=process,
-            times=times,
-            skip=skip,
-        )
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
 
     def __repr__(self) -> str:
-        return f"<FakeKling tasks={self._store.count()} requests={len(self._requests)}>"
+        return f"<FakeKlingServer {self.url} running={self.running}>"

@@ -1,9 +1,10 @@
-"""The outer ASGI layer of the fake: bounded body reads, refusals, and fault injection."""
+"""The outer ASGI layer of the fake: request records, bounded body reads, refusals, and faults."""
 
 from __future__ import annotations
 
 import http
 import json
+import urllib.parse
 from dataclasses import dataclass, field
 
 import anyio
@@ -12,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ._envelope import ApiError, failure, new_request_id
 from ._faults import Fault
-from ._records import RecordedRequest
+from ._recorded import RecordedRequest
 
 Headers = list[tuple[bytes, bytes]]
 
@@ -77,6 +78,27 @@ async def read_body(scope: Scope, receive: Receive, limit: int) -> bytes | None:
         chunks.append(chunk)
         if not message.get("more_body", False):
             return b"".join(chunks)
+
+
+def request_record(scope: Scope, time: float) -> RecordedRequest:
+    """The record of a request that just arrived, from its scope (no body yet)."""
+    raw_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
+    headers: dict[str, str] = {}
+    for name, value in raw_headers:
+        key = name.lower()
+        headers[key] = f"{headers[key]}, {value}" if key in headers else value
+    query_string = scope.get("query_string", b"").decode("latin-1")
+    return RecordedRequest(
+        method=scope["method"],
+        path=scope["path"],
+        query_string=query_string,
+        query=dict(urllib.parse.parse_qsl(query_string, keep_blank_values=True)),
+        headers=headers,
+        raw_headers=raw_headers,
+        body=b"",
+        json=None,
+        time=time,
+    )
 
 
 def replay(body: bytes, receive: Receive) -> Receive:

@@ -31,8 +31,9 @@ import sniffio
 
 from .._version import __version__
 from ._loopback import is_loopback_url
-from ._records import CallbackDelivery
-from ._state import FakeTask, TaskStore
+from ._recorded import CallbackDelivery
+from ._state import TaskStore
+from ._task import FakeTask
 
 logger = logging.getLogger("kling.testing")
 

@@ -10,18 +10,13 @@ import secrets
 import threading
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
+from dataclasses import dataclass
+from typing import Any
 
 from ._envelope import ApiError
 from ._families import Family
-from ._legacy_context import FaceSession
-from ._results import task_info, task_result
-
-TaskStatus = Literal["submitted", "processing", "succeed", "failed"]
-
-Standard = Literal["legacy", "new"]
-"""Which API design a task was created through: ``/v1/...`` or ``/<product>/<model>``."""
+from ._task import FakeTask, TaskStatus
+from .legacy.context import FaceSession
 
 
 @dataclass(frozen=True)
@@ -58,90 +53,6 @@ class Timing:
     def polls(cls, submitted: int = 1, processing: int = 1) -> Timing:
         """Driven by queries instead of time: that many answers per stage."""
         return cls(submitted_polls=submitted, processing_polls=processing)
-
-
-@dataclass(eq=False)
-class FakeTask:
-    """One task the fake holds. ``view()`` is what the API returns for it."""
-
-    standard: ClassVar[Standard] = "legacy"
-    """``"new"`` for tasks created through the new standard (:class:`StandardTask`)."""
-    task_id: str
-    family: Family
-    body: dict[str, Any]
-    base_url: str
-    created_at: int
-    """Unix milliseconds."""
-    created_mono: float
-    failure: str | None
-    """The ``task_status_msg`` it ends with when it is going to fail, else ``None``."""
-    result_ids: tuple[str, ...]
-    task_status: TaskStatus = "submitted"
-    task_status_msg: str = ""
-    updated_at: int = 0
-    deleted: bool = False
-    """Deleted through ``delete-voices`` / ``delete-elements``."""
-    stage_started: float = 0.0
-    stage_polls: int = 0
-    last_poll: float = 0.0
-    outbox: list[dict[str, Any]] = field(default_factory=list)
-    """Snapshots waiting to be POSTed to ``callback_url``."""
-    details: dict[str, Any] = field(default_factory=dict)
-    """What validation worked out for a legacy task (``model_name``, result ``duration``,
-    ``parent_video``, ``result_type``): see :class:`~kling.testing._legacy_context.Plan`."""
-
-    @property
-    def external_task_id(self) -> str | None:
-        """The caller's id for the task, if it sent one."""
-        value = self.body.get("external_task_id")
-        return value if isinstance(value, str) and value else None
-
-    @property
-    def callback_url(self) -> str | None:
-        """Where status changes are POSTed, if anywhere."""
-        value = self.body.get("callback_url")
-        return value if isinstance(value, str) and value else None
-
-    @property
-    def slots(self) -> int:
-        """Concurrency slots held while unfinished: one per image for image tasks, else one."""
-        if self.family.result == "images":
-            return max(1, len(self.result_ids))
-        return 1
-
-    @property
-    def is_finished(self) -> bool:
-        """``succeed`` or ``failed``."""
-        return self.task_status in ("succeed", "failed")
-
-    def create_view(self) -> dict[str, Any]:
-        """The ``data`` of the create response."""
-        info = {"external_task_id": self.external_task_id} if self.external_task_id else {}
-        return {
-            "task_id": self.task_id,
-            "task_status": "submitted",
-            "task_info": info,
-            "created_at": self.created_at,
-            "updated_at": self.created_at,
-        }
-
-    def view(self) -> dict[str, Any]:
-        """The task object as queries (and callbacks) return it now."""
-        data: dict[str, Any] = {
-            "task_id": self.task_id,
-            "task_status": self.task_status,
-            "task_status_msg": self.task_status_msg,
-            "task_info": task_info(self),
-            "task_result": task_result(self) if self.task_status == "succeed" else {},
-            "created_at": self.created_at,
-            "updated_at": self.updated_at,
-        }
-        if self.is_finished:
-            data["final_unit_deduction"] = "1" if self.task_status == "succeed" else "0"
-        watermark = self.body.get("watermark_info")
-        if isinstance(watermark, dict):
-            data["watermark_info"] = {"enabled": bool(watermark.get("enabled"))}
-        return data
 
 
 def task_not_found(ident: str) -> str:

@@ -16,7 +16,7 @@ import pytest
 
 from kling import KlingClient, Task, TaskFailedError, V2Task, V2TaskBase, webhooks
 from kling.testing import FakeKlingServer, Timing
-from kling.testing._routes import PRESET_ELEMENT_IDS
+from kling.testing._presets import PRESET_ELEMENT_IDS
 from tests._fake_helpers import calls, codes, external_ids, files_in, is_mp4, serve
 from tests.test_files import png
 

@@ -11,7 +11,7 @@ import pytest
 from kling._families import FAMILIES
 from kling.cli._families import command_name
 from kling.testing import FakeKlingServer
-from kling.testing._media import make_png
+from kling.testing._files import make_png
 
 from .conftest import KlingRunner, server_args
 

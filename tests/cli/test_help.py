@@ -13,7 +13,7 @@ from kling.cli._endpoints import ENDPOINTS
 from kling.cli._examples import EXAMPLE_FILES
 from kling.cli._families import TASK_COMMANDS
 from kling.testing import FakeKling, FakeKlingServer
-from kling.testing._media import make_png
+from kling.testing._files import make_png
 
 from .conftest import KlingRunner, flat, server_args
 

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from kling.testing import DEFAULT_API_KEY, FakeKling
-from kling.testing._media import make_png
+from kling.testing._files import make_png
 
 AUTH = {"Authorization": f"Bearer {DEFAULT_API_KEY}"}
 T2V = "/v1/videos/text2video"

@@ -25,8 +25,8 @@ from kling.testing import (
     StandardTask,
     Timing,
 )
-from kling.testing._media import make_png
-from kling.testing._standard_media import MAX_IMAGE_BYTES, image_problem
+from kling.testing._files import make_png
+from kling.testing.standard.media import MAX_IMAGE_BYTES, image_problem
 
 from .conftest import ManualClock, mint
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from kling.testing._media import make_png
+from kling.testing._files import make_png
 
 from ._legacy_http import (
     EXTEND,

@@ -10,11 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from . import _legacy_image as image
-from . import _legacy_other as other
-from . import _legacy_video as video
-from ._legacy_context import Lookup, Plan
-from ._legacy_fields import common
+from . import image, other, video
+from .context import Lookup, Plan
+from .fields import common
 
 Validator = Callable[[Mapping[str, Any], Lookup], Plan]
 

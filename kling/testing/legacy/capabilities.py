@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ._envelope import ApiError
-from ._legacy_context import Lookup
-from ._legacy_fields import (
+from .._envelope import ApiError
+from .context import Lookup
+from .fields import (
     boolean,
     choice,
     items,
@@ -23,7 +23,7 @@ from ._legacy_fields import (
     shown,
     string,
 )
-from ._legacy_models import CAMERA_TYPES, LEGACY_MODELS, Combo, LegacyModel, legacy_model
+from .models import CAMERA_TYPES, LEGACY_MODELS, Combo, LegacyModel, legacy_model
 
 DEFAULT_DURATION = "5"
 _SHOT_PROMPT_MAX = 512

@@ -1,7 +1,7 @@
 """The rules that tie fields together, and :func:`validate`, the one entry point (Kling's pages
 for each model, cited with the fake's model table).
 
-Field-by-field checks live in :mod:`._standard_validate`; here are the combinations: frames and
+Field-by-field checks live in :mod:`.fields`; here are the combinations: frames and
 resolution, audio and voices, and the omni-video reference matrices.
 """
 
@@ -11,11 +11,9 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from ._envelope import ApiError
-from ._standard_models import StandardModel
-from ._standard_validate import (
-    Accepted,
-    Catalogue,
+from .._envelope import ApiError
+from .context import Accepted, Catalogue
+from .fields import (
     check_contents,
     check_options,
     check_settings,
@@ -24,6 +22,7 @@ from ._standard_validate import (
     rate_for,
     wrong_type,
 )
+from .models import StandardModel
 
 _DEFAULT_DURATION = 5
 

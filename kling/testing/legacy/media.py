@@ -13,7 +13,7 @@ import base64
 import binascii
 import urllib.parse
 
-from ._standard_media import _jpeg_size, _png_size
+from .._image_size import image_size, is_png_or_jpeg
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 MAX_AUDIO_BYTES = 5 * 1024 * 1024
@@ -24,8 +24,6 @@ VIDEO_TYPES = (".mp4", ".mov")
 AUDIO_TYPES = (".mp3", ".wav", ".m4a", ".aac")
 VOICE_TYPES = (".mp3", ".wav", ".mp4", ".mov")
 
-_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-_JPEG_SOI = b"\xff\xd8\xff"
 _DATA_URI = "is a data: URI; Kling takes a URL or raw Base64 without the data:...;base64, prefix"
 
 
@@ -69,12 +67,9 @@ def image_problem(value: str, *, max_side: int | None = None) -> str | None:
     data = _decoded(value, MAX_IMAGE_BYTES, "image data")
     if isinstance(data, str):
         return data
-    if data.startswith(_PNG_SIGNATURE):
-        size = _png_size(data)
-    elif data.startswith(_JPEG_SOI):
-        size = _jpeg_size(data)
-    else:
+    if not is_png_or_jpeg(data):
         return "must be a JPG or PNG image"
+    size = image_size(data)
     if size is None:
         return "is not a readable JPG or PNG image"
     width, height = size

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
-from ._families import Family
-from ._standard_models import PRODUCTS
-from ._state import FakeTask, Standard, TaskStatus
+from .._families import Family
+from .._task import FakeTask, Standard, TaskStatus
+from .models import PRODUCTS
 
 StandardStatus = Literal["submitted", "processing", "succeeded", "failed"]
 

@@ -1,4 +1,5 @@
-"""Small but valid media files, built in code so the package ships no binaries.
+"""The files the fake serves under ``/files/``: small but valid media, built in code so the
+package ships no binaries.
 
 * PNG: 320x320 solid colour (passes Kling's >= 300 px input check).
 * MP4: ISO-BMFF with one H.264 track: a 64x64 IDR frame coded with I_PCM macroblocks (raw samples,

@@ -11,8 +11,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ._envelope import ApiError
-from ._legacy_media import audio_problem, image_problem, video_url_problem
+from .._envelope import ApiError
+from .media import audio_problem, image_problem, video_url_problem
 
 PROMPT_MAX = 2500
 

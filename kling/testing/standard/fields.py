@@ -12,13 +12,13 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ._envelope import ApiError
-from ._standard_media import image_problem, video_ok
-from ._standard_models import (
+from .._envelope import ApiError
+from .context import Catalogue
+from .media import image_problem, video_ok
+from .models import (
     CONTENT_TYPES,
     IMAGE_TYPES,
     MULTI_SHOT_PRODUCTS,
@@ -30,28 +30,6 @@ from ._standard_models import (
 AUDIO_MODES = ("native", "original", "off")
 _DEFAULT_DURATION = 5
 _OPTIONAL_ID_TYPES = IMAGE_TYPES | VIDEO_TYPES
-
-
-@dataclass(frozen=True)
-class Catalogue:
-    """The elements and voices the account owns (created through ``/v1/general/...``, presets)."""
-
-    elements: Mapping[str, bool] = field(default_factory=dict)
-    """Element id -> whether it is a video-character element (else multi-image)."""
-    voices: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class Accepted:
-    """What a valid create asks for, as the task record and the bill need it."""
-
-    settings: dict[str, Any]
-    """The model's settings with defaults filled in (unknown keys dropped)."""
-    contents: list[dict[str, Any]]
-    duration: int
-    """Seconds of video the task produces."""
-    rate: Decimal
-    """Units per second."""
 
 
 def _shown(value: Any) -> str:

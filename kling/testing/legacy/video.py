@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ._legacy_checks import (
+from .capabilities import (
     aspect_ratio,
     camera_control,
     cfg_scale,
@@ -26,8 +26,8 @@ from ._legacy_checks import (
     resolve,
     sound,
 )
-from ._legacy_context import INPUT_MAX_AGE_MS, Lookup, Plan
-from ._legacy_fields import (
+from .context import INPUT_MAX_AGE_MS, Lookup, Plan
+from .fields import (
     choice,
     image,
     items,
@@ -40,7 +40,7 @@ from ._legacy_fields import (
     string,
     video_url,
 )
-from ._legacy_models import LEGACY_MODELS, LegacyModel
+from .models import LEGACY_MODELS, LegacyModel
 
 MAX_TOTAL_SECONDS = 180
 """An extended video is at most 3 minutes long (the video extension page, above)."""

@@ -1,93 +1,41 @@
-"""The HTTP surface: Starlette routes for every family, the synchronous endpoints and the files."""
+"""The legacy API's routes (``/v1/...``, ``/account/costs``): create, query and list for every
+task family, and the synchronous endpoints.
+"""
 
 from __future__ import annotations
 
-import contextlib
-import json
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
-from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
-from ._envelope import ApiError, failure, new_request_id, success
-from ._families import FAMILIES, FAMILIES_BY_NAME, Family, Requirement
-from ._legacy_context import FaceSession
-from ._legacy_lookup import StoreLookup
-from ._legacy_other import identify_face as check_identify_face
-from ._legacy_other import image_recognize as check_image_recognize
-from ._legacy_other import tts as check_tts
-from ._legacy_validate import validate
-from ._media import RangeNotSatisfiable, media_for, parse_range
-from ._records import ReceivedCallback, RecordedRequest
-
-if TYPE_CHECKING:
-    from ._app import FakeKling
-
-RECORD_KEY = "kling.fake.record"
-"""Scope key under which the outer layer passes the :class:`RecordedRequest` to handlers."""
-
-Endpoint = Callable[[Request], Awaitable[Response]]
-
-# Fixed catalogue entries returned by the preset list endpoints.
-_PRESET_VOICES = (
-    ("genshin_vindi2", "Sunny Boy"),
-    ("zhinen_xuesheng", "Sensible Brother"),
-    ("ai_shatang", "Youthful Girl"),
-    ("oversea_male1", "Calm Man"),
+from .._callbacks import CallbackDispatcher
+from .._envelope import ApiError
+from .._families import FAMILIES, FAMILIES_BY_NAME, Family, Requirement
+from .._http import Endpoint, json_body, ok
+from .._presets import (
+    PRESET_ELEMENT_BASE,
+    PRESET_ELEMENT_IDS,
+    PRESET_ELEMENTS,
+    PRESET_VOICE_IDS,
+    PRESET_VOICES,
 )
-_PRESET_ELEMENTS = (("Corgi", "A cheerful corgi"), ("Robot", "A small silver robot"))
-_PRESET_ELEMENT_BASE = 700_000_000_000_000_100
-PRESET_VOICE_IDS = tuple(voice_id for voice_id, _ in _PRESET_VOICES)
-"""``voice_id`` of the preset voices every account can use."""
-PRESET_ELEMENT_IDS = tuple(str(_PRESET_ELEMENT_BASE + i) for i in range(len(_PRESET_ELEMENTS)))
-"""``element_id`` of the preset (multi-image) elements every account can use."""
+from .._state import TaskStore
+from .context import FaceSession
+from .lookup import StoreLookup
+from .other import identify_face as check_identify_face
+from .other import image_recognize as check_image_recognize
+from .other import tts as check_tts
+from .validate import validate
+
 _PRESET_TIME = 1_767_225_600_000  # 2026-01-01T00:00:00Z in ms
 _RECOGNIZE_TYPES = ("object_seg", "head_seg", "face_seg", "cloth_seg")
 
 
 # ------------------------------------------------------------------------------------ helpers
-
-
-def _record(request: Request) -> RecordedRequest | None:
-    record = request.scope.get(RECORD_KEY)
-    return record if isinstance(record, RecordedRequest) else None
-
-
-def ok(request: Request, data: Any) -> JSONResponse:
-    """A 200 success envelope (and note code 0 in the request log)."""
-    request_id = new_request_id()
-    record = _record(request)
-    if record is not None:
-        record.code, record.request_id = 0, request_id
-    return JSONResponse(success(data, request_id), headers={"X-Request-Id": request_id})
-
-
-def error_response(request: Request, exc: ApiError) -> JSONResponse:
-    """The error envelope for ``exc`` (and note its code in the request log)."""
-    request_id = new_request_id()
-    record = _record(request)
-    if record is not None:
-        record.code, record.request_id = exc.code, request_id
-    headers = {"X-Request-Id": request_id, **exc.headers}
-    return JSONResponse(failure(exc.code, exc.message, request_id), exc.status, headers=headers)
-
-
-async def _json_body(request: Request) -> dict[str, Any]:
-    if "application/json" not in request.headers.get("content-type", "").lower():
-        raise ApiError(1200, "Invalid request parameters: Content-Type must be application/json")
-    raw = await request.body()
-    try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ApiError(1200, "Invalid request parameters: body is not valid JSON") from exc
-    if not isinstance(body, dict):
-        raise ApiError(1200, "Invalid request parameters: body must be a JSON object")
-    return body
 
 
 def _lookup(body: dict[str, Any], dotted: str) -> Any:
@@ -166,16 +114,22 @@ def _files_base(request: Request) -> str:
 
 
 class _Api:
-    """Request handlers bound to one fake.
+    """Request handlers bound to one fake's store, callbacks and resource packs.
 
     They do not authenticate: the fake's outer layer (``FakeKling.__call__``) has, before it read
     the body, for every path but ``/files/`` and ``/_fake/``.
     """
 
-    def __init__(self, fake: FakeKling) -> None:
-        self.fake = fake
-        self.store = fake._store
-        self.lookup = StoreLookup(self.store, PRESET_ELEMENT_IDS, PRESET_VOICE_IDS)
+    def __init__(
+        self,
+        store: TaskStore,
+        callbacks: CallbackDispatcher,
+        resource_packs: Callable[[], Sequence[Mapping[str, Any]]],
+    ) -> None:
+        self.store = store
+        self.callbacks = callbacks
+        self.resource_packs = resource_packs
+        self.lookup = StoreLookup(store, PRESET_ELEMENT_IDS, PRESET_VOICE_IDS)
 
     def _now_ms(self) -> int:
         return int(self.store.wall_clock() * 1000)
@@ -185,13 +139,13 @@ class _Api:
     def family_root(self, family: Family) -> Endpoint:
         async def endpoint(request: Request) -> Response:
             if request.method == "POST":
-                body = await _json_body(request)
+                body = await json_body(request)
                 plan = validate(family.name, body, self.lookup)  # required fields included
                 task = self.store.create(
                     family, body, str(request.base_url), count=plan.count, details=plan.details
                 )
                 if task.callback_url:
-                    self.fake._callbacks.start(task)
+                    self.callbacks.start(task)
                 return ok(request, task.create_view())
             _only_query(request, _PAGING)
             page_num, page_size = _paging(request, family.max_page_size)
@@ -211,7 +165,7 @@ class _Api:
     # ------------------------------------------------------------------- synchronous endpoints
 
     async def tts(self, request: Request) -> Response:
-        body = await _json_body(request)
+        body = await json_body(request)
         check_tts(body)
         now, audio_id = self._now_ms(), str(uuid.uuid4())
         audio = {"id": audio_id, "url": f"{_files_base(request)}{audio_id}.mp3", "duration": "5"}
@@ -229,7 +183,7 @@ class _Api:
         )
 
     async def identify_face(self, request: Request) -> Response:
-        body = await _json_body(request)
+        body = await json_body(request)
         check_identify_face(body)
         session_id = str(uuid.uuid4())
         source = self.lookup.video(body["video_id"]) if body.get("video_id") else None
@@ -249,7 +203,7 @@ class _Api:
         )
 
     async def image_recognize(self, request: Request) -> Response:
-        body = await _json_body(request)
+        body = await json_body(request)
         check_image_recognize(body)
         task_id, now = self.store.new_id(), self._now_ms()
         images = [
@@ -285,7 +239,7 @@ class _Api:
                     ]
                 },
             )
-            for index, (voice_id, name) in enumerate(_PRESET_VOICES)
+            for index, (voice_id, name) in enumerate(PRESET_VOICES)
         ]
         return ok(request, _page(items, page_num, page_size))
 
@@ -293,9 +247,9 @@ class _Api:
         _only_query(request, _PAGING, tasks=False)
         page_num, page_size = _paging(request, 500)
         items = []
-        for index, (name, description) in enumerate(_PRESET_ELEMENTS):
+        for index, (name, description) in enumerate(PRESET_ELEMENTS):
             element = {
-                "element_id": _PRESET_ELEMENT_BASE + index,
+                "element_id": PRESET_ELEMENT_BASE + index,
                 "element_name": name,
                 "element_description": description,
                 "reference_type": "image_refer",
@@ -314,7 +268,7 @@ class _Api:
         family = FAMILIES_BY_NAME[family_name]
 
         async def endpoint(request: Request) -> Response:
-            body = await _json_body(request)
+            body = await json_body(request)
             _require(body, ((field,),))
             task = self.store.delete_result(family, str(body[field]))
             return ok(request, {"task_id": task.task_id, "task_status": "succeed"})
@@ -336,53 +290,13 @@ class _Api:
         wanted = request.query_params.get("resource_pack_name")
         packs = [
             dict(pack)
-            for pack in self.fake.resource_packs
+            for pack in self.resource_packs()
             if not wanted or pack.get("resource_pack_name") == wanted
         ]
         data: dict[str, Any] = {"code": 0, "msg": "success"}
         if packs:  # with no pack Kling leaves the key out altogether
             data["resource_pack_subscribe_infos"] = packs
         return ok(request, data)
-
-    # -------------------------------------------------------------------- files and test hooks
-
-    async def file(self, request: Request) -> Response:
-        name: str = request.path_params["name"]
-        media = media_for(name.rpartition(".")[2]) if "." in name else None
-        if media is None:
-            raise ApiError(1203, "Requested resource does not exist: unknown file type")
-        content, size = media.content, len(media.content)
-        headers = {"Accept-Ranges": "bytes", "ETag": media.etag}
-        requested = request.headers.get("range")
-        if_range = request.headers.get("if-range")
-        if if_range is not None and if_range != media.etag:
-            requested = None  # the client's copy is stale: send the whole file
-        try:
-            span = parse_range(requested, size)
-        except RangeNotSatisfiable:
-            headers["Content-Range"] = f"bytes */{size}"
-            return Response(b"", 416, headers=headers, media_type=media.content_type)
-        status = 200
-        if span is not None:
-            first, last = span
-            content, status = content[first : last + 1], 206
-            headers["Content-Range"] = f"bytes {first}-{last}/{size}"
-        headers["Content-Length"] = str(len(content))
-        if request.method == "HEAD":
-            content = b""
-        return Response(content, status, headers=headers, media_type=media.content_type)
-
-    async def callback_sink(self, request: Request) -> Response:
-        if request.method == "GET":
-            return JSONResponse([item.json for item in self.fake.callbacks_received])
-        raw = await request.body()
-        try:
-            parsed: Any = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            parsed = None
-        headers = {key.lower(): value for key, value in request.headers.items()}
-        self.fake._received_callback(ReceivedCallback(headers, raw, parsed))
-        return JSONResponse({"ok": True})
 
 
 def _preset_task(index: int, result: dict[str, Any]) -> dict[str, Any]:
@@ -397,30 +311,19 @@ def _preset_task(index: int, result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def _on_api_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, ApiError)
-    return error_response(request, exc)
-
-
-async def _on_http_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, HTTPException)
-    if exc.status_code == 405:
-        error = ApiError(1202, f"Invalid request method: {request.method} is not allowed here")
-    elif exc.status_code == 404:
-        error = ApiError(1203, f"Requested resource does not exist: {request.url.path}")
-    else:
-        error = ApiError(1200, exc.detail, status=exc.status_code)
-    return error_response(request, error)
-
-
-def build_app(fake: FakeKling, extra_routes: Sequence[Route] = ()) -> Starlette:
-    """The Starlette application serving ``fake`` (plus ``extra_routes``: the new standard)."""
-    api = _Api(fake)
-    routes: list[Route] = list(extra_routes)
+def legacy_routes(
+    store: TaskStore,
+    callbacks: CallbackDispatcher,
+    resource_packs: Callable[[], Sequence[Mapping[str, Any]]],
+) -> list[Route]:
+    """The legacy API's routes; ``resource_packs`` is read per request (tests may replace it)."""
+    api = _Api(store, callbacks, resource_packs)
+    routes: list[Route] = []
     for family in FAMILIES:
         routes.append(Route(family.path, api.family_root(family), methods=["GET", "POST"]))
         routes.append(Route(family.path + "/{task_id}", api.family_item(family), methods=["GET"]))
-    routes += [
+    return [
+        *routes,
         Route("/v1/audio/tts", api.tts, methods=["POST"]),
         Route("/v1/videos/identify-face", api.identify_face, methods=["POST"]),
         Route("/v1/videos/image-recognize", api.image_recognize, methods=["POST"]),
@@ -442,19 +345,4 @@ def build_app(fake: FakeKling, extra_routes: Sequence[Route] = ()) -> Starlette:
             methods=["POST"],
         ),
         Route("/account/costs", api.account_costs, methods=["GET"]),
-        Route("/files/{name}", api.file, methods=["GET", "HEAD"]),
-        Route("/_fake/callbacks", api.callback_sink, methods=["GET", "POST"]),
     ]
-
-    @contextlib.asynccontextmanager
-    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        yield
-        await fake._callbacks.aclose()  # stop callback jobs with the server
-
-    app = Starlette(
-        routes=routes,
-        exception_handlers={ApiError: _on_api_error, HTTPException: _on_http_error},
-        lifespan=lifespan,
-    )
-    app.router.redirect_slashes = False  # "/path/" is a different (unknown) path, as on Kling
-    return app

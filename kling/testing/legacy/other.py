@@ -21,8 +21,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ._legacy_context import SESSION_MAX_AGE_MS, Lookup, Plan
-from ._legacy_fields import (
+from .context import SESSION_MAX_AGE_MS, Lookup, Plan
+from .fields import (
     audio,
     boolean,
     choice,
@@ -38,7 +38,7 @@ from ._legacy_fields import (
     string,
     video_url,
 )
-from ._legacy_media import VOICE_TYPES
+from .media import VOICE_TYPES
 
 DUAL_EFFECTS = frozenset(
     {

@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ._legacy_checks import aspect_ratio, elements, resolve
-from ._legacy_context import Lookup, Plan
-from ._legacy_fields import (
+from .capabilities import aspect_ratio, elements, resolve
+from .context import Lookup, Plan
+from .fields import (
     choice,
     image,
     items,
@@ -28,7 +28,7 @@ from ._legacy_fields import (
     refuse,
     shown,
 )
-from ._legacy_models import LegacyModel
+from .models import LegacyModel
 
 MAX_N = 9
 MAX_EXPANSION_AREA = 3.0

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ._legacy_context import FaceSession, SourceVideo
-from ._results import video_seconds, video_url
-from ._state import FakeTask, TaskStore
+from .._state import TaskStore
+from .._task import FakeTask, video_seconds, video_url
+from .context import FaceSession, SourceVideo
 
 _VIDEO_RESULTS = ("videos", "video_audios")
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._families import Family
-from ._standard_records import standard_status
-from ._state import FakeTask
+from .._families import Family
+from .._task import FakeTask
+from .records import standard_status
 
 
 def package_type(family: Family) -> str:

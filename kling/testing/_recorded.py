@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,3 +70,46 @@ class ReceivedCallback:
     headers: dict[str, str]
     body: bytes
     json: Any = field(default=None)
+
+
+class RequestLog:
+    """The requests a fake received and the callbacks its sink received, oldest first.
+
+    Guarded by a lock: a served fake writes from uvicorn's thread while a test reads from its own.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._requests: list[RecordedRequest] = []
+        self._received: list[ReceivedCallback] = []
+
+    def add_request(self, record: RecordedRequest) -> None:
+        """Log one request (its record is filled in further as the answer is made)."""
+        with self._lock:
+            self._requests.append(record)
+
+    def requests(self) -> list[RecordedRequest]:
+        """Every request logged so far (a copy)."""
+        with self._lock:
+            return list(self._requests)
+
+    def request_count(self) -> int:
+        """How many requests are logged."""
+        with self._lock:
+            return len(self._requests)
+
+    def add_callback(self, callback: ReceivedCallback) -> None:
+        """Log one callback that arrived at the sink."""
+        with self._lock:
+            self._received.append(callback)
+
+    def callbacks(self) -> list[ReceivedCallback]:
+        """Every callback the sink received so far (a copy)."""
+        with self._lock:
+            return list(self._received)
+
+    def clear(self) -> None:
+        """Forget every request and callback."""
+        with self._lock:
+            self._requests.clear()
+            self._received.clear()

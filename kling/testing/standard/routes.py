@@ -11,23 +11,24 @@ import binascii
 import json
 import uuid
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ._envelope import ApiError
-from ._routes import PRESET_ELEMENT_IDS, PRESET_VOICE_IDS, Endpoint, _json_body, ok
-from ._standard_legacy import is_video_character, product_type, record_of
-from ._standard_models import PRODUCTS, Product, find_model
-from ._standard_records import PRODUCT_FAMILIES, StandardTask, standard_status
-from ._standard_rules import validate
-from ._standard_validate import Accepted, Catalogue, invalid, wrong_type
-from ._state import FakeTask
-
-if TYPE_CHECKING:
-    from ._app import FakeKling
+from .._callbacks import CallbackDispatcher
+from .._envelope import ApiError
+from .._http import Endpoint, json_body, ok
+from .._state import TaskStore
+from .._task import FakeTask
+from .context import Accepted
+from .fields import invalid, wrong_type
+from .legacy_records import product_type, record_of
+from .lookup import catalogue
+from .models import PRODUCTS, Product, find_model
+from .records import PRODUCT_FAMILIES, StandardTask, standard_status
+from .validate import validate
 
 MAX_IDS = 20
 """Ids per ``GET /tasks`` (undocumented; observed live: 20 answers, 21 is refused)."""
@@ -107,24 +108,11 @@ def _decode_cursor(cursor: Any) -> tuple[int, int, str]:
 
 
 class _StandardApi:
-    """Handlers bound to one fake."""
+    """Handlers bound to one fake's store and callbacks."""
 
-    def __init__(self, fake: FakeKling) -> None:
-        self.fake = fake
-        self.store = fake._store
-
-    def _catalogue(self) -> Catalogue:
-        """Elements and voices a create may name: presets, and the account's finished ones."""
-        elements = dict.fromkeys(PRESET_ELEMENT_IDS, False)
-        voices = set(PRESET_VOICE_IDS)
-        for task in self.store.all().values():
-            if task.standard != "legacy" or task.task_status != "succeed" or task.deleted:
-                continue
-            if task.family.name == "elements":
-                elements[task.result_ids[0]] = is_video_character(task.body)
-            elif task.family.name == "voices":
-                voices.add(task.result_ids[0])
-        return Catalogue(elements, frozenset(voices))
+    def __init__(self, store: TaskStore, callbacks: CallbackDispatcher) -> None:
+        self.store = store
+        self.callbacks = callbacks
 
     def _admit(
         self, product: Product, model: str, body: dict[str, Any], accepted: Accepted, base: str
@@ -164,11 +152,11 @@ class _StandardApi:
             model = find_model(product, request.path_params["model"])
             if model is None:
                 raise ApiError(1201, "model is not supported")
-            body = await _json_body(request)
-            accepted = validate(model, body, self._catalogue())
+            body = await json_body(request)
+            accepted = validate(model, body, catalogue(self.store))
             task = self._admit(product, model.model, body, accepted, str(request.base_url))
             if task.callback_url:
-                self.fake._callbacks.start(task)
+                self.callbacks.start(task)
             return ok(request, task.create_view())
 
         return endpoint
@@ -195,7 +183,7 @@ class _StandardApi:
         return ok(request, [record_of(task, self.store.observe(task)) for task in found.values()])
 
     async def _list(self, request: Request) -> Response:
-        body = await _json_body(request)
+        body = await json_body(request)
         limit = body.get("limit", DEFAULT_LIMIT)
         if type(limit) is not int or not 1 <= limit <= MAX_LIMIT:
             raise invalid("limit", limit)
@@ -229,9 +217,9 @@ class _StandardApi:
         return ok(request, data)
 
 
-def standard_routes(fake: FakeKling) -> list[Route]:
+def standard_routes(store: TaskStore, callbacks: CallbackDispatcher) -> list[Route]:
     """The routes of the new standard, served beside the legacy ones."""
-    api = _StandardApi(fake)
+    api = _StandardApi(store, callbacks)
     routes = [
         Route(f"/{product}/{{model}}", api.create(product), methods=["POST"])
         for product in PRODUCTS

@@ -11,17 +11,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import struct
 import urllib.parse
+
+from .._image_size import image_size, is_png_or_jpeg
 
 MAX_IMAGE_BYTES = 50 * 1024 * 1024
 MIN_SIDE = 300
 MAX_ASPECT = 2.5
-
-_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-_JPEG_SOI = b"\xff\xd8\xff"
-# Start-of-frame markers carry the size; C4 (DHT), C8 (JPG) and CC (DAC) do not.
-_JPEG_SOF = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
 
 
 def is_https_url(value: str) -> bool:
@@ -31,34 +27,6 @@ def is_https_url(value: str) -> bool:
     except ValueError:
         return False
     return parts.scheme.lower() == "https" and bool(parts.hostname)
-
-
-def _png_size(data: bytes) -> tuple[int, int] | None:
-    if len(data) < 24 or data[12:16] != b"IHDR":
-        return None
-    width, height = struct.unpack(">II", data[16:24])
-    return int(width), int(height)
-
-
-def _jpeg_size(data: bytes) -> tuple[int, int] | None:
-    at = 2
-    while at + 4 <= len(data):
-        if data[at] != 0xFF:
-            return None
-        marker = data[at + 1]
-        if marker == 0xFF:  # fill byte before a marker
-            at += 1
-            continue
-        if marker == 0x01 or 0xD0 <= marker <= 0xD8:  # markers without a length
-            at += 2
-            continue
-        if marker in _JPEG_SOF:
-            if at + 9 > len(data):
-                return None
-            height, width = struct.unpack(">HH", data[at + 5 : at + 9])
-            return int(width), int(height)
-        at += 2 + int.from_bytes(data[at + 2 : at + 4], "big")
-    return None
 
 
 def image_problem(value: str) -> str | None:
@@ -75,12 +43,9 @@ def image_problem(value: str) -> str | None:
         return "expected an https URL or raw Base64"
     if len(data) > MAX_IMAGE_BYTES:
         return "image is over 50 MB"
-    if data.startswith(_PNG_SIGNATURE):
-        size = _png_size(data)
-    elif data.startswith(_JPEG_SOI):
-        size = _jpeg_size(data)
-    else:
+    if not is_png_or_jpeg(data):
         return "image must be a JPG or PNG"
+    size = image_size(data)
     if size is None:
         return "image is not a readable JPG or PNG"
     width, height = size
