@@ -3,7 +3,7 @@ differences: any new disagreement fails a test naming the request.
 
 Both tables were written from Kling's pages (each module lists them), independently: the SDK's
 (``kling._params._legacy_models``) keeps the reading that refuses less where the documentation
-is unclear, FakeKling's (``kling.testing._legacy_models``) the stricter one. For a grid of
+is unclear, FakeKling's (``kling.testing.legacy.models``) the stricter one. For a grid of
 requests per (family, model_name) -- every model either table lists, and no model_name at all --
 the SDK either refuses before sending or builds a body, and:
 

@@ -2,7 +2,7 @@
 
 Each family has a create endpoint (``POST path``), a single query (``GET path/{id}``, where the id
 is a ``task_id`` or an ``external_task_id``) and a list (``GET path?pageNum&pageSize``).
-``required`` lists what a create must carry (each endpoint's page); :mod:`._legacy_validate` checks
+``required`` lists what a create must carry (each endpoint's page); :mod:`.legacy.validate` checks
 it along with every other rule of the family.
 """
 
