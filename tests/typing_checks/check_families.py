@@ -10,7 +10,7 @@ from pathlib import Path
 
 from typing_extensions import assert_type
 
-from kling import AsyncKlingClient, AsyncTask, KlingClient, KlingError, Task
+from kling import AsyncKlingClient, AsyncTask, AsyncV2Task, KlingClient, KlingError, Task
 
 
 def sync_client(client: KlingClient) -> None:
@@ -35,3 +35,18 @@ async def async_client(client: AsyncKlingClient) -> None:
     results = await client.elements.create_many([{"element_name": "Mochi"}])
     assert_type(results, list[AsyncTask | KlingError])
     await client.avatar.create_many([{"image": "x", "sound": "on"}])  # type: ignore[typeddict-unknown-key]
+
+
+def sync_create_as_completed(client: KlingClient) -> None:
+    with client.text_to_video.create_as_completed([{"prompt": "a"}], timeout=60) as finished:
+        for result in finished:
+            assert_type(result, Task | KlingError)
+    client.text_to_video.create_as_completed([{"promt": "a"}])  # type: ignore[typeddict-unknown-key]
+    client.text_to_video.create_as_completed([], timout=60)  # type: ignore[call-arg]
+
+
+async def async_create_as_completed(client: AsyncKlingClient) -> None:
+    v2 = client.v2.text_to_video
+    async with v2.create_as_completed([{"prompt": "a"}], model="kling-3.0") as finished:
+        async for result in finished:
+            assert_type(result, AsyncV2Task | KlingError)
