@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from . import _batch, _fanout, _imports, _machine, _memory, _overhead, _report
+from . import _batch, _fanout, _imports, _machine, _memory, _overhead, _report, _scale
 
 SECTIONS: dict[str, Callable[[bool], _report.Section]] = {
     "overhead": _overhead.run,
@@ -22,6 +22,7 @@ SECTIONS: dict[str, Callable[[bool], _report.Section]] = {
     "fanout": _fanout.run,
     "batch": _batch.run,
     "memory": _memory.run,
+    "scale": _scale.run,
 }
 DEFAULT_OUTPUT = Path(__file__).resolve().parent / "RESULTS.md"
 

@@ -50,9 +50,6 @@ class AsyncFamilyResource(AsyncTaskResource["AsyncTask"]):
 
     row: ClassVar[Family]
 
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self.row.path}>"
-
     def _task(self, data: Any) -> AsyncTask:
         return self._client._task(data, family=self.row.name)
 

@@ -315,6 +315,9 @@ class AsyncTaskResource(AsyncTaskReader[TaskT]):
 
     row: ClassVar[TaskRow]
 
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.row.route}>"
+
     @property
     def source(self) -> str:
         return self.row.source

@@ -45,9 +45,6 @@ class AsyncProductResource(AsyncTaskResource["AsyncV2Task"]):
 
     row: ClassVar[Product]
 
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self.row.path}/{{model}}>"
-
     def _auth(self) -> KlingAuth:
         return self._client._v2_auth()
 

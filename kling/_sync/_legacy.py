@@ -53,9 +53,6 @@ class FamilyResource(TaskResource["Task"]):
 
     row: ClassVar[Family]
 
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self.row.path}>"
-
     def _task(self, data: Any) -> Task:
         return self._client._task(data, family=self.row.name)
 

@@ -316,6 +316,9 @@ class TaskResource(TaskReader[TaskT]):
 
     row: ClassVar[TaskRow]
 
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.row.route}>"
+
     @property
     def source(self) -> str:
         return self.row.source

@@ -1,0 +1,440 @@
+"""Scale: 10,000 tasks at once, every pattern users run, both standards, against raw httpx.
+
+FakeKling runs in its own process; each task stays ``submitted`` for 1 s and ``processing`` for
+2 s, and every answer comes 50 ms late (a realistic network). Each pattern runs in a fresh
+process, so its CPU time and peak RSS are its own:
+
+* **gather**: ``asyncio.gather`` of one ``create_and_wait`` per task, as a web service whose
+  handlers each create and await their own task does;
+* **create_as_completed**: ``create_many`` and ``as_completed`` at once (the SDK's
+  ``create_as_completed``), each task handed back as it finishes;
+* **wait_all**: ``create_many``, then ``wait_all`` of every task;
+* **raw httpx** (the baseline): ``asyncio.gather`` of one coroutine per task that POSTs with
+  raw httpx, then GETs the task every second until it has finished.
+
+For every task handed back, *finish-to-seen* is how long after the task finished on the server
+(created + 3 s) the caller had it; the schedule promises max(2 s, a tenth of the task's age).
+The event loop is watched all along: its longest stall is reported as measured and without the
+garbage collections inside it, with the number of full (generation 2) collections. CPU per poll
+round is the SDK's CPU time in its pollers, per task polled, times 10,000, against a raw fetch
+of the same pages and ``json.loads`` of each, timed in the same process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import math
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from ._process import emit, peak_rss_bytes, run_child
+from ._report import Row, Section, fmt, md_table
+from ._server import FAMILY_PATH, FakeServerProcess
+
+SUBMITTED = 1.0
+PROCESSING = 2.0
+TASK_SECONDS = SUBMITTED + PROCESSING
+LATENCY = 0.05
+RAW_POLL = 1.0
+TIMEOUT = 900.0
+MODEL = "kling-3.0-turbo"
+CONCURRENCY = 32
+
+#: Goals (issue #22): finish-to-seen p50 and p99, CPU per round against raw, GC per round,
+#: the loop's longest stall outside the raw baseline's own GC, requests per task.
+GOAL_P50 = 1.0
+GOAL_P99 = 2.0
+GOAL_CPU_RATIO = 1.5
+GOAL_GC_PER_ROUND = 0.1
+GOAL_STALL = 0.050
+GOAL_WAIT_ALL_REQUESTS = 1.05
+GOAL_GATHER_REQUESTS = 1.1
+
+PATTERNS = {
+    "gather": "gather of create_and_wait",
+    "stream": "create_as_completed",
+    "wait_all": "create_many + wait_all",
+    "raw": "raw httpx gather, 1 s polls",
+}
+
+
+# ---------------------------------------------------------------------------- child side
+
+
+class _Watch:
+    """The loop's stalls, garbage collections and the SDK's poll rounds, while a run goes."""
+
+    def __init__(self) -> None:
+        self.stall = 0.0
+        self.own_stall = 0.0
+        self.gc_seconds = 0.0
+        self.full_collections = 0
+        self.round_cpu = 0.0
+        self.polled = 0
+        self.rounds = 0
+        self._gc_started = 0.0
+        self._stop = False
+
+    def gc_callback(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._gc_started = time.monotonic()
+            if info.get("generation") == 2:
+                self.full_collections += 1
+        else:
+            self.gc_seconds += time.monotonic() - self._gc_started
+
+    async def watch_loop(self) -> None:
+        while not self._stop:
+            tick, collected = time.monotonic(), self.gc_seconds
+            await asyncio.sleep(0.01)
+            late = time.monotonic() - tick - 0.01
+            self.stall = max(self.stall, late)
+            self.own_stall = max(self.own_stall, late - (self.gc_seconds - collected))
+
+    def stop(self) -> None:
+        self._stop = True
+
+    def count_rounds(self) -> None:
+        """Time the SDK's poll rounds (its readers' ``_fetch_states``), CPU only."""
+        watch = self
+        for reader in _readers():
+            original = reader._fetch_states
+
+            async def timed(self: Any, tasks: list[Any], _original: Any = original) -> Any:
+                start = time.process_time()
+                try:
+                    return await _original(self, tasks)
+                finally:
+                    watch.round_cpu += time.process_time() - start
+                    watch.polled += len(tasks)
+                    watch.rounds += 1
+
+            reader._fetch_states = timed
+
+
+def _readers() -> list[Any]:
+    from kling._async._legacy import AsyncFamilyResource
+    from kling._async._resources import AsyncTaskReader
+
+    # Legacy families poll with their own method; the new standard with the reader's.
+    return [AsyncFamilyResource, AsyncTaskReader]
+
+
+def _seen(task: Any) -> float | None:
+    """Seconds from the task's finish on the server to now; None without a creation time."""
+    created: float | None = None if task.created_at is None else task.created_at.timestamp()
+    return None if created is None else time.time() - (created + TASK_SECONDS)
+
+
+async def _sdk(pattern: str, standard: str, url: str, api_key: str, n: int) -> dict[str, Any]:
+    from kling import AsyncKlingClient, KlingError
+
+    delays: list[float] = []
+    ok = 0
+    async with AsyncKlingClient(api_key=api_key, base_url=url) as client:
+        resource: Any = client.v2.text_to_video if standard == "new" else client.text_to_video
+        model: dict[str, Any] = {"model": MODEL} if standard == "new" else {}
+        items = [{"prompt": f"scale task {i}"} for i in range(n)]
+
+        def note(task: Any) -> None:
+            nonlocal ok
+            seen = _seen(task)
+            if seen is not None:
+                delays.append(seen)
+            ok += task.is_succeeded
+
+        if pattern == "gather":
+
+            async def one(item: dict[str, Any]) -> None:
+                note(await resource.create_and_wait(**model, **item, timeout=TIMEOUT))
+
+            await asyncio.gather(*(one(item) for item in items), return_exceptions=True)
+        elif pattern == "stream":
+            block = resource.create_as_completed(
+                items, **model, concurrency=CONCURRENCY, timeout=TIMEOUT
+            )
+            async with block as finished:
+                async for result in finished:
+                    if not isinstance(result, KlingError):
+                        note(result)
+        else:
+            created = await resource.create_many(items, **model, concurrency=CONCURRENCY)
+            tasks = [t for t in created if not isinstance(t, KlingError)]
+            done = await resource.wait_all(tasks, timeout=TIMEOUT)
+            ok = sum(1 for t in done if not isinstance(t, KlingError) and t.is_succeeded)
+    return {"delays": delays, "succeeded": ok}
+
+
+async def _raw(url: str, api_key: str, n: int) -> dict[str, Any]:
+    import httpx
+
+    headers = {"Authorization": f"Bearer {api_key}"}
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+    delays: list[float] = []
+    async with httpx.AsyncClient(limits=limits, timeout=120) as http:
+
+        def data(response: httpx.Response) -> dict[str, Any]:
+            body = json.loads(response.content)
+            if response.status_code >= 400 or body.get("code") != 0:
+                raise RuntimeError(f"Kling error {response.status_code}: {body}")
+            result: dict[str, Any] = body["data"]
+            return result
+
+        async def create_and_wait(i: int) -> bool:
+            response = await http.post(
+                url + FAMILY_PATH, json={"prompt": f"scale task {i}"}, headers=headers
+            )
+            task = data(response)
+            while task["task_status"] not in ("succeed", "failed"):
+                await asyncio.sleep(RAW_POLL)
+                response = await http.get(f"{url}{FAMILY_PATH}/{task['task_id']}", headers=headers)
+                task = data(response)
+            delays.append(time.time() - (task["created_at"] / 1000 + TASK_SECONDS))
+            return bool(task["task_status"] == "succeed")
+
+        done = await asyncio.gather(*(create_and_wait(i) for i in range(n)), return_exceptions=True)
+    return {"delays": delays, "succeeded": sum(1 for d in done if d is True)}
+
+
+async def _raw_round_cpu(url: str, api_key: str, standard: str, n: int) -> float:
+    """CPU seconds of fetching one round's pages raw and ``json.loads`` of each, per task."""
+    import httpx
+
+    headers = {"Authorization": f"Bearer {api_key}"}
+    async with httpx.AsyncClient(timeout=120) as http:
+        if standard == "new":
+            listing = await http.post(f"{url}/tasks", json={"limit": 500}, headers=headers)
+            ids = [t["id"] for t in json.loads(listing.content)["data"]["result"]][:500]
+            requests: list[tuple[str, dict[str, Any]]] = [
+                (f"{url}/tasks", {"task_ids": ",".join(ids[i : i + 20])})
+                for i in range(0, len(ids), 20)
+            ]
+            per_request = 20
+        else:
+            requests = [(url + FAMILY_PATH, {"pageNum": 1, "pageSize": 500})] * 4
+            per_request = 500
+        start = time.process_time()
+        for path, params in requests:
+            json.loads((await http.get(path, params=params, headers=headers)).content)
+        cpu = time.process_time() - start
+    return cpu / (len(requests) * per_request)
+
+
+def _child(pattern: str, options: dict[str, Any]) -> None:
+    url, api_key, n, standard = (
+        options["url"],
+        options["api_key"],
+        options["n"],
+        options["standard"],
+    )
+
+    async def main() -> dict[str, Any]:
+        watch = _Watch()
+        watch.count_rounds()
+        gc.callbacks.append(watch.gc_callback)
+        watcher = asyncio.ensure_future(watch.watch_loop())
+        cpu_start, wall_start = time.process_time(), time.perf_counter()
+        if pattern == "raw":
+            result = await _raw(url, api_key, n)
+        else:
+            result = await _sdk(pattern, standard, url, api_key, n)
+        cpu, wall = time.process_time() - cpu_start, time.perf_counter() - wall_start
+        watch.stop()
+        await watcher
+        gc.callbacks.remove(watch.gc_callback)
+        raw_per_task = await _raw_round_cpu(url, api_key, standard, n)
+        return {
+            **result,
+            "cpu": cpu,
+            "wall": wall,
+            "stall": watch.stall,
+            "own_stall": watch.own_stall,
+            "full_collections": watch.full_collections,
+            "rounds": watch.rounds,
+            "round_cpu_per_task": watch.round_cpu / watch.polled if watch.polled else None,
+            "raw_round_cpu_per_task": raw_per_task,
+        }
+
+    result = asyncio.run(main())
+    result["rss_peak"] = peak_rss_bytes()
+    emit(result)
+
+
+# --------------------------------------------------------------------------- parent side
+
+
+@dataclass
+class Outcome:
+    pattern: str
+    standard: str
+    n: int
+    result: dict[str, Any]
+    requests: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def per_task(self) -> float:
+        return sum(self.requests.values()) / self.n
+
+    def percentile(self, q: float) -> float:
+        delays: list[float] = sorted(self.result["delays"])
+        if not delays:
+            return math.nan
+        return delays[min(len(delays) - 1, math.ceil(q * len(delays)) - 1)]
+
+    @property
+    def cpu_per_round(self) -> float | None:
+        per_task = self.result.get("round_cpu_per_task")
+        return None if per_task is None else per_task * self.n
+
+    @property
+    def raw_cpu_per_round(self) -> float:
+        per_task: float = self.result["raw_round_cpu_per_task"]
+        return per_task * self.n
+
+    @property
+    def gc_per_round(self) -> float | None:
+        rounds = self.result.get("rounds") or 0
+        return self.result["full_collections"] / rounds if rounds else None
+
+
+def measure(server: FakeServerProcess, pattern: str, standard: str, n: int) -> Outcome:
+    server.reset()
+    options = {"url": server.url, "api_key": server.api_key, "n": n, "standard": standard}
+    result = run_child("benchmarks._scale", pattern, json.dumps(options), timeout=1800)
+    return Outcome(pattern, standard, n, result, dict(server.stats()))
+
+
+def run(quick: bool) -> Section:
+    n = 1000 if quick else 10_000
+    runs = [
+        ("raw", "legacy"),
+        *(
+            (pattern, standard)
+            for standard in ("legacy", "new")
+            for pattern in ("gather", "stream", "wait_all")
+        ),
+    ]
+    with FakeServerProcess(submitted=SUBMITTED, processing=PROCESSING, latency=LATENCY) as server:
+        outcomes = {(p, s): measure(server, p, s, n) for p, s in runs}
+    raw = outcomes["raw", "legacy"]
+    rows: list[Row] = []
+    for (pattern, standard), out in outcomes.items():
+        if pattern == "raw":
+            continue
+        name = f"{PATTERNS[pattern]}, {n:,} tasks, {standard}"
+        if pattern != "wait_all":
+            rows += [
+                Row(
+                    "scale",
+                    f"{name}: finish-to-seen p50",
+                    fmt(raw.percentile(0.5), "s"),
+                    fmt(out.percentile(0.5), "s"),
+                    None,
+                    f"<= {GOAL_P50:.0f} s",
+                    out.percentile(0.5) <= GOAL_P50,
+                ),
+                Row(
+                    "scale",
+                    f"{name}: finish-to-seen p99",
+                    fmt(raw.percentile(0.99), "s"),
+                    fmt(out.percentile(0.99), "s"),
+                    None,
+                    f"<= {GOAL_P99:.0f} s",
+                    out.percentile(0.99) <= GOAL_P99,
+                ),
+            ]
+        goal = GOAL_WAIT_ALL_REQUESTS if pattern == "wait_all" else GOAL_GATHER_REQUESTS
+        rows.append(
+            Row(
+                "scale",
+                f"{name}: HTTP requests per task",
+                f"{raw.per_task:.2f}",
+                f"{out.per_task:.3f}",
+                None,
+                f"<= {goal}",
+                out.per_task <= goal,
+            )
+        )
+        cpu = out.cpu_per_round
+        # Only wait_all polls alone: elsewhere creates run while a round awaits its answers,
+        # and process time cannot tell them apart.
+        if cpu is not None and pattern == "wait_all":
+            rows.append(
+                Row(
+                    "scale",
+                    f"{name}: CPU per poll round of {n:,}, against a raw fetch + json.loads",
+                    fmt(out.raw_cpu_per_round, "ms"),
+                    fmt(cpu, "ms"),
+                    cpu / out.raw_cpu_per_round,
+                    f"<= {GOAL_CPU_RATIO}x",
+                    cpu <= GOAL_CPU_RATIO * out.raw_cpu_per_round,
+                )
+            )
+        gc_rounds = out.gc_per_round
+        if gc_rounds is not None:
+            rows.append(
+                Row(
+                    "scale",
+                    f"{name}: full garbage collections per poll round",
+                    "",
+                    f"{gc_rounds:.3f}",
+                    None,
+                    f"< {GOAL_GC_PER_ROUND}",
+                    gc_rounds < GOAL_GC_PER_ROUND,
+                )
+            )
+        rows.append(
+            Row(
+                "scale",
+                f"{name}: longest event-loop stall outside garbage collection",
+                fmt(raw.result["own_stall"], "ms"),
+                fmt(out.result["own_stall"], "ms"),
+                None,
+                f"<= {GOAL_STALL * 1000:.0f} ms",
+                out.result["own_stall"] <= GOAL_STALL,
+            )
+        )
+    table = []
+    for (pattern, standard), out in outcomes.items():
+        by_kind = ", ".join(f"{k} {v:,}" for k, v in sorted(out.requests.items()))
+        r = out.result
+        table.append(
+            [
+                f"{PATTERNS[pattern]} ({standard})",
+                f"{r['succeeded']:,}",
+                " / ".join(fmt(out.percentile(q), "s") for q in (0.5, 0.99, 1.0)),
+                f"{out.per_task:.3f} ({by_kind})",
+                fmt(r["cpu"], "s"),
+                fmt(r["wall"], "s"),
+                fmt(r["rss_peak"], "MiB"),
+                f"{fmt(r['stall'], 'ms')} ({fmt(r['own_stall'], 'ms')} outside GC)",
+                f"{r['full_collections']} in {r.get('rounds') or 0} rounds",
+            ]
+        )
+    details = [
+        (__doc__ or "").split("\n\n", 1)[1].strip(),
+        "",
+        *md_table(
+            [
+                "Pattern",
+                "Succeeded",
+                "Finish-to-seen p50 / p99 / max",
+                "Requests per task",
+                "CPU",
+                "Wall",
+                "Peak RSS",
+                "Longest loop stall",
+                "Full GCs",
+            ],
+            table,
+        ),
+    ]
+    return Section("scale", f"Scale: {n:,} tasks at once", rows, details)
+
+
+if __name__ == "__main__":
+    _child(sys.argv[1], json.loads(sys.argv[2]))
