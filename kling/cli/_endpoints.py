@@ -42,7 +42,7 @@ PANEL = "Instant (answers at once)"
 def register(app: typer.Typer) -> None:
     for key in ENDPOINTS:
         command = Command(ROWS[key].command_name, legacy=ROWS[key])
-        add_command(app, command, command.name, _runner(key), output_options(), panel=PANEL)
+        add_command(app, command, command.name, _runner(key), output_options, panel=PANEL)
 
 
 def _runner(key: str) -> Callable[[typer.Context, dict[str, Any], dict[str, Any]], None]:
