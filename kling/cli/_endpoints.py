@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import typer
-from pydantic import BaseModel
 
 from kling import KlingError
 from kling._families import ENDPOINTS as ROWS
@@ -24,6 +23,9 @@ from ._output import download_all, err_console, out_console, print_json, print_t
 from ._state import CliState, get_state
 
 if TYPE_CHECKING:
+    # Only named here: importing pydantic costs kling --help more than all the rest of kling.
+    from pydantic import BaseModel
+
     from kling import KlingClient
 
 __all__ = ["ENDPOINTS", "register"]
