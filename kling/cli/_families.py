@@ -21,7 +21,6 @@ from typer._click.exceptions import MissingParameter
 from typer.core import TyperArgument
 
 from kling._families import ENDPOINTS, FAMILIES
-from kling._ids import random_external_id
 from kling._rows import TaskRow, resource_of, tasks_of
 
 from ._checks import check_output, expected_results
@@ -125,6 +124,8 @@ def add_create_command(
         client = state.client()
         resource, waits = resource_of(client, row), tasks_of(client, row.source)
         # Our own id, known before sending: after a Ctrl-C it is how to find the task.
+        from kling._ids import random_external_id  # it imports hashlib: not at start-up
+
         external_id = params.setdefault("external_task_id", random_external_id())
         try:
             task = resource.create(extra_body=extra or None, **params)
