@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
-from dataclasses import dataclass
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar, NamedTuple, cast
 
 import typer
 import typer.main
@@ -37,9 +36,11 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class LazyCommand:
-    """A command of a lazy group: what the group's help lists, and how to make it."""
+class LazyCommand(NamedTuple):
+    """A command of a lazy group: what the group's help lists, and how to make it.
+
+    (A named tuple: a frozen dataclass would cost every start-up a millisecond to define.)
+    """
 
     name: str
     add: Callable[[typer.Typer], object]
