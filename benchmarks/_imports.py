@@ -8,8 +8,8 @@ Statements take turns sample by sample, so noise hits them alike; bytecode cache
 Moving work out of import only pays if it is not paid twice later: the "first create" row runs
 a whole first call (import, client, one create answered by ``httpx.MockTransport``) against the
 same call written with raw httpx and a pydantic model, so a start-up saving that costs the
-first call is visible. ``kling --version`` is timed as a whole process, against a process that
-only imports httpx and pydantic.
+first call is visible. ``kling --version`` and ``kling --help`` are timed as whole processes,
+against a process that only imports httpx and pydantic.
 """
 
 from __future__ import annotations
@@ -72,6 +72,7 @@ CASES: tuple[tuple[str, str, str, float | None], ...] = (
 #: (label, the command's arguments after ``python -m``, baseline ``python -c`` program, target)
 COMMANDS: tuple[tuple[str, list[str], str, float], ...] = (
     ("kling --version (a whole process)", ["kling.cli", "--version"], FLOOR, 1.5),
+    ("kling --help (a whole process)", ["kling.cli", "--help"], FLOOR, 1.2),
 )
 
 _PROGRAM = """\
@@ -173,8 +174,8 @@ def run(quick: bool) -> Section:
         f"{samples} samples per statement. Targets: each `kling` import at most 1.15x the floor "
         f"(`{FLOOR}`); a client ready to call at most 1.5x `{CLIENT_FLOOR}` (building the "
         "`httpx.AsyncClient`, whose SSL context dominates, and the first resource access); "
-        "`kling --version` at most 1.5x a process that imports httpx and pydantic. The first "
-        "create is reported without a target.",
+        "`kling --version` at most 1.5x a process that imports httpx and pydantic, `kling --help` "
+        "at most 1.2x. The first create is reported without a target.",
         "",
         *md_table(["Statement", "Median", "Min", "Max"], detail),
     ]

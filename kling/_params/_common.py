@@ -29,7 +29,6 @@ from typing import (
     get_origin,
 )
 
-from pydantic_core import PydanticCustomError
 from typing_extensions import Required, TypedDict, is_typeddict
 
 from .._errors import InvalidParameterError
@@ -192,6 +191,10 @@ def _attribute_docs(cls: type) -> dict[str, str]:
 
 def reject(reason: str) -> NoReturn:
     """Fail validation of the current value with ``reason`` (plain words, no field name)."""
+    # Imported when validating (pydantic is loaded by then): the table that names these checks
+    # (``kling._families``) is read without pydantic, by ``kling --help`` among others.
+    from pydantic_core import PydanticCustomError
+
     raise PydanticCustomError("kling", "{reason}", {"reason": reason})
 
 

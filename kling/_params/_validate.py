@@ -12,7 +12,6 @@ import functools
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, get_args, get_origin
 
-from pydantic_core import ValidationError
 from typing_extensions import get_type_hints, is_typeddict
 
 from .._errors import InvalidParameterError
@@ -23,7 +22,7 @@ from ._standard import merge_extra, standard_body
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
-    from pydantic_core import ErrorDetails
+    from pydantic_core import ErrorDetails, ValidationError
 
 _TASK_OPTIONS = ("callback_url", "external_task_id", "watermark_info")
 _EXTRA_BODY_HINT = "(use extra_body= to send fields this SDK does not know)"
@@ -85,6 +84,8 @@ def _standard_body(product: Product, params: Mapping[str, Any]) -> dict[str, Any
 
 def validate_params(spec: Endpoint, params: Mapping[str, Any]) -> dict[str, Any]:
     """``params`` type-checked against ``spec``'s TypedDict and run through its rules."""
+    from pydantic_core import ValidationError  # with the validator: not to read the table
+
     data = _without_none(params)
     try:
         checked: dict[str, Any] = _adapter(spec.params).validate_python(data)

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from ._groups import KlingCommand, KlingSubGroup
+from ._lazy import add_typer_lazily
 from ._output import format_time, print_json, print_table
 from ._state import get_state
 
@@ -91,4 +92,4 @@ def _number(value: float | None) -> str:
 
 def register(app: typer.Typer) -> None:
     """Add ``kling account`` to ``app``."""
-    app.add_typer(group, name="account", rich_help_panel="Tasks and account")
+    add_typer_lazily(app, group, "account", panel="Tasks and account")

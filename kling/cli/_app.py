@@ -13,12 +13,13 @@ from kling._mock_timing import MOCK_TIMING_ENV, MockTiming
 from . import _account, _batch, _endpoints, _families, _library, _mcp, _mock, _tasks
 from ._dotenv import ENV_FILE_NAME
 from ._groups import KlingGroup
+from ._lazy import LazyTyper
 from ._settings import Settings
 from ._state import CliState
 
 __all__ = ["app"]
 
-app = typer.Typer(
+app = LazyTyper(
     name="kling",
     cls=KlingGroup,
     help=(
@@ -169,6 +170,7 @@ def root(
     ctx.call_on_close(state.close)
 
 
-# Every part of the command adds its own commands, in the order ``--help`` lists them.
-for part in (_families, _library, _endpoints, _tasks, _account, _batch, _mock, _mcp):
+# Every part of the command adds its own commands, in the order ``--help`` lists them (and
+# its panels first appear in).
+for part in (_families, _endpoints, _mock, _mcp, _library, _tasks, _account, _batch):
     part.register(app)

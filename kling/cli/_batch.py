@@ -19,6 +19,7 @@ from rich.markup import escape
 
 from ._errors import CliError, Interrupted
 from ._groups import KlingCommand, KlingSubGroup
+from ._lazy import add_typer_lazily
 from ._output import err_console, out_console, print_json
 from ._state import get_state
 
@@ -299,4 +300,4 @@ def _duration(seconds: float) -> str:
 
 def register(app: typer.Typer) -> None:
     """Add ``kling batch`` to ``app``."""
-    app.add_typer(group, name="batch", rich_help_panel="Tasks and account")
+    add_typer_lazily(app, group, "batch", panel="Tasks and account")

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import typer
-from pydantic import BaseModel
 
 from kling import KlingError
 from kling._families import ENDPOINTS as ROWS
@@ -24,6 +23,9 @@ from ._output import download_all, err_console, out_console, print_json, print_t
 from ._state import CliState, get_state
 
 if TYPE_CHECKING:
+    # Only named here: importing pydantic costs kling --help more than all the rest of kling.
+    from pydantic import BaseModel
+
     from kling import KlingClient
 
 __all__ = ["ENDPOINTS", "register"]
@@ -42,7 +44,7 @@ PANEL = "Instant (answers at once)"
 def register(app: typer.Typer) -> None:
     for key in ENDPOINTS:
         command = Command(ROWS[key].command_name, legacy=ROWS[key])
-        add_command(app, command, command.name, _runner(key), output_options(), panel=PANEL)
+        add_command(app, command, command.name, _runner(key), output_options, panel=PANEL)
 
 
 def _runner(key: str) -> Callable[[typer.Context, dict[str, Any], dict[str, Any]], None]:

@@ -8,6 +8,7 @@ other parameter becomes a ``--kebab-case`` option. How rows become commands is i
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable
 from typing import Annotated, Any
@@ -20,7 +21,6 @@ from typer._click.exceptions import MissingParameter
 from typer.core import TyperArgument
 
 from kling._families import ENDPOINTS, FAMILIES
-from kling._ids import random_external_id
 from kling._rows import TaskRow, resource_of, tasks_of
 
 from ._checks import check_output, expected_results
@@ -28,6 +28,7 @@ from ._commands import Command, source_command, task_commands
 from ._examples import examples
 from ._fields import Field, ValueProblem, fields_of, localize, parse_assignment, read_value
 from ._groups import KlingCommand
+from ._lazy import LazyCommand, add_lazily
 from ._results import Finish, check_wait, finish, interrupted_create
 from ._state import get_state
 
@@ -123,6 +124,8 @@ def add_create_command(
         client = state.client()
         resource, waits = resource_of(client, row), tasks_of(client, row.source)
         # Our own id, known before sending: after a Ctrl-C it is how to find the task.
+        from kling._ids import random_external_id  # it imports hashlib: not at start-up
+
         external_id = params.setdefault("external_task_id", random_external_id())
         try:
             task = resource.create(extra_body=extra or None, **params)
@@ -132,13 +135,12 @@ def add_create_command(
             ) from None
         finish(state, waits, task, how)
 
-    options = _task_options(downloads=downloads)
     add_command(
         app,
         endpoint,
         name,
         create,
-        options,
+        functools.partial(_task_options, downloads=downloads),
         hidden=hidden,
         panel=panel,
         invocation=invocation,
@@ -151,17 +153,49 @@ def add_command(
     endpoint: Command,
     name: str,
     runner: Runner,
-    options: list[inspect.Parameter],
+    options: Callable[[], list[inspect.Parameter]],
     *,
     hidden: bool = False,
     panel: str | None = None,
     invocation: str | None = None,
     task: bool = False,
 ) -> None:
-    """Register ``name``: the endpoint's parameters plus ``options``, handled by ``runner``.
+    """Register ``name``: the endpoint's parameters plus ``options()``, handled by ``runner``.
 
-    ``task``: whether it creates a task (``--wait``), for the examples in its help.
+    ``task``: whether it creates a task (``--wait``), for the examples in its help. On the root
+    app the command is built when used (``_lazy``); its short help is all ``kling --help`` reads.
     """
+
+    def add(target: typer.Typer) -> None:
+        _add_command(
+            target,
+            endpoint,
+            name,
+            runner,
+            options(),
+            hidden=hidden,
+            panel=panel,
+            invocation=invocation,
+            task=task,
+        )
+
+    short = _short_help(endpoint)
+    add_lazily(app, LazyCommand(name, add, short_help=short, panel=panel, hidden=hidden))
+
+
+def _add_command(
+    app: typer.Typer,
+    endpoint: Command,
+    name: str,
+    runner: Runner,
+    options: list[inspect.Parameter],
+    *,
+    hidden: bool,
+    panel: str | None,
+    invocation: str | None,
+    task: bool,
+) -> None:
+    """Add the command ``add_command`` registers to ``app``: its signature, help, examples."""
     fields = endpoint.fields
     own = {option.name for option in options}
     clash = own & {field.key for field in fields}
@@ -370,9 +404,14 @@ def _task_options(*, downloads: bool) -> list[inspect.Parameter]:
     return [*options, param]
 
 
+def _short_help(endpoint: Command) -> str:
+    """The row's summary (or the command's own): one line in ``kling --help``."""
+    return (endpoint.summary or endpoint.row.summary).replace("``", "")
+
+
 def _help(endpoint: Command) -> tuple[str, str]:
     """Short help from the row's summary, long help from its TypedDict's docstring."""
-    short = (endpoint.summary or endpoint.row.summary).replace("``", "")
+    short = _short_help(endpoint)
     details = (inspect.getdoc(endpoint.row.params) or "").replace("``", "")
     product = endpoint.product
     if product is not None:

@@ -30,6 +30,7 @@ from ._errors import (
     error_document,
     error_message,
 )
+from ._lazy import LazyGroup
 from ._output import err_console, print_error, print_json
 from ._state import CliState
 
@@ -61,8 +62,11 @@ def _json_requested(args: Sequence[str]) -> bool:
     return "--json" in args[:end]
 
 
-class KlingGroup(PlainFlags, TyperGroup):
-    """The root group: global options anywhere, and every ending as the contract above says."""
+class KlingGroup(PlainFlags, LazyGroup):
+    """The root group: global options anywhere, and every ending as the contract above says.
+
+    Its commands are built when used (``_lazy``): ``kling --help`` lists them unbuilt.
+    """
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         return super().parse_args(ctx, lift_global_options(self, ctx, args))

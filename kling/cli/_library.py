@@ -6,6 +6,7 @@ what it makes is kept in your library and used by id in other commands.
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated, Any
 
 import typer
@@ -15,6 +16,7 @@ from kling._families import FAMILIES, Family
 from ._commands import Command
 from ._families import add_create_command
 from ._groups import KlingCommand, KlingSubGroup
+from ._lazy import LazyCommand, add_lazily
 from ._output import out_console, print_json, print_table, task_json
 from ._state import get_state
 
@@ -26,7 +28,16 @@ PANEL = "Libraries"
 def register(app: typer.Typer) -> None:
     for family in FAMILIES.values():
         if family.library is not None:
-            app.add_typer(_library_app(family), name=family.command_name, rich_help_panel=PANEL)
+            add = functools.partial(_add_library, family)
+            add_lazily(app, LazyCommand(family.command_name, add, help=_help(family), panel=PANEL))
+
+
+def _add_library(family: Family, target: typer.Typer) -> None:
+    target.add_typer(_library_app(family), name=family.command_name, rich_help_panel=PANEL)
+
+
+def _help(family: Family) -> str:
+    return f"Your {family.name}: create one, list Kling's presets, delete one of yours."
 
 
 def _library_app(family: Family) -> typer.Typer:
@@ -37,11 +48,7 @@ def _library_app(family: Family) -> typer.Typer:
         family.library.id_field,
         family.library.name_field,
     )
-    group = typer.Typer(
-        cls=KlingSubGroup,
-        help=f"Your {key}: create one, list Kling's presets, delete one of yours.",
-        no_args_is_help=True,
-    )
+    group = typer.Typer(cls=KlingSubGroup, help=_help(family), no_args_is_help=True)
     # Named like the family, so hints read "kling tasks get elements <id>".
     summary = f"Create one of your {key} (a task; --wait for its id)."
     add_create_command(

@@ -15,6 +15,7 @@ import typer
 
 from ._errors import CliError
 from ._groups import KlingCommand
+from ._lazy import add_function_lazily
 from ._state import get_state
 
 __all__ = ["mcp", "register"]
@@ -80,4 +81,4 @@ def mcp(
 
 def register(app: typer.Typer) -> None:
     """Add ``kling mcp`` to ``app``."""
-    app.command("mcp", cls=KlingCommand, epilog=_EXAMPLES, rich_help_panel="Tools")(mcp)
+    add_function_lazily(app, "mcp", mcp, cls=KlingCommand, epilog=_EXAMPLES, panel="Tools")

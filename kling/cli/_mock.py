@@ -14,6 +14,7 @@ from kling._mock_timing import MOCK_TIMING_ENV, MockTiming
 
 from ._errors import CliError
 from ._groups import KlingCommand
+from ._lazy import add_function_lazily
 
 __all__ = ["mock_server", "register"]
 
@@ -94,4 +95,4 @@ def mock_server(
 
 def register(app: typer.Typer) -> None:
     """Add ``kling mock-server`` to ``app``."""
-    app.command("mock-server", cls=KlingCommand, rich_help_panel="Tools")(mock_server)
+    add_function_lazily(app, "mock-server", mock_server, cls=KlingCommand, panel="Tools")

@@ -18,19 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TextColumn,
-    TimeRemainingColumn,
-    TransferSpeedColumn,
-)
-from rich.spinner import Spinner
 from rich.table import Table
 
 if TYPE_CHECKING:
     from rich.live import Live
+    from rich.progress import Progress
+    from rich.spinner import Spinner
 
     from kling import KlingClient, Task, TaskBase, V2Task, V2TaskBase
 
@@ -162,6 +155,8 @@ class WaitDisplay:
         #: When Kling last answered about the task.
         self.seen_at = datetime.now(timezone.utc)
         self._trouble: str | None = None
+        from rich.spinner import Spinner  # as rich.progress: not at every start-up
+
         self._spinner = Spinner("dots")
         self._live: Live | None = None
 
@@ -241,6 +236,16 @@ def download_all(
     enabled: bool = True,
 ) -> list[Path]:
     """Download each ``(url, target)`` with its own progress bar on stderr; return the paths."""
+    # Imported here: rich.progress costs every command's start-up, kling --help's too.
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
+
     console = err_console()
     progress = Progress(
         TextColumn("{task.description}"),

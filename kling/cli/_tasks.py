@@ -18,6 +18,7 @@ from ._checks import check_output, expected_for_task
 from ._errors import CliError
 from ._families import command_name, family_names, resolve_family
 from ._groups import KlingCommand, KlingSubGroup
+from ._lazy import add_typer_lazily
 from ._output import err_console, format_time, print_json, print_table, result_links, task_json
 from ._results import Finish, check_wait, finish
 from ._state import CliState, get_state
@@ -188,4 +189,4 @@ def list_tasks(
 
 def register(app: typer.Typer) -> None:
     """Add ``kling tasks`` to ``app``."""
-    app.add_typer(group, name="tasks", rich_help_panel="Tasks and account")
+    add_typer_lazily(app, group, "tasks", panel="Tasks and account")
