@@ -9,7 +9,6 @@ The two share a module because each makes the other: ``FakeKling.serve()`` retur
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
@@ -23,6 +22,7 @@ from typing_extensions import Self, TypedDict, Unpack
 from ._asgi import (
     BodyTooLarge,
     apply_fault,
+    parse_json,
     read_body,
     recording,
     replay,
@@ -129,13 +129,6 @@ class _Serve:
             return FakeKlingServer(fake, host=host, port=port, log_level=log_level)
 
         return serve_this
-
-
-def _parse_json(body: bytes) -> Any:
-    try:
-        return json.loads(body) if body else None
-    except (ValueError, UnicodeDecodeError):
-        return None
 
 
 def default_resource_packs(now_ms: int) -> list[dict[str, Any]]:
@@ -307,7 +300,7 @@ class FakeKling(Controls):
             if read is None:
                 return  # the client left before sending its request
             body = record.body = read
-            record.json = _parse_json(body)
+            record.json = parse_json(body)
         self._log.add_request(record)
         scope = {**scope, RECORD_KEY: record}
         fault = self.faults.take(scope["method"], scope["path"])

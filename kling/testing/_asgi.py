@@ -6,6 +6,7 @@ import http
 import json
 import urllib.parse
 from dataclasses import dataclass, field
+from typing import Any
 
 import anyio
 import httpx
@@ -99,6 +100,14 @@ def request_record(scope: Scope, time: float) -> RecordedRequest:
         json=None,
         time=time,
     )
+
+
+def parse_json(body: bytes) -> Any:
+    """A request body's JSON for its record, or ``None`` when empty or not JSON."""
+    try:
+        return json.loads(body) if body else None
+    except (ValueError, UnicodeDecodeError):
+        return None
 
 
 def replay(body: bytes, receive: Receive) -> Receive:
