@@ -22,6 +22,7 @@ from typing_extensions import Self, TypedDict, Unpack
 from ._asgi import (
     BodyTooLarge,
     apply_fault,
+    network_latency,
     parse_json,
     read_body,
     recording,
@@ -78,6 +79,7 @@ class FakeKlingOptions(TypedDict, total=False):
     callback_timeout: float
     allow_external_callbacks: bool
     max_body_size: int
+    latency: float
     control_routes: bool | None
     clock: Callable[[], float]
     wall_clock: Callable[[], float]
@@ -190,6 +192,9 @@ class FakeKling(Controls):
         max_body_size: largest request body accepted, in bytes. A larger one is answered 413
             (code 1200) and never read in full: refused up front when ``Content-Length`` says
             so, cut off at the limit when it does not (chunked).
+        latency: seconds every request waits before it is handled (``0.05``: a realistic network
+            in front of Kling), in an async sleep that blocks nothing else. Every answer waits,
+            refusals and ``/files/`` included; the ``/_fake/`` routes do not. Fault delays add.
         control_routes: whether the ``/_fake/`` routes (the callback sink) answer. ``None``:
             yes, unless served on a non-loopback host (``serve(host="0.0.0.0")``, ``run()``),
             where they are refused 403/1103. Serving the fake with your own ASGI server on a
@@ -217,6 +222,7 @@ class FakeKling(Controls):
         callback_timeout: float = 10.0,
         allow_external_callbacks: bool = False,
         max_body_size: int = DEFAULT_MAX_BODY_SIZE,
+        latency: float = 0.0,
         control_routes: bool | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
@@ -227,6 +233,8 @@ class FakeKling(Controls):
             raise ValueError("concurrency_limit must be at least 1")
         if max_body_size < 0:
             raise ValueError("max_body_size must not be negative")
+        if not latency >= 0:  # NaN too
+            raise ValueError("latency must not be negative")
         self.credentials = Credentials(access_key, secret_key, tuple(api_keys))
         self.accept_key_headers = accept_key_headers
         """Whether legacy paths take the ``X-Api-Key``/``X-Api-Secret`` pair (assignable)."""
@@ -234,6 +242,8 @@ class FakeKling(Controls):
         """The fault rules; add with ``fake.faults.add(...)`` or the presets on it."""
         self.max_body_size = max_body_size
         """Largest request body accepted, in bytes (assignable)."""
+        self.latency = latency
+        """Seconds each request (but ``/_fake/`` ones) waits before it is handled (assignable)."""
         self.control_routes = control_routes
         """Whether ``/_fake/`` routes answer; ``None``: unless served on a non-loopback host."""
         self.resource_packs: list[dict[str, Any]] = (
@@ -275,6 +285,8 @@ class FakeKling(Controls):
         if scope["path"].startswith(CONTROL_PREFIX):
             await self._control(scope, receive, send)
             return
+        if self.latency > 0:
+            await network_latency(self.latency)
         record = request_record(scope, self._store.wall_clock())
         body = b""
         if not scope["path"].startswith(PUBLIC_PREFIX):

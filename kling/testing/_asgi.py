@@ -81,6 +81,12 @@ async def read_body(scope: Scope, receive: Receive, limit: int) -> bytes | None:
             return b"".join(chunks)
 
 
+async def network_latency(seconds: float) -> None:
+    """Hold a request back ``seconds`` (``FakeKling(latency=...)``), as a network in between
+    would: asleep, so the fake's event loop answers other requests meanwhile."""
+    await anyio.sleep(seconds)
+
+
 def request_record(scope: Scope, time: float) -> RecordedRequest:
     """The record of a request that just arrived, from its scope (no body yet)."""
     raw_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
