@@ -27,7 +27,8 @@ class TaskIndex:
         self.order: list[FakeTask] = []
         """Every task, oldest first."""
         self.unfinished: dict[str, FakeTask] = {}
-        """Tasks last seen ``submitted`` or ``processing`` (a superset: see :meth:`track`)."""
+        """Tasks last seen ``submitted`` or ``processing``: a superset of the unfinished ones,
+        since a task's time can run out with nobody advancing it."""
         self.ascending = True
         """Whether ``created_at`` never decreases along :attr:`order` (the wall clock never
         stepped back), so the tasks created in a time window are one run of :attr:`order`."""
