@@ -5,7 +5,9 @@ of the process being measured. The parent talks to it with one-line commands on 
 ``stats`` (requests received since the last ``reset``, by kind), ``reset``, and end of input
 to stop.
 
-Run directly, ``python -m benchmarks._server '{"submitted": 1, "processing": 2}'``.
+Run directly, ``python -m benchmarks._server '{"submitted": 1, "processing": 2}'``; a
+``"latency"`` (seconds) holds every API request back that long (``FakeKling(latency=...)``), as
+a network between the client and Kling would.
 
 The parent times a few requests at start-up and warns when answers take tens of
 milliseconds: that is the signature of ``TCP_NODELAY`` missing on the server's sockets
@@ -53,10 +55,16 @@ def classify(method: str, path: str) -> str:
 
 
 class FakeServerProcess:
-    """A child process serving FakeKling; use as a context manager."""
+    """A child process serving FakeKling; use as a context manager.
 
-    def __init__(self, *, submitted: float = 0.0, processing: float = 0.0) -> None:
-        options = {"submitted": submitted, "processing": processing}
+    ``submitted``/``processing``: seconds each task spends in that state; ``latency``: seconds
+    every request waits before the fake handles it (``0.05``: a realistic network).
+    """
+
+    def __init__(
+        self, *, submitted: float = 0.0, processing: float = 0.0, latency: float = 0.0
+    ) -> None:
+        options = {"submitted": submitted, "processing": processing, "latency": latency}
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "benchmarks._server", json.dumps(options)],
             cwd=ROOT,
@@ -69,10 +77,12 @@ class FakeServerProcess:
         self.api_key: str = ready["api_key"]
         self.access_key: str = ready["access_key"]
         self.secret_key: str = ready["secret_key"]
-        self.latency = self._check_latency()
+        self.loopback_latency = self._check_latency()
+        """Median seconds of a trivial request, ``latency`` not included."""
 
     def _check_latency(self) -> float:
-        """Median seconds of a trivial request (``/_fake/`` paths are not logged); warns if slow."""
+        """Median seconds of a trivial request (``/_fake/`` paths are neither logged nor held
+        back by ``latency``); warns if slow."""
         import statistics
         import time
 
@@ -147,7 +157,8 @@ def _serve(options: dict[str, float]) -> None:
     from kling.testing import FakeKling, Timing
 
     timing = Timing.seconds(options["submitted"], options["processing"])
-    with FakeKling.serve(host=HOST, timing=timing) as server:
+    latency = options.get("latency", 0.0)
+    with FakeKling.serve(host=HOST, timing=timing, latency=latency) as server:
         fake = server.fake
         ready = {
             "url": server.url,

@@ -9,7 +9,6 @@ The two share a module because each makes the other: ``FakeKling.serve()`` retur
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
@@ -23,6 +22,8 @@ from typing_extensions import Self, TypedDict, Unpack
 from ._asgi import (
     BodyTooLarge,
     apply_fault,
+    network_latency,
+    parse_json,
     read_body,
     recording,
     replay,
@@ -78,6 +79,7 @@ class FakeKlingOptions(TypedDict, total=False):
     callback_timeout: float
     allow_external_callbacks: bool
     max_body_size: int
+    latency: float
     control_routes: bool | None
     clock: Callable[[], float]
     wall_clock: Callable[[], float]
@@ -129,13 +131,6 @@ class _Serve:
             return FakeKlingServer(fake, host=host, port=port, log_level=log_level)
 
         return serve_this
-
-
-def _parse_json(body: bytes) -> Any:
-    try:
-        return json.loads(body) if body else None
-    except (ValueError, UnicodeDecodeError):
-        return None
 
 
 def default_resource_packs(now_ms: int) -> list[dict[str, Any]]:
@@ -197,6 +192,9 @@ class FakeKling(Controls):
         max_body_size: largest request body accepted, in bytes. A larger one is answered 413
             (code 1200) and never read in full: refused up front when ``Content-Length`` says
             so, cut off at the limit when it does not (chunked).
+        latency: seconds every request waits before it is handled (``0.05``: a realistic network
+            in front of Kling), in an async sleep that blocks nothing else. Every answer waits,
+            refusals and ``/files/`` included; the ``/_fake/`` routes do not. Fault delays add.
         control_routes: whether the ``/_fake/`` routes (the callback sink) answer. ``None``:
             yes, unless served on a non-loopback host (``serve(host="0.0.0.0")``, ``run()``),
             where they are refused 403/1103. Serving the fake with your own ASGI server on a
@@ -224,6 +222,7 @@ class FakeKling(Controls):
         callback_timeout: float = 10.0,
         allow_external_callbacks: bool = False,
         max_body_size: int = DEFAULT_MAX_BODY_SIZE,
+        latency: float = 0.0,
         control_routes: bool | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
@@ -234,6 +233,8 @@ class FakeKling(Controls):
             raise ValueError("concurrency_limit must be at least 1")
         if max_body_size < 0:
             raise ValueError("max_body_size must not be negative")
+        if not latency >= 0:  # NaN too
+            raise ValueError("latency must not be negative")
         self.credentials = Credentials(access_key, secret_key, tuple(api_keys))
         self.accept_key_headers = accept_key_headers
         """Whether legacy paths take the ``X-Api-Key``/``X-Api-Secret`` pair (assignable)."""
@@ -241,6 +242,8 @@ class FakeKling(Controls):
         """The fault rules; add with ``fake.faults.add(...)`` or the presets on it."""
         self.max_body_size = max_body_size
         """Largest request body accepted, in bytes (assignable)."""
+        self.latency = latency
+        """Seconds each request (but ``/_fake/`` ones) waits before it is handled (assignable)."""
         self.control_routes = control_routes
         """Whether ``/_fake/`` routes answer; ``None``: unless served on a non-loopback host."""
         self.resource_packs: list[dict[str, Any]] = (
@@ -282,6 +285,8 @@ class FakeKling(Controls):
         if scope["path"].startswith(CONTROL_PREFIX):
             await self._control(scope, receive, send)
             return
+        if self.latency > 0:
+            await network_latency(self.latency)
         record = request_record(scope, self._store.wall_clock())
         body = b""
         if not scope["path"].startswith(PUBLIC_PREFIX):
@@ -307,7 +312,7 @@ class FakeKling(Controls):
             if read is None:
                 return  # the client left before sending its request
             body = record.body = read
-            record.json = _parse_json(body)
+            record.json = parse_json(body)
         self._log.add_request(record)
         scope = {**scope, RECORD_KEY: record}
         fault = self.faults.take(scope["method"], scope["path"])

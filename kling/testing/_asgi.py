@@ -6,6 +6,7 @@ import http
 import json
 import urllib.parse
 from dataclasses import dataclass, field
+from typing import Any
 
 import anyio
 import httpx
@@ -80,6 +81,12 @@ async def read_body(scope: Scope, receive: Receive, limit: int) -> bytes | None:
             return b"".join(chunks)
 
 
+async def network_latency(seconds: float) -> None:
+    """Hold a request back ``seconds`` (``FakeKling(latency=...)``), as a network in between
+    would: asleep, so the fake's event loop answers other requests meanwhile."""
+    await anyio.sleep(seconds)
+
+
 def request_record(scope: Scope, time: float) -> RecordedRequest:
     """The record of a request that just arrived, from its scope (no body yet)."""
     raw_headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
@@ -99,6 +106,14 @@ def request_record(scope: Scope, time: float) -> RecordedRequest:
         json=None,
         time=time,
     )
+
+
+def parse_json(body: bytes) -> Any:
+    """A request body's JSON for its record, or ``None`` when empty or not JSON."""
+    try:
+        return json.loads(body) if body else None
+    except (ValueError, UnicodeDecodeError):
+        return None
 
 
 def replay(body: bytes, receive: Receive) -> Receive:

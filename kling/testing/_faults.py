@@ -242,7 +242,11 @@ class FaultPlan:
         delay: float = 5.0,
         times: int | None = 1,
     ) -> Fault:
-        """Answer normally, but only after ``delay`` seconds (to trip client read timeouts)."""
+        """Answer normally, but only after ``delay`` seconds (to trip client read timeouts).
+
+        For the same wait on every request, ``FakeKling(latency=...)`` is configuration: it
+        survives ``reset()``, leaves request records unmarked, and other rules still apply.
+        """
         return self.fail_next(method, path, kind="delay", code=None, delay=delay, times=times)
 
     def truncated(

@@ -15,6 +15,7 @@ from typing import Any
 
 from ._envelope import ApiError
 from ._families import Family
+from ._index import TaskIndex
 from ._task import FakeTask, TaskStatus
 from .legacy.context import FaceSession
 
@@ -93,7 +94,11 @@ def _texts(value: Any) -> Iterable[str]:
 
 
 class TaskStore:
-    """All tasks of the fake's one account, guarded by one lock (the server runs in a thread)."""
+    """All tasks of the fake's one account, guarded by one lock (the server runs in a thread).
+
+    Tasks are filed in a :class:`TaskIndex`, and a request advances only the tasks it reads: no
+    answer costs time in proportion to how many tasks the fake holds (only :meth:`all` does).
+    """
 
     def __init__(
         self,
@@ -112,43 +117,109 @@ class TaskStore:
         self.concurrency_limit = concurrency_limit
         self.fail_marker = fail_marker
         self.fail_message = fail_message
-        self._tasks: dict[str, FakeTask] = {}
+        self._index = TaskIndex()
         self.sessions: dict[str, FaceSession] = {}
         """identify-face sessions by ``session_id`` (advanced lip-sync names one)."""
 
     # ------------------------------------------------------------------------------ reading
 
     def all(self) -> dict[str, FakeTask]:
-        """Every task by id, in creation order, each advanced to its current state."""
+        """Every task by id, in creation order, each advanced to its current state.
+
+        For tests (``fake.tasks``): it touches every task, so no request handler calls it.
+        """
         with self.lock:
-            for task in self._tasks.values():
+            for task in self._index.order:
                 self.advance(task)
-            return dict(self._tasks)
+            return dict(self._index.by_id)
 
     def count(self) -> int:
         """How many tasks are stored (without advancing any)."""
         with self.lock:
-            return len(self._tasks)
+            return len(self._index.order)
+
+    def get(self, task_id: str) -> FakeTask | None:
+        """The task with ``task_id``, of any family or standard (not advanced), or ``None``."""
+        with self.lock:
+            return self._index.by_id.get(task_id)
+
+    def with_external_id(self, external_task_id: str) -> list[FakeTask]:
+        """Tasks of any family or standard with that external id, oldest first (not advanced)."""
+        with self.lock:
+            return self._index.with_external_id(external_task_id)
+
+    def with_result_id(self, result_id: str) -> list[FakeTask]:
+        """Tasks that made (or will make) the result ``result_id``, oldest first (not advanced)."""
+        with self.lock:
+            return self._index.with_result_id(result_id)
+
+    def family_tasks(self, family: Family) -> list[FakeTask]:
+        """Every task of ``family``, oldest first, each advanced to its current state."""
+        with self.lock:
+            tasks = list(self._index.of_family(family))
+            for task in tasks:
+                self.advance(task)
+            return tasks
 
     def find(self, family: Family | None, ident: str) -> FakeTask:
         """The task with ``task_id`` (or ``external_task_id``) ``ident``; 1201 when unknown."""
         with self.lock:
-            task = self._tasks.get(ident)
+            task = self._index.by_id.get(ident)
             if task is not None and (family is None or task.family is family):
                 return task
             if family is None or family.lookup_by_external_id:
-                for task in self._tasks.values():
-                    if (family is None or task.family is family) and task.external_task_id == ident:
+                for task in self._index.with_external_id(ident):
+                    if family is None or task.family is family:
                         return task
         raise ApiError(1201, task_not_found(ident))
 
     def page(self, family: Family, page_num: int, page_size: int) -> list[FakeTask]:
-        """One page of the family's tasks, newest first."""
+        """One page of the family's tasks, newest first (``page_num`` counts from 1)."""
         with self.lock:
-            tasks = [task for task in self._tasks.values() if task.family is family]
-        tasks.reverse()
-        start = (page_num - 1) * page_size
-        return tasks[start : start + page_size]
+            tasks = self._index.of_family(family)
+            end = len(tasks) - (page_num - 1) * page_size
+            chosen = tasks[max(0, end - page_size) : end] if end > 0 else []
+        chosen.reverse()
+        return chosen
+
+    def newest(
+        self,
+        start_ms: int,
+        end_ms: int,
+        limit: int,
+        keep: Callable[[FakeTask], bool],
+        *,
+        after: str | None = None,
+    ) -> list[FakeTask] | None:
+        """Up to ``limit`` tasks of either standard created from ``start_ms`` to ``end_ms``
+        (inclusive), newest first, that ``keep`` accepts once advanced to their current state.
+
+        With ``after``, only tasks listed after that one (older than it); ``None`` when
+        ``after`` is no task created in the window. Only the tasks walked past are advanced.
+        """
+        with self.lock:
+            order = self._index.order
+            below = len(order)
+            if after is not None:
+                position = self._index.position(after)
+                if position is None or not start_ms <= order[position].created_at <= end_ms:
+                    return None
+                below = position
+            found: list[FakeTask] = []
+            for index in range(self._index.created_by(end_ms, below) - 1, -1, -1):
+                if len(found) >= limit:
+                    break
+                task = order[index]
+                if task.created_at > end_ms:
+                    continue
+                if task.created_at < start_ms:
+                    if self._index.ascending:
+                        break  # every task further down is older still
+                    continue
+                self.advance(task)
+                if keep(task):
+                    found.append(task)
+            return found
 
     def observe(self, task: FakeTask) -> dict[str, Any]:
         """Advance ``task``, count this query as a poll of its stage, and return its view."""
@@ -178,8 +249,8 @@ class TaskStore:
         with self.lock:
             external = body.get("external_task_id")
             if isinstance(external, str) and external:
-                for other in self._tasks.values():
-                    if other.family is family and other.external_task_id == external:
+                for other in self._index.with_external_id(external):
+                    if other.family is family:
                         raise ApiError(1201, "external_task_id already exists")
             if count is None:
                 count = 1
@@ -208,11 +279,10 @@ class TaskStore:
     def admit(self, task: FakeTask) -> None:
         """Store a new ``submitted`` task built by the caller; 1303 when no slot is free."""
         with self.lock:
-            if self.concurrency_limit is not None:
-                busy = sum(other.slots for other in self.all().values() if not other.is_finished)
-                if busy + task.slots > self.concurrency_limit:
-                    raise ApiError(1303, "parallel task over resource pack limit")
-            self._tasks[task.task_id] = task
+            limit = self.concurrency_limit
+            if limit is not None and self._busy_slots() + task.slots > limit:
+                raise ApiError(1303, "parallel task over resource pack limit")
+            self._index.add(task)
             if task.callback_url:
                 task.outbox.append(task.view())
 
@@ -269,8 +339,8 @@ class TaskStore:
     def delete_result(self, family: Family, result_id: str) -> FakeTask:
         """Mark the voice/element task whose result id is ``result_id`` deleted."""
         with self.lock:
-            for task in self._tasks.values():
-                if task.family is family and result_id in task.result_ids and not task.deleted:
+            for task in self._index.with_result_id(result_id):
+                if task.family is family and not task.deleted:
                     task.deleted = True
                     return task
         raise ApiError(1201, f"{family.result[:-1]} {result_id} not found")
@@ -278,13 +348,25 @@ class TaskStore:
     def clear(self) -> None:
         """Forget every task."""
         with self.lock:
-            self._tasks.clear()
+            self._index.clear()
             self.sessions.clear()
 
     # ------------------------------------------------------------------------------ helpers
 
+    def _busy_slots(self) -> int:
+        """Slots held by unfinished tasks, advancing only the tasks not yet seen finished."""
+        busy = 0
+        for task in list(self._index.unfinished.values()):
+            self.advance(task)
+            if task.is_finished:
+                self._index.track(task)  # finished without a transition (set by hand)
+            else:
+                busy += task.slots
+        return busy
+
     def _transition(self, task: FakeTask, status: TaskStatus, at: float) -> None:
         task.task_status = status
+        self._index.track(task)
         task.task_status_msg = (task.failure or "") if status == "failed" else ""
         task.stage_started = at
         task.stage_polls = 0
@@ -305,7 +387,7 @@ class TaskStore:
         with self.lock:
             while True:
                 task_id = new_task_id()
-                if task_id not in self._tasks:
+                if task_id not in self._index.by_id:
                     return task_id
 
     @staticmethod

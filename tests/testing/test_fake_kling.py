@@ -17,7 +17,9 @@ import time
 import warnings
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from types import SimpleNamespace
 from typing import Any
+from unittest.mock import AsyncMock, call
 
 import httpx
 import pytest
@@ -33,6 +35,7 @@ from kling.testing import (
     Family,
     Fault,
     Timing,
+    _asgi,
     sign_webhook,
 )
 from kling.testing._families import FAMILIES_BY_NAME
@@ -728,6 +731,63 @@ async def test_faults_without_path_spare_result_files() -> None:
     fake.faults.add(Fault(kind="html", path="/files/", status=503))
     async with client(fake) as http:
         assert (await http.get("/files/a.png")).status_code == 503
+
+
+# ------------------------------------------------------------------------------------ latency
+
+
+@pytest.fixture
+def layer_sleep(monkeypatch: pytest.MonkeyPatch) -> AsyncMock:
+    """The sleep FakeKling's ASGI layer waits with, replaced by a mock: nothing really waits."""
+    sleep = AsyncMock()
+    monkeypatch.setattr(_asgi, "anyio", SimpleNamespace(sleep=sleep))
+    return sleep
+
+
+async def test_latency_holds_back_every_api_request(layer_sleep: AsyncMock) -> None:
+    fake = FakeKling(latency=0.05)
+    async with client(fake) as http:
+        created = await create(http)
+        layer_sleep.assert_awaited_once_with(0.05)
+        assert (await http.get(f"{T2V}/{created['task_id']}")).status_code == 200
+        assert (await http.get("/tasks", params={"task_ids": created["task_id"]})).is_success
+        assert (await http.get("/files/a.png")).status_code == 200
+        assert_error(await http.get(T2V, headers={"Authorization": "Bearer wrong"}), 401, 1002)
+    assert layer_sleep.await_args_list == [call(0.05)] * 5
+
+
+async def test_latency_spares_the_control_routes(layer_sleep: AsyncMock) -> None:
+    fake = FakeKling(latency=0.05)
+    async with client(fake) as http:
+        assert (await http.get("/_fake/callbacks")).status_code == 200
+        assert (await http.post("/_fake/callbacks", json={"x": 1})).status_code == 200
+    layer_sleep.assert_not_awaited()
+
+
+async def test_latency_is_configuration_kept_through_reset(layer_sleep: AsyncMock) -> None:
+    fake = FakeKling()
+    async with client(fake) as http:
+        await create(http)
+        layer_sleep.assert_not_awaited()  # none by default
+        fake.latency = 0.05
+        fake.reset()
+        await create(http)
+    layer_sleep.assert_awaited_once_with(0.05)
+    assert fake.requests[0].fault is None  # not a fault rule: the record is a normal one
+
+
+async def test_latency_adds_to_a_slow_fault(layer_sleep: AsyncMock) -> None:
+    fake = FakeKling(latency=0.05)
+    fake.faults.slow("GET", T2V, delay=2)
+    async with client(fake) as http:
+        assert (await http.get(T2V)).status_code == 200
+    assert layer_sleep.await_args_list == [call(0.05), call(2)]
+
+
+@pytest.mark.parametrize("latency", [-0.01, float("nan")])
+def test_latency_must_not_be_negative(latency: float) -> None:
+    with pytest.raises(ValueError, match="latency"):
+        FakeKling(latency=latency)
 
 
 # -------------------------------------------------------------------------------- request log

@@ -12,7 +12,10 @@ _VIDEO_RESULTS = ("videos", "video_audios")
 
 
 class StoreLookup:
-    """Reads the store at call time; tasks are advanced first, so a finished task counts."""
+    """Reads the store at call time; tasks are advanced first, so a finished task counts.
+
+    Each question looks up the tasks that made the id asked about, never the whole account.
+    """
 
     def __init__(
         self, store: TaskStore, preset_elements: Iterable[str], preset_voices: Iterable[str]
@@ -25,31 +28,34 @@ class StoreLookup:
     def now_ms(self) -> int:
         return int(self.store.wall_clock() * 1000)
 
-    def _finished(self, family: str) -> Iterable[FakeTask]:
-        for task in self.store.all().values():
-            if (
-                task.standard == "legacy"
-                and task.family.name == family
-                and task.task_status == "succeed"
-                and not task.deleted
-            ):
+    def _made(self, result_id: str) -> Iterable[FakeTask]:
+        """Legacy tasks whose (first) result is ``result_id``, oldest first, advanced."""
+        for task in self.store.with_result_id(result_id):
+            if task.standard == "legacy" and task.result_ids[0] == result_id:
+                self.store.advance(task)
                 yield task
+
+    def _owns(self, family: str, result_id: str) -> bool:
+        return any(
+            task.family.name == family and task.task_status == "succeed" and not task.deleted
+            for task in self._made(result_id)
+        )
 
     def has_element(self, element_id: str) -> bool:
         if element_id in self.preset_elements:
             return True
-        return any(task.result_ids[0] == element_id for task in self._finished("elements"))
+        return self._owns("elements", element_id)
 
     def has_voice(self, voice_id: str) -> bool:
         if voice_id in self.preset_voices:
             return True
-        return any(task.result_ids[0] == voice_id for task in self._finished("voices"))
+        return self._owns("voices", voice_id)
 
     def video(self, video_id: str) -> SourceVideo | None:
-        for task in self.store.all().values():
-            if task.standard != "legacy" or task.family.result not in _VIDEO_RESULTS:
+        for task in self._made(video_id):
+            if task.family.result not in _VIDEO_RESULTS:
                 continue
-            if task.task_status != "succeed" or task.result_ids[0] != video_id:
+            if task.task_status != "succeed":
                 continue
             model = task.details.get("model_name")
             return SourceVideo(

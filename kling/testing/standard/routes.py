@@ -120,9 +120,10 @@ class _StandardApi:
         store = self.store
         with store.lock:
             external = (body.get("options") or {}).get("external_task_id")
-            if external and any(
-                task.standard == "new" and task.external_task_id == external
-                for task in store.all().values()
+            if (
+                external
+                and isinstance(external, str)
+                and any(task.standard == "new" for task in store.with_external_id(external))
             ):
                 raise ApiError(1201, f"External_task_id {external} already exists")
             now, wall_ms = store.clock(), int(store.wall_clock() * 1000)
@@ -170,15 +171,14 @@ class _StandardApi:
             raise ApiError(1201, "task_ids or external_task_ids is required")
         if len(task_ids) + len(external_ids) > MAX_IDS:
             raise ApiError(1201, "task_ids and external_task_ids cannot exceed 20 in total")
-        everything = self.store.all()
         found: dict[str, FakeTask] = {}
         for ident in task_ids:
-            if ident in everything:
-                found.setdefault(ident, everything[ident])
+            task = self.store.get(ident)
+            if task is not None:
+                found.setdefault(ident, task)
         for ident in external_ids:
-            for task in everything.values():
-                by_external = task.standard == "new" or task.family.lookup_by_external_id
-                if by_external and task.external_task_id == ident:
+            for task in self.store.with_external_id(ident):
+                if task.standard == "new" or task.family.lookup_by_external_id:
                     found.setdefault(task.task_id, task)
         return ok(request, [record_of(task, self.store.observe(task)) for task in found.values()])
 
@@ -197,15 +197,12 @@ class _StandardApi:
             start = _millis(body, "start_time", end - WINDOW_MS)
             if start > end:
                 raise invalid("start_time", body.get("start_time"), "must be before end_time")
-        window = [
-            task for task in reversed(self.store.all().values()) if start <= task.created_at <= end
-        ]
-        if after is not None:
-            ids = [task.task_id for task in window]
-            if after not in ids:
-                raise invalid("cursor", cursor)
-            window = window[ids.index(after) + 1 :]
-        matching = [task for task in window if _matches(task, filters)]
+        # One task past the page tells whether there are more; none beyond it is looked at.
+        matching = self.store.newest(
+            start, end, limit + 1, lambda task: _matches(task, filters), after=after
+        )
+        if matching is None:
+            raise invalid("cursor", cursor)  # its last task is gone (reset), or never was
         page, has_more = matching[:limit], len(matching) > limit
         data: dict[str, Any] = {}
         if page:  # an empty page is just {"count": 0, "has_more": false} (live)
