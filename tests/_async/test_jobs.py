@@ -204,15 +204,19 @@ async def test_an_external_task_id_in_a_job_is_refused_with_why(
 
 
 async def test_results_arrive_while_later_jobs_are_still_being_created(
-    client: AsyncKlingClient, tmp_path: Path
+    client: AsyncKlingClient, server: FakeKlingServer, tmp_path: Path
 ) -> None:
+    # Creates take 50 ms each (waits do not sleep: the clock is fake), so that finishing a task
+    # does not race the creates of the sync twin's other thread: the first results are out
+    # long before the twelfth create.
+    server.fake.faults.slow("POST", "/v1/videos/text2video", delay=0.05, times=None)
     seen: list[tuple[int, int]] = []
     many = [{"family": "text_to_video", "prompt": f"scene {i}"} for i in range(12)]
     jobs = write_jobs(tmp_path / "jobs.jsonl", many)
     await client.batch.run(
         jobs,
         output_dir=tmp_path / "out",
-        concurrency=1,  # chunks of 4 creates
+        concurrency=1,  # one create at a time
         on_progress=lambda p: seen.append((p.submitted, p.downloaded)),
     )
     assert any(downloaded and submitted < 12 for submitted, downloaded in seen)
