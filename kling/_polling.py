@@ -9,8 +9,10 @@ on Kling (``created_at``), so a wait that starts late on an old task polls it at
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from ._errors import InvalidParameterError
 
@@ -20,6 +22,8 @@ __all__ = [
     "DEFAULT_UNREACHABLE_TIMEOUT",
     "DEFAULT_WAIT_TIMEOUT",
     "Schedule",
+    "oldest_created",
+    "task_age",
 ]
 
 #: Videos usually take 2-8 minutes; a quarter of an hour covers a busy queue.
@@ -104,6 +108,16 @@ class Schedule:
             min(self.poll_interval, other.poll_interval),
             min(self.max_poll_interval, other.max_poll_interval),
         )
+
+
+def oldest_created(tasks: Iterable[Any]) -> datetime | None:
+    """When the oldest of ``tasks`` was created; None when one of them does not say.
+
+    Listings come newest first: a page that reaches past this holds none of the tasks.
+    """
+    times: list[datetime | None] = [task.created_at for task in tasks]
+    known = [t for t in times if t is not None]
+    return min(known) if known and len(known) == len(times) else None
 
 
 def task_age(created_at: datetime | None, now: float) -> float:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import builtins
 import functools
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote
 
 from .._errors import BadRequestError, InvalidParameterError, NotFoundError
 from .._models import ms_to_datetime
+from .._polling import oldest_created
 from .._response import as_is, list_items
 from .._rows import Family, Library
 from ._pagination import MAX_PAGE_NUM, AsyncPaginator
@@ -36,13 +37,6 @@ _POLL_PAGE_SIZE = 500
 
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _oldest(tasks: Iterable[AnyAsyncTask]) -> datetime | None:
-    times = [t.created_at for t in tasks]
-    if not times or any(t is None for t in times):
-        return None
-    return min(t for t in times if t is not None)
 
 
 class AsyncFamilyResource(AsyncTaskResource["AsyncTask"]):
@@ -131,7 +125,7 @@ class AsyncFamilyResource(AsyncTaskResource["AsyncTask"]):
         fresh: dict[str, AnyAsyncTask | KlingError] = {}
         if len(wanted) >= _LIST_THRESHOLD:
             page_size = min(self.row.max_page_size, _POLL_PAGE_SIZE)
-            oldest = _oldest(wanted.values())
+            oldest = oldest_created(wanted.values())
             pages = math.ceil(len(wanted) / page_size) + 1
             read = functools.partial(self._poll_page, wanted)
             for page_num in range(1, pages + 1):

@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import builtins
 import functools
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from kling import _compat_sync as _compat
 
-from .._errors import InvalidParameterError, NotFoundError
+from .._errors import InvalidParameterError, KlingError, NotFoundError
 from .._params._common import unix_ms
+from .._polling import oldest_created
 from .._response import list_items
 from .._rows import NEW_STANDARD, Product
 from ._pagination import CursorPaginator
@@ -38,6 +40,9 @@ __all__ = ["ProductResource", "V2Tasks"]
 MAX_IDS = 20
 #: ``POST /tasks`` pages hold at most 500 tasks.
 MAX_PAGE_SIZE = 500
+#: Polling: from this many due tasks on, pages of the listing (500 tasks each, newest first)
+#: take over from ids (20 a request); below it, a page could hold mostly others' tasks.
+_LIST_THRESHOLD = 5 * MAX_IDS
 _STATUSES = ("submitted", "processing", "succeeded", "failed")
 _PRODUCT_TYPES = ("video", "image", "try_on")
 
@@ -202,6 +207,46 @@ class V2Tasks(TaskReader["AnyAsyncTask"]):
 
     # -- what the shared code needs ----------------------------------------------------------
 
+    def _fetch_states(
+        self, tasks: builtins.list[AnyAsyncTask]
+    ) -> dict[str, AnyAsyncTask | KlingError]:
+        """Fresh states: for many tasks, pages of ``POST /tasks`` since the oldest was created
+        (500 a page instead of 20 ids a request); then ids for the rest.
+
+        One attempt per request, on the limiter's lane for polls; an unchanged task comes
+        back as itself.
+        """
+        known = {task.task_id: task for task in tasks}
+        fresh: dict[str, AnyAsyncTask | KlingError] = {}
+        if len(known) >= _LIST_THRESHOLD:
+            oldest = oldest_created(known.values())
+            body: dict[str, Any] = {"limit": MAX_PAGE_SIZE}
+            if oldest is not None:
+                # A second early: Kling's times are in milliseconds, its filter perhaps not.
+                body["start_time"] = unix_ms(oldest, "start_time") - 1000
+            read = functools.partial(self._poll_page, known)
+            cursor: str | None = None
+            for _ in range(math.ceil(len(known) / MAX_PAGE_SIZE) + 1):
+                page_body = {**body, "cursor": cursor} if cursor else body
+                found, cursor, more = self._client._send(
+                    "POST", "/tasks", None, page_body, read, self._auth(), poll=True
+                )
+                fresh.update((task.task_id, task) for task in found)
+                if len(fresh) == len(known) or not (more and cursor):
+                    break
+        missing = [task_id for task_id in known if task_id not in fresh]
+        if missing:
+            fresh.update(self._get_each(missing, known))
+        return fresh
+
+    def _poll_page(
+        self, known: Mapping[str, AnyAsyncTask], data: Any
+    ) -> tuple[builtins.list[AnyAsyncTask], str | None, bool]:
+        """A page of ``POST /tasks`` as a poll reads it: the ``known`` tasks on it (see
+        ``KlingClient._polled``), the next cursor, and whether there are more."""
+        items, cursor, more = _page_parts(data)
+        return self._client._polled(list_items(items), known, v2=True), cursor, more
+
     def _get_some(
         self, task_ids: builtins.list[str], known: Mapping[str, AnyAsyncTask]
     ) -> dict[str, AnyAsyncTask]:
@@ -237,16 +282,18 @@ class V2Tasks(TaskReader["AnyAsyncTask"]):
         return self._client._send("GET", "/tasks", params, None, self._client._v2_task_list, auth)
 
     def _page(self, data: Any) -> tuple[builtins.list[V2Task], str | None, bool]:
-        # An empty page comes without "result" and "next_cursor".
-        if not isinstance(data, dict):
-            raise TypeError(f"expected a page object, got {type(data).__name__}")
-        tasks = self._client._v2_task_list(data.get("result"))
-        cursor = data.get("next_cursor")
-        return (
-            tasks,
-            cursor if isinstance(cursor, str) and cursor else None,
-            bool(data.get("has_more")),
-        )
+        items, cursor, more = _page_parts(data)
+        return self._client._v2_task_list(items), cursor, more
+
+
+def _page_parts(data: Any) -> tuple[Any, str | None, bool]:
+    """A listing page's items, its next cursor, and whether there are more."""
+    # An empty page comes without "result" and "next_cursor".
+    if not isinstance(data, dict):
+        raise TypeError(f"expected a page object, got {type(data).__name__}")
+    cursor = data.get("next_cursor")
+    more = bool(data.get("has_more"))
+    return data.get("result"), cursor if isinstance(cursor, str) and cursor else None, more
 
 
 def _id(value: object, external: bool) -> str:

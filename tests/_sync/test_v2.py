@@ -10,6 +10,7 @@ runs the same products against FakeKling.
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -538,6 +539,29 @@ def test_wait_all_of_45_tasks_polls_twenty_ids_a_request(
     results = client.v2.tasks.wait_all(tasks)
     assert [r.task_id for r in results if isinstance(r, V2Task)] == [t.task_id for t in tasks]
     assert route.call_count == 3  # 20 + 20 + 5, not 45
+
+
+def test_wait_all_of_250_tasks_polls_pages_of_the_listing_since_the_oldest(
+    client: KlingClient, api: respx.MockRouter
+) -> None:
+    tasks = [client._v2_task(record(f"t{i}")) for i in range(250)]
+    others = [record(f"other-{i}", "processing") for i in range(100)]
+    bodies: list[Any] = []
+
+    def page(request: httpx.Request) -> httpx.Response:
+        bodies.append(json.loads(request.content))
+        done = [record(t.task_id, "succeeded", outputs=[video()]) for t in tasks]
+        return ok({"result": [*others, *done], "has_more": False})
+
+    listing = api.post("/tasks").mock(side_effect=page)
+    ids = api.get("/tasks").mock(return_value=ok([]))
+    results = client.v2.tasks.wait_all(tasks)
+
+    assert all(isinstance(r, V2Task) and r.is_succeeded for r in results)
+    assert listing.call_count == 1  # one page of 500, not 13 requests of 20 ids
+    assert not ids.called
+    assert bodies[0]["limit"] == 500
+    assert bodies[0]["start_time"] <= TASK_CREATED_AT  # from the oldest task's creation on
 
 
 def test_wait_all_takes_tasks_of_both_standards_and_polls_each_where_it_lives(
