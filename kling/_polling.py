@@ -12,7 +12,6 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from ._errors import InvalidParameterError
 
@@ -110,14 +109,14 @@ class Schedule:
         )
 
 
-def oldest_created(tasks: Iterable[Any]) -> datetime | None:
-    """When the oldest of ``tasks`` was created; None when one of them does not say.
+def oldest_created(times: Iterable[datetime | None]) -> datetime | None:
+    """The earliest of the tasks' creation ``times``; None when one of them is not known.
 
     Listings come newest first: a page that reaches past this holds none of the tasks.
     """
-    times: list[datetime | None] = [task.created_at for task in tasks]
-    known = [t for t in times if t is not None]
-    return min(known) if known and len(known) == len(times) else None
+    known = list(times)
+    # Builtins, not a loop: a round of 10,000 tasks asks this every time.
+    return None if not known or None in known else min(known)  # type: ignore[type-var]
 
 
 def task_age(created_at: datetime | None, now: float) -> float:

@@ -114,18 +114,17 @@ class AsyncFamilyResource(AsyncTaskResource["AsyncTask"]):
     # -- polling (used by the family's shared poller) ----------------------------------------------
 
     async def _fetch_states(
-        self, tasks: builtins.list[AnyAsyncTask]
+        self, wanted: dict[str, AnyAsyncTask]
     ) -> dict[str, AnyAsyncTask | KlingError]:
         """Fresh states: pages of the family's list for many tasks, then GETs for the rest.
 
         One attempt per request (a poll that fails is simply made again in the next round),
         each on the limiter's lane for polls; an unchanged task comes back as itself.
         """
-        wanted = {task.task_id: task for task in tasks}
         fresh: dict[str, AnyAsyncTask | KlingError] = {}
         if len(wanted) >= _LIST_THRESHOLD:
             page_size = min(self.row.max_page_size, _POLL_PAGE_SIZE)
-            oldest = oldest_created(wanted.values())
+            oldest = oldest_created(task.created_at for task in wanted.values())
             pages = math.ceil(len(wanted) / page_size) + 1
             read = functools.partial(self._poll_page, wanted)
             for page_num in range(1, pages + 1):
@@ -133,19 +132,19 @@ class AsyncFamilyResource(AsyncTaskResource["AsyncTask"]):
                 found, count, last = await self._client._send(
                     "GET", self.row.path, params, None, read, poll=True
                 )
-                fresh.update((t.task_id, t) for t in found)
+                fresh.update(found)
                 if len(fresh) == len(wanted) or count < page_size:
                     break
                 if oldest is not None and last is not None and last < oldest:
                     break  # newest first: everything further back is older than our tasks
-        missing = [task_id for task_id in wanted if task_id not in fresh]
-        if missing:
+        if len(fresh) < len(wanted):
+            missing = [task_id for task_id in wanted if task_id not in fresh]
             fresh.update(await self._get_each(missing, wanted))
         return fresh
 
     def _poll_page(
         self, known: Mapping[str, AnyAsyncTask], data: Any
-    ) -> tuple[builtins.list[AnyAsyncTask], int, datetime | None]:
+    ) -> tuple[dict[str, AnyAsyncTask], int, datetime | None]:
         """A list page as a poll reads it: the ``known`` tasks on it (see ``_polled``), how
         many items it had, and when its last (oldest) task was created."""
         items = list_items(data)
@@ -171,7 +170,7 @@ class AsyncFamilyResource(AsyncTaskResource["AsyncTask"]):
 
     def _read_one(self, known: Mapping[str, AnyAsyncTask], data: Any) -> AnyAsyncTask:
         polled = self._client._polled([data], known, v2=False, family=self.row.name)
-        return polled[0] if polled else self._task(data)
+        return next(iter(polled.values())) if polled else self._task(data)
 
     def _task_ref(self, task_id: str | None, external_task_id: str | None) -> str:
         if (task_id is None) == (external_task_id is None):

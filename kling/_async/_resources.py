@@ -271,11 +271,10 @@ class AsyncTaskReader(Generic[TaskT]):
         return cast("AsyncPoller", poller)
 
     async def _fetch_states(
-        self, tasks: builtins.list[AnyAsyncTask]
+        self, known: dict[str, AnyAsyncTask]
     ) -> dict[str, AnyAsyncTask | KlingError]:
-        """Fresh states of ``tasks`` for the poller: one attempt per request (a poll that
-        fails is simply made again in the next round)."""
-        known = {task.task_id: task for task in tasks}
+        """Fresh states of the ``known`` tasks (by id) for the poller: one attempt per request
+        (a poll that fails is simply made again in the next round)."""
         return await self._get_each(builtins.list(known), known)
 
     async def _get_each(

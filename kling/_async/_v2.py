@@ -209,7 +209,7 @@ class AsyncV2Tasks(AsyncTaskReader["AnyAsyncTask"]):
     # -- what the shared code needs ----------------------------------------------------------
 
     async def _fetch_states(
-        self, tasks: builtins.list[AnyAsyncTask]
+        self, known: dict[str, AnyAsyncTask]
     ) -> dict[str, AnyAsyncTask | KlingError]:
         """Fresh states: for many tasks, pages of ``POST /tasks`` since the oldest was created
         (500 a page instead of 20 ids a request); then ids for the rest.
@@ -217,10 +217,9 @@ class AsyncV2Tasks(AsyncTaskReader["AnyAsyncTask"]):
         One attempt per request, on the limiter's lane for polls; an unchanged task comes
         back as itself.
         """
-        known = {task.task_id: task for task in tasks}
         fresh: dict[str, AnyAsyncTask | KlingError] = {}
         if len(known) >= _LIST_THRESHOLD:
-            oldest = oldest_created(known.values())
+            oldest = oldest_created(task.created_at for task in known.values())
             body: dict[str, Any] = {"limit": MAX_PAGE_SIZE}
             if oldest is not None:
                 # A second early: Kling's times are in milliseconds, its filter perhaps not.
@@ -232,17 +231,17 @@ class AsyncV2Tasks(AsyncTaskReader["AnyAsyncTask"]):
                 found, cursor, more = await self._client._send(
                     "POST", "/tasks", None, page_body, read, self._auth(), poll=True
                 )
-                fresh.update((task.task_id, task) for task in found)
+                fresh.update(found)
                 if len(fresh) == len(known) or not (more and cursor):
                     break
-        missing = [task_id for task_id in known if task_id not in fresh]
-        if missing:
+        if len(fresh) < len(known):
+            missing = [task_id for task_id in known if task_id not in fresh]
             fresh.update(await self._get_each(missing, known))
         return fresh
 
     def _poll_page(
         self, known: Mapping[str, AnyAsyncTask], data: Any
-    ) -> tuple[builtins.list[AnyAsyncTask], str | None, bool]:
+    ) -> tuple[dict[str, AnyAsyncTask], str | None, bool]:
         """A page of ``POST /tasks`` as a poll reads it: the ``known`` tasks on it (see
         ``AsyncKlingClient._polled``), the next cursor, and whether there are more."""
         items, cursor, more = _page_parts(data)
@@ -253,16 +252,13 @@ class AsyncV2Tasks(AsyncTaskReader["AnyAsyncTask"]):
     ) -> dict[str, AnyAsyncTask]:
         read = functools.partial(self._read_polled, known)
         poll = any(task_id in known for task_id in task_ids)
-        tasks = await self._client._send(
+        return await self._client._send(
             "GET", "/tasks", {"task_ids": ",".join(task_ids)}, None, read, self._auth(), poll=poll
         )
-        return {task.task_id: task for task in tasks}
 
-    def _read_polled(
-        self, known: Mapping[str, AnyAsyncTask], data: Any
-    ) -> builtins.list[AnyAsyncTask]:
+    def _read_polled(self, known: Mapping[str, AnyAsyncTask], data: Any) -> dict[str, AnyAsyncTask]:
         if not known:
-            return builtins.list(self._client._v2_task_list(data))
+            return {task.id: task for task in self._client._v2_task_list(data)}
         return self._client._polled(list_items(data), known, v2=True)
 
     async def _find(self, external_id: str) -> AsyncV2Task | None:

@@ -28,10 +28,10 @@ if TYPE_CHECKING:
 
 __all__ = ["FetchStates", "Poller", "Subscription"]
 
-#: Fetches fresh states of some tasks: a state or a permanent error per id; ids it could not
-#: reach this time are left out. Raises for a failure of the whole round.
+#: Fetches fresh states of some tasks (by id): a state or a permanent error per id; ids it
+#: could not reach this time are left out. Raises for a failure of the whole round.
 FetchStates = Callable[
-    [list["AnyAsyncTask"]], _compat.Awaitable[dict[str, "AnyAsyncTask | KlingError"]]
+    [dict[str, "AnyAsyncTask"]], _compat.Awaitable[dict[str, "AnyAsyncTask | KlingError"]]
 ]
 
 #: An entry due within this share of its current interval (and within its poll_interval) joins
@@ -52,6 +52,7 @@ class _Entry:
         "start",
         "subscribers",
         "task",
+        "task_id",
         "unreachable_since",
     )
 
@@ -59,6 +60,8 @@ class _Entry:
         self, task: AnyAsyncTask, schedule: Schedule, now: float, age: float, jitter: float
     ) -> None:
         self.task = task
+        #: Read once: a new-standard task's ``task_id`` is a property, and rounds ask often.
+        self.task_id = task.task_id
         #: The finished state or the error that ended polling: handed to late subscribers too.
         self.final: AnyAsyncTask | KlingError | None = None
         self.schedule = schedule
@@ -264,10 +267,10 @@ class Poller:
         asked = now
         unreachable: APIConnectionError | None = None
         try:
-            states = self._fetch([entry.task for entry in batch])
+            states = self._fetch({entry.task_id: entry.task for entry in batch})
         except KlingError as exc:
             if not is_retryable(exc, idempotent=True):
-                states = {entry.task.task_id: exc for entry in batch}
+                states = {entry.task_id: exc for entry in batch}
             else:
                 # A transient failure does not end the waits: they go on until their deadlines,
                 # unless Kling stays out of reach for longer than a wait allows.
@@ -280,7 +283,7 @@ class Poller:
         now, jitter = _compat.monotonic(), Schedule.jitter()
         with self._lock:
             for entry in batch:
-                state = states.get(entry.task.task_id)
+                state = states.get(entry.task_id)
                 if state is None:
                     entry.reschedule(asked, now, jitter)
                     if unreachable is not None:
@@ -297,7 +300,7 @@ class Poller:
                     entry.reschedule(asked, now, jitter)
                 for subscription in entry.subscribers:
                     if final or subscription.progress:
-                        subscription._updates.append((entry.task.task_id, state))
+                        subscription._updates.append((entry.task_id, state))
                         subscription._wakeup.set()
 
     def _unreachable(self, entry: _Entry, cause: APIConnectionError, now: float) -> None:
@@ -311,7 +314,7 @@ class Poller:
                 error = ServerUnreachableError(
                     self._host, entry.task, out_of_reach, now - entry.seen, cause
                 )
-                subscription._updates.append((entry.task.task_id, error))
+                subscription._updates.append((entry.task_id, error))
                 subscription._wakeup.set()
 
     def _schedules(self) -> Iterable[Schedule]:

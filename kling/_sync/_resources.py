@@ -271,12 +271,9 @@ class TaskReader(Generic[TaskT]):
             )
         return cast("Poller", poller)
 
-    def _fetch_states(
-        self, tasks: builtins.list[AnyAsyncTask]
-    ) -> dict[str, AnyAsyncTask | KlingError]:
-        """Fresh states of ``tasks`` for the poller: one attempt per request (a poll that
-        fails is simply made again in the next round)."""
-        known = {task.task_id: task for task in tasks}
+    def _fetch_states(self, known: dict[str, AnyAsyncTask]) -> dict[str, AnyAsyncTask | KlingError]:
+        """Fresh states of the ``known`` tasks (by id) for the poller: one attempt per request
+        (a poll that fails is simply made again in the next round)."""
         return self._get_each(builtins.list(known), known)
 
     def _get_each(
