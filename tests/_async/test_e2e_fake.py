@@ -406,9 +406,9 @@ async def test_forty_concurrent_waits_on_one_client_poll_together_like_wait_all(
     created = await client.text_to_video.create_many([{"prompt": f"p{i}"} for i in range(40)])
     tasks = iter([task for task in created if isinstance(task, AsyncTask)])
     finished: list[AsyncTask] = []
-    # Waits do not sleep (the clock is fake): the first poll takes 200 ms, so that the sync
-    # twin's forty threads have all joined the poller by the next round, as forty coroutines
-    # have before the first.
+    # Waits do not sleep (the clock is fake): the first poll takes 200 ms, so that all forty
+    # waiters have joined the poller by the next round, however late the sync twin's threads
+    # start.
     first_poll = server.fake.faults.slow("GET", "/v1/videos/text2video", delay=0.2, times=1)
 
     async def one_waiter() -> None:  # each caller waits for its own task, as handlers do
