@@ -3,9 +3,12 @@
 Kling sends durations as strings (``"5.041"``), timestamps as Unix milliseconds and omits or
 nulls optional objects freely; the validators below turn those into floats, aware datetimes and
 empty defaults so user code never needs to guard against ``None`` lists.
-"""
 
-from __future__ import annotations
+Every model builds its validator when it is first used, not at import (``defer_build``): a
+legacy create needs a few of them, and ``TaskBase`` itself is never built when only the clients'
+bound subclasses are used. Annotations are evaluated as the classes are made (no ``from
+__future__ import annotations``), so pydantic does not compile each one from a string.
+"""
 
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
@@ -79,7 +82,9 @@ Seconds = Annotated[float | None, BeforeValidator(_blank_to_none)]
 class KlingModel(BaseModel):
     """Base of every response model: unknown fields are kept (``model_extra``), never an error."""
 
-    model_config = ConfigDict(extra="allow", coerce_numbers_to_str=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="allow", coerce_numbers_to_str=True, populate_by_name=True, defer_build=True
+    )
 
 
 class Video(KlingModel):
@@ -151,8 +156,14 @@ class TaskInfo(KlingModel):
     parent_video: ParentVideo | None = None
 
 
+def _empty_list() -> list[Any]:
+    # Not ``list``: pydantic reads a default factory's signature, and for a builtin that means
+    # compiling the tokenizer's regular expressions (milliseconds, once per process).
+    return []
+
+
 def _list_field() -> Any:
-    return Field(default_factory=list)
+    return Field(default_factory=_empty_list)
 
 
 class TaskResult(KlingModel):
