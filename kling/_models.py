@@ -21,17 +21,10 @@ __all__ = [
     "TERMINAL_STATUSES",
     "Audio",
     "Billing",
-    "CostsResult",
     "Element",
-    "FaceData",
-    "FaceIdentification",
     "Image",
-    "ImageRecognition",
     "Output",
     "ParentVideo",
-    "RecognizedImage",
-    "ResourcePack",
-    "Speech",
     "TaskBase",
     "TaskInfo",
     "TaskResult",
@@ -67,11 +60,11 @@ def _blank_to_none(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
 
-def _none_to_empty_dict(value: Any) -> Any:
+def none_to_empty_dict(value: Any) -> Any:
     return {} if value is None else value
 
 
-def _none_to_empty_list(value: Any) -> Any:
+def none_to_empty_list(value: Any) -> Any:
     return [] if value is None else value
 
 
@@ -162,18 +155,18 @@ def _empty_list() -> list[Any]:
     return []
 
 
-def _list_field() -> Any:
+def list_field() -> Any:
     return Field(default_factory=_empty_list)
 
 
 class TaskResult(KlingModel):
     """What a finished task produced; every list is empty rather than missing."""
 
-    videos: Annotated[list[Video], BeforeValidator(_none_to_empty_list)] = _list_field()
-    images: Annotated[list[Image], BeforeValidator(_none_to_empty_list)] = _list_field()
-    audios: Annotated[list[Audio], BeforeValidator(_none_to_empty_list)] = _list_field()
-    voices: Annotated[list[Voice], BeforeValidator(_none_to_empty_list)] = _list_field()
-    elements: Annotated[list[Element], BeforeValidator(_none_to_empty_list)] = _list_field()
+    videos: Annotated[list[Video], BeforeValidator(none_to_empty_list)] = list_field()
+    images: Annotated[list[Image], BeforeValidator(none_to_empty_list)] = list_field()
+    audios: Annotated[list[Audio], BeforeValidator(none_to_empty_list)] = list_field()
+    voices: Annotated[list[Voice], BeforeValidator(none_to_empty_list)] = list_field()
+    elements: Annotated[list[Element], BeforeValidator(none_to_empty_list)] = list_field()
 
 
 class _TaskShortcuts:
@@ -223,10 +216,10 @@ class TaskBase(_TaskShortcuts, KlingModel):
     task_id: str
     task_status: str = "submitted"
     task_status_msg: str | None = ""
-    task_info: Annotated[TaskInfo, BeforeValidator(_none_to_empty_dict)] = Field(
+    task_info: Annotated[TaskInfo, BeforeValidator(none_to_empty_dict)] = Field(
         default_factory=TaskInfo
     )
-    task_result: Annotated[TaskResult, BeforeValidator(_none_to_empty_dict)] = Field(
+    task_result: Annotated[TaskResult, BeforeValidator(none_to_empty_dict)] = Field(
         default_factory=TaskResult
     )
     watermark_info: WatermarkInfo | None = None
@@ -318,8 +311,8 @@ class V2TaskBase(_TaskShortcuts, KlingModel):
     create_time: Timestamp = None
     update_time: Timestamp = None
     external_id: str | None = None
-    outputs: Annotated[list[Output], BeforeValidator(_typed_outputs)] = _list_field()
-    billing: Annotated[list[Billing], BeforeValidator(_none_to_empty_list)] = _list_field()
+    outputs: Annotated[list[Output], BeforeValidator(_typed_outputs)] = list_field()
+    billing: Annotated[list[Billing], BeforeValidator(none_to_empty_list)] = list_field()
 
     @property
     def task_id(self) -> str:
@@ -389,85 +382,3 @@ class V2TaskBase(_TaskShortcuts, KlingModel):
         amounts = [_units(b.amount) for b in self.billing if b.charge_type == "unit"]
         known = [amount for amount in amounts if amount is not None]
         return sum(known) if known else None
-
-
-class FaceData(KlingModel):
-    """A face found by ``identify_face``; times in milliseconds."""
-
-    face_id: str | None = None
-    face_image: str | None = None
-    start_time: int | None = None
-    end_time: int | None = None
-
-
-class ResourcePack(KlingModel):
-    """One resource pack from ``account.costs``."""
-
-    resource_pack_name: str | None = None
-    resource_pack_id: str | None = None
-    resource_pack_type: str | None = None
-    total_quantity: float | None = None
-    remaining_quantity: float | None = None
-    purchase_time: Timestamp = None
-    effective_time: Timestamp = None
-    invalid_time: Timestamp = None
-    status: str | None = None
-
-
-class CostsResult(KlingModel):
-    """The body of ``/account/costs``: the account's resource packs (empty when it has none)."""
-
-    code: int | None = None
-    msg: str | None = None
-    resource_pack_subscribe_infos: Annotated[
-        list[ResourcePack], BeforeValidator(_none_to_empty_list)
-    ] = _list_field()
-
-
-class Speech(KlingModel):
-    """The result of ``tts.create``: synthesized speech in ``audios`` (``url``, ``duration``)."""
-
-    task_id: str | None = None
-    task_status: str | None = None
-    task_result: Annotated[TaskResult, BeforeValidator(_none_to_empty_dict)] = Field(
-        default_factory=TaskResult
-    )
-    created_at: Timestamp = None
-    updated_at: Timestamp = None
-
-    @property
-    def audios(self) -> list[Audio]:
-        return self.task_result.audios
-
-
-class FaceIdentification(KlingModel):
-    """The faces ``identify_face`` found; pass ``session_id`` to advanced lip-sync (valid 24 h)."""
-
-    session_id: str | None = None
-    final_unit_deduction: str | None = None
-    face_data: Annotated[list[FaceData], BeforeValidator(_none_to_empty_list)] = _list_field()
-
-
-class RecognizedImage(KlingModel):
-    """One segmentation from ``image_recognize`` (``type``: object_seg, head_seg, ...)."""
-
-    type: str | None = None
-    is_contain: bool | None = None
-    url: str | None = None
-
-
-class RecognitionResult(KlingModel):
-    images: Annotated[list[RecognizedImage], BeforeValidator(_none_to_empty_list)] = _list_field()
-
-
-class ImageRecognition(KlingModel):
-    """The result of ``image_recognize``: what the image contains, with mask URLs."""
-
-    task_id: str | None = None
-    task_result: Annotated[RecognitionResult, BeforeValidator(_none_to_empty_dict)] = Field(
-        default_factory=RecognitionResult
-    )
-
-    @property
-    def images(self) -> list[RecognizedImage]:
-        return self.task_result.images

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from httpx._client import UseClientDefault
     from typing_extensions import Self
 
-    from .._models import FaceIdentification, ImageRecognition
+    from .._models_endpoints import FaceIdentification, ImageRecognition
     from .._params import IdentifyFaceParams, ImageRecognizeParams
     from ._download import ProgressHook
     from ._endpoints import AsyncAccount, AsyncTTS
@@ -286,7 +286,7 @@ class AsyncKlingClient(AsyncFamilyProperties):
     async def identify_face(self, **params: Unpack[IdentifyFaceParams]) -> FaceIdentification:
         """Find the faces in a video (``video_id`` or ``video_url``) for advanced lip-sync."""
         from .._families import ENDPOINTS
-        from .._models import FaceIdentification
+        from .._models_endpoints import FaceIdentification
         from ._prepare import prepare
 
         endpoint = ENDPOINTS["identify_face"]
@@ -302,7 +302,7 @@ class AsyncKlingClient(AsyncFamilyProperties):
     async def image_recognize(self, **params: Unpack[ImageRecognizeParams]) -> ImageRecognition:
         """Segment an ``image`` into subject, head, face and clothing masks."""
         from .._families import ENDPOINTS
-        from .._models import ImageRecognition
+        from .._models_endpoints import ImageRecognition
         from ._prepare import prepare
 
         endpoint = ENDPOINTS["image_recognize"]
