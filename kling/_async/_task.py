@@ -15,10 +15,10 @@ from pydantic import PrivateAttr
 from .._errors import KlingError
 from .._models import TaskBase, V2TaskBase
 from .._paths import plan_targets
-from ._download import ProgressHook, download_url
 
 if TYPE_CHECKING:
     from ._client import AsyncKlingClient
+    from ._download import ProgressHook
 
 __all__ = ["AnyAsyncTask", "AsyncTask", "AsyncV2Task"]
 
@@ -51,6 +51,8 @@ class _AsyncResults:
         Files are named ``<task_id>-<n><ext>``; each is written to a temporary file and renamed
         when complete, so a half-written file never appears under the final name.
         """
+        from ._download import download_url  # with the first download, not the first task
+
         if self._client is None:
             raise KlingError("this task is not bound to a client; fetch it with the client first")
         urls = self.result_urls()
