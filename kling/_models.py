@@ -169,17 +169,6 @@ class TaskResult(KlingModel):
     elements: Annotated[list[Element], BeforeValidator(none_to_empty_list)] = list_field()
 
 
-# The defaults of a task without task_info or task_result (a create's answer): empty models made
-# without validating (there is nothing to validate), so that the first task read does not also
-# build these models' own validators.
-def _no_task_info() -> TaskInfo:
-    return TaskInfo.model_construct()
-
-
-def _no_task_result() -> TaskResult:
-    return TaskResult.model_construct()
-
-
 class _TaskShortcuts:
     """What both standards' tasks offer alike, from ``task_status`` and the result lists."""
 
@@ -228,10 +217,10 @@ class TaskBase(_TaskShortcuts, KlingModel):
     task_status: str = "submitted"
     task_status_msg: str | None = ""
     task_info: Annotated[TaskInfo, BeforeValidator(none_to_empty_dict)] = Field(
-        default_factory=_no_task_info
+        default_factory=TaskInfo
     )
     task_result: Annotated[TaskResult, BeforeValidator(none_to_empty_dict)] = Field(
-        default_factory=_no_task_result
+        default_factory=TaskResult
     )
     watermark_info: WatermarkInfo | None = None
     final_unit_deduction: str | None = None
