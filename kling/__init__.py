@@ -39,20 +39,18 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from ._async._client import AsyncKlingClient
-    from ._async._task import AsyncTask, AsyncV2Task
+    from ._async._task import AsyncTask
+    from ._async._task_v2 import AsyncV2Task
     from ._config import DEFAULT_BASE_URL
     from ._jobs import BatchProgress, BatchReport, Job, JobResult
     from ._models import (
         Audio,
-        Billing,
         Element,
         Image,
-        Output,
         ParentVideo,
         TaskBase,
         TaskInfo,
         TaskResult,
-        V2TaskBase,
         Video,
         Voice,
     )
@@ -66,8 +64,10 @@ if TYPE_CHECKING:
         ResourcePack,
         Speech,
     )
+    from ._models_v2 import Billing, Output, V2TaskBase
     from ._sync._client import KlingClient
-    from ._sync._task import Task, V2Task
+    from ._sync._task import Task
+    from ._sync._task_v2 import V2Task
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -138,11 +138,11 @@ _LAZY = {
     "Image": "kling._models",
     "Task": "kling._sync._task",
     "AsyncTask": "kling._async._task",
-    "AsyncV2Task": "kling._async._task",
-    "V2Task": "kling._sync._task",
-    "V2TaskBase": "kling._models",
-    "Output": "kling._models",
-    "Billing": "kling._models",
+    "AsyncV2Task": "kling._async._task_v2",
+    "V2Task": "kling._sync._task_v2",
+    "V2TaskBase": "kling._models_v2",
+    "Output": "kling._models_v2",
+    "Billing": "kling._models_v2",
     "TaskBase": "kling._models",
     "TaskInfo": "kling._models",
     "TaskResult": "kling._models",
