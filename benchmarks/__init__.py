@@ -10,7 +10,7 @@ Sections (one module each):
   pydantic producing the same model, in-process (``httpx.MockTransport``) and over loopback to
   FakeKling, sync and async.
 * ``import`` (``_imports.py``): start-up: ``import kling`` against ``import httpx, pydantic``,
-  a client ready to call, a whole first create, and ``kling --version``.
+  a client ready to call, a whole first create of each client, and ``kling --version``.
 * ``fanout`` (``_fanout.py``): 1,000 tasks created and awaited against FakeKling with simulated
   latency, ``create_many`` + ``wait_all`` against a naive ``gather`` of create-and-poll, and a
   ``wait()`` per task gathered (requests per task, and how late each returns).

@@ -39,33 +39,35 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from ._async._client import AsyncKlingClient
-    from ._async._task import AsyncTask, AsyncV2Task
+    from ._async._task import AsyncTask
+    from ._async._task_v2 import AsyncV2Task
     from ._config import DEFAULT_BASE_URL
     from ._jobs import BatchProgress, BatchReport, Job, JobResult
     from ._models import (
         Audio,
-        Billing,
-        CostsResult,
         Element,
+        Image,
+        ParentVideo,
+        TaskBase,
+        TaskInfo,
+        TaskResult,
+        Video,
+        Voice,
+    )
+    from ._models_endpoints import (
+        CostsResult,
         FaceData,
         FaceIdentification,
-        Image,
         ImageRecognition,
-        Output,
-        ParentVideo,
         RecognitionResult,
         RecognizedImage,
         ResourcePack,
         Speech,
-        TaskBase,
-        TaskInfo,
-        TaskResult,
-        V2TaskBase,
-        Video,
-        Voice,
     )
+    from ._models_v2 import Billing, Output, V2TaskBase
     from ._sync._client import KlingClient
-    from ._sync._task import Task, V2Task
+    from ._sync._task import Task
+    from ._sync._task_v2 import V2Task
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -136,25 +138,25 @@ _LAZY = {
     "Image": "kling._models",
     "Task": "kling._sync._task",
     "AsyncTask": "kling._async._task",
-    "AsyncV2Task": "kling._async._task",
-    "V2Task": "kling._sync._task",
-    "V2TaskBase": "kling._models",
-    "Output": "kling._models",
-    "Billing": "kling._models",
+    "AsyncV2Task": "kling._async._task_v2",
+    "V2Task": "kling._sync._task_v2",
+    "V2TaskBase": "kling._models_v2",
+    "Output": "kling._models_v2",
+    "Billing": "kling._models_v2",
     "TaskBase": "kling._models",
     "TaskInfo": "kling._models",
     "TaskResult": "kling._models",
     "Video": "kling._models",
-    "CostsResult": "kling._models",
+    "CostsResult": "kling._models_endpoints",
     "Element": "kling._models",
-    "FaceData": "kling._models",
-    "FaceIdentification": "kling._models",
-    "ImageRecognition": "kling._models",
+    "FaceData": "kling._models_endpoints",
+    "FaceIdentification": "kling._models_endpoints",
+    "ImageRecognition": "kling._models_endpoints",
     "ParentVideo": "kling._models",
-    "RecognitionResult": "kling._models",
-    "RecognizedImage": "kling._models",
-    "ResourcePack": "kling._models",
-    "Speech": "kling._models",
+    "RecognitionResult": "kling._models_endpoints",
+    "RecognizedImage": "kling._models_endpoints",
+    "ResourcePack": "kling._models_endpoints",
+    "Speech": "kling._models_endpoints",
     "Voice": "kling._models",
 }
 

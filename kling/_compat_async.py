@@ -3,6 +3,9 @@
 ``kling/_async`` imports this module as ``_compat``; the generator rewrites that import to
 ``kling._compat_sync``, which offers the same names with blocking bodies. Keeping each async/sync
 difference here means the client code itself translates token by token.
+
+anyio is imported on first use, not with the client: a create that finds a free slot needs none
+of it, and with a transport of its own (``httpx.MockTransport``, an ASGI app) neither does httpx.
 """
 
 from __future__ import annotations
@@ -15,15 +18,14 @@ import sys
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any, Generic, Literal, TypeVar
-
-import anyio
-import anyio.to_thread
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 if sys.version_info < (3, 11):
     # anyio's own dependency there; not installed where mypy runs (3.11+).
     from exceptiongroup import BaseExceptionGroup  # type: ignore[import-not-found,unused-ignore]
-from anyio import AsyncFile
+
+if TYPE_CHECKING:
+    from anyio import AsyncFile, Condition, Event
 
 __all__ = [
     "Awaitable",
@@ -50,6 +52,8 @@ wall_clock = time.time
 
 async def sleep(seconds: float) -> None:
     """Sleep without blocking the event loop (asyncio or trio)."""
+    import anyio
+
     await anyio.sleep(seconds)
 
 
@@ -63,6 +67,8 @@ async def call(callback: Callable[..., Any], *args: Any) -> Any:
 
 async def run_blocking(function: Callable[..., T], *args: Any) -> T:
     """Run blocking work (reading media files) in a worker thread, off the event loop."""
+    import anyio.to_thread
+
     return await anyio.to_thread.run_sync(functools.partial(function, *args))
 
 
@@ -70,14 +76,22 @@ def open_file(
     path: str | os.PathLike[str], mode: Literal["wb", "ab"]
 ) -> Awaitable[AsyncFile[bytes]]:
     """Open a file for writing without blocking the event loop (``async with await ...``)."""
+    import anyio
+
     return anyio.open_file(path, mode)
 
 
-#: A condition variable for coordinating tasks (``threading.Condition`` in the sync twin).
-Condition = anyio.Condition
+def __getattr__(name: str) -> Any:
+    # ``Condition``: a condition variable for coordinating tasks (``threading.Condition`` in the
+    # sync twin). ``Event``: a one-shot event, ``set()`` and ``await event.wait()``
+    # (``threading.Event`` in the sync twin). Both are anyio's, looked up on first use.
+    if name in ("Condition", "Event"):
+        import anyio
 
-#: A one-shot event: ``set()``, and ``await event.wait()`` (``threading.Event`` in the sync twin).
-Event = anyio.Event
+        value = getattr(anyio, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Limiter:
@@ -93,7 +107,7 @@ class Limiter:
     def __init__(self, total: int) -> None:
         self._free = total
         #: Waiters of the priority lane, then of the ordinary one, each first come first served.
-        self._waiting: tuple[deque[anyio.Event], deque[anyio.Event]] = (deque(), deque())
+        self._waiting: tuple[deque[Event], deque[Event]] = (deque(), deque())
         #: The lane whose waiters go first.
         self.priority = _PriorityLane(self)
 
@@ -110,6 +124,8 @@ class Limiter:
             self._free -= 1
             return
         lane = first if priority else ordinary
+        import anyio  # only when waiting: a free slot is taken without it
+
         granted = anyio.Event()
         lane.append(granted)
         try:
@@ -164,6 +180,8 @@ class TaskGroup:
     """
 
     def __init__(self, on_error: Callable[[], None] | None = None) -> None:
+        import anyio
+
         self._on_error = on_error
         self._group = anyio.create_task_group()
 
@@ -216,6 +234,8 @@ class Queue(Generic[T]):
     """
 
     def __init__(self) -> None:
+        import anyio
+
         self._send, self._receive = anyio.create_memory_object_stream[T](math.inf)
 
     def __enter__(self) -> Queue[T]:
@@ -232,7 +252,9 @@ class Queue(Generic[T]):
         self._send.close()
 
     async def get(self) -> T | None:
+        from anyio import EndOfStream
+
         try:
             return await self._receive.receive()
-        except anyio.EndOfStream:
+        except EndOfStream:
             return None

@@ -35,6 +35,12 @@ DEFAULT_TIMEOUT = 60.0
 DEFAULT_MAX_RETRIES = 3
 #: Requests one client (and its ``with_options`` copies) keeps in flight; the rest queue.
 DEFAULT_MAX_CONCURRENT_REQUESTS = 32
+#: Creates one ``create_many`` (or ``create_as_completed``) keeps going at once.
+DEFAULT_CONCURRENCY = 16
+#: A batch that Kling keeps throttling for this long without one create getting through gives
+#: up on the rest (they fail with the last ``RateLimitError``). Video tasks take minutes, so a
+#: full account frees a slot well within it.
+DEFAULT_THROTTLE_TIMEOUT = 900.0
 
 AuthMode = Literal["both", "jwt", "headers"]
 TimeoutTypes = Union[float, httpx.Timeout, None]  # noqa: UP007 - a runtime alias on 3.10

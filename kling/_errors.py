@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import httpx
 
-    from ._models import TaskBase, V2TaskBase
+    from ._models import TaskBase
+    from ._models_v2 import V2TaskBase
 
     AnyTask = TaskBase | V2TaskBase
 

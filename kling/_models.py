@@ -3,9 +3,14 @@
 Kling sends durations as strings (``"5.041"``), timestamps as Unix milliseconds and omits or
 nulls optional objects freely; the validators below turn those into floats, aware datetimes and
 empty defaults so user code never needs to guard against ``None`` lists.
-"""
 
-from __future__ import annotations
+Every model builds its validator when it is first used, not at import (``defer_build``): a
+legacy create needs a few of them, and ``TaskBase`` itself is never built when only the clients'
+bound subclasses are used. The new standard's task model is ``kling._models_v2``, and the results
+of the endpoints that answer at once are ``kling._models_endpoints``: a legacy create makes
+neither's classes. Annotations are evaluated as the classes are made (no ``from
+__future__ import annotations``), so pydantic does not compile each one from a string.
+"""
 
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar
@@ -17,22 +22,12 @@ __all__ = [
     "SUCCEEDED_STATUSES",
     "TERMINAL_STATUSES",
     "Audio",
-    "Billing",
-    "CostsResult",
     "Element",
-    "FaceData",
-    "FaceIdentification",
     "Image",
-    "ImageRecognition",
-    "Output",
     "ParentVideo",
-    "RecognizedImage",
-    "ResourcePack",
-    "Speech",
     "TaskBase",
     "TaskInfo",
     "TaskResult",
-    "V2TaskBase",
     "Video",
     "Voice",
     "WatermarkInfo",
@@ -64,11 +59,11 @@ def _blank_to_none(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
 
-def _none_to_empty_dict(value: Any) -> Any:
+def none_to_empty_dict(value: Any) -> Any:
     return {} if value is None else value
 
 
-def _none_to_empty_list(value: Any) -> Any:
+def none_to_empty_list(value: Any) -> Any:
     return [] if value is None else value
 
 
@@ -79,7 +74,9 @@ Seconds = Annotated[float | None, BeforeValidator(_blank_to_none)]
 class KlingModel(BaseModel):
     """Base of every response model: unknown fields are kept (``model_extra``), never an error."""
 
-    model_config = ConfigDict(extra="allow", coerce_numbers_to_str=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="allow", coerce_numbers_to_str=True, populate_by_name=True, defer_build=True
+    )
 
 
 class Video(KlingModel):
@@ -151,21 +148,27 @@ class TaskInfo(KlingModel):
     parent_video: ParentVideo | None = None
 
 
-def _list_field() -> Any:
-    return Field(default_factory=list)
+def _empty_list() -> list[Any]:
+    # Not ``list``: pydantic reads a default factory's signature, and for a builtin that means
+    # compiling the tokenizer's regular expressions (milliseconds, once per process).
+    return []
+
+
+def list_field() -> Any:
+    return Field(default_factory=_empty_list)
 
 
 class TaskResult(KlingModel):
     """What a finished task produced; every list is empty rather than missing."""
 
-    videos: Annotated[list[Video], BeforeValidator(_none_to_empty_list)] = _list_field()
-    images: Annotated[list[Image], BeforeValidator(_none_to_empty_list)] = _list_field()
-    audios: Annotated[list[Audio], BeforeValidator(_none_to_empty_list)] = _list_field()
-    voices: Annotated[list[Voice], BeforeValidator(_none_to_empty_list)] = _list_field()
-    elements: Annotated[list[Element], BeforeValidator(_none_to_empty_list)] = _list_field()
+    videos: Annotated[list[Video], BeforeValidator(none_to_empty_list)] = list_field()
+    images: Annotated[list[Image], BeforeValidator(none_to_empty_list)] = list_field()
+    audios: Annotated[list[Audio], BeforeValidator(none_to_empty_list)] = list_field()
+    voices: Annotated[list[Voice], BeforeValidator(none_to_empty_list)] = list_field()
+    elements: Annotated[list[Element], BeforeValidator(none_to_empty_list)] = list_field()
 
 
-class _TaskShortcuts:
+class TaskShortcuts:
     """What both standards' tasks offer alike, from ``task_status`` and the result lists."""
 
     if TYPE_CHECKING:  # a field of TaskBase, a property of V2TaskBase: never a field here
@@ -185,14 +188,15 @@ class _TaskShortcuts:
         return self.task_status in FAILED_STATUSES
 
 
-def _units(amount: str | None) -> float | None:
+def units_of(amount: str | None) -> float | None:
+    """Resource-pack units from Kling's decimal string; None when absent or not a number."""
     try:
         return float(amount) if amount not in (None, "") else None
     except ValueError:
         return None
 
 
-class TaskBase(_TaskShortcuts, KlingModel):
+class TaskBase(TaskShortcuts, KlingModel):
     """A Kling task's data, as the API returns it (create, get, list, callbacks).
 
     The clients return subclasses bound to themselves (``Task``, ``AsyncTask``) that can also
@@ -212,10 +216,10 @@ class TaskBase(_TaskShortcuts, KlingModel):
     task_id: str
     task_status: str = "submitted"
     task_status_msg: str | None = ""
-    task_info: Annotated[TaskInfo, BeforeValidator(_none_to_empty_dict)] = Field(
+    task_info: Annotated[TaskInfo, BeforeValidator(none_to_empty_dict)] = Field(
         default_factory=TaskInfo
     )
-    task_result: Annotated[TaskResult, BeforeValidator(_none_to_empty_dict)] = Field(
+    task_result: Annotated[TaskResult, BeforeValidator(none_to_empty_dict)] = Field(
         default_factory=TaskResult
     )
     watermark_info: WatermarkInfo | None = None
@@ -243,220 +247,4 @@ class TaskBase(_TaskShortcuts, KlingModel):
     @property
     def units_charged(self) -> float | None:
         """Resource-pack units the task cost (``final_unit_deduction``), once Kling says."""
-        return _units(self.final_unit_deduction)
-
-
-class Output(KlingModel):
-    """One item of a new-standard task's ``outputs``; ``type`` says which fields are set.
-
-    ``video``: ``id``, ``url``, ``watermark_url``, ``duration``; ``image``: ``url``,
-    ``watermark_url``, ``group_id``; ``audio``: ``id``, ``mp3_url``, ``wav_url`` and their
-    durations; ``voice`` and ``element``: ``id``, ``name``, ``owned_by``, ``status`` and more.
-    """
-
-    type: str = ""
-    id: str | None = None
-    url: str | None = None
-    watermark_url: str | None = None
-    duration: Seconds = None
-    #: Set on the images of one group (Kling's type is not documented: kept as sent).
-    group_id: int | str | None = None
-    mp3_url: str | None = None
-    wav_url: str | None = None
-    mp3_duration: Seconds = None
-    wav_duration: Seconds = None
-    name: str | None = None
-    owned_by: str | None = None
-    status: str | None = None
-
-
-class Billing(KlingModel):
-    """One charge of a new-standard task: resource-pack ``unit``s or ``cash``."""
-
-    charge_type: str | None = None
-    amount: str | None = None
-    """A decimal string: units, or the discounted price for cash."""
-    package_type: str | None = None
-    cash_type: str | None = None
-    currency: str | None = None
-    list_price: str | None = None
-
-
-def _typed_outputs(value: Any) -> Any:
-    # An output is an object with a string type; anything else is not one (and not an error,
-    # so that one odd item never hides the task).
-    if not isinstance(value, list):
-        return [] if value is None else value
-    return [item for item in value if isinstance(item, dict) and isinstance(item.get("type"), str)]
-
-
-class V2TaskBase(_TaskShortcuts, KlingModel):
-    """A new-standard task as the API returns it (``/tasks``, creates, callbacks).
-
-    The fields are Kling's (``id``, ``status``, ``outputs``, ``billing``...); the legacy names
-    (``task_id``, ``task_status``, ``videos``, ``images``, ``audios``, ``is_succeeded``...)
-    work too, so code that waits for or downloads a task never asks which standard made it.
-    """
-
-    ID_FIELD: ClassVar[str] = "id"
-    STATE_FIELDS: ClassVar[tuple[str, ...]] = ("status", "message", "update_time", "billing")
-
-    id: str
-    status: str = "submitted"
-    message: str | None = ""
-    create_time: Timestamp = None
-    update_time: Timestamp = None
-    external_id: str | None = None
-    outputs: Annotated[list[Output], BeforeValidator(_typed_outputs)] = _list_field()
-    billing: Annotated[list[Billing], BeforeValidator(_none_to_empty_list)] = _list_field()
-
-    @property
-    def task_id(self) -> str:
-        """The task's id (``id``)."""
-        return self.id
-
-    @property
-    def task_status(self) -> str:  # type: ignore[override]
-        """``submitted``, ``processing``, ``succeeded`` or ``failed`` (``status``)."""
-        return self.status
-
-    @property
-    def task_status_msg(self) -> str | None:
-        """Why the task failed (``message``)."""
-        return self.message
-
-    @property
-    def created_at(self) -> datetime | None:
-        return self.create_time
-
-    @property
-    def updated_at(self) -> datetime | None:
-        return self.update_time
-
-    @property
-    def external_task_id(self) -> str | None:
-        """The caller's id for this task (``external_id``), if one was given."""
-        return self.external_id
-
-    def outputs_of(self, kind: str) -> list[Output]:
-        """The outputs of one ``type`` (``"video"``, ``"image"``, ``"audio"``...)."""
-        return [output for output in self.outputs if output.type == kind]
-
-    @property
-    def videos(self) -> list[Video]:
-        return [
-            Video(id=o.id, url=o.url, watermark_url=o.watermark_url, duration=o.duration)
-            for o in self.outputs_of("video")
-        ]
-
-    @property
-    def images(self) -> list[Image]:
-        images = []
-        for index, output in enumerate(self.outputs_of("image")):
-            fields = {"index": index, "url": output.url, "watermark_url": output.watermark_url}
-            if output.group_id is not None:
-                fields["group_id"] = output.group_id  # kept as an extra field, as Kling sends it
-            images.append(Image.model_validate(fields))
-        return images
-
-    @property
-    def audios(self) -> list[Audio]:
-        return [
-            Audio(
-                id=o.id,
-                url_mp3=o.mp3_url,
-                url_wav=o.wav_url,
-                duration_mp3=o.mp3_duration,
-                duration_wav=o.wav_duration,
-            )
-            for o in self.outputs_of("audio")
-        ]
-
-    @property
-    def units_charged(self) -> float | None:
-        """Resource-pack units the task cost (the ``unit`` entries of ``billing``)."""
-        amounts = [_units(b.amount) for b in self.billing if b.charge_type == "unit"]
-        known = [amount for amount in amounts if amount is not None]
-        return sum(known) if known else None
-
-
-class FaceData(KlingModel):
-    """A face found by ``identify_face``; times in milliseconds."""
-
-    face_id: str | None = None
-    face_image: str | None = None
-    start_time: int | None = None
-    end_time: int | None = None
-
-
-class ResourcePack(KlingModel):
-    """One resource pack from ``account.costs``."""
-
-    resource_pack_name: str | None = None
-    resource_pack_id: str | None = None
-    resource_pack_type: str | None = None
-    total_quantity: float | None = None
-    remaining_quantity: float | None = None
-    purchase_time: Timestamp = None
-    effective_time: Timestamp = None
-    invalid_time: Timestamp = None
-    status: str | None = None
-
-
-class CostsResult(KlingModel):
-    """The body of ``/account/costs``: the account's resource packs (empty when it has none)."""
-
-    code: int | None = None
-    msg: str | None = None
-    resource_pack_subscribe_infos: Annotated[
-        list[ResourcePack], BeforeValidator(_none_to_empty_list)
-    ] = _list_field()
-
-
-class Speech(KlingModel):
-    """The result of ``tts.create``: synthesized speech in ``audios`` (``url``, ``duration``)."""
-
-    task_id: str | None = None
-    task_status: str | None = None
-    task_result: Annotated[TaskResult, BeforeValidator(_none_to_empty_dict)] = Field(
-        default_factory=TaskResult
-    )
-    created_at: Timestamp = None
-    updated_at: Timestamp = None
-
-    @property
-    def audios(self) -> list[Audio]:
-        return self.task_result.audios
-
-
-class FaceIdentification(KlingModel):
-    """The faces ``identify_face`` found; pass ``session_id`` to advanced lip-sync (valid 24 h)."""
-
-    session_id: str | None = None
-    final_unit_deduction: str | None = None
-    face_data: Annotated[list[FaceData], BeforeValidator(_none_to_empty_list)] = _list_field()
-
-
-class RecognizedImage(KlingModel):
-    """One segmentation from ``image_recognize`` (``type``: object_seg, head_seg, ...)."""
-
-    type: str | None = None
-    is_contain: bool | None = None
-    url: str | None = None
-
-
-class RecognitionResult(KlingModel):
-    images: Annotated[list[RecognizedImage], BeforeValidator(_none_to_empty_list)] = _list_field()
-
-
-class ImageRecognition(KlingModel):
-    """The result of ``image_recognize``: what the image contains, with mask URLs."""
-
-    task_id: str | None = None
-    task_result: Annotated[RecognitionResult, BeforeValidator(_none_to_empty_dict)] = Field(
-        default_factory=RecognitionResult
-    )
-
-    @property
-    def images(self) -> list[RecognizedImage]:
-        return self.task_result.images
+        return units_of(self.final_unit_deduction)

@@ -78,7 +78,8 @@ from typing import TYPE_CHECKING, Any
 from ._errors import InvalidParameterError, KlingError
 
 if TYPE_CHECKING:
-    from ._models import TaskBase, V2TaskBase
+    from ._models import TaskBase
+    from ._models_v2 import V2TaskBase
 
 __all__ = [
     "MAX_BODY_SIZE",
@@ -450,8 +451,6 @@ def unwrap(
 def _to_task(data: dict[str, Any]) -> TaskBase | V2TaskBase:
     from pydantic import ValidationError
 
-    from ._models import TaskBase, V2TaskBase
-
     if "task_id" not in data and "id" not in data:
         inner = data.get("data")
         if isinstance(inner, Mapping) and ("code" in data or "message" in data):
@@ -461,7 +460,11 @@ def _to_task(data: dict[str, Any]) -> TaskBase | V2TaskBase:
         raise _body_error(
             f"webhook body has no task id (expected 'task_id' or 'id'); keys found: {keys}"
         )
-    model: type[TaskBase | V2TaskBase] = TaskBase if "task_id" in data else V2TaskBase
+    model: type[TaskBase | V2TaskBase]
+    if "task_id" in data:
+        from ._models import TaskBase as model
+    else:
+        from ._models_v2 import V2TaskBase as model
     try:
         return model.model_validate(data)
     except ValidationError as exc:

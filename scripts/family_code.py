@@ -349,7 +349,7 @@ if TYPE_CHECKING:
     from ._batch import CreateManyOptions
     from ._client import {A}KlingClient
     from ._finishing import {A}Finished, CreateAsCompletedOptions
-    from ._task import {A}V2Task
+    from ._task_v2 import {A}V2Task
     from ._waiting import WaitOptions
 @waits@
 __all__ = [@classes@]

@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 
 from kling import webhooks
 from kling._errors import InvalidParameterError, KlingError
-from kling._models import TaskBase, V2TaskBase
+from kling._models import TaskBase
+from kling._models_v2 import V2TaskBase
 from kling.webhooks import MAX_BODY_SIZE, MAX_DEPTH, WebhookVerificationError
 from tests.test_webhooks import MSG_ID, OTHER_SECRET, SECRET, SECRET_B64, TIMESTAMP
 

@@ -36,8 +36,6 @@ if TYPE_CHECKING:
 
 
 __all__ = [
-    "DEFAULT_CONCURRENCY",
-    "DEFAULT_THROTTLE_TIMEOUT",
     "AdaptiveLimit",
     "CreateManyOptions",
     "check_concurrency",
@@ -47,11 +45,6 @@ __all__ = [
     "with_external_ids",
 ]
 
-DEFAULT_CONCURRENCY = 16
-#: A batch that Kling keeps throttling for this long without one create getting through gives
-#: up on the rest (they fail with the last ``RateLimitError``). Video tasks take minutes, so a
-#: full account frees a slot well within it.
-DEFAULT_THROTTLE_TIMEOUT = 900.0
 # Task slots free up as tasks finish; probing every few seconds at worst finds them quickly
 # without hammering the API.
 _THROTTLE_BASE = 0.5

@@ -39,13 +39,14 @@ if TYPE_CHECKING:
     from httpx._client import UseClientDefault
     from typing_extensions import Self
 
-    from .._models import FaceIdentification, ImageRecognition
+    from .._models_endpoints import FaceIdentification, ImageRecognition
     from .._params import IdentifyFaceParams, ImageRecognizeParams
     from ._download import ProgressHook
     from ._endpoints import AsyncAccount, AsyncTTS
     from ._generated_products import AsyncV2
     from ._jobs import AsyncBatch
-    from ._task import AnyAsyncTask, AsyncTask, AsyncV2Task
+    from ._task import AnyAsyncTask, AsyncTask
+    from ._task_v2 import AsyncV2Task
 
 __all__ = ["AsyncKlingClient"]
 
@@ -286,7 +287,7 @@ class AsyncKlingClient(AsyncFamilyProperties):
     async def identify_face(self, **params: Unpack[IdentifyFaceParams]) -> FaceIdentification:
         """Find the faces in a video (``video_id`` or ``video_url``) for advanced lip-sync."""
         from .._families import ENDPOINTS
-        from .._models import FaceIdentification
+        from .._models_endpoints import FaceIdentification
         from ._prepare import prepare
 
         endpoint = ENDPOINTS["identify_face"]
@@ -302,7 +303,7 @@ class AsyncKlingClient(AsyncFamilyProperties):
     async def image_recognize(self, **params: Unpack[ImageRecognizeParams]) -> ImageRecognition:
         """Segment an ``image`` into subject, head, face and clothing masks."""
         from .._families import ENDPOINTS
-        from .._models import ImageRecognition
+        from .._models_endpoints import ImageRecognition
         from ._prepare import prepare
 
         endpoint = ENDPOINTS["image_recognize"]
@@ -335,7 +336,7 @@ class AsyncKlingClient(AsyncFamilyProperties):
 
     def _task(self, data: Any, family: str | None = None) -> AsyncTask:
         """A legacy task model bound to this client (so ``task.download()`` works)."""
-        task = _task_models()[0].model_validate(data)
+        task = _legacy_task_model().model_validate(data)
         task._client = self
         task._family = family
         return task
@@ -359,7 +360,7 @@ class AsyncKlingClient(AsyncFamilyProperties):
         page of 500 models would cost several times its JSON decoding, in time and garbage.
         Items of tasks nobody waits for are skipped without being validated.
         """
-        model = _task_models()[1 if v2 else 0]
+        model: type[AnyAsyncTask] = _v2_task_model() if v2 else _legacy_task_model()
         id_field, fields = model.ID_FIELD, model.STATE_FIELDS
         fresh: dict[str, AnyAsyncTask] = {}
         for item in items:
@@ -380,7 +381,7 @@ class AsyncKlingClient(AsyncFamilyProperties):
 
     def _v2_task(self, data: Any) -> AsyncV2Task:
         """A new-standard task model bound to this client."""
-        task = _task_models()[1].model_validate(data)
+        task = _v2_task_model().model_validate(data)
         task._client = self
         return task
 
@@ -553,10 +554,20 @@ def _auths(config: ClientConfig) -> tuple[KlingAuth, KlingAuth | None]:
     return KlingAuth(config), v2
 
 
-@cache
-def _task_models() -> tuple[type[AsyncTask], type[AsyncV2Task]]:
-    # Imported on the first answer, not with the client: the models cost the most to build.
-    # Cached, since an import statement costs microseconds on every call.
-    from ._task import AsyncTask, AsyncV2Task
+# The task models are imported with the first answer, not with the client: they cost the most
+# to make. The new standard's apart, so that legacy calls never make its classes. Cached, since an
+# import statement costs microseconds on every call.
 
-    return AsyncTask, AsyncV2Task
+
+@cache
+def _legacy_task_model() -> type[AsyncTask]:
+    from ._task import AsyncTask
+
+    return AsyncTask
+
+
+@cache
+def _v2_task_model() -> type[AsyncV2Task]:
+    from ._task_v2 import AsyncV2Task
+
+    return AsyncV2Task

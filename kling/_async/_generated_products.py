@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from ._batch import CreateManyOptions
     from ._client import AsyncKlingClient
     from ._finishing import AsyncFinished, CreateAsCompletedOptions
-    from ._task import AsyncV2Task
+    from ._task_v2 import AsyncV2Task
     from ._waiting import WaitOptions
 
     class _TextToVideoV2AndWait(TextToVideoV2Params, WaitOptions, total=False):

@@ -20,11 +20,11 @@ from .._models import ms_to_datetime
 from .._polling import oldest_created
 from .._response import as_is, list_items
 from .._rows import Family, Library
-from ._pagination import MAX_PAGE_NUM, AsyncPaginator
 from ._resources import AsyncTaskResource
 
 if TYPE_CHECKING:
     from .._errors import KlingError
+    from ._pagination import AsyncPaginator
     from ._task import AnyAsyncTask, AsyncTask
 
 __all__ = ["AsyncFamilyResource", "AsyncLibraryResource"]
@@ -80,6 +80,8 @@ class AsyncFamilyResource(AsyncTaskResource["AsyncTask"]):
     def _paginate(
         self, path: str, page_size: int, page_num: int, limit: int | None
     ) -> AsyncPaginator[AsyncTask]:
+        from ._pagination import MAX_PAGE_NUM, AsyncPaginator  # with the first listing
+
         max_size = self.row.max_page_size
         if not _is_int(page_size) or not 1 <= page_size <= max_size:
             raise InvalidParameterError(

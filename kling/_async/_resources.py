@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 from kling import _compat_async as _compat
 
+from .._config import DEFAULT_CONCURRENCY, DEFAULT_THROTTLE_TIMEOUT
 from .._errors import APIConnectionError, DuplicateTaskError, InvalidParameterError, KlingError
 from .._ids import random_external_id
 from .._logging import logger
@@ -29,17 +30,15 @@ from .._polling import (
 )
 from .._retry import is_retryable
 from .._rows import NEW_STANDARD, TaskRow, tasks_of
-from . import _batch, _waiting
-from ._batch import DEFAULT_CONCURRENCY, DEFAULT_THROTTLE_TIMEOUT
-from ._finishing import AsyncFinished, finishing
-from ._poller import AsyncPoller
 from ._prepare import prepare
-from ._waiting import WAIT_OPTIONS, ProgressCallback
 
 if TYPE_CHECKING:
     from .._auth import KlingAuth
     from ._client import AsyncKlingClient
+    from ._finishing import AsyncFinished
+    from ._poller import AsyncPoller
     from ._task import AnyAsyncTask
+    from ._waiting import ProgressCallback
 
 __all__ = ["AsyncTaskReader", "AsyncTaskResource", "submit"]
 
@@ -157,6 +156,8 @@ class AsyncTaskReader(Generic[TaskT]):
         state) when ``timeout`` seconds pass first. Concurrent waits on one client share their
         polls: a thousand of them cost about what one ``wait_all`` of a thousand costs.
         """
+        from . import _waiting  # the waiting code comes with the first wait, not the resource
+
         done = await _waiting.wait(
             self._reader_for(task),
             task,
@@ -183,6 +184,8 @@ class AsyncTaskReader(Generic[TaskT]):
         ``WaitTimeoutError``; nothing is raised for them. Tasks of different sources (both
         standards, several families) are polled at the same time, each source together.
         """
+        from . import _waiting
+
         Schedule.of(timeout, poll_interval, max_poll_interval, unreachable_timeout)
         groups: dict[AsyncTaskReader[Any], builtins.list[int]] = {}
         for index, task in enumerate(tasks):
@@ -220,6 +223,8 @@ class AsyncTaskReader(Generic[TaskT]):
         Takes the tasks this resource reads (``wait_all`` takes tasks of both standards).
         Raises ``WaitTimeoutError`` (``.pending`` lists the rest) at the deadline.
         """
+        from . import _waiting
+
         for task in tasks:
             if self._reader_for(task) is not self:
                 raise InvalidParameterError(
@@ -261,6 +266,8 @@ class AsyncTaskReader(Generic[TaskT]):
 
     def _poller(self) -> AsyncPoller:
         """This source's poller on this client (copies with the same credentials share it)."""
+        from ._poller import AsyncPoller
+
         pollers = self._client._shared.pollers
         key = (self.source, self._auth() or self._client._auth)
         poller = pollers.get(key)
@@ -364,6 +371,8 @@ class AsyncTaskResource(AsyncTaskReader[TaskT]):
         self, params: Mapping[str, Any], extra_body: Mapping[str, Any] | None
     ) -> TaskT:
         """``params`` holds the create's parameters and the wait's options (``timeout``...)."""
+        from ._waiting import WAIT_OPTIONS
+
         wait = {key: value for key, value in params.items() if key in WAIT_OPTIONS}
         create = {key: value for key, value in params.items() if key not in WAIT_OPTIONS}
         # Check the wait options before a task is paid for.
@@ -394,6 +403,8 @@ class AsyncTaskResource(AsyncTaskReader[TaskT]):
 
         The generated ``create_as_completed`` of each row calls this.
         """
+        from ._finishing import finishing
+
         schedule = Schedule.of(timeout, poll_interval, max_poll_interval, unreachable_timeout)
         return finishing(
             self,
@@ -428,6 +439,8 @@ class AsyncTaskResource(AsyncTaskReader[TaskT]):
         starts and ``BatchError`` (whose ``.results`` keeps every task created) is raised once
         the items in flight have settled.
         """
+        from . import _batch
+
         results = await _batch.create_many(
             self,
             items,

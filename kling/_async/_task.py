@@ -1,7 +1,9 @@
-"""``AsyncTask``, ``AsyncV2Task``: tasks bound to the client that fetched them.
+"""``AsyncTask``: a legacy task bound to the client that fetched it (``AsyncV2Task``, the new
+standard's, is ``_task_v2``).
 
-Both download their results the same way; a legacy task also remembers its family, so that a
-wait over tasks of both standards knows where to poll each one.
+Both download their results the same way (:class:`AsyncResultFiles`); a legacy task also
+remembers its family, so that a wait over tasks of both standards knows where to poll each one.
+The new standard's models live apart so that a legacy create never makes their classes.
 """
 
 from __future__ import annotations
@@ -13,17 +15,18 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from pydantic import PrivateAttr
 
 from .._errors import KlingError
-from .._models import TaskBase, V2TaskBase
+from .._models import TaskBase
 from .._paths import plan_targets
-from ._download import ProgressHook, download_url
 
 if TYPE_CHECKING:
     from ._client import AsyncKlingClient
+    from ._download import ProgressHook
+    from ._task_v2 import AsyncV2Task
 
-__all__ = ["AnyAsyncTask", "AsyncTask", "AsyncV2Task"]
+__all__ = ["AnyAsyncTask", "AsyncResultFiles", "AsyncTask"]
 
 
-class _AsyncResults:
+class AsyncResultFiles:
     """Downloading a task's result files, for either standard's task model."""
 
     if TYPE_CHECKING:  # declared by the models (a mixin's annotation would become a field)
@@ -51,6 +54,8 @@ class _AsyncResults:
         Files are named ``<task_id>-<n><ext>``; each is written to a temporary file and renamed
         when complete, so a half-written file never appears under the final name.
         """
+        from ._download import download_url  # with the first download, not the first task
+
         if self._client is None:
             raise KlingError("this task is not bound to a client; fetch it with the client first")
         urls = self.result_urls()
@@ -73,7 +78,7 @@ class _AsyncResults:
         return state
 
 
-class AsyncTask(_AsyncResults, TaskBase):
+class AsyncTask(AsyncResultFiles, TaskBase):
     """A legacy Kling task bound to the client that fetched it.
 
     ``await task.download("out/")`` saves every result file of a finished task.
@@ -89,19 +94,7 @@ class AsyncTask(_AsyncResults, TaskBase):
         return self._unbound_state(super().__getstate__())
 
 
-class AsyncV2Task(_AsyncResults, V2TaskBase):
-    """A new-standard Kling task bound to the client that fetched it.
-
-    ``await task.download("out/")`` saves every result file of a finished task.
-    """
-
-    _client: AsyncKlingClient | None = PrivateAttr(default=None)
-    #: Its ``STATE_FIELDS`` as a poll read them (None: not built by a poll).
-    _state: tuple[Any, ...] | None = PrivateAttr(default=None)
-
-    def __getstate__(self) -> dict[Any, Any]:
-        return self._unbound_state(super().__getstate__())
-
-
-#: A task of either standard.
-AnyAsyncTask: TypeAlias = AsyncTask | AsyncV2Task
+if TYPE_CHECKING:
+    #: A task of either standard. For annotations only: at run time this module does not import
+    #: the new standard's models.
+    AnyAsyncTask: TypeAlias = AsyncTask | AsyncV2Task

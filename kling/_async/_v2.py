@@ -29,7 +29,8 @@ from ._resources import AsyncTaskReader, AsyncTaskResource
 if TYPE_CHECKING:
     from .._auth import KlingAuth
     from ._poller import AsyncPoller
-    from ._task import AnyAsyncTask, AsyncV2Task
+    from ._task import AnyAsyncTask
+    from ._task_v2 import AsyncV2Task
 
 __all__ = ["AsyncProductResource", "AsyncV2Tasks"]
 

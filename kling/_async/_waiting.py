@@ -82,7 +82,8 @@ async def wait(
     on_progress: ProgressCallback | None,
 ) -> AnyAsyncTask:
     """Poll until the task finishes: return it if it succeeded, raise if it failed."""
-    from ._task import AsyncTask, AsyncV2Task  # with the first wait, not with the client
+    from ._task import AsyncTask  # with the first wait, not with the client
+    from ._task_v2 import AsyncV2Task
 
     schedule = Schedule.of(timeout, poll_interval, max_poll_interval, unreachable_timeout)
     start = _compat.monotonic()
@@ -211,7 +212,8 @@ async def _known_states(
     resource: Waits, tasks: Sequence[AnyAsyncTask | str]
 ) -> dict[str, AnyAsyncTask]:
     """Tasks by id, in input order; bare ids are fetched once so each has a state."""
-    from ._task import AsyncTask, AsyncV2Task  # with the first wait, not with the client
+    from ._task import AsyncTask  # with the first wait, not with the client
+    from ._task_v2 import AsyncV2Task
 
     known_types = (AsyncTask, AsyncV2Task)
     if not all(isinstance(t, known_types) or (isinstance(t, str) and t) for t in tasks):

@@ -7,7 +7,6 @@ TypedDicts and rules themselves live in ``_video``, ``_lip_sync``, ``_image``, `
 
 from __future__ import annotations
 
-import difflib
 import functools
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, get_args, get_origin
@@ -195,6 +194,8 @@ def _unknown(loc: Sequence[int | str], spec: Endpoint) -> str:
 
 def _suggest(loc: Sequence[int | str], spec: Endpoint) -> str | None:
     """The known key closest to the last part of ``loc``, as a full path (or None)."""
+    import difflib  # only for an unknown key: not with every create
+
     parent, name = loc[:-1], str(loc[-1])
     guess = difflib.get_close_matches(name, _keys_at(spec.params, parent), n=1)
     return _path([*parent, guess[0]]) if guess else None

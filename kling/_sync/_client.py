@@ -42,13 +42,14 @@ if TYPE_CHECKING:
     from httpx._client import UseClientDefault
     from typing_extensions import Self
 
-    from .._models import FaceIdentification, ImageRecognition
+    from .._models_endpoints import FaceIdentification, ImageRecognition
     from .._params import IdentifyFaceParams, ImageRecognizeParams
     from ._download import ProgressHook
     from ._endpoints import TTS, Account
     from ._generated_products import V2
     from ._jobs import Batch
-    from ._task import AnyAsyncTask, Task, V2Task
+    from ._task import AnyAsyncTask, Task
+    from ._task_v2 import V2Task
 
 __all__ = ["KlingClient"]
 
@@ -289,7 +290,7 @@ class KlingClient(FamilyProperties):
     def identify_face(self, **params: Unpack[IdentifyFaceParams]) -> FaceIdentification:
         """Find the faces in a video (``video_id`` or ``video_url``) for advanced lip-sync."""
         from .._families import ENDPOINTS
-        from .._models import FaceIdentification
+        from .._models_endpoints import FaceIdentification
         from ._prepare import prepare
 
         endpoint = ENDPOINTS["identify_face"]
@@ -305,7 +306,7 @@ class KlingClient(FamilyProperties):
     def image_recognize(self, **params: Unpack[ImageRecognizeParams]) -> ImageRecognition:
         """Segment an ``image`` into subject, head, face and clothing masks."""
         from .._families import ENDPOINTS
-        from .._models import ImageRecognition
+        from .._models_endpoints import ImageRecognition
         from ._prepare import prepare
 
         endpoint = ENDPOINTS["image_recognize"]
@@ -338,7 +339,7 @@ class KlingClient(FamilyProperties):
 
     def _task(self, data: Any, family: str | None = None) -> Task:
         """A legacy task model bound to this client (so ``task.download()`` works)."""
-        task = _task_models()[0].model_validate(data)
+        task = _legacy_task_model().model_validate(data)
         task._client = self
         task._family = family
         return task
@@ -362,7 +363,7 @@ class KlingClient(FamilyProperties):
         page of 500 models would cost several times its JSON decoding, in time and garbage.
         Items of tasks nobody waits for are skipped without being validated.
         """
-        model = _task_models()[1 if v2 else 0]
+        model: type[AnyAsyncTask] = _v2_task_model() if v2 else _legacy_task_model()
         id_field, fields = model.ID_FIELD, model.STATE_FIELDS
         fresh: dict[str, AnyAsyncTask] = {}
         for item in items:
@@ -383,7 +384,7 @@ class KlingClient(FamilyProperties):
 
     def _v2_task(self, data: Any) -> V2Task:
         """A new-standard task model bound to this client."""
-        task = _task_models()[1].model_validate(data)
+        task = _v2_task_model().model_validate(data)
         task._client = self
         return task
 
@@ -554,10 +555,20 @@ def _auths(config: ClientConfig) -> tuple[KlingAuth, KlingAuth | None]:
     return KlingAuth(config), v2
 
 
-@cache
-def _task_models() -> tuple[type[Task], type[V2Task]]:
-    # Imported on the first answer, not with the client: the models cost the most to build.
-    # Cached, since an import statement costs microseconds on every call.
-    from ._task import Task, V2Task
+# The task models are imported with the first answer, not with the client: they cost the most
+# to make. The new standard's apart, so that legacy calls never make its classes. Cached, since an
+# import statement costs microseconds on every call.
 
-    return Task, V2Task
+
+@cache
+def _legacy_task_model() -> type[Task]:
+    from ._task import Task
+
+    return Task
+
+
+@cache
+def _v2_task_model() -> type[V2Task]:
+    from ._task_v2 import V2Task
+
+    return V2Task

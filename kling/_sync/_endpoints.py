@@ -12,7 +12,7 @@ from typing_extensions import Unpack
 
 from .._errors import InvalidParameterError
 from .._families import ENDPOINTS
-from .._models import CostsResult, Speech
+from .._models_endpoints import CostsResult, Speech
 from .._params import TtsParams
 from .._params._common import unix_ms
 from .._response import EnvelopeError

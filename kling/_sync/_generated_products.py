@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from ._batch import CreateManyOptions
     from ._client import KlingClient
     from ._finishing import CreateAsCompletedOptions, Finished
-    from ._task import V2Task
+    from ._task_v2 import V2Task
     from ._waiting import WaitOptions
 
     class _TextToVideoV2AndWait(TextToVideoV2Params, WaitOptions, total=False):

@@ -23,11 +23,11 @@ from .._models import ms_to_datetime
 from .._polling import oldest_created
 from .._response import as_is, list_items
 from .._rows import Family, Library
-from ._pagination import MAX_PAGE_NUM, Paginator
 from ._resources import TaskResource
 
 if TYPE_CHECKING:
     from .._errors import KlingError
+    from ._pagination import Paginator
     from ._task import AnyAsyncTask, Task
 
 __all__ = ["FamilyResource", "LibraryResource"]
@@ -81,6 +81,8 @@ class FamilyResource(TaskResource["Task"]):
     def _paginate(
         self, path: str, page_size: int, page_num: int, limit: int | None
     ) -> Paginator[Task]:
+        from ._pagination import MAX_PAGE_NUM, Paginator  # with the first listing
+
         max_size = self.row.max_page_size
         if not _is_int(page_size) or not 1 <= page_size <= max_size:
             raise InvalidParameterError(

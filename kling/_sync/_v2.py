@@ -32,7 +32,8 @@ from ._resources import TaskReader, TaskResource
 if TYPE_CHECKING:
     from .._auth import KlingAuth
     from ._poller import Poller
-    from ._task import AnyAsyncTask, V2Task
+    from ._task import AnyAsyncTask
+    from ._task_v2 import V2Task
 
 __all__ = ["ProductResource", "V2Tasks"]
 

@@ -85,7 +85,8 @@ def wait(
     on_progress: ProgressCallback | None,
 ) -> AnyAsyncTask:
     """Poll until the task finishes: return it if it succeeded, raise if it failed."""
-    from ._task import Task, V2Task  # with the first wait, not with the client
+    from ._task import Task  # with the first wait, not with the client
+    from ._task_v2 import V2Task
 
     schedule = Schedule.of(timeout, poll_interval, max_poll_interval, unreachable_timeout)
     start = _compat.monotonic()
@@ -212,7 +213,8 @@ def wait_all(
 
 def _known_states(resource: Waits, tasks: Sequence[AnyAsyncTask | str]) -> dict[str, AnyAsyncTask]:
     """Tasks by id, in input order; bare ids are fetched once so each has a state."""
-    from ._task import Task, V2Task  # with the first wait, not with the client
+    from ._task import Task  # with the first wait, not with the client
+    from ._task_v2 import V2Task
 
     known_types = (Task, V2Task)
     if not all(isinstance(t, known_types) or (isinstance(t, str) and t) for t in tasks):

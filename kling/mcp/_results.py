@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from .._models import CostsResult, ResourcePack
+from .._models_endpoints import CostsResult, ResourcePack
 
 __all__ = ["costs_summary", "task_summary"]
 
