@@ -15,10 +15,11 @@ keeps the reading that refuses less: it must never refuse what Kling would take.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from .._errors import InvalidParameterError
+from .._evidence import Source
 
 __all__ = ["DEFAULT_MODELS", "LEGACY_MODELS", "LegacyModel", "check_legacy_model"]
 
@@ -69,6 +70,14 @@ class LegacyModel:
     """Takes ``result_type="series"`` (omni image)."""
     plain_durations: tuple[str, ...] = ()
     """Durations without reference images or a video (kling-video-o1: 5 or 10)."""
+    sources: tuple[Source, ...] = ()
+    """The pages this row's values come from."""
+    cites: Mapping[str, tuple[Source, ...]] = field(default_factory=dict)
+    """Attribute -> its own sources, where one value has a source the row's others lack."""
+
+    def sources_of(self, attribute: str) -> tuple[Source, ...]:
+        """The sources of one of this row's values (``"durations"``, ``"cfg_scale"``...)."""
+        return self.cites.get(attribute, self.sources)
 
 
 def _video(family: str, model: str, **rules: Any) -> LegacyModel:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._errors import InvalidParameterError
+from .._evidence import Source
 
 __all__ = ["MODEL_RULES", "ModelRules", "check_model", "known_models", "rules_for"]
 
@@ -59,6 +60,14 @@ class ModelRules:
     """A first + last frame renders silent only (kling-2.6)."""
     plain_durations: tuple[int, ...] = ()
     """Durations without reference images, elements or a video (kling-o1: 5 or 10)."""
+    sources: tuple[Source, ...] = ()
+    """The pages this row's values come from."""
+    cites: Mapping[str, tuple[Source, ...]] = field(default_factory=dict)
+    """Attribute -> its own sources, where one value has a source the row's others lack."""
+
+    def sources_of(self, attribute: str) -> tuple[Source, ...]:
+        """The sources of one of this row's values (``"durations"``, ``"audio"``...)."""
+        return self.cites.get(attribute, self.sources)
 
 
 def _video_models(product: str, turbo_prompt: int) -> tuple[ModelRules, ...]:
