@@ -23,7 +23,7 @@ from __future__ import annotations
 import enum
 from typing import NamedTuple
 
-__all__ = ["PAGES", "Evidence", "Kind", "Source", "page"]
+__all__ = ["COPIED", "PAGES", "Evidence", "Kind", "Rule", "Source", "page"]
 
 #: Where the copies of Kling's own pages that the sources name live.
 PAGES = "https://github.com/aself101/kling-api/blob/main/docs/api/"
@@ -79,3 +79,44 @@ COPIED = "2026-09-20"
 def page(name: str, quote: str = "", *, date: str = COPIED) -> Source:
     """A source on one of Kling's pages, e.g. ``page("kling-text-to-speech.md", "rounded")``."""
     return Source(name, date, quote)
+
+
+class Rule(NamedTuple):
+    """One rule a side checks: a stable id, what it says, and its evidence.
+
+    A check that finds the rule broken calls :meth:`Rule.broken`, which does what the rule's kind
+    says, so that a rule's kind changes in its row and nowhere else.
+    """
+
+    id: str
+    """Stable and dotted, e.g. ``legacy.cfg_scale``: docs/rules.md is sorted by it."""
+    statement: str
+    evidence: Evidence
+
+    @property
+    def kind(self) -> Kind:
+        """The rule's kind (its evidence decides it)."""
+        return self.evidence.kind
+
+    def broken(self, field: str, reason: str, *, at: str | None = None) -> None:
+        """A call breaks this rule: refuse it (a ``limit``), warn and send it (``ignored``), or
+        send it without a word (``unsettled``). The message is ``"<at or field>: <reason>"``.
+
+        Returns only when the call may go on: a caller checks nothing that assumed the rule held.
+        """
+        message = f"{at or field}: {reason}"
+        if self.evidence.kind is Kind.LIMIT:
+            from ._errors import InvalidParameterError
+
+            raise InvalidParameterError(message, field=field)
+        if self.evidence.kind is Kind.IGNORED:
+            from ._logging import logger
+
+            sources = " and ".join(source.url for source in self.evidence.sources)
+            why = self.evidence.why or "Kling documents it as having no effect"
+            logger.warning("%s; sent anyway: %s. See %s", message, why, sources)
+
+
+def rule(id: str, statement: str, kind: Kind, *sources: Source, why: str = "") -> Rule:
+    """A :class:`Rule` row; ``sources`` must name at least one document."""
+    return Rule(id, statement, Evidence(kind, sources, why))

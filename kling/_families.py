@@ -18,6 +18,7 @@ Adding a family: a row here, its TypedDict (and any rule) in ``kling._params``, 
 
 from __future__ import annotations
 
+from ._evidence import Source, page
 from ._params._audio import TextToAudioParams, TtsParams, VideoToAudioParams
 from ._params._general import ElementCreateParams, VoiceCreateParams, element_references
 from ._params._image import (
@@ -38,6 +39,7 @@ from ._params._lip_sync import (
     face_clips,
     lip_sync_inputs,
 )
+from ._params._rulebook import enso, rg
 from ._params._rules import (
     camera_control,
     multi_shot,
@@ -78,6 +80,14 @@ __all__ = [
     "TaskRow",
 ]
 
+_VIDEO_EXTEND = Source(
+    "https://github.com/enso-ai/kling-api-wrapper/blob/c666e8d1ac2c/api-docs/kling_video_extension_docs.md",
+    "2025-06-01",
+)
+_COMFY_LIP_SYNC = Source(
+    "https://github.com/KwaiVGI/ComfyUI-KLingAI-API/blob/main/py/api/lip_sync.py", "2026-02-03"
+)
+
 #: The task options every create takes; kept at the top of a body whose fields are wrapped.
 _TASK_OPTIONS = frozenset({"callback_url", "external_task_id", "watermark_info"})
 
@@ -85,6 +95,7 @@ _TASK_OPTIONS = frozenset({"callback_url", "external_task_id", "watermark_info"}
 _FAMILY_ROWS = (
     Family(
         name="text_to_video",
+        sources=(rg("text-to-video"), page("kling-2.6-t2v.md")),
         path="/v1/videos/text2video",
         params=TextToVideoParams,
         summary="Text-to-video tasks.",
@@ -94,6 +105,7 @@ _FAMILY_ROWS = (
     ),
     Family(
         name="image_to_video",
+        sources=(rg("image-to-video"), enso("kling-image-to-video-api"), page("kling-2.6-i2v.md")),
         path="/v1/videos/image2video",
         params=ImageToVideoParams,
         summary="Image-to-video tasks.",
@@ -103,6 +115,7 @@ _FAMILY_ROWS = (
     ),
     Family(
         name="multi_image_to_video",
+        sources=(rg("multi-image-to-video"),),
         path="/v1/videos/multi-image2video",
         params=MultiImageToVideoParams,
         summary="Video from up to four reference images.",
@@ -111,6 +124,7 @@ _FAMILY_ROWS = (
     ),
     Family(
         name="video_extend",
+        sources=(_VIDEO_EXTEND,),
         path="/v1/videos/video-extend",
         params=VideoExtendParams,
         summary="Video extension tasks.",
@@ -119,6 +133,7 @@ _FAMILY_ROWS = (
     ),
     Family(
         name="lip_sync",
+        sources=(page("kling-lip-sync.md"), _COMFY_LIP_SYNC),
         path="/v1/videos/lip-sync",
         params=LipSyncParams,
         summary="Lip-sync tasks.",
@@ -128,6 +143,7 @@ _FAMILY_ROWS = (
     ),
     Family(
         name="advanced_lip_sync",
+        sources=(page("kling-lip-sync.md"),),
         path="/v1/videos/advanced-lip-sync",
         params=AdvancedLipSyncParams,
         summary="Advanced lip-sync tasks: chosen faces speak (see ``identify_face``).",
@@ -138,6 +154,7 @@ _FAMILY_ROWS = (
     ),
     Family(
         name="video_effects",
+        sources=(page("kling-effects-video-effects.md"),),
         path="/v1/videos/effects",
         params=VideoEffectsParams,
         summary="Video effect templates.",
@@ -148,6 +165,7 @@ _FAMILY_ROWS = (
     ),
     Family(
         name="avatar",
+        sources=(page("kling-avatar.md"),),
         path="/v1/videos/avatar/image2video",
         params=AvatarParams,
         summary="Talking-avatar tasks.",
@@ -157,6 +175,11 @@ _FAMILY_ROWS = (
     ),
     Family(
         name="motion_control",
+        sources=(
+            rg("motion-control"),
+            page("kling-motion-control-2.6.md"),
+            page("kling-motion-control-3.0.md"),
+        ),
         path="/v1/videos/motion-control",
         params=MotionControlParams,
         summary="Motion-control tasks.",
@@ -165,6 +188,7 @@ _FAMILY_ROWS = (
     ),
     Family(
         name="omni_video",
+        sources=(rg("omni-video-o1"), page("kling-o1-video.md"), page("kling-omni-3.0-ovg.md")),
         path="/v1/videos/omni-video",
         params=OmniVideoParams,
         summary="Omni video tasks.",
@@ -174,6 +198,7 @@ _FAMILY_ROWS = (
     ),
     Family(
         name="images",
+        sources=(page("kling-image-2.1-generation.md"), rg("image-generation")),
         path="/v1/images/generations",
         params=ImageGenerationParams,
         summary="Image generation tasks.",
@@ -185,6 +210,7 @@ _FAMILY_ROWS = (
     ),
     Family(
         name="omni_image",
+        sources=(page("kling-image-o1-generation.md"), page("kling-image-omni-3.0-image-omni.md")),
         path="/v1/images/omni-image",
         params=OmniImageParams,
         summary="Omni image tasks.",
@@ -194,6 +220,7 @@ _FAMILY_ROWS = (
     ),
     Family(
         name="multi_image_to_image",
+        sources=(page("kling-image-2.1-multi-image-to-image.md"),),
         path="/v1/images/multi-image2image",
         params=MultiImageToImageParams,
         summary="Image from subject, scene and style images.",
@@ -202,6 +229,7 @@ _FAMILY_ROWS = (
     ),
     Family(
         name="image_expand",
+        sources=(page("kling-image-common-outpainting.md"),),
         path="/v1/images/editing/expand",
         params=ImageExpandParams,
         summary="Image expansion (outpainting) tasks.",
@@ -211,6 +239,7 @@ _FAMILY_ROWS = (
     ),
     Family(
         name="virtual_try_on",
+        sources=(rg("virtual-try-on"),),
         path="/v1/images/kolors-virtual-try-on",
         params=VirtualTryOnParams,
         summary="Virtual try-on tasks.",
@@ -219,6 +248,7 @@ _FAMILY_ROWS = (
     ),
     Family(
         name="text_to_audio",
+        sources=(page("kling-text-to-audio.md"),),
         path="/v1/audio/text-to-audio",
         params=TextToAudioParams,
         summary="Sound effects from text.",
@@ -227,6 +257,7 @@ _FAMILY_ROWS = (
     ),
     Family(
         name="video_to_audio",
+        sources=(page("kling-video-to-audio.md"),),
         path="/v1/audio/video-to-audio",
         params=VideoToAudioParams,
         summary="Sound for a video.",
@@ -235,6 +266,7 @@ _FAMILY_ROWS = (
     ),
     Family(
         name="elements",
+        sources=(page("kling-o1-element-mgt.md"), page("kling-omni-3.0-element-mgt.md")),
         path="/v1/general/advanced-custom-elements",
         params=ElementCreateParams,
         summary="Your custom elements (reusable subjects), and Kling's presets.",
@@ -251,6 +283,7 @@ _FAMILY_ROWS = (
     ),
     Family(
         name="voices",
+        sources=(page("kling-2.6-voice-mgt.md"), page("kling-omni-3.0-voice-mgt.md")),
         path="/v1/general/custom-voices",
         params=VoiceCreateParams,
         summary="Your custom voices, and Kling's presets.",
@@ -271,6 +304,7 @@ _FAMILY_ROWS = (
 _ENDPOINT_ROWS = (
     Endpoint(
         name="tts",
+        sources=(page("kling-text-to-speech.md"),),
         path="/v1/audio/tts",
         params=TtsParams,
         summary="Text to speech (answers at once).",
@@ -278,6 +312,7 @@ _ENDPOINT_ROWS = (
     ),
     Endpoint(
         name="identify_face",
+        sources=(page("kling-face-recog.md"),),
         path="/v1/videos/identify-face",
         params=IdentifyFaceParams,
         summary="Find the faces in a video for advanced lip-sync (answers at once).",
@@ -285,6 +320,7 @@ _ENDPOINT_ROWS = (
     ),
     Endpoint(
         name="image_recognize",
+        sources=(page("kling-img-recog.md"),),
         path="/v1/videos/image-recognize",
         params=ImageRecognizeParams,
         summary="Segment an image into subject, head, face and clothing masks.",
@@ -295,6 +331,12 @@ _ENDPOINT_ROWS = (
 _PRODUCT_ROWS = (
     Product(
         name="text_to_video",
+        sources=(
+            page("kling-3.0-turbo-t2v.md"),
+            page("kling-omni-3.0-t2v.md"),
+            page("kling-2.6-t2v.md"),
+            page("kling-2.5-turbo-t2v.md"),
+        ),
         result="videos",
         path="/text-to-video",
         params=TextToVideoV2Params,
@@ -306,6 +348,12 @@ _PRODUCT_ROWS = (
     ),
     Product(
         name="image_to_video",
+        sources=(
+            page("kling-3.0-turbo-i2v.md"),
+            page("kling-omni-3.0-i2v.md"),
+            page("kling-2.6-i2v.md"),
+            page("kling-2.5-turbo-i2v.md"),
+        ),
         result="videos",
         path="/image-to-video",
         params=ImageToVideoV2Params,
@@ -316,6 +364,7 @@ _PRODUCT_ROWS = (
     ),
     Product(
         name="omni_video",
+        sources=(page("kling-omni-3.0-ovg.md"), page("kling-o1-video.md")),
         result="videos",
         path="/omni-video",
         params=OmniVideoV2Params,
@@ -326,6 +375,7 @@ _PRODUCT_ROWS = (
     ),
     Product(
         name="motion_control",
+        sources=(page("kling-omni-3.0-motion-control.md"), page("kling-2.6-motion-control.md")),
         result="videos",
         path="/motion-control",
         params=MotionControlV2Params,

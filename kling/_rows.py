@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 from urllib.parse import quote
 
+from ._evidence import Source
+
 __all__ = [
     "NEW_STANDARD",
     "Endpoint",
@@ -71,6 +73,8 @@ class Endpoint:
     """The ``kling`` command's name, when it is not the name with dashes."""
     aliases: tuple[str, ...] = ()
     """More (hidden) command names."""
+    sources: tuple[Source, ...] = ()
+    """Kling's pages for this endpoint: the fields, values and limits its parameters check."""
 
     @property
     def command_name(self) -> str:

@@ -32,6 +32,7 @@ import tokenize
 from pathlib import Path
 
 import family_code  # beside this script: the first stage
+import rules_doc  # beside this script: docs/rules.md
 
 # Explicit NAME renames (async -> sync).  Applied to NAME tokens and, on whole words, to the
 # text of strings and comments.  Extend freely; a rule that never fires is reported by
@@ -305,6 +306,10 @@ def _families(root: Path) -> dict[Path, str]:
 
 def _generate(root: Path) -> tuple[dict[Path, str], set[str]]:
     outputs = _families(root)
+    try:
+        outputs.update(rules_doc.render(root))
+    except RuntimeError as exc:
+        raise GenerationError(str(exc)) from exc
     fired: set[str] = set()
     for src_dir, dst_dir in _pairs(root):
         if not src_dir.is_dir():
@@ -360,7 +365,7 @@ def check(root: Path) -> list[str]:
             problems.append(f"{rel(target)}: missing; run `python scripts/unasync.py`")
             continue
         current = target.read_text(encoding="utf-8")
-        if not current.startswith(HEADER_MARK):
+        if target.suffix == ".py" and not current.startswith(HEADER_MARK):
             problems.append(f"{rel(target)}: lacks the generated-file header")
         if current != content:
             diff = list(

@@ -32,6 +32,7 @@ from typing import (
 from typing_extensions import Required, TypedDict, is_typeddict
 
 from .._errors import InvalidParameterError
+from .._evidence import Kind, Rule
 from .._files import (
     MediaError,
     MediaInput,
@@ -40,6 +41,7 @@ from .._files import (
     encode_image,
     encode_url,
 )
+from . import _rulebook as R
 
 if TYPE_CHECKING:
     from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
@@ -217,12 +219,20 @@ def max_chars(limit: int) -> After:
     return After(check, {"maxLength": limit})
 
 
-def between(low: float, high: float) -> After:
-    """``low <= value <= high`` (NaN fails too)."""
+def between(low: float, high: float, *, rule: Rule | None = None, field: str = "") -> After:
+    """``low <= value <= high`` (NaN fails too).
+
+    By default the endpoint's page documents the range as a limit; ``rule`` names a row of
+    ``_rulebook`` when the page says otherwise (``field`` names the field for its warning), e.g.
+    a value Kling rounds into range is sent with a WARNING.
+    """
 
     def check(value: _N) -> _N:
         if not low <= value <= high:
-            reject(f"must be between {number(low)} and {number(high)} (got {number(value)})")
+            reason = f"must be between {number(low)} and {number(high)} (got {number(value)})"
+            if rule is None or rule.kind is Kind.LIMIT:
+                reject(reason)
+            rule.broken(field, reason)
         return value
 
     return After(check, {"minimum": low, "maximum": high})
@@ -394,7 +404,7 @@ NegativePrompt = Annotated[str, max_chars(2500)]
 CfgScale = Annotated[float, between(0, 1)]
 Fidelity = Annotated[float, between(0, 1)]
 ImageCount = Annotated[int, between(1, 9)]
-VoiceSpeed = Annotated[float, between(0.8, 2.0)]
+VoiceSpeed = Annotated[float, between(0.8, 2.0, rule=R.VOICE_SPEED, field="voice_speed")]
 
 Mode = Literal["std", "pro"]
 VideoAspectRatio = Literal["16:9", "9:16", "1:1"]

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from typing_extensions import Required, TypedDict
 
+from . import _rulebook as R
 from ._common import CallbackOptions, ImageInput, Url, items, max_chars, params_config
 from ._rules import Params, exactly_one, fail
 
@@ -76,7 +77,7 @@ class VoiceCreateParams(CallbackOptions, total=False):
 
 def element_references(params: Params) -> None:
     """Images or videos, matching ``reference_type`` when it is given."""
-    exactly_one(params, "element_image_list", "element_video_list")
+    exactly_one(R.ELEMENT_REFERENCES, params, "element_image_list", "element_video_list")
     kind = params.get("reference_type")
     if kind is not None and _LISTS[kind] not in params:
-        fail(_LISTS[kind], f'required when reference_type is "{kind}"')
+        fail(R.ELEMENT_REFERENCES, _LISTS[kind], f'required when reference_type is "{kind}"')

@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 
 from typing_extensions import Required, TypedDict
 
+from . import _rulebook as R
 from ._common import (
     ElementListItem,
     Fidelity,
@@ -145,11 +146,15 @@ class ImageRecognizeParams(TypedDict, total=False):
 def image_generation_inputs(params: Params) -> None:
     """``image_reference`` and ``negative_prompt`` against ``image``; reference count."""
     if "image_reference" in params and "image" not in params:
-        fail("image", "required when image_reference is set")
+        fail(R.IMAGE_INPUTS, "image", "required when image_reference is set")
     if "human_fidelity" in params and params.get("image_reference") != "subject":
-        fail("human_fidelity", 'only used with image_reference="subject"')
+        fail(R.HUMAN_FIDELITY, "human_fidelity", 'only used with image_reference="subject"')
     if "negative_prompt" in params and "image" in params:
-        fail("negative_prompt", "not supported for image-to-image (when image is set)")
+        fail(
+            R.IMAGE_INPUTS,
+            "negative_prompt",
+            "not supported for image-to-image (when image is set)",
+        )
     _references(params, images=1 if "image" in params else 0)
 
 
@@ -157,17 +162,22 @@ def omni_image_options(params: Params) -> None:
     """Reference count, ``series_amount`` and ``aspect_ratio="auto"``."""
     _references(params, images=len(params.get("image_list", [])))
     if "series_amount" in params and params.get("result_type") != "series":
-        fail("series_amount", 'only used with result_type="series"')
+        fail(R.OMNI_IMAGE, "series_amount", 'only used with result_type="series"')
     if params.get("aspect_ratio") == "auto" and not (
         params.get("image_list") or params.get("element_list")
     ):
-        fail("aspect_ratio", '"auto" needs reference images (image_list or element_list)')
+        fail(
+            R.OMNI_IMAGE,
+            "aspect_ratio",
+            '"auto" needs reference images (image_list or element_list)',
+        )
 
 
 def _references(params: Params, *, images: int) -> None:
     total = images + len(params.get("element_list", []))
     if total > _MAX_REFERENCES:
         fail(
+            R.IMAGE_REFERENCES,
             "element_list",
             f"at most {_MAX_REFERENCES} reference images and elements together (got {total})",
         )
@@ -185,6 +195,7 @@ def expansion_area(params: Params) -> None:
     if area > _MAX_AREA + 1e-9:  # tolerance: 0.5 + 0.5 style inputs are exact in binary anyway
         field = next(f"{s}_expansion_ratio" for s in _SIDES if params.get(f"{s}_expansion_ratio"))
         fail(
+            R.EXPANSION,
             field,
             f"the expanded image may be at most {_MAX_AREA}x the original area, but "
             f"(1+up+down)*(1+left+right) = (1+{up:g}+{down:g})*(1+{left:g}+{right:g}) = {area:g}",

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, NoReturn
+from typing import Any
 
-from .._errors import InvalidParameterError
 from .._evidence import Source
+from . import _rulebook as R
 
 __all__ = ["DEFAULT_MODELS", "LEGACY_MODELS", "LegacyModel", "check_legacy_model"]
 
@@ -199,23 +199,21 @@ DEFAULT_MODELS = {
 }
 
 
-def _fail(field: str, message: str) -> NoReturn:
-    raise InvalidParameterError(f"{field}: {message}", field=field)
-
-
 def _choices(values: tuple[str, ...]) -> str:
     quoted = [f'"{v}"' for v in values]
     return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
 
 
 def check_legacy_model(family: str, params: Mapping[str, Any]) -> None:
-    """Refuse what the request's model (or the family's default) cannot do, naming both."""
+    """Break no rule of what the request's model (or the family's default) can do; each rule's
+    kind (``_rulebook``) decides whether a breach is refused, warned about or let through."""
     model = params.get("model_name", DEFAULT_MODELS.get(family))
     rules = LEGACY_MODELS.get((family, model)) if isinstance(model, str) else None
     if rules is None:
         return
     _values(rules, params)
     _features(rules, params)
+    _camera(rules, params)
     _frames(rules, params)
 
 
@@ -223,90 +221,86 @@ def _values(rules: LegacyModel, params: Mapping[str, Any]) -> None:
     model = rules.model
     duration = params.get("duration")
     if duration is not None and rules.durations and str(duration) not in rules.durations:
-        _fail(
+        R.DURATION.broken(
             "duration",
             f'{model} makes {_choices(rules.durations)} second videos (got "{duration}")',
         )
     mode = params.get("mode")
     if mode is not None and rules.modes and mode not in rules.modes:
         note = "; 4k is for kling-v3 and kling-v3-omni" if mode == "4k" else ""
-        _fail("mode", f'{model} takes {_choices(rules.modes)} (got "{mode}"){note}')
+        R.MODE.broken("mode", f'{model} takes {_choices(rules.modes)} (got "{mode}"){note}')
     ratio = params.get("aspect_ratio")
     if ratio in rules.aspect_ratios:
-        _fail("aspect_ratio", f"{model} does not make {ratio} images")
+        R.IMAGE_ASPECT.broken("aspect_ratio", f"{model} does not make {ratio} images")
     if params.get("resolution") == "4k" and not rules.four_k:
-        _fail("resolution", f"{model} makes 1k or 2k images; 4k is for kling-v3-omni")
+        R.IMAGE_4K.broken("resolution", f"{model} makes 1k or 2k images; 4k is for kling-v3-omni")
 
 
 def _features(rules: LegacyModel, params: Mapping[str, Any]) -> None:
     model = rules.model
     if "cfg_scale" in params and not rules.cfg_scale:
-        _fail("cfg_scale", f"{model} takes no cfg_scale (Kling's 2.x models do not)")
+        R.CFG_SCALE.broken("cfg_scale", f"{model} takes no cfg_scale (Kling's 2.x models do not)")
     for key in ("sound", "voice_list"):
         if key in params and not rules.sound and (key == "voice_list" or params[key] == "on"):
-            _fail(key, f"{model} makes no sound; kling-v2-6 and kling-v3 do")
+            R.SOUND.broken(key, f"{model} makes no sound; kling-v2-6 and kling-v3 do")
     if rules.sound_needs_pro and params.get("sound") == "on" and params.get("mode", "std") != "pro":
-        _fail("mode", f'{model} renders sound in mode="pro" only')
+        R.SOUND_PRO.broken("mode", f'{model} renders sound in mode="pro" only')
     if params.get("multi_shot") and not rules.multi_shot:
-        _fail("multi_shot", f"{model} makes no multi-shot videos; kling-v3 models do")
+        R.MULTI_SHOT.broken("multi_shot", f"{model} makes no multi-shot videos; kling-v3 models do")
     if "element_list" in params and not rules.elements:
-        _fail("element_list", f"{model} takes no element_list; kling-v3 models do")
+        R.ELEMENTS.broken("element_list", f"{model} takes no element_list; kling-v3 models do")
     count = len(params.get("element_list", ()))
     if rules.max_elements is not None and count > rules.max_elements:
-        _fail(
+        R.MAX_ELEMENTS.broken(
             "element_list",
             f"{model} takes at most {rules.max_elements} elements in "
             f"{rules.family.replace('_', '-')} (got {count})",
         )
     if rules.needs_image and "image" not in params:
-        _fail("image", f"{model} restyles an input image: pass one, or use another model_name")
+        R.NEEDS_IMAGE.broken(
+            "image", f"{model} restyles an input image: pass one, or use another model_name"
+        )
     if "image_reference" in params and not rules.image_reference:
-        _fail("image_reference", f"{model} takes no image_reference (kling-v1-5 and kling-v2-1 do)")
+        R.IMAGE_REFERENCE.broken(
+            "image_reference", f"{model} takes no image_reference (kling-v1-5 and kling-v2-1 do)"
+        )
     if params.get("result_type") == "series" and not rules.series:
-        _fail("result_type", f'{model} makes no series; result_type="series" is for kling-v3-omni')
+        R.SERIES.broken(
+            "result_type", f'{model} makes no series; result_type="series" is for kling-v3-omni'
+        )
+
+
+def _camera(rules: LegacyModel, params: Mapping[str, Any]) -> None:
     control = params.get("camera_control")
-    if control is not None:
-        if rules.camera_control is None:
-            _fail("camera_control", f"{model} takes no camera_control")
-        mode, duration = rules.camera_control
-        kind = control.get("type")
-        if rules.camera_types and kind not in rules.camera_types:
-            _fail(
-                "camera_control",
-                f"{model} renders camera control of type {_choices(rules.camera_types)} only "
-                f'(got "{kind}")',
-            )
-        if params.get("mode", "std") != mode or str(params.get("duration", "5")) != duration:
-            _fail(
-                "camera_control",
-                f'{model} renders camera control in mode="{mode}", {duration} s videos only',
-            )
+    if control is None:
+        return
+    model = rules.model
+    if rules.camera_control is None:
+        R.CAMERA.broken("camera_control", f"{model} takes no camera_control")
+        return
+    mode, duration = rules.camera_control
+    kind = control.get("type")
+    if rules.camera_types and kind not in rules.camera_types:
+        R.CAMERA.broken(
+            "camera_control",
+            f"{model} renders camera control of type {_choices(rules.camera_types)} only "
+            f'(got "{kind}")',
+        )
+    if params.get("mode", "std") != mode or str(params.get("duration", "5")) != duration:
+        R.CAMERA.broken(
+            "camera_control",
+            f'{model} renders camera control in mode="{mode}", {duration} s videos only',
+        )
 
 
 def _frames(rules: LegacyModel, params: Mapping[str, Any]) -> None:
     model = rules.model
     if rules.family == "image_to_video" and "image_tail" in params:
-        if rules.image_tail is None:
-            _fail("image_tail", f"{model} takes no last frame (image_tail)")
-        if params.get("mode", "std") not in rules.image_tail:
-            _fail(
-                "image_tail",
-                f"{model} renders a last frame in mode {_choices(rules.image_tail)} only",
-            )
-        if "image" not in params and not rules.tail_only:
-            _fail(
-                "image",
-                f"{model} needs an image with image_tail (a last frame alone is for "
-                "kling-v1-5 and kling-v1-6)",
-            )
-        if rules.tail_short and str(params.get("duration", "5")) != "5":
-            _fail("duration", f"{model} renders a last frame in 5 second videos only")
-        if rules.tail_silent and params.get("sound") == "on":
-            _fail("sound", f"{model} renders a last frame silent only")
+        _tail(rules, params)
     if rules.family == "omni_video" and params.get("shot_type") == "customize":
         videos = params.get("video_list", [])
         if any(video.get("refer_type", "base") == "feature" for video in videos):
-            _fail(
+            R.OMNI_FEATURE_SHOTS.broken(
                 "shot_type",
                 f'{model} makes multi-shot videos of a feature video with shot_type="intelligence"'
                 " only",
@@ -316,8 +310,29 @@ def _frames(rules: LegacyModel, params: Mapping[str, Any]) -> None:
         plain = not images and not params.get("element_list") and not params.get("video_list")
         duration = str(params.get("duration", "5"))
         if plain and duration not in rules.plain_durations:
-            _fail(
+            R.PLAIN_DURATIONS.broken(
                 "duration",
                 f"{model} makes {_choices(rules.plain_durations)} second videos from a prompt "
                 f'or a first frame alone (got "{duration}")',
             )
+
+
+def _tail(rules: LegacyModel, params: Mapping[str, Any]) -> None:
+    model = rules.model
+    if rules.image_tail is None:
+        R.TAIL.broken("image_tail", f"{model} takes no last frame (image_tail)")
+        return
+    if params.get("mode", "std") not in rules.image_tail:
+        R.TAIL.broken(
+            "image_tail", f"{model} renders a last frame in mode {_choices(rules.image_tail)} only"
+        )
+    if "image" not in params and not rules.tail_only:
+        R.TAIL.broken(
+            "image",
+            f"{model} needs an image with image_tail (a last frame alone is for "
+            "kling-v1-5 and kling-v1-6)",
+        )
+    if rules.tail_short and str(params.get("duration", "5")) != "5":
+        R.TAIL.broken("duration", f"{model} renders a last frame in 5 second videos only")
+    if rules.tail_silent and params.get("sound") == "on":
+        R.TAIL.broken("sound", f"{model} renders a last frame silent only")

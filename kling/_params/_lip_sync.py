@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from typing_extensions import Required, TypedDict
 
+from . import _rulebook as R
 from ._common import (
     AudioFileInput,
     AudioInput,
@@ -89,19 +90,19 @@ class IdentifyFaceParams(TypedDict, total=False):
 
 def lip_sync_inputs(params: Params) -> None:
     """One video, and the fields of the chosen ``mode`` and ``audio_type`` only."""
-    exactly_one(params, "video_id", "video_url")
+    exactly_one(R.LIP_SYNC, params, "video_id", "video_url")
     if params["mode"] == "text2video":
-        forbid(params, _AUDIO_FIELDS, 'only used with mode="audio2video"')
-        require(params, "text", 'when mode is "text2video"')
-        require(params, "voice_id", 'when mode is "text2video"')
+        forbid(R.LIP_SYNC, params, _AUDIO_FIELDS, 'only used with mode="audio2video"')
+        require(R.LIP_SYNC, params, "text", 'when mode is "text2video"')
+        require(R.LIP_SYNC, params, "voice_id", 'when mode is "text2video"')
         return
-    forbid(params, _TEXT_FIELDS, 'only used with mode="text2video"')
-    require(params, "audio_type", 'when mode is "audio2video" ("file" or "url")')
+    forbid(R.LIP_SYNC, params, _TEXT_FIELDS, 'only used with mode="text2video"')
+    require(R.LIP_SYNC, params, "audio_type", 'when mode is "audio2video" ("file" or "url")')
     wanted, other = ("audio_file", "audio_url")
     if params["audio_type"] == "url":
         wanted, other = other, wanted
-    require(params, wanted, f'when audio_type is "{params["audio_type"]}"')
-    forbid(params, (other,), f'not used when audio_type is "{params["audio_type"]}"')
+    require(R.LIP_SYNC, params, wanted, f'when audio_type is "{params["audio_type"]}"')
+    forbid(R.LIP_SYNC, params, (other,), f'not used when audio_type is "{params["audio_type"]}"')
 
 
 # Kling wants the inserted audio trimmed to at least 2 s.
@@ -112,10 +113,11 @@ def face_clips(params: Params) -> None:
     """Each face speaks one audio, of at least 2 s."""
     for i, face in enumerate(params["face_choose"]):
         prefix = f"face_choose[{i}]."
-        exactly_one(face, "audio_id", "sound_file", prefix=prefix)
+        exactly_one(R.FACE_CLIPS, face, "audio_id", "sound_file", prefix=prefix)
         clip = face["sound_end_time"] - face["sound_start_time"]
         if clip < _MIN_CLIP_MS:
             fail(
+                R.FACE_CLIPS,
                 prefix + "sound_end_time",
                 f"the audio between sound_start_time and sound_end_time must last at least "
                 f"{_MIN_CLIP_MS} ms (got {clip} ms)",

@@ -21,8 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._errors import InvalidParameterError
-from .._evidence import Source
+from .._evidence import Rule, Source
+from . import _rulebook as R
 
 __all__ = ["MODEL_RULES", "ModelRules", "check_model", "known_models", "rules_for"]
 
@@ -201,8 +201,8 @@ def known_models(product: str) -> list[str]:
     return [model for (p, model) in MODEL_RULES if p == product]
 
 
-def _fail(path: str, field: str, reason: str) -> None:
-    raise InvalidParameterError(f"{path}: {reason}", field=field)
+def _fail(rule: Rule, path: str, field: str, reason: str) -> None:
+    rule.broken(field, reason, at=path)
 
 
 def _choices(values: tuple[Any, ...]) -> str:
@@ -237,6 +237,7 @@ def _check_values(rules: ModelRules, params: Mapping[str, Any]) -> None:
     prompt = params.get("prompt")
     if isinstance(prompt, str) and len(prompt) > rules.prompt_max:
         _fail(
+            R.V2_PROMPT,
             "prompt",
             "prompt",
             f"{model} takes at most {rules.prompt_max} characters (got {len(prompt)})",
@@ -245,6 +246,7 @@ def _check_values(rules: ModelRules, params: Mapping[str, Any]) -> None:
     if resolution is not None and resolution not in rules.resolutions:
         extra = "; 4k is for kling-3.0 and kling-3.0-omni" if resolution == "4k" else ""
         _fail(
+            R.V2_RESOLUTION,
             "settings.resolution",
             "resolution",
             f"{model} takes {_choices(rules.resolutions)} (got {resolution!r}){extra}",
@@ -252,6 +254,7 @@ def _check_values(rules: ModelRules, params: Mapping[str, Any]) -> None:
     duration = params.get("duration")
     if duration is not None and rules.durations and duration not in rules.durations:
         _fail(
+            R.V2_DURATION,
             "settings.duration",
             "duration",
             f"{model} makes videos of {_durations(rules.durations)} s (got {duration})",
@@ -260,17 +263,22 @@ def _check_values(rules: ModelRules, params: Mapping[str, Any]) -> None:
     if audio is not None:
         if not rules.audio:
             _fail(
+                R.V2_AUDIO,
                 "settings.audio",
                 "audio",
                 f"{model} has no audio setting"
                 + ("; its videos always have sound" if model == "kling-3.0-turbo" else ""),
             )
-        if audio not in rules.audio:
+        elif audio not in rules.audio:
             _fail(
-                "settings.audio", "audio", f"{model} takes {_choices(rules.audio)} (got {audio!r})"
+                R.V2_AUDIO,
+                "settings.audio",
+                "audio",
+                f"{model} takes {_choices(rules.audio)} (got {audio!r})",
             )
     if "multi_shot" in params and not rules.multi_shot:
         _fail(
+            R.V2_MULTI_SHOT,
             "settings.multi_shot",
             "multi_shot",
             f"{model} has no multi_shot setting (shots can be written in the prompt on 3.0 models)",
@@ -289,9 +297,19 @@ def _check_contents(rules: ModelRules, counts: Mapping[str, int]) -> None:
         limit = rules.contents.get(item, 0)
         field = next(key for key, value in _ITEMS.items() if value == item)
         if limit == 0:
-            _fail("contents", field, f"{rules.model} takes no {item} (it takes {taken})")
+            _fail(
+                R.V2_CONTENTS,
+                "contents",
+                field,
+                f"{rules.model} takes no {item} (it takes {taken})",
+            )
         if count > limit:
-            _fail("contents", field, f"{rules.model} takes at most {limit} {item} (got {count})")
+            _fail(
+                R.V2_CONTENTS,
+                "contents",
+                field,
+                f"{rules.model} takes at most {limit} {item} (got {count})",
+            )
 
 
 def _check_combinations(
@@ -302,23 +320,30 @@ def _check_combinations(
     audio = params.get("audio", rules.default_audio)
     first_and_last = "first_frame" in counts and "last_frame" in counts
     if "last_frame" in counts and "first_frame" not in counts:
-        _fail("contents", "last_frame", "a last_frame needs a first_frame")
+        _fail(R.V2_COMBINATIONS, "contents", "last_frame", "a last_frame needs a first_frame")
     if rules.native_audio_1080p and audio == "native" and resolution != "1080p":
         _fail(
+            R.V2_COMBINATIONS,
             "settings.resolution",
             "resolution",
             f"{model} renders native audio at 1080p only; pass resolution='1080p'",
         )
     if first_and_last and rules.first_last_1080p and resolution != "1080p":
         _fail(
+            R.V2_COMBINATIONS,
             "settings.resolution",
             "resolution",
             f"{model} renders a first + last frame at 1080p only; pass resolution='1080p'",
         )
     if first_and_last and rules.first_last_silent and audio == "native":
-        _fail("settings.audio", "audio", f"{model} renders a first + last frame silent only")
+        _fail(
+            R.V2_COMBINATIONS,
+            "settings.audio",
+            "audio",
+            f"{model} renders a first + last frame silent only",
+        )
     if "voice" in counts and audio == "off":
-        _fail("settings.audio", "audio", "voices need audio='native'")
+        _fail(R.V2_COMBINATIONS, "settings.audio", "audio", "voices need audio='native'")
 
 
 def _check_omni(rules: ModelRules, params: Mapping[str, Any], counts: Mapping[str, int]) -> None:
@@ -328,21 +353,35 @@ def _check_omni(rules: ModelRules, params: Mapping[str, Any], counts: Mapping[st
     multi_shot = params.get("multi_shot", rules.multi_shot)
     references = counts.get("refer_image", 0) + counts.get("element", 0)
     if videos > 1:
-        _fail("contents", "base_video", "takes one video at most: feature_video or base_video")
+        _fail(
+            R.V2_OMNI,
+            "contents",
+            "base_video",
+            "takes one video at most: feature_video or base_video",
+        )
     if "first_frame" not in counts and not videos and "aspect_ratio" not in params:
         _fail(
+            R.V2_OMNI,
             "settings.aspect_ratio",
             "aspect_ratio",
             "required without a first_frame or a reference video (feature_video, base_video)",
         )
     if audio == "original" and not videos:
-        _fail("settings.audio", "audio", "'original' keeps a reference video's sound: give one")
+        _fail(
+            R.V2_OMNI,
+            "settings.audio",
+            "audio",
+            "'original' keeps a reference video's sound: give one",
+        )
     if "base_video" in counts:
         for frame in ("first_frame", "last_frame"):
             if frame in counts:
-                _fail("contents", frame, f"a base_video cannot be combined with a {frame}")
+                _fail(
+                    R.V2_OMNI, "contents", frame, f"a base_video cannot be combined with a {frame}"
+                )
         if multi_shot:
             _fail(
+                R.V2_OMNI,
                 "settings.multi_shot",
                 "multi_shot",
                 f"editing a base_video needs multi_shot=False ({model} defaults to True)"
@@ -350,19 +389,30 @@ def _check_omni(rules: ModelRules, params: Mapping[str, Any], counts: Mapping[st
                 else "editing a base_video takes no multi-shot",
             )
         if audio == "native":
-            _fail("settings.audio", "audio", "a base_video takes 'original' or 'off'")
+            _fail(R.V2_OMNI, "settings.audio", "audio", "a base_video takes 'original' or 'off'")
     if "feature_video" in counts:
         if model == "kling-o1":
             if "last_frame" in counts:
-                _fail("contents", "last_frame", "kling-o1 takes no last_frame with a feature_video")
+                _fail(
+                    R.V2_OMNI,
+                    "contents",
+                    "last_frame",
+                    "kling-o1 takes no last_frame with a feature_video",
+                )
         else:
             if audio != "off":
-                _fail("settings.audio", "audio", "a feature_video needs audio='off'")
+                _fail(R.V2_OMNI, "settings.audio", "audio", "a feature_video needs audio='off'")
             if not multi_shot:
-                _fail("settings.multi_shot", "multi_shot", "a feature_video needs multi_shot=True")
+                _fail(
+                    R.V2_OMNI,
+                    "settings.multi_shot",
+                    "multi_shot",
+                    "a feature_video needs multi_shot=True",
+                )
     limit = 4 if videos else 7
     if references > limit:
         _fail(
+            R.V2_OMNI,
             "contents",
             "refer_images" if counts.get("refer_image") else "elements",
             f"at most {limit} refer_images and elements together"
@@ -372,6 +422,7 @@ def _check_omni(rules: ModelRules, params: Mapping[str, Any], counts: Mapping[st
     if model == "kling-o1":
         if "first_frame" in counts and "last_frame" in counts and references:
             _fail(
+                R.V2_OMNI,
                 "contents",
                 "refer_images" if counts.get("refer_image") else "elements",
                 "kling-o1 takes no refer_images or elements with a first and last frame",
@@ -379,10 +430,16 @@ def _check_omni(rules: ModelRules, params: Mapping[str, Any], counts: Mapping[st
         duration = params.get("duration", _DEFAULT_DURATION)
         if not (references or videos) and duration not in rules.plain_durations:
             _fail(
+                R.V2_OMNI,
                 "settings.duration",
                 "duration",
                 f"kling-o1 makes {_choices(rules.plain_durations)} s videos without "
                 f"refer_images, elements or a reference video (got {duration})",
             )
     elif "first_frame" in counts and counts.get("element", 0) > 3:
-        _fail("contents", "elements", f"{model} takes at most 3 elements with a first_frame")
+        _fail(
+            R.V2_OMNI,
+            "contents",
+            "elements",
+            f"{model} takes at most 3 elements with a first_frame",
+        )

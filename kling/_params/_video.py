@@ -17,6 +17,7 @@ from typing import Annotated, Literal
 
 from typing_extensions import Required, TypedDict
 
+from . import _rulebook as R
 from ._common import (
     AudioInput,
     CfgScale,
@@ -282,11 +283,12 @@ _I2V_GROUPS = (("image_tail",), ("static_mask", "dynamic_masks"), ("camera_contr
 def image_to_video_inputs(params: Params) -> None:
     """``image`` and/or ``image_tail``, with at most one of the combinable extras."""
     if "image" not in params and "image_tail" not in params:
-        fail("image", "one of image or image_tail is required")
+        fail(R.I2V_INPUTS, "image", "one of image or image_tail is required")
     used = [[name for name in group if name in params] for group in _I2V_GROUPS]
     used = [names for names in used if names]
     if len(used) > 1:
         fail(
+            R.I2V_INPUTS,
             used[1][0],
             f"cannot be combined with {used[0][0]}; image_to_video takes at most one of "
             "image_tail, static_mask/dynamic_masks, camera_control",
@@ -302,6 +304,7 @@ def omni_video_references(params: Params) -> None:
     limit = 4 if videos else 7
     if references > limit:
         fail(
+            R.OMNI_REFERENCES,
             "image_list" if images else "element_list",
             f"at most {limit} images and elements together {'with' if videos else 'without'} "
             f"video_list (got {references})",
@@ -309,21 +312,37 @@ def omni_video_references(params: Params) -> None:
         )
     for frame in ("first_frame", "end_frame"):
         if frames.count(frame) > 1:
-            fail("image_list", f'at most one image of type "{frame}" (got {frames.count(frame)})')
+            fail(
+                R.OMNI_REFERENCES,
+                "image_list",
+                f'at most one image of type "{frame}" (got {frames.count(frame)})',
+            )
     if "end_frame" in frames:
         if "first_frame" not in frames:
-            fail("image_list", 'an "end_frame" image needs a "first_frame" image')
+            fail(
+                R.OMNI_REFERENCES, "image_list", 'an "end_frame" image needs a "first_frame" image'
+            )
         if len(images) > 2:
-            fail("image_list", f'an "end_frame" allows at most 2 images (got {len(images)})')
+            fail(
+                R.OMNI_REFERENCES,
+                "image_list",
+                f'an "end_frame" allows at most 2 images (got {len(images)})',
+            )
     base_video = any(video.get("refer_type", "base") == "base" for video in videos)
     if base_video and any(frames):
-        fail("image_list", 'first/end frames cannot be used with a video_list of refer_type "base"')
-    if videos and params.get("sound") == "on":
-        fail("sound", 'must be "off" when video_list is given')
-    if videos and params.get("mode") == "4k":
-        fail("mode", '"4k" cannot be used with video_list')
-    if "aspect_ratio" not in params and "first_frame" not in frames and not base_video:
         fail(
+            R.OMNI_REFERENCES,
+            "image_list",
+            'first/end frames cannot be used with a video_list of refer_type "base"',
+        )
+    if videos and params.get("sound") == "on":
+        fail(R.OMNI_REFERENCES, "sound", 'must be "off" when video_list is given')
+    if videos and params.get("mode") == "4k":
+        fail(R.OMNI_REFERENCES, "mode", '"4k" cannot be used with video_list')
+    # The page's own "next shot" example sends a feature video without aspect_ratio.
+    if "aspect_ratio" not in params and "first_frame" not in frames and not videos:
+        fail(
+            R.OMNI_ASPECT,
             "aspect_ratio",
-            'required unless image_list has a "first_frame" or video_list edits a "base" video',
+            'required unless image_list has a "first_frame" or a video_list is given',
         )
