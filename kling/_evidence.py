@@ -77,7 +77,7 @@ COPIED = "2026-09-20"
 
 
 def page(name: str, quote: str = "", *, date: str = COPIED) -> Source:
-    """A source on one of Kling's pages, e.g. ``page("kling-text-to-speech.md", "rounded")``."""
+    """A source on one of Kling's pages, e.g. ``page("kling-text-to-speech", "rounded")``."""
     return Source(name, date, quote)
 
 

@@ -39,7 +39,7 @@ from ._params._lip_sync import (
     face_clips,
     lip_sync_inputs,
 )
-from ._params._rulebook import enso, rg
+from ._params._rulebook import rg
 from ._params._rules import (
     camera_control,
     multi_shot,
@@ -80,10 +80,6 @@ __all__ = [
     "TaskRow",
 ]
 
-_VIDEO_EXTEND = Source(
-    "https://github.com/enso-ai/kling-api-wrapper/blob/c666e8d1ac2c/api-docs/kling_video_extension_docs.md",
-    "2025-06-01",
-)
 _COMFY_LIP_SYNC = Source(
     "https://github.com/KwaiVGI/ComfyUI-KLingAI-API/blob/main/py/api/lip_sync.py", "2026-02-03"
 )
@@ -95,7 +91,7 @@ _TASK_OPTIONS = frozenset({"callback_url", "external_task_id", "watermark_info"}
 _FAMILY_ROWS = (
     Family(
         name="text_to_video",
-        sources=(rg("text-to-video"), page("kling-2.6-t2v.md")),
+        sources=(rg("text-to-video"), page("kling-2.6-t2v")),
         path="/v1/videos/text2video",
         params=TextToVideoParams,
         summary="Text-to-video tasks.",
@@ -105,7 +101,7 @@ _FAMILY_ROWS = (
     ),
     Family(
         name="image_to_video",
-        sources=(rg("image-to-video"), enso("kling-image-to-video-api"), page("kling-2.6-i2v.md")),
+        sources=(rg("image-to-video"), page("kling-2.6-i2v")),
         path="/v1/videos/image2video",
         params=ImageToVideoParams,
         summary="Image-to-video tasks.",
@@ -124,7 +120,7 @@ _FAMILY_ROWS = (
     ),
     Family(
         name="video_extend",
-        sources=(_VIDEO_EXTEND,),
+        sources=(rg("video-extend"),),
         path="/v1/videos/video-extend",
         params=VideoExtendParams,
         summary="Video extension tasks.",
@@ -133,7 +129,7 @@ _FAMILY_ROWS = (
     ),
     Family(
         name="lip_sync",
-        sources=(page("kling-lip-sync.md"), _COMFY_LIP_SYNC),
+        sources=(page("kling-lip-sync"), _COMFY_LIP_SYNC),
         path="/v1/videos/lip-sync",
         params=LipSyncParams,
         summary="Lip-sync tasks.",
@@ -143,7 +139,7 @@ _FAMILY_ROWS = (
     ),
     Family(
         name="advanced_lip_sync",
-        sources=(page("kling-lip-sync.md"),),
+        sources=(page("kling-lip-sync"),),
         path="/v1/videos/advanced-lip-sync",
         params=AdvancedLipSyncParams,
         summary="Advanced lip-sync tasks: chosen faces speak (see ``identify_face``).",
@@ -154,7 +150,7 @@ _FAMILY_ROWS = (
     ),
     Family(
         name="video_effects",
-        sources=(page("kling-effects-video-effects.md"),),
+        sources=(page("kling-effects-video-effects"),),
         path="/v1/videos/effects",
         params=VideoEffectsParams,
         summary="Video effect templates.",
@@ -165,7 +161,7 @@ _FAMILY_ROWS = (
     ),
     Family(
         name="avatar",
-        sources=(page("kling-avatar.md"),),
+        sources=(page("kling-avatar"),),
         path="/v1/videos/avatar/image2video",
         params=AvatarParams,
         summary="Talking-avatar tasks.",
@@ -177,8 +173,8 @@ _FAMILY_ROWS = (
         name="motion_control",
         sources=(
             rg("motion-control"),
-            page("kling-motion-control-2.6.md"),
-            page("kling-motion-control-3.0.md"),
+            page("kling-motion-control-2.6"),
+            page("kling-motion-control-3.0"),
         ),
         path="/v1/videos/motion-control",
         params=MotionControlParams,
@@ -188,7 +184,7 @@ _FAMILY_ROWS = (
     ),
     Family(
         name="omni_video",
-        sources=(rg("omni-video-o1"), page("kling-o1-video.md"), page("kling-omni-3.0-ovg.md")),
+        sources=(rg("omni-video-o1"), page("kling-o1-video"), page("kling-omni-3.0-ovg")),
         path="/v1/videos/omni-video",
         params=OmniVideoParams,
         summary="Omni video tasks.",
@@ -198,7 +194,7 @@ _FAMILY_ROWS = (
     ),
     Family(
         name="images",
-        sources=(page("kling-image-2.1-generation.md"), rg("image-generation")),
+        sources=(page("kling-image-2.1-generation"), rg("image-generation")),
         path="/v1/images/generations",
         params=ImageGenerationParams,
         summary="Image generation tasks.",
@@ -210,7 +206,7 @@ _FAMILY_ROWS = (
     ),
     Family(
         name="omni_image",
-        sources=(page("kling-image-o1-generation.md"), page("kling-image-omni-3.0-image-omni.md")),
+        sources=(page("kling-image-o1-generation"), page("kling-image-omni-3.0-image-omni")),
         path="/v1/images/omni-image",
         params=OmniImageParams,
         summary="Omni image tasks.",
@@ -220,7 +216,7 @@ _FAMILY_ROWS = (
     ),
     Family(
         name="multi_image_to_image",
-        sources=(page("kling-image-2.1-multi-image-to-image.md"),),
+        sources=(page("kling-image-2.1-multi-image-to-image"),),
         path="/v1/images/multi-image2image",
         params=MultiImageToImageParams,
         summary="Image from subject, scene and style images.",
@@ -229,7 +225,7 @@ _FAMILY_ROWS = (
     ),
     Family(
         name="image_expand",
-        sources=(page("kling-image-common-outpainting.md"),),
+        sources=(page("kling-image-common-outpainting"),),
         path="/v1/images/editing/expand",
         params=ImageExpandParams,
         summary="Image expansion (outpainting) tasks.",
@@ -248,7 +244,7 @@ _FAMILY_ROWS = (
     ),
     Family(
         name="text_to_audio",
-        sources=(page("kling-text-to-audio.md"),),
+        sources=(page("kling-text-to-audio"),),
         path="/v1/audio/text-to-audio",
         params=TextToAudioParams,
         summary="Sound effects from text.",
@@ -257,7 +253,7 @@ _FAMILY_ROWS = (
     ),
     Family(
         name="video_to_audio",
-        sources=(page("kling-video-to-audio.md"),),
+        sources=(page("kling-video-to-audio"),),
         path="/v1/audio/video-to-audio",
         params=VideoToAudioParams,
         summary="Sound for a video.",
@@ -266,7 +262,7 @@ _FAMILY_ROWS = (
     ),
     Family(
         name="elements",
-        sources=(page("kling-o1-element-mgt.md"), page("kling-omni-3.0-element-mgt.md")),
+        sources=(page("kling-o1-element-mgt"), page("kling-omni-3.0-element-mgt")),
         path="/v1/general/advanced-custom-elements",
         params=ElementCreateParams,
         summary="Your custom elements (reusable subjects), and Kling's presets.",
@@ -283,7 +279,7 @@ _FAMILY_ROWS = (
     ),
     Family(
         name="voices",
-        sources=(page("kling-2.6-voice-mgt.md"), page("kling-omni-3.0-voice-mgt.md")),
+        sources=(page("kling-2.6-voice-mgt"), page("kling-omni-3.0-voice-mgt")),
         path="/v1/general/custom-voices",
         params=VoiceCreateParams,
         summary="Your custom voices, and Kling's presets.",
@@ -304,7 +300,7 @@ _FAMILY_ROWS = (
 _ENDPOINT_ROWS = (
     Endpoint(
         name="tts",
-        sources=(page("kling-text-to-speech.md"),),
+        sources=(page("kling-text-to-speech"),),
         path="/v1/audio/tts",
         params=TtsParams,
         summary="Text to speech (answers at once).",
@@ -312,7 +308,7 @@ _ENDPOINT_ROWS = (
     ),
     Endpoint(
         name="identify_face",
-        sources=(page("kling-face-recog.md"),),
+        sources=(page("kling-face-recog"),),
         path="/v1/videos/identify-face",
         params=IdentifyFaceParams,
         summary="Find the faces in a video for advanced lip-sync (answers at once).",
@@ -320,7 +316,7 @@ _ENDPOINT_ROWS = (
     ),
     Endpoint(
         name="image_recognize",
-        sources=(page("kling-img-recog.md"),),
+        sources=(page("kling-img-recog"),),
         path="/v1/videos/image-recognize",
         params=ImageRecognizeParams,
         summary="Segment an image into subject, head, face and clothing masks.",
@@ -332,10 +328,10 @@ _PRODUCT_ROWS = (
     Product(
         name="text_to_video",
         sources=(
-            page("kling-3.0-turbo-t2v.md"),
-            page("kling-omni-3.0-t2v.md"),
-            page("kling-2.6-t2v.md"),
-            page("kling-2.5-turbo-t2v.md"),
+            page("kling-3.0-turbo-t2v"),
+            page("kling-omni-3.0-t2v"),
+            page("kling-2.6-t2v"),
+            page("kling-2.5-turbo-t2v"),
         ),
         result="videos",
         path="/text-to-video",
@@ -349,10 +345,10 @@ _PRODUCT_ROWS = (
     Product(
         name="image_to_video",
         sources=(
-            page("kling-3.0-turbo-i2v.md"),
-            page("kling-omni-3.0-i2v.md"),
-            page("kling-2.6-i2v.md"),
-            page("kling-2.5-turbo-i2v.md"),
+            page("kling-3.0-turbo-i2v"),
+            page("kling-omni-3.0-i2v"),
+            page("kling-2.6-i2v"),
+            page("kling-2.5-turbo-i2v"),
         ),
         result="videos",
         path="/image-to-video",
@@ -364,7 +360,7 @@ _PRODUCT_ROWS = (
     ),
     Product(
         name="omni_video",
-        sources=(page("kling-omni-3.0-ovg.md"), page("kling-o1-video.md")),
+        sources=(page("kling-omni-3.0-ovg"), page("kling-o1-video")),
         result="videos",
         path="/omni-video",
         params=OmniVideoV2Params,
@@ -375,7 +371,7 @@ _PRODUCT_ROWS = (
     ),
     Product(
         name="motion_control",
-        sources=(page("kling-omni-3.0-motion-control.md"), page("kling-2.6-motion-control.md")),
+        sources=(page("kling-omni-3.0-motion-control"), page("kling-2.6-motion-control")),
         result="videos",
         path="/motion-control",
         params=MotionControlV2Params,

@@ -69,6 +69,7 @@ MINIMAL: dict[str, dict[str, Any]] = {
     "elements": {
         "element_name": "Mochi",
         "element_description": "a white cat",
+        "reference_type": "image_refer",
         "element_image_list": {"frontal_image": U, "refer_images": [{"image_url": U}]},
     },
     "voices": {"voice_name": "narrator", "voice_url": "https://cdn.example/voice.mp3"},
@@ -200,11 +201,13 @@ NEW_ROW = """    Family(
 
 @pytest.fixture(scope="module")
 def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the repository's package, generator config and async tests."""
+    """A copy of the repository's package, generator config and generated documents."""
     root = tmp_path_factory.mktemp("checkout")
     shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
     ignore = shutil.ignore_patterns("__pycache__")
     shutil.copytree(ROOT / "kling", root / "kling", ignore=ignore)
+    (root / "docs").mkdir()
+    shutil.copy(ROOT / "docs" / "rules.md", root / "docs" / "rules.md")
     return root
 
 

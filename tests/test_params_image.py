@@ -109,18 +109,6 @@ IMAGES_RULES = [
         id="reference-needs-image",
     ),
     pytest.param(
-        {"prompt": "x", "image": IMG, "image_reference": "face", "human_fidelity": 0.5},
-        'human_fidelity: only used with image_reference="subject"',
-        "human_fidelity",
-        id="human-fidelity-needs-subject",
-    ),
-    pytest.param(
-        {"prompt": "x", "image": IMG, "negative_prompt": "n"},
-        "negative_prompt: not supported for image-to-image (when image is set)",
-        "negative_prompt",
-        id="no-negative-prompt-for-i2i",
-    ),
-    pytest.param(
         {"prompt": "x", "image": IMG, "element_list": ELEMENTS},
         "element_list: at most 10 reference images and elements together (got 11)",
         "element_list",
@@ -198,20 +186,15 @@ OMNI_IMAGE_RULES = [
         id="series-amount-type",
     ),
     pytest.param(
-        {"prompt": "x", "series_amount": 3},
-        'series_amount: only used with result_type="series"',
-        "series_amount",
-        id="series-amount-needs-series",
-    ),
-    pytest.param(
         {"prompt": "x", "result_type": "album"},
         "result_type: must be one of 'single' or 'series' (got 'album')",
         "result_type",
         id="result-type",
     ),
     pytest.param(
-        {"prompt": "x", "aspect_ratio": "auto"},
-        'aspect_ratio: "auto" needs reference images (image_list or element_list)',
+        {"prompt": "x", "aspect_ratio": "auto", "model_name": "kling-v3-omni"},
+        'aspect_ratio: kling-v3-omni makes "auto" ratio images from reference images '
+        "(image_list or element_list) only",
         "aspect_ratio",
         id="auto-needs-references",
     ),

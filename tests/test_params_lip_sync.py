@@ -121,22 +121,10 @@ LIP_SYNC_RULES = [
         id="text-length",
     ),
     pytest.param(
-        {**TEXT, "voice_speed": 2.5},
-        "voice_speed: must be between 0.8 and 2 (got 2.5)",
-        "voice_speed",
-        id="voice-speed",
-    ),
-    pytest.param(
         {**TEXT, "voice_language": "fr"},
         "voice_language: must be one of 'zh' or 'en' (got 'fr')",
         "voice_language",
         id="voice-language",
-    ),
-    pytest.param(
-        {**TEXT, "audio_url": AUDIO},
-        'audio_url: only used with mode="audio2video"',
-        "audio_url",
-        id="no-audio-in-text-mode",
     ),
     pytest.param(
         {**AUDIO_FILE, "audio_type": None},
@@ -155,18 +143,6 @@ LIP_SYNC_RULES = [
         'audio_url: required when audio_type is "url"',
         "audio_url",
         id="url-needs-audio-url",
-    ),
-    pytest.param(
-        {**AUDIO_FILE, "audio_url": AUDIO},
-        'audio_url: not used when audio_type is "file"',
-        "audio_url",
-        id="file-excludes-url",
-    ),
-    pytest.param(
-        {**AUDIO_FILE, "text": "hi"},
-        'text: only used with mode="text2video"',
-        "text",
-        id="no-text-in-audio-mode",
     ),
     pytest.param(
         {**AUDIO_FILE, "audio_file": AUDIO},
@@ -240,9 +216,15 @@ ADVANCED_RULES = [
     pytest.param({"session_id": "s"}, "face_choose: required", "face_choose", id="faces-required"),
     pytest.param(
         {"session_id": "s", "face_choose": []},
-        "face_choose: at least 1 item (got 0)",
+        "face_choose: exactly 1 item (got 0)",
         "face_choose",
         id="one-face",
+    ),
+    pytest.param(
+        {"session_id": "s", "face_choose": [FACE, FACE]},
+        "face_choose: exactly 1 item (got 2)",
+        "face_choose",
+        id="one-face-only",
     ),
     pytest.param(
         {"session_id": "s", "face_choose": [{**FACE, "sound_insert_time": None}]},

@@ -201,12 +201,6 @@ TEXT_TO_VIDEO_RULES = [
         id="voices-need-sound",
     ),
     pytest.param(
-        {"prompt": "x", "shot_type": "customize"},
-        "shot_type: only used with multi_shot=True",
-        "shot_type",
-        id="shot-type-alone",
-    ),
-    pytest.param(
         {"prompt": "x", "multi_shot": True},
         'shot_type: required when multi_shot=True ("customize" or "intelligence")',
         "shot_type",
@@ -223,12 +217,6 @@ TEXT_TO_VIDEO_RULES = [
         'prompt: required when shot_type is "intelligence"',
         "prompt",
         id="intelligence-needs-prompt",
-    ),
-    pytest.param(
-        {"prompt": "x", "multi_shot": True, "shot_type": "intelligence", "multi_prompt": [SHOT]},
-        'multi_prompt: only used when shot_type is "customize"',
-        "multi_prompt",
-        id="intelligence-takes-no-multi-prompt",
     ),
     pytest.param(
         {"multi_shot": True, "shot_type": "customize", "multi_prompt": [SHOT] * 7},
@@ -775,8 +763,7 @@ OMNI_VIDEO_RULES = [
     ),
     pytest.param(
         {"prompt": "x", "image_list": [REF]},
-        'aspect_ratio: required unless image_list has a "first_frame" '
-        'or video_list edits a "base" video',
+        'aspect_ratio: required unless image_list has a "first_frame" or a video_list is given',
         "aspect_ratio",
         id="aspect-ratio-required",
     ),

@@ -12,7 +12,7 @@ from typing_extensions import Required, TypedDict
 
 from . import _rulebook as R
 from ._common import CallbackOptions, ImageInput, Url, items, max_chars, params_config
-from ._rules import Params, exactly_one, fail
+from ._rules import Params, fail
 
 _LISTS = {"image_refer": "element_image_list", "video_refer": "element_video_list"}
 
@@ -58,8 +58,8 @@ class ElementCreateParams(CallbackOptions, total=False):
     """``POST /v1/general/advanced-custom-elements``: an element from images or a video."""
 
     element_name: Required[Annotated[str, max_chars(20)]]
-    element_description: Annotated[str, max_chars(100)]
-    reference_type: Literal["image_refer", "video_refer"]
+    element_description: Required[Annotated[str, max_chars(100)]]
+    reference_type: Required[Literal["image_refer", "video_refer"]]
     element_image_list: ElementImageList
     element_video_list: ElementVideoList
     element_voice_id: str
@@ -76,8 +76,20 @@ class VoiceCreateParams(CallbackOptions, total=False):
 
 
 def element_references(params: Params) -> None:
-    """Images or videos, matching ``reference_type`` when it is given."""
-    exactly_one(R.ELEMENT_REFERENCES, params, "element_image_list", "element_video_list")
-    kind = params.get("reference_type")
-    if kind is not None and _LISTS[kind] not in params:
-        fail(R.ELEMENT_REFERENCES, _LISTS[kind], f'required when reference_type is "{kind}"')
+    """The list of ``reference_type``; the other one has no effect (or is unsettled)."""
+    kind = params["reference_type"]
+    wanted = _LISTS[kind]
+    if wanted not in params:
+        fail(R.ELEMENT_REFERENCES, wanted, f'required when reference_type is "{kind}"')
+    if kind == "image_refer" and "element_video_list" in params:
+        fail(
+            R.ELEMENT_VIDEOS_UNUSED,
+            "element_video_list",
+            'not used with reference_type="image_refer"',
+        )
+    if kind == "video_refer" and "element_image_list" in params:
+        fail(
+            R.ELEMENT_IMAGES_UNUSED,
+            "element_image_list",
+            'not used with reference_type="video_refer"',
+        )

@@ -144,33 +144,25 @@ class ImageRecognizeParams(TypedDict, total=False):
 
 
 def image_generation_inputs(params: Params) -> None:
-    """``image_reference`` and ``negative_prompt`` against ``image``; reference count."""
+    """``image_reference`` against ``image``; what has no effect in image-to-image; references."""
     if "image_reference" in params and "image" not in params:
-        fail(R.IMAGE_INPUTS, "image", "required when image_reference is set")
+        fail(R.IMAGE_NEEDS_IMAGE, "image", "required when image_reference is set")
     if "human_fidelity" in params and params.get("image_reference") != "subject":
         fail(R.HUMAN_FIDELITY, "human_fidelity", 'only used with image_reference="subject"')
-    if "negative_prompt" in params and "image" in params:
-        fail(
-            R.IMAGE_INPUTS,
-            "negative_prompt",
-            "not supported for image-to-image (when image is set)",
-        )
+    # Kling's own example sends an empty negative_prompt with an image.
+    if params.get("negative_prompt") and "image" in params:
+        fail(R.NEGATIVE_I2I, "negative_prompt", "not used in image-to-image (when image is set)")
     _references(params, images=1 if "image" in params else 0)
 
 
 def omni_image_options(params: Params) -> None:
-    """Reference count, ``series_amount`` and ``aspect_ratio="auto"``."""
+    """Reference count; ``series_amount`` and ``n`` against ``result_type``."""
     _references(params, images=len(params.get("image_list", [])))
-    if "series_amount" in params and params.get("result_type") != "series":
-        fail(R.OMNI_IMAGE, "series_amount", 'only used with result_type="series"')
-    if params.get("aspect_ratio") == "auto" and not (
-        params.get("image_list") or params.get("element_list")
-    ):
-        fail(
-            R.OMNI_IMAGE,
-            "aspect_ratio",
-            '"auto" needs reference images (image_list or element_list)',
-        )
+    series = params.get("result_type") == "series"
+    if "series_amount" in params and not series:
+        fail(R.SERIES_ONLY, "series_amount", 'only used with result_type="series"')
+    if "n" in params and series:
+        fail(R.SERIES_ONLY, "n", 'not used with result_type="series" (series_amount is)')
 
 
 def _references(params: Params, *, images: int) -> None:

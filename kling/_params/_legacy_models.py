@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._evidence import Source
+from .._evidence import Source, page
 from . import _rulebook as R
 
 __all__ = ["DEFAULT_MODELS", "LEGACY_MODELS", "LegacyModel", "check_legacy_model"]
@@ -62,7 +62,18 @@ class LegacyModel:
     aspect_ratios: tuple[str, ...] = ()
     """Extra refusals: ``aspect_ratio`` values not taken (empty: every value of the type)."""
     four_k: bool = False
-    """Takes ``mode="4k"`` (or ``resolution="4k"`` for images)."""
+    """Takes ``mode="4k"``."""
+    resolutions: tuple[str, ...] = ()
+    """Image ``resolution`` values; empty: not checked for this row."""
+    motion_brush: tuple[str, ...] | None = None
+    """Modes a motion brush (``static_mask``, ``dynamic_masks``) renders in (5 s videos only),
+    or None: not taken."""
+    auto_needs_references: bool = False
+    """``aspect_ratio="auto"`` needs reference images or elements (kling-v3-omni)."""
+    o1_frames: bool = False
+    """No elements with first and end frames, no end frame with a feature video (kling-video-o1)."""
+    undocumented: tuple[str, ...] = ()
+    """Capabilities no source covers for this model (``"camera_control"``): not checked."""
     image_reference: bool = False
     needs_image: bool = False
     """Restyles an input image: ``image`` is required (kling-v2-new)."""
@@ -81,9 +92,33 @@ class LegacyModel:
 
 
 def _video(family: str, model: str, **rules: Any) -> LegacyModel:
+    rules.setdefault("sources", _SOURCES[family])
     return LegacyModel(family, model, **rules)
 
 
+#: Each family's pages, for the rows that name no others.
+_SOURCES: dict[str, tuple[Source, ...]] = {
+    "text_to_video": (R.rg("text-to-video"), R.RG_MAP, R.VIDEO_MAP),
+    "image_to_video": (R.rg("image-to-video"), R.RG_MAP, R.VIDEO_MAP),
+    "multi_image_to_video": (R.rg("multi-image-to-video"),),
+    "omni_video": (R.rg("omni-video-o1"), page("kling-o1-video"), R.VIDEO_MAP),
+    "motion_control": (R.rg("motion-control"), page("kling-motion-control-2.6")),
+    "images": (page("kling-image-2.1-generation"), R.RG_MAP, R.IMAGE_MAP),
+    "omni_image": (page("kling-image-o1-generation"), R.IMAGE_MAP),
+    "multi_image_to_image": (
+        page("kling-image-2.1-multi-image-to-image"),
+        R.rg("multi-image-to-image"),
+    ),
+    "virtual_try_on": (R.rg("virtual-try-on"),),
+}
+_V3_SOURCES = (
+    R.VIDEO_MAP,
+    R.changelog("2026-04-23", "kling-v3 model"),
+    page("kling-omni-3.0-t2v"),
+    page("kling-omni-3.0-i2v"),
+)
+# The page says kling-v2.x does not support cfg_scale; Kuaishou's own client sends it with them
+# (R.CFG_SCALE, unsettled): the rows say so, and nothing is refused.
 _V2_NO_CFG = {"cfg_scale": False}
 _V3 = {
     "durations": _V3_DURATIONS,
@@ -91,7 +126,12 @@ _V3 = {
     "sound": True,
     "multi_shot": True,
     "modes": ("std", "pro", "4k"),
+    "sources": _V3_SOURCES,
+    # No page covers camera control or the motion brush on kling-v3.
+    "undocumented": ("camera_control", "motion_brush"),
 }
+_IMAGES = {"durations": (), "modes": ()}
+_1K_2K = ("1k", "2k")
 
 _ROWS = (
     # Text-to-video (kling-v1-5 and kling-v2-1 are image-to-video only).
@@ -102,8 +142,15 @@ _ROWS = (
     _video("text_to_video", "kling-v2-5-turbo", **_V2_NO_CFG),
     _video("text_to_video", "kling-v2-6", sound=True, sound_needs_pro=True, **_V2_NO_CFG),
     _video("text_to_video", "kling-v3", **_V3),
-    # Image-to-video: last frames and camera control by model, per the capability map.
-    _video("image_to_video", "kling-v1", image_tail=("std", "pro"), tail_short=True),
+    # Image-to-video: last frames, camera control and the motion brush by model, per the
+    # capability map.
+    _video(
+        "image_to_video",
+        "kling-v1",
+        image_tail=("std", "pro"),
+        tail_short=True,
+        motion_brush=("std", "pro"),
+    ),
     _video(
         "image_to_video",
         "kling-v1-5",
@@ -111,6 +158,7 @@ _ROWS = (
         tail_only=True,
         camera_control=("pro", "5"),
         camera_types=("simple",),
+        motion_brush=("pro",),
     ),
     _video("image_to_video", "kling-v1-6", image_tail=("pro",), tail_only=True),
     _video("image_to_video", "kling-v2-master", **_V2_NO_CFG),
@@ -143,6 +191,7 @@ _ROWS = (
         durations=tuple(str(n) for n in range(3, 11)),
         plain_durations=_SHORT,
         elements=True,
+        o1_frames=True,
     ),
     _video(
         "omni_video",
@@ -153,46 +202,57 @@ _ROWS = (
         sound=True,
         multi_shot=True,
         elements=True,
+        sources=(page("kling-omni-3.0-ovg"), R.VIDEO_MAP),
     ),
-    # Motion control: elements on kling-v3 only.
+    # Motion control: elements on kling-v3 only, one at most.
     _video("motion_control", "kling-v2-6", durations=()),
-    _video("motion_control", "kling-v3", durations=(), elements=True),
+    _video(
+        "motion_control",
+        "kling-v3",
+        durations=(),
+        elements=True,
+        max_elements=1,
+        sources=(page("kling-motion-control-3.0"), R.changelog("2026-03-04", "kling-v3")),
+    ),
     # Images: generation, omni image, multi-image to image, try-on.
-    _video("images", "kling-v1", durations=(), modes=(), aspect_ratios=("21:9",)),
-    _video("images", "kling-v1-5", durations=(), modes=(), image_reference=True),
-    _video("images", "kling-v2", durations=(), modes=()),
-    # kling-v2-new is image-to-image restyling (the capability map).
-    _video("images", "kling-v2-new", durations=(), modes=(), needs_image=True),
+    _video("images", "kling-v1", aspect_ratios=("21:9",), resolutions=("1k",), **_IMAGES),
+    _video("images", "kling-v1-5", image_reference=True, resolutions=("1k",), **_IMAGES),
+    _video("images", "kling-v2", resolutions=_1K_2K, **_IMAGES),
+    # kling-v2-new is image-to-image restyling (the capability map); its output keeps the input's
+    # resolution, which is a statement about the output, not a refusal: not checked.
+    _video("images", "kling-v2-new", needs_image=True, **_IMAGES),
     # The 2025 docs give image_reference to kling-v1-5, the 2026 ones to kling-v2-1: both.
-    _video("images", "kling-v2-1", durations=(), modes=(), image_reference=True),
-    _video("images", "kling-v3", durations=(), modes=(), elements=True),
-    _video("omni_image", "kling-image-o1", durations=(), modes=(), elements=True),
+    _video("images", "kling-v2-1", image_reference=True, resolutions=_1K_2K, **_IMAGES),
+    _video("images", "kling-v3", elements=True, resolutions=_1K_2K, **_IMAGES),
+    _video("omni_image", "kling-image-o1", elements=True, resolutions=_1K_2K, **_IMAGES),
     _video(
         "omni_image",
         "kling-v3-omni",
-        durations=(),
-        modes=(),
-        four_k=True,
-        series=True,
         elements=True,
+        series=True,
+        auto_needs_references=True,
+        resolutions=("1k", "2k", "4k"),
+        sources=(page("kling-image-omni-3.0-image-omni"), R.IMAGE_MAP),
+        **_IMAGES,
     ),
-    _video("multi_image_to_image", "kling-v2", durations=(), modes=()),
-    _video("multi_image_to_image", "kling-v2-1", durations=(), modes=()),
-    _video("virtual_try_on", "kolors-virtual-try-on-v1", durations=(), modes=()),
-    _video("virtual_try_on", "kolors-virtual-try-on-v1-5", durations=(), modes=()),
+    _video("multi_image_to_image", "kling-v2", **_IMAGES),
+    _video("multi_image_to_image", "kling-v2-1", **_IMAGES),
+    _video("virtual_try_on", "kolors-virtual-try-on-v1", **_IMAGES),
+    _video("virtual_try_on", "kolors-virtual-try-on-v1-5", **_IMAGES),
 )
 
 #: (family, model_name) -> what it takes.
 LEGACY_MODELS: dict[tuple[str, str], LegacyModel] = {(r.family, r.model): r for r in _ROWS}
 
-#: The model Kling uses for a family when ``model_name`` is not given.
+#: The model Kling uses for a family when ``model_name`` is not given. Not image generation:
+#: its page's table says kling-v3, its text "the V1 model", so an image request without a
+#: model_name is checked against no model.
 DEFAULT_MODELS = {
     "text_to_video": "kling-v1",
     "image_to_video": "kling-v1",
     "multi_image_to_video": "kling-v1-6",
     "omni_video": "kling-video-o1",
     "motion_control": "kling-v2-6",
-    "images": "kling-v1",
     "omni_image": "kling-image-o1",
     "multi_image_to_image": "kling-v2",
     "virtual_try_on": "kolors-virtual-try-on-v1",
@@ -232,8 +292,20 @@ def _values(rules: LegacyModel, params: Mapping[str, Any]) -> None:
     ratio = params.get("aspect_ratio")
     if ratio in rules.aspect_ratios:
         R.IMAGE_ASPECT.broken("aspect_ratio", f"{model} does not make {ratio} images")
-    if params.get("resolution") == "4k" and not rules.four_k:
-        R.IMAGE_4K.broken("resolution", f"{model} makes 1k or 2k images; 4k is for kling-v3-omni")
+    resolution = params.get("resolution")
+    if resolution is not None and rules.resolutions and resolution not in rules.resolutions:
+        note = "; 4k is for kling-v3-omni" if resolution == "4k" else ""
+        R.IMAGE_RESOLUTION.broken(
+            "resolution",
+            f'{model} makes {_choices(rules.resolutions)} images (got "{resolution}"){note}',
+        )
+    references = params.get("image_list") or params.get("element_list")
+    if ratio == "auto" and rules.auto_needs_references and not references:
+        R.AUTO_RATIO.broken(
+            "aspect_ratio",
+            f'{model} makes "auto" ratio images from reference images (image_list or '
+            "element_list) only",
+        )
 
 
 def _features(rules: LegacyModel, params: Mapping[str, Any]) -> None:
@@ -271,8 +343,9 @@ def _features(rules: LegacyModel, params: Mapping[str, Any]) -> None:
 
 
 def _camera(rules: LegacyModel, params: Mapping[str, Any]) -> None:
+    _brush(rules, params)
     control = params.get("camera_control")
-    if control is None:
+    if control is None or "camera_control" in rules.undocumented:
         return
     model = rules.model
     if rules.camera_control is None:
@@ -293,6 +366,27 @@ def _camera(rules: LegacyModel, params: Mapping[str, Any]) -> None:
         )
 
 
+def _brush(rules: LegacyModel, params: Mapping[str, Any]) -> None:
+    brush = [key for key in ("static_mask", "dynamic_masks") if key in params]
+    if not brush or rules.family != "image_to_video" or "motion_brush" in rules.undocumented:
+        return
+    model = rules.model
+    if rules.motion_brush is None:
+        R.MOTION_BRUSH.broken(
+            brush[0], f"{model} takes no motion brush (kling-v1 and kling-v1-5 do, in 5 s videos)"
+        )
+        return
+    if (
+        params.get("mode", "std") not in rules.motion_brush
+        or str(params.get("duration", "5")) != "5"
+    ):
+        R.MOTION_BRUSH.broken(
+            brush[0],
+            f"{model} renders a motion brush in mode {_choices(rules.motion_brush)}, "
+            "5 s videos only",
+        )
+
+
 def _frames(rules: LegacyModel, params: Mapping[str, Any]) -> None:
     model = rules.model
     if rules.family == "image_to_video" and "image_tail" in params:
@@ -305,6 +399,8 @@ def _frames(rules: LegacyModel, params: Mapping[str, Any]) -> None:
                 f'{model} makes multi-shot videos of a feature video with shot_type="intelligence"'
                 " only",
             )
+    if rules.o1_frames:
+        _o1_frames(rules, params)
     if rules.plain_durations and rules.family == "omni_video":
         images = [i for i in params.get("image_list", []) if i.get("type") != "first_frame"]
         plain = not images and not params.get("element_list") and not params.get("video_list")
@@ -336,3 +432,17 @@ def _tail(rules: LegacyModel, params: Mapping[str, Any]) -> None:
         R.TAIL.broken("duration", f"{model} renders a last frame in 5 second videos only")
     if rules.tail_silent and params.get("sound") == "on":
         R.TAIL.broken("sound", f"{model} renders a last frame silent only")
+
+
+def _o1_frames(rules: LegacyModel, params: Mapping[str, Any]) -> None:
+    frames = {image.get("type") for image in params.get("image_list", [])}
+    if {"first_frame", "end_frame"} <= frames and params.get("element_list"):
+        R.O1_FRAMES.broken(
+            "element_list", f"{rules.model} takes no element_list with a first and end frame"
+        )
+    videos = params.get("video_list", [])
+    if "end_frame" in frames and any(v.get("refer_type", "base") == "feature" for v in videos):
+        R.O1_FRAMES.broken(
+            "image_list",
+            f'{rules.model} takes no "end_frame" with a feature video (a first frame only)',
+        )

@@ -20,7 +20,6 @@ from ._common import (
     TaskOptions,
     Url,
     VoiceLanguage,
-    VoiceSpeed,
     at_least,
     between,
     items,
@@ -52,7 +51,7 @@ class LipSyncParams(TaskOptions, total=False):
     text: Annotated[str, max_chars(120)]
     voice_id: str
     voice_language: VoiceLanguage
-    voice_speed: VoiceSpeed
+    voice_speed: Annotated[float, between(0.8, 2.0, rule=R.LIP_SYNC_SPEED, field="voice_speed")]
     audio_type: Literal["file", "url"]
     audio_file: AudioFileInput
     audio_url: Url
@@ -77,7 +76,8 @@ class AdvancedLipSyncParams(TaskOptions, total=False):
     """``POST /v1/videos/advanced-lip-sync``, with a ``session_id`` from ``identify_face``."""
 
     session_id: Required[str]
-    face_choose: Required[Annotated[list[FaceChoose], items(1)]]
+    # "Currently only supports one person lip-sync" (Kling's page).
+    face_choose: Required[Annotated[list[FaceChoose], items(1, 1)]]
 
 
 @params_config
@@ -92,17 +92,19 @@ def lip_sync_inputs(params: Params) -> None:
     """One video, and the fields of the chosen ``mode`` and ``audio_type`` only."""
     exactly_one(R.LIP_SYNC, params, "video_id", "video_url")
     if params["mode"] == "text2video":
-        forbid(R.LIP_SYNC, params, _AUDIO_FIELDS, 'only used with mode="audio2video"')
+        forbid(R.LIP_SYNC_UNUSED, params, _AUDIO_FIELDS, 'only used with mode="audio2video"')
         require(R.LIP_SYNC, params, "text", 'when mode is "text2video"')
         require(R.LIP_SYNC, params, "voice_id", 'when mode is "text2video"')
         return
-    forbid(R.LIP_SYNC, params, _TEXT_FIELDS, 'only used with mode="text2video"')
+    forbid(R.LIP_SYNC_UNUSED, params, _TEXT_FIELDS, 'only used with mode="text2video"')
     require(R.LIP_SYNC, params, "audio_type", 'when mode is "audio2video" ("file" or "url")')
     wanted, other = ("audio_file", "audio_url")
     if params["audio_type"] == "url":
         wanted, other = other, wanted
     require(R.LIP_SYNC, params, wanted, f'when audio_type is "{params["audio_type"]}"')
-    forbid(R.LIP_SYNC, params, (other,), f'not used when audio_type is "{params["audio_type"]}"')
+    forbid(
+        R.LIP_SYNC_UNUSED, params, (other,), f'not used when audio_type is "{params["audio_type"]}"'
+    )
 
 
 # Kling wants the inserted audio trimmed to at least 2 s.

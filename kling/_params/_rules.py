@@ -97,14 +97,16 @@ def camera_control(params: Params) -> None:
 def multi_shot(params: Params) -> None:
     """``multi_shot``, ``shot_type`` and ``multi_prompt`` agree; shots fill ``duration``."""
     if not params.get("multi_shot", False):
-        forbid(R.SHOTS, params, ("shot_type", "multi_prompt"), "only used with multi_shot=True")
+        forbid(
+            R.SHOTS_UNUSED, params, ("shot_type", "multi_prompt"), "only used with multi_shot=True"
+        )
         return
     shot_type = params.get("shot_type")
     if shot_type is None:
         fail(R.SHOTS, "shot_type", 'required when multi_shot=True ("customize" or "intelligence")')
     if shot_type == "intelligence":
         require(R.SHOTS, params, "prompt", 'when shot_type is "intelligence"')
-        forbid(R.SHOTS, params, ("multi_prompt",), 'only used when shot_type is "customize"')
+        forbid(R.SHOTS_UNUSED, params, ("multi_prompt",), 'only used when shot_type is "customize"')
         return
     require(R.SHOTS, params, "multi_prompt", 'when shot_type is "customize"')
     total = sum(int(shot["duration"]) for shot in params["multi_prompt"])

@@ -143,8 +143,9 @@ MODEL_RULES: dict[tuple[str, str], ModelRules] = {
     (rules.product, rules.model): rules
     for rules in (
         *_video_models("text_to_video", turbo_prompt=3072),
-        # The 3.0-turbo image-to-video page caps the prompt at 2500 (its t2v page says 3072).
-        *_video_models("image_to_video", turbo_prompt=2500),
+        # The 3.0-turbo image-to-video page's example says 2500, its t2v page 3072 ("recommended:
+        # <= 2500"): the sources disagree, so the SDK takes the larger.
+        *_video_models("image_to_video", turbo_prompt=3072),
         _OMNI_3,
         # Observed live as a path id on /omni-video (the legacy model_name spelling).
         dataclasses.replace(_OMNI_3, model="kling-v3-omni"),
@@ -263,7 +264,7 @@ def _check_values(rules: ModelRules, params: Mapping[str, Any]) -> None:
     if audio is not None:
         if not rules.audio:
             _fail(
-                R.V2_AUDIO,
+                R.V2_NO_SETTING,
                 "settings.audio",
                 "audio",
                 f"{model} has no audio setting"
@@ -278,7 +279,7 @@ def _check_values(rules: ModelRules, params: Mapping[str, Any]) -> None:
             )
     if "multi_shot" in params and not rules.multi_shot:
         _fail(
-            R.V2_MULTI_SHOT,
+            R.V2_NO_SETTING,
             "settings.multi_shot",
             "multi_shot",
             f"{model} has no multi_shot setting (shots can be written in the prompt on 3.0 models)",
@@ -399,16 +400,8 @@ def _check_omni(rules: ModelRules, params: Mapping[str, Any], counts: Mapping[st
                     "last_frame",
                     "kling-o1 takes no last_frame with a feature_video",
                 )
-        else:
-            if audio != "off":
-                _fail(R.V2_OMNI, "settings.audio", "audio", "a feature_video needs audio='off'")
-            if not multi_shot:
-                _fail(
-                    R.V2_OMNI,
-                    "settings.multi_shot",
-                    "multi_shot",
-                    "a feature_video needs multi_shot=True",
-                )
+        elif audio != "off":
+            _fail(R.V2_OMNI, "settings.audio", "audio", "a feature_video needs audio='off'")
     limit = 4 if videos else 7
     if references > limit:
         _fail(
@@ -428,13 +421,15 @@ def _check_omni(rules: ModelRules, params: Mapping[str, Any], counts: Mapping[st
                 "kling-o1 takes no refer_images or elements with a first and last frame",
             )
         duration = params.get("duration", _DEFAULT_DURATION)
-        if not (references or videos) and duration not in rules.plain_durations:
+        # A last frame is no "first frame alone": 3 to 10 s, as with references.
+        plain = not (references or videos or "last_frame" in counts)
+        if plain and duration not in rules.plain_durations:
             _fail(
                 R.V2_OMNI,
                 "settings.duration",
                 "duration",
                 f"kling-o1 makes {_choices(rules.plain_durations)} s videos without "
-                f"refer_images, elements or a reference video (got {duration})",
+                f"refer_images, elements, a last_frame or a reference video (got {duration})",
             )
     elif "first_frame" in counts and counts.get("element", 0) > 3:
         _fail(

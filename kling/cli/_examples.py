@@ -78,6 +78,10 @@ _NEEDS: dict[str, tuple[str, ...]] = {
     "text_to_audio": ("--duration", "5"),
     "video_to_audio": ("--video-url", _VIDEO_URL),
     "elements": (
+        "--element-description",
+        "a red fox",
+        "--reference-type",
+        "image_refer",
         "--element-image-list",
         '{"frontal_image": "front.png", "refer_images": [{"image_url": "side.png"}]}',
     ),
