@@ -325,7 +325,8 @@ def _features(rules: LegacyModel, params: Mapping[str, Any]) -> None:
     if rules.max_elements is not None and count > rules.max_elements:
         R.MAX_ELEMENTS.broken(
             "element_list",
-            f"{model} takes at most {rules.max_elements} elements in "
+            f"{model} takes at most {rules.max_elements} "
+            f"element{'s' if rules.max_elements > 1 else ''} in "
             f"{rules.family.replace('_', '-')} (got {count})",
         )
     if rules.needs_image and "image" not in params:

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._evidence import Rule, Source
+from .._evidence import Rule, Source, page
 from . import _rulebook as R
 
 __all__ = ["MODEL_RULES", "ModelRules", "check_model", "known_models", "rules_for"]
@@ -70,8 +70,13 @@ class ModelRules:
         return self.cites.get(attribute, self.sources)
 
 
+def _pages(*names: str) -> tuple[Source, ...]:
+    return (*(page(name) for name in names), R.VIDEO_MAP)
+
+
 def _video_models(product: str, turbo_prompt: int) -> tuple[ModelRules, ...]:
     i2v = product == "image_to_video"
+    kind = "i2v" if i2v else "t2v"
 
     def contents(**counts: int) -> dict[str, int]:
         return {"first_frame": 1, **counts} if i2v else {}
@@ -83,6 +88,7 @@ def _video_models(product: str, turbo_prompt: int) -> tuple[ModelRules, ...]:
             _HD,
             _3_TO_15,
             prompt_max=turbo_prompt,
+            sources=_pages(f"kling-3.0-turbo-{kind}"),
             contents=contents(),
         ),
         ModelRules(
@@ -90,6 +96,7 @@ def _video_models(product: str, turbo_prompt: int) -> tuple[ModelRules, ...]:
             "kling-3.0",
             _UP_TO_4K,
             _3_TO_15,
+            sources=_pages(f"kling-omni-3.0-{kind}"),
             audio=("native", "off"),
             default_audio="off",
             multi_shot=True,
@@ -101,6 +108,7 @@ def _video_models(product: str, turbo_prompt: int) -> tuple[ModelRules, ...]:
             "kling-2.6",
             _HD,
             _5_OR_10,
+            sources=_pages(f"kling-2.6-{kind}"),
             audio=("native", "off"),
             default_audio="off",
             contents=contents(last_frame=1, voice=2),
@@ -113,6 +121,7 @@ def _video_models(product: str, turbo_prompt: int) -> tuple[ModelRules, ...]:
             "kling-2.5-turbo",
             _HD,
             _5_OR_10,
+            sources=_pages(f"kling-2.5-turbo-{kind}"),
             contents=contents(last_frame=1),
             first_last_1080p=i2v,
         ),
@@ -132,6 +141,7 @@ _OMNI_3 = ModelRules(
     "kling-3.0-omni",
     _UP_TO_4K,
     _3_TO_15,
+    sources=_pages("kling-omni-3.0-ovg"),
     audio=("native", "original", "off"),
     default_audio="off",
     multi_shot=True,
@@ -154,6 +164,7 @@ MODEL_RULES: dict[tuple[str, str], ModelRules] = {
             "kling-o1",
             _HD,
             tuple(range(3, 11)),
+            sources=_pages("kling-o1-video"),
             audio=("original", "off"),
             default_audio="off",
             contents=_OMNI_CONTENTS,
@@ -163,6 +174,7 @@ MODEL_RULES: dict[tuple[str, str], ModelRules] = {
             "motion_control",
             "kling-3.0",
             _HD,
+            sources=_pages("kling-omni-3.0-motion-control", "kling-motion-control-3.0"),
             audio=("original", "off"),
             default_audio="original",
             contents={"image": 1, "video": 1, "element": 1},
@@ -171,6 +183,7 @@ MODEL_RULES: dict[tuple[str, str], ModelRules] = {
             "motion_control",
             "kling-2.6",
             _HD,
+            sources=_pages("kling-2.6-motion-control", "kling-motion-control-2.6"),
             audio=("original", "off"),
             default_audio="original",
             contents={"image": 1, "video": 1},
