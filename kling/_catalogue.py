@@ -16,6 +16,7 @@ only a lookup here (``kling.models("x")``) refuses it, naming the ones it knows.
 from __future__ import annotations
 
 import functools
+import types
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -315,7 +316,7 @@ def _literal(params: type, key: str) -> tuple[str, ...]:
     if get_origin(hint) is Literal:
         return tuple(str(value) for value in get_args(hint))
     values: list[str] = []
-    if get_origin(hint) is Union or type(hint).__name__ == "UnionType":
+    if get_origin(hint) in (Union, types.UnionType):
         for arg in get_args(hint):
             if get_origin(arg) is Literal:
                 values.extend(str(value) for value in get_args(arg))

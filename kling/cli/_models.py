@@ -103,7 +103,7 @@ def _print_sources(info: ModelInfo) -> None:
         for feature in use.features:
             rows.append([use.resource, feature, "yes", _sources(use.sources_of(feature))])
     print_table(
-        f"Where {info.name}'s values come from", ("serves", "what", "value", "source"), rows
+        f"Where {info.name}'s values come from", ("serves", "what", "value", "sources"), rows
     )
 
 
