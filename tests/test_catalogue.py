@@ -89,8 +89,13 @@ def test_a_new_standard_use_says_what_its_row_checks(product: str, model: str) -
 
 
 def test_a_rows_sources_come_through_per_value() -> None:
-    own = page("kling-3.0-t2v.md", "Duration: 3-15 s")
-    general = page("kling-guide-capability-map-video.md")
+    own = page(
+        "https://github.com/aself101/kling-api/blob/main/docs/api/kling-omni-3.0-t2v.md",
+        "Duration: 3-15 s",
+    )
+    general = page(
+        "https://github.com/aself101/kling-api/blob/main/docs/api/kling-guide-capability-map-video.md"
+    )
     row = MODEL_RULES["text_to_video", "kling-3.0"]
     cited = dataclasses.replace(row, sources=(general,), cites={"durations": (own,)})
     with pytest.MonkeyPatch.context() as patch:
@@ -102,10 +107,10 @@ def test_a_rows_sources_come_through_per_value() -> None:
     served = next(u for u in data["serves"] if u["name"] == "text_to_video")
     assert served["sources"]["durations"] == [
         {
-            "page": "kling-3.0-t2v.md",
+            "page": own.page,
             "date": own.date,
             "quote": "Duration: 3-15 s",
-            "url": "https://github.com/aself101/kling-api/blob/main/docs/api/kling-3.0-t2v.md",
+            "url": own.url,
         }
     ]
 

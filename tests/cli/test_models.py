@@ -13,6 +13,8 @@ from kling._params._standard_models import MODEL_RULES
 
 from .conftest import KlingRunner
 
+O1_PAGE = "https://github.com/aself101/kling-api/blob/main/docs/api/kling-o1-video.md"
+
 
 @pytest.fixture(autouse=True)
 def _no_keys(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -57,16 +59,14 @@ def test_one_model_as_json_before_or_after_the_command(kling: KlingRunner) -> No
 
 def test_one_model_shows_each_values_sources(kling: KlingRunner) -> None:
     row = MODEL_RULES["omni_video", "kling-o1"]
-    cited = dataclasses.replace(
-        row, cites={"durations": (page("kling-o1-video.md", "3 to 10 seconds"),)}
-    )
+    cited = dataclasses.replace(row, cites={"durations": (page(O1_PAGE, "3 to 10 seconds"),)})
     with pytest.MonkeyPatch.context() as patch:
         patch.setitem(MODEL_RULES, ("omni_video", "kling-o1"), cited)
         result = kling("models", "kling-o1")
     assert result.exit_code == 0, result.output
     seconds = next(line for line in result.stdout.splitlines() if "│ seconds " in line)
     assert "3-10" in seconds
-    assert "kling-o1-video.md (" in seconds
+    assert f"{O1_PAGE} (" in seconds
     assert "'3 to 10 seconds'" in seconds
     ratios = next(line for line in result.stdout.splitlines() if "│ aspect ratios " in line)
     assert "(the parameter's type)" in ratios
