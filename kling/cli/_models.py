@@ -85,9 +85,12 @@ def _row(info: ModelInfo, use: ModelUse) -> list[str]:
 
 
 def _print_sources(info: ModelInfo) -> None:
+    from kling._catalogue import CAPABILITIES
+
     rows = []
     for use in info.serves:
-        for key, label in _LABELS.items():
+        for key in CAPABILITIES:
+            label = _LABELS[key]
             value = _value(use, key)
             if value == "-":
                 continue
