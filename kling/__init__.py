@@ -5,6 +5,7 @@
 >>> task = client.text_to_video.create_and_wait(prompt="a corgi surfing at sunset")
 
 The clients and models are imported on first use, so ``import kling`` stays cheap.
+``kling.models()`` lists the models the SDK checks, what each serves and takes, and why.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from ._async._client import AsyncKlingClient
     from ._async._task import AsyncTask
     from ._async._task_v2 import AsyncV2Task
+    from ._catalogue import ModelInfo, ModelUse, models
     from ._config import DEFAULT_BASE_URL
     from ._jobs import BatchProgress, BatchReport, Job, JobResult
     from ._models import (
@@ -101,6 +103,8 @@ __all__ = [
     "KlingClient",
     "KlingError",
     "MissingCredentialsError",
+    "ModelInfo",
+    "ModelUse",
     "NotFoundError",
     "Output",
     "ParentVideo",
@@ -124,6 +128,7 @@ __all__ = [
     "Voice",
     "WaitTimeoutError",
     "__version__",
+    "models",
 ]
 
 _LAZY = {
@@ -158,6 +163,9 @@ _LAZY = {
     "ResourcePack": "kling._models_endpoints",
     "Speech": "kling._models_endpoints",
     "Voice": "kling._models",
+    "ModelInfo": "kling._catalogue",
+    "ModelUse": "kling._catalogue",
+    "models": "kling._catalogue",
 }
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import anyio.to_thread
 
+from .._catalogue import models as catalogue
 from .._errors import DuplicateTaskError, KlingError, TaskFailedError, WaitTimeoutError
 from .._params import prepare_body
 from .._rows import TaskRow, resource_of, tasks_of
@@ -79,6 +80,7 @@ class Toolbox:
             "wait": self._wait,
             "list": self._list,
             "costs": self._costs,
+            "models": self._models,
             "download": self._download,
         }
 
@@ -226,6 +228,15 @@ class Toolbox:
         end = int(time.time() * 1000)
         costs = await self._client.account.costs(end - days * _DAY_MS, end, name)
         return {"days": days, **costs_summary(costs)}
+
+    async def _models(
+        self, tool: ToolDef, arguments: dict[str, Any], progress: Progress
+    ) -> dict[str, Any]:
+        _inputs.only(arguments, ("name",), tool.name)
+        name = _inputs.text(arguments, "name")
+        # Read from the tables the checks use; an unknown name raises, listing the known ones.
+        found = [catalogue(name)] if name is not None else catalogue()
+        return {"count": len(found), "models": [info.as_dict() for info in found]}
 
     async def _download(
         self, tool: ToolDef, arguments: dict[str, Any], progress: Progress

@@ -30,6 +30,7 @@ __all__ = [
     "create_schema",
     "download_schema",
     "list_schema",
+    "models_schema",
     "product_models",
     "task_schema",
     "wait_schema",
@@ -220,6 +221,22 @@ def costs_schema() -> JsonSchema:
                 "type": "string",
                 "minLength": 1,
                 "description": "Only the pack with this name.",
+            },
+        },
+        "additionalProperties": False,
+    }
+
+
+def models_schema() -> JsonSchema:
+    """``list_models``: every model the SDK knows, or one."""
+    return {
+        "type": "object",
+        "properties": {
+            "name": {
+                "type": "string",
+                "minLength": 1,
+                "description": "Only this model (kling-3.0, kling-v3...); an unknown one is an "
+                "error that lists the known ones.",
             },
         },
         "additionalProperties": False,

@@ -15,9 +15,9 @@ from . import _schemas
 
 __all__ = ["LOOKUP_KINDS", "ToolDef", "ToolKind", "create_tool_name", "tool_defs"]
 
-ToolKind = Literal["create", "get", "wait", "list", "costs", "download"]
+ToolKind = Literal["create", "get", "wait", "list", "costs", "models", "download"]
 #: The tools ``--read-only`` keeps: they neither create anything nor write files.
-LOOKUP_KINDS: frozenset[ToolKind] = frozenset({"get", "wait", "list", "costs"})
+LOOKUP_KINDS: frozenset[ToolKind] = frozenset({"get", "wait", "list", "costs", "models"})
 
 _IDEMPOTENT = (
     "Idempotent: identical calls return the same task (marked existing) instead of paying "
@@ -112,6 +112,16 @@ def _lookup_tools() -> list[ToolDef]:
             description="The account's resource packs active in the last `days` days: what "
             "each held and what is left. Free.",
             input_schema=_schemas.costs_schema(),
+        ),
+        ToolDef(
+            name="list_models",
+            kind="models",
+            description="The models the SDK knows (or the one named): for each, the legacy "
+            "families (create_*) and new-standard products (create_v2_*) it serves, with the "
+            "durations, modes or resolutions, aspect ratios, audio and content counts it takes, "
+            "and the sources of each value. A model not listed is still sent as given. Free; "
+            "asks Kling nothing.",
+            input_schema=_schemas.models_schema(),
         ),
         ToolDef(
             name="download_results",

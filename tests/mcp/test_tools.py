@@ -13,7 +13,7 @@ from kling.testing import FakeKling
 
 from .conftest import Clock, Mcp, kling_client, mcp_session
 
-LOOKUPS = {"get_task", "wait_task", "list_tasks", "account_costs"}
+LOOKUPS = {"get_task", "wait_task", "list_tasks", "account_costs", "list_models"}
 
 
 async def tools(mcp: Mcp) -> dict[str, Any]:

@@ -182,16 +182,35 @@ async def test_every_documented_model_creates_a_submitted_task(model: StandardMo
     assert data["create_time"] == data["update_time"]
 
 
+def serves(product: str) -> str:
+    """The models the fake's table serves on ``product``, as its refusals list them."""
+    return ", ".join(model.model for model in MODELS if model.product == product)
+
+
 @pytest.mark.parametrize(
-    "path", ["/omni-video/kling-v3-1-omni", "/omni-video/elements", "/text-to-video/kling-v3"]
+    ("path", "example"),
+    [
+        ("/omni-video/kling-v3-1-omni", "kling-3.0-omni"),
+        ("/omni-video/elements", "kling-o1"),
+        ("/text-to-video/kling-v3", "kling-3.0"),
+    ],
 )
-async def test_unknown_model_on_a_known_product_is_model_not_supported(path: str) -> None:
-    await refused(path, {"prompt": "x"}, "model is not supported")
+async def test_unknown_model_on_a_known_product_is_not_supported_naming_the_known_ones(
+    path: str, example: str
+) -> None:
+    product = path.split("/")[1]
+    assert example in serves(product)
+    await refused(
+        path, {"prompt": "x"}, f"model is not supported; {product} serves {serves(product)}"
+    )
 
 
 async def test_a_model_of_another_product_is_not_supported() -> None:
+    assert "kling-3.0-turbo" not in serves("motion-control")
     await refused(
-        "/motion-control/kling-3.0-turbo", minimal("motion-control"), "model is not supported"
+        "/motion-control/kling-3.0-turbo",
+        minimal("motion-control"),
+        f"model is not supported; motion-control serves {serves('motion-control')}",
     )
 
 

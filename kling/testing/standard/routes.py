@@ -26,7 +26,7 @@ from .context import Accepted
 from .fields import invalid, wrong_type
 from .legacy_records import product_type, record_of
 from .lookup import catalogue
-from .models import PRODUCTS, Product, find_model
+from .models import MODELS, PRODUCTS, Product, find_model
 from .records import PRODUCT_FAMILIES, StandardTask, standard_status
 from .validate import validate
 
@@ -152,7 +152,7 @@ class _StandardApi:
         async def endpoint(request: Request) -> Response:
             model = find_model(product, request.path_params["model"])
             if model is None:
-                raise ApiError(1201, "model is not supported")
+                raise ApiError(1201, unsupported_model(product))
             body = await json_body(request)
             accepted = validate(model, body, catalogue(self.store))
             task = self._admit(product, model.model, body, accepted, str(request.base_url))
@@ -223,3 +223,13 @@ def standard_routes(store: TaskStore, callbacks: CallbackDispatcher) -> list[Rou
     ]
     routes.append(Route("/tasks", api.tasks, methods=["GET", "POST"]))
     return routes
+
+
+def unsupported_model(product: Product) -> str:
+    """Kling's refusal of a model ``product`` does not serve, naming the ones it does.
+
+    Kling says only "model is not supported"; the fake adds what a test would look up next
+    (and not the refused path segment, which may be anything).
+    """
+    known = ", ".join(model.model for model in MODELS if model.product == product)
+    return f"model is not supported; {product} serves {known}"
