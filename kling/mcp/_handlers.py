@@ -30,6 +30,7 @@ from ._schemas import (
     OMITTED,
     V2,
 )
+from ._selections import run_step
 from ._tools import ToolDef, tool_defs
 
 if TYPE_CHECKING:
@@ -80,6 +81,7 @@ class Toolbox:
             "list": self._list,
             "costs": self._costs,
             "download": self._download,
+            "selection": self._selection,
         }
 
     def __repr__(self) -> str:
@@ -160,6 +162,13 @@ class Toolbox:
                 raise exc from None
             return task_summary(existing, family, existing=True)
         return task_summary(task, family)
+
+    async def _selection(
+        self, tool: ToolDef, arguments: dict[str, Any], progress: Progress
+    ) -> dict[str, Any]:
+        assert tool.row is not None, f"{tool.name} has no row"
+        assert tool.step is not None, f"{tool.name} has no step"
+        return await run_step(self._client, tool.row, tool.step, arguments)
 
     # -- lookups -------------------------------------------------------------------------------
 
