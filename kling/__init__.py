@@ -39,6 +39,7 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from ._async._client import AsyncKlingClient
+    from ._async._multi_elements import AsyncEditingSession
     from ._async._task import AsyncTask
     from ._async._task_v2 import AsyncV2Task
     from ._config import DEFAULT_BASE_URL
@@ -64,8 +65,16 @@ if TYPE_CHECKING:
         ResourcePack,
         Speech,
     )
+    from ._models_multi_elements import (
+        MaskedObject,
+        RleMask,
+        SelectionInfo,
+        SelectionPreview,
+        SelectionResult,
+    )
     from ._models_v2 import Billing, Output, V2TaskBase
     from ._sync._client import KlingClient
+    from ._sync._multi_elements import EditingSession
     from ._sync._task import Task
     from ._sync._task_v2 import V2Task
 
@@ -74,6 +83,7 @@ __all__ = [
     "APIConnectionError",
     "APITimeoutError",
     "AccountError",
+    "AsyncEditingSession",
     "AsyncKlingClient",
     "AsyncTask",
     "AsyncV2Task",
@@ -88,6 +98,7 @@ __all__ = [
     "CostsResult",
     "DownloadError",
     "DuplicateTaskError",
+    "EditingSession",
     "Element",
     "FaceData",
     "FaceIdentification",
@@ -100,6 +111,7 @@ __all__ = [
     "KlingAPIError",
     "KlingClient",
     "KlingError",
+    "MaskedObject",
     "MissingCredentialsError",
     "NotFoundError",
     "Output",
@@ -109,6 +121,10 @@ __all__ = [
     "RecognitionResult",
     "RecognizedImage",
     "ResourcePack",
+    "RleMask",
+    "SelectionInfo",
+    "SelectionPreview",
+    "SelectionResult",
     "ServerError",
     "ServerUnreachableError",
     "Speech",
@@ -158,6 +174,13 @@ _LAZY = {
     "ResourcePack": "kling._models_endpoints",
     "Speech": "kling._models_endpoints",
     "Voice": "kling._models",
+    "AsyncEditingSession": "kling._async._multi_elements",
+    "EditingSession": "kling._sync._multi_elements",
+    "MaskedObject": "kling._models_multi_elements",
+    "RleMask": "kling._models_multi_elements",
+    "SelectionInfo": "kling._models_multi_elements",
+    "SelectionPreview": "kling._models_multi_elements",
+    "SelectionResult": "kling._models_multi_elements",
 }
 
 
