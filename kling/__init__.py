@@ -40,6 +40,7 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from ._async._client import AsyncKlingClient
+    from ._async._multi_elements import AsyncEditingSession
     from ._async._task import AsyncTask
     from ._async._task_v2 import AsyncV2Task
     from ._catalogue import ModelInfo, ModelUse, models
@@ -66,8 +67,16 @@ if TYPE_CHECKING:
         ResourcePack,
         Speech,
     )
+    from ._models_multi_elements import (
+        MaskedObject,
+        RleMask,
+        SelectionInfo,
+        SelectionPreview,
+        SelectionResult,
+    )
     from ._models_v2 import Billing, Output, V2TaskBase
     from ._sync._client import KlingClient
+    from ._sync._multi_elements import EditingSession
     from ._sync._task import Task
     from ._sync._task_v2 import V2Task
 
@@ -76,6 +85,7 @@ __all__ = [
     "APIConnectionError",
     "APITimeoutError",
     "AccountError",
+    "AsyncEditingSession",
     "AsyncKlingClient",
     "AsyncTask",
     "AsyncV2Task",
@@ -90,6 +100,7 @@ __all__ = [
     "CostsResult",
     "DownloadError",
     "DuplicateTaskError",
+    "EditingSession",
     "Element",
     "FaceData",
     "FaceIdentification",
@@ -102,6 +113,7 @@ __all__ = [
     "KlingAPIError",
     "KlingClient",
     "KlingError",
+    "MaskedObject",
     "MissingCredentialsError",
     "ModelInfo",
     "ModelUse",
@@ -113,6 +125,10 @@ __all__ = [
     "RecognitionResult",
     "RecognizedImage",
     "ResourcePack",
+    "RleMask",
+    "SelectionInfo",
+    "SelectionPreview",
+    "SelectionResult",
     "ServerError",
     "ServerUnreachableError",
     "Speech",
@@ -166,6 +182,13 @@ _LAZY = {
     "ModelInfo": "kling._catalogue",
     "ModelUse": "kling._catalogue",
     "models": "kling._catalogue",
+    "AsyncEditingSession": "kling._async._multi_elements",
+    "EditingSession": "kling._sync._multi_elements",
+    "MaskedObject": "kling._models_multi_elements",
+    "RleMask": "kling._models_multi_elements",
+    "SelectionInfo": "kling._models_multi_elements",
+    "SelectionPreview": "kling._models_multi_elements",
+    "SelectionResult": "kling._models_multi_elements",
 }
 
 

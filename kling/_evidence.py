@@ -21,7 +21,7 @@ generated ``docs/rules.md`` all read it.
 from __future__ import annotations
 
 import enum
-from typing import NamedTuple
+from typing import NamedTuple, NoReturn
 
 __all__ = ["COPIED", "PAGES", "Evidence", "Kind", "Rule", "Source", "page"]
 
@@ -115,6 +115,13 @@ class Rule(NamedTuple):
             sources = " and ".join(source.url for source in self.evidence.sources)
             why = self.evidence.why or "Kling documents it as having no effect"
             logger.warning("%s; sent anyway: %s. See %s", message, why, sources)
+
+    def refuse(self, field: str, reason: str, *, at: str | None = None) -> NoReturn:
+        """Refuse a call that breaks this rule, whatever its kind: for the shapes a page defines
+        (a point is two numbers), limits by nature; a test checks that each row used so is one."""
+        from ._errors import InvalidParameterError
+
+        raise InvalidParameterError(f"{at or field}: {reason}", field=field)
 
 
 def rule(id: str, statement: str, kind: Kind, *sources: Source, why: str = "") -> Rule:

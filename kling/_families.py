@@ -39,6 +39,7 @@ from ._params._lip_sync import (
     face_clips,
     lip_sync_inputs,
 )
+from ._params._multi_elements import MultiElementsParams, edit_mode_images
 from ._params._rulebook import rg
 from ._params._rules import (
     camera_control,
@@ -65,7 +66,7 @@ from ._params._video import (
     image_to_video_inputs,
     omni_video_references,
 )
-from ._rows import Endpoint, Family, Library, Product, ResultKind, TaskRow
+from ._rows import Endpoint, Family, Library, Product, ResultKind, Selections, TaskRow
 
 __all__ = [
     "ENDPOINTS",
@@ -77,6 +78,7 @@ __all__ = [
     "Library",
     "Product",
     "ResultKind",
+    "Selections",
     "TaskRow",
 ]
 
@@ -147,6 +149,25 @@ _FAMILY_ROWS = (
         result="videos",
         arguments=("session_id",),
         external_id_lookup=False,
+    ),
+    # Multi-element editing: mark elements of a video in a selection session, then edit them.
+    # https://github.com/aself101/kling-api/blob/main/docs/api/kling-multi-element-video-editing.md
+    Family(
+        name="multi_elements",
+        sources=(page("kling-multi-element-video-editing"),),
+        path="/v1/videos/multi-elements",
+        params=MultiElementsParams,
+        summary="Multi-element editing: add, swap or remove elements marked in a video.",
+        rules=(edit_mode_images,),
+        result="videos",
+        arguments=("session_id", "prompt"),
+        selections=Selections(
+            init_path="/v1/videos/multi-elements/init-selection",
+            add_path="/v1/videos/multi-elements/add-selection",
+            delete_path="/v1/videos/multi-elements/delete-selection",
+            clear_path="/v1/videos/multi-elements/clear-selection",
+            preview_path="/v1/videos/multi-elements/preview-selection",
+        ),
     ),
     Family(
         name="video_effects",

@@ -30,6 +30,7 @@ __all__ = [
     "Product",
     "ResultKind",
     "Rule",
+    "Selections",
     "Standard",
     "TaskRow",
     "resource_of",
@@ -97,6 +98,19 @@ class Library:
     """What one item is called in messages (``element``)."""
 
 
+@dataclass(frozen=True)
+class Selections:
+    """A family whose tasks edit a video marked first in a selection session: the session's
+    steps, each ``POST`` with the ``session_id`` (multi-element editing)."""
+
+    init_path: str
+    """Starts a session on a video; answers its ``session_id`` (valid 24 hours)."""
+    add_path: str
+    delete_path: str
+    clear_path: str
+    preview_path: str
+
+
 @dataclass(frozen=True, kw_only=True)
 class TaskRow(Endpoint):
     """An endpoint that creates tasks, of either standard: create, get, wait."""
@@ -137,6 +151,7 @@ class Family(TaskRow):
     max_page_size: int = 500
     """Largest ``pageSize`` the list endpoint accepts."""
     library: Library | None = None
+    selections: Selections | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -56,6 +56,7 @@ families = [
         "summary": family.summary,
         "params": typed_dict(family),
         "library": family.library is not None,
+        "selections": family.selections is not None,
     }
     for family in FAMILIES.values()
 ]
@@ -107,6 +108,7 @@ class Row:
     summary: str
     params: str
     library: bool
+    selections: bool
 
     @property
     def cls(self) -> str:
@@ -119,6 +121,8 @@ class Row:
 
     @property
     def base(self) -> str:
+        if self.selections:  # its selection session: ``_multi_elements``
+            return "{A}MultiElementsResource"
         return "{A}LibraryResource" if self.library else "{A}FamilyResource"
 
 
@@ -189,7 +193,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._families import FAMILIES
 from ._legacy import {A}FamilyResource, {A}LibraryResource
-
+@selections@
 if TYPE_CHECKING:
     from contextlib import AbstractAsyncContextManager
 
@@ -297,7 +301,14 @@ def _resources(rows: list[Row]) -> str:
     waits = "".join(
         _fill(_WAITS, waits=row.waits, params=row.params, name=row.name) for row in rows
     )
-    text = _fill(_RESOURCES_HEAD, params=params, classes=classes, waits=waits)
+    selections = (
+        "from ._multi_elements import {A}MultiElementsResource\n"
+        if any(row.selections for row in rows)
+        else ""
+    )
+    text = _fill(
+        _RESOURCES_HEAD, params=params, classes=classes, waits=waits, selections=selections
+    )
     for row in rows:
         text += _fill(
             _RESOURCE,

@@ -46,6 +46,11 @@ MINIMAL: dict[str, dict[str, Any]] = {
             }
         ],
     },
+    "multi_elements": {
+        "session_id": "s0",
+        "edit_mode": "removal",
+        "prompt": "Delete the dog from <<<video_1>>>",
+    },
     "video_effects": {"effect_scene": "bloombloom", "image": U},
     "avatar": {"image": U, "audio_id": "a0"},
     "motion_control": {
@@ -159,7 +164,8 @@ def test_a_finished_task_holds_what_its_row_says(name: str, tmp_path: Path) -> N
 
 
 def _with_what_kling_made(client: KlingClient, name: str, params: dict[str, Any]) -> Any:
-    """Kling extends only a video it made, and lip-syncs only a face session it identified."""
+    """Kling extends only a video it made, lip-syncs only a face session it identified, and
+    edits only the elements marked in a selection session."""
     if name == "video_extend":
         made = client.text_to_video.create_and_wait(prompt="x", poll_interval=0.05)
         return {**params, "video_id": made.videos[0].id}
@@ -167,6 +173,10 @@ def _with_what_kling_made(client: KlingClient, name: str, params: dict[str, Any]
         faces = client.identify_face(video_url=V)
         face = {**params["face_choose"][0], "face_id": faces.face_data[0].face_id}
         return {**params, "session_id": faces.session_id, "face_choose": [face]}
+    if name == "multi_elements":  # a removal edits what a selection session marked
+        session = client.multi_elements.init_selection(video_url=V)
+        session.add_selection(0, [(0.5, 0.5)])
+        return {**params, "session_id": session.session_id}
     return params
 
 

@@ -78,3 +78,14 @@ def test_quick_start_downloads_the_video(server: Any, tmp_path: Path) -> None:
     quick_start = next(code for code in BLOCKS if "create_and_wait" in code and "with" in code)
     exec(compile(quick_start, str(README), "exec"), {"__name__": "readme"})
     assert [p.suffix for p in (tmp_path / "out").iterdir()] == [".mp4"]
+
+
+def test_the_multi_element_example_saves_the_mask_and_the_edited_video(
+    server: Any, tmp_path: Path
+) -> None:
+    code = next(code for code in BLOCKS if "init_selection" in code)
+    with KlingClient() as client:
+        exec(compile(code, str(README), "exec"), {"client": client, "__name__": "readme"})
+    assert (tmp_path / "dog-mask.png").read_bytes().startswith(b"\x89PNG")
+    assert [p.suffix for p in (tmp_path / "out").iterdir()] == [".mp4"]
+    assert [task.family.name for task in server.fake.tasks.values()] == ["multi_elements"]

@@ -104,11 +104,26 @@ def test_each_sdk_check_names_its_rule_row(path: Path) -> None:
     for line, name, call in _calls(path):
         if name in _HELPERS and call.args and not _names_a_row(call.args[_HELPERS[name]]):
             unnamed.append(f"{path.name}:{line}: {name}(...) names no rule row")
-        if name == "broken" and isinstance(call.func, ast.Attribute):
+        if name in {"broken", "refuse"} and isinstance(call.func, ast.Attribute):
             owner = call.func.value
             if not (_names_a_row(owner) or (isinstance(owner, ast.Name) and owner.id == "rule")):
-                unnamed.append(f"{path.name}:{line}: .broken() on something not a rule row")
+                unnamed.append(f"{path.name}:{line}: .{name}() on something not a rule row")
     assert unnamed == []
+
+
+def test_a_row_that_always_refuses_is_a_limit() -> None:
+    """``Rule.refuse`` refuses whatever the kind: only for rows that are limits."""
+    misused = []
+    for path in sorted((ROOT / "kling" / "_params").glob("*.py")):
+        for line, name, call in _calls(path):
+            owner = call.func.value if isinstance(call.func, ast.Attribute) else None
+            if name == "refuse" and isinstance(owner, ast.Attribute):
+                from kling._params import _rulebook
+
+                rule = getattr(_rulebook, owner.attr)
+                if rule.kind is not Kind.LIMIT:
+                    misused.append(f"{path.name}:{line}: {rule.id} is {rule.kind.value}")
+    assert misused == []
 
 
 def test_no_sdk_check_raises_around_the_rule_rows() -> None:

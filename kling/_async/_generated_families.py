@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._families import FAMILIES
 from ._legacy import AsyncFamilyResource, AsyncLibraryResource
+from ._multi_elements import AsyncMultiElementsResource
 
 if TYPE_CHECKING:
     from contextlib import AbstractAsyncContextManager
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
         ImageToVideoParams,
         LipSyncParams,
         MotionControlParams,
+        MultiElementsParams,
         MultiImageToImageParams,
         MultiImageToVideoParams,
         OmniImageParams,
@@ -65,6 +67,9 @@ if TYPE_CHECKING:
 
     class _AdvancedLipSyncAndWait(AdvancedLipSyncParams, WaitOptions, total=False):
         """The keywords of ``advanced_lip_sync.create_and_wait``."""
+
+    class _MultiElementsAndWait(MultiElementsParams, WaitOptions, total=False):
+        """The keywords of ``multi_elements.create_and_wait``."""
 
     class _VideoEffectsAndWait(VideoEffectsParams, WaitOptions, total=False):
         """The keywords of ``video_effects.create_and_wait``."""
@@ -115,6 +120,7 @@ __all__ = [
     "AsyncImages",
     "AsyncLipSync",
     "AsyncMotionControl",
+    "AsyncMultiElements",
     "AsyncMultiImageToImage",
     "AsyncMultiImageToVideo",
     "AsyncOmniImage",
@@ -367,6 +373,48 @@ class AsyncAdvancedLipSync(AsyncFamilyResource):
 
     def create_as_completed(
         self, items: Iterable[AdvancedLipSyncParams], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractAsyncContextManager[AsyncFinished[AsyncTask]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``async with ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)
+
+
+class AsyncMultiElements(AsyncMultiElementsResource):
+    """Multi-element editing: add, swap or remove elements marked in a video.
+
+    ``POST /v1/videos/multi-elements``
+    """
+
+    row = FAMILIES["multi_elements"]
+
+    async def create(
+        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[MultiElementsParams]
+    ) -> AsyncTask:
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
+        return await self._create(params, extra_body)
+
+    async def create_and_wait(
+        self,
+        *,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[_MultiElementsAndWait],
+    ) -> AsyncTask:
+        """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
+        finished task, or ``TaskFailedError``."""
+        return await self._create_and_wait(params, extra_body)
+
+    async def create_many(
+        self, items: Iterable[MultiElementsParams], **options: Unpack[CreateManyOptions]
+    ) -> list[AsyncTask | KlingError]:
+        """A task per item (the keyword arguments of ``create``), ``concurrency`` at a time;
+        in input order each created task or its item's ``KlingError``. Slows down while Kling
+        throttles; see ``CreateManyOptions``."""
+        return await self._create_many(items, **options)
+
+    def create_as_completed(
+        self, items: Iterable[MultiElementsParams], **options: Unpack[CreateAsCompletedOptions]
     ) -> AbstractAsyncContextManager[AsyncFinished[AsyncTask]]:
         """``create_many`` and ``as_completed`` at once: each task is waited for from the
         moment it exists. ``async with ... as finished: for result in finished`` gives each

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
         AsyncImageToVideo,
         AsyncLipSync,
         AsyncMotionControl,
+        AsyncMultiElements,
         AsyncMultiImageToImage,
         AsyncMultiImageToVideo,
         AsyncOmniImage,
@@ -83,6 +84,13 @@ class AsyncFamilyProperties:
         from ._generated_families import AsyncAdvancedLipSync
 
         return AsyncAdvancedLipSync(cast("AsyncKlingClient", self))
+
+    @cached_property
+    def multi_elements(self) -> AsyncMultiElements:
+        """Multi-element editing: add, swap or remove elements marked in a video."""
+        from ._generated_families import AsyncMultiElements
+
+        return AsyncMultiElements(cast("AsyncKlingClient", self))
 
     @cached_property
     def video_effects(self) -> AsyncVideoEffects:

@@ -35,6 +35,7 @@ from ._image import (
     VirtualTryOnParams,
 )
 from ._lip_sync import AdvancedLipSyncParams, FaceChoose, IdentifyFaceParams, LipSyncParams
+from ._multi_elements import EditMode, MultiElementsParams, Point
 from ._standard import (
     ElementRef,
     ImageToVideoV2Model,
@@ -75,6 +76,7 @@ __all__ = [
     "CameraConfig",
     "CameraControl",
     "DynamicMask",
+    "EditMode",
     "ElementCreateParams",
     "ElementImageList",
     "ElementListItem",
@@ -96,6 +98,7 @@ __all__ = [
     "MotionControlParams",
     "MotionControlV2Model",
     "MotionControlV2Params",
+    "MultiElementsParams",
     "MultiImageToImageParams",
     "MultiImageToVideoParams",
     "MultiPromptItem",
@@ -104,6 +107,7 @@ __all__ = [
     "OmniVideoParams",
     "OmniVideoV2Model",
     "OmniVideoV2Params",
+    "Point",
     "ReferImage",
     "ReferVideo",
     "SubjectImageItem",

@@ -381,6 +381,19 @@ VOICE_SPEED = rule(
     why="Kling rounds it into that range",
 )
 
+EDIT_IMAGES = rule(
+    "multi_elements.images",
+    'edit_mode "addition" takes 1 or 2 images, "swap" exactly 1',
+    LIMIT,
+    page("kling-multi-element-video-editing"),
+)
+SELECTION_POINTS = rule(
+    "multi_elements.points",
+    "a frame_index >= 0 and 1 to 10 points a frame, each (x, y) in [0, 1]",
+    LIMIT,
+    page("kling-multi-element-video-editing"),
+)
+
 # -- the new standard's capability table (_standard_models) ----------------------------------------
 
 V2_PROMPT = rule(

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
         ImageToVideo,
         LipSync,
         MotionControl,
+        MultiElements,
         MultiImageToImage,
         MultiImageToVideo,
         OmniImage,
@@ -83,6 +84,13 @@ class FamilyProperties:
         from ._generated_families import AdvancedLipSync
 
         return AdvancedLipSync(cast("KlingClient", self))
+
+    @cached_property
+    def multi_elements(self) -> MultiElements:
+        """Multi-element editing: add, swap or remove elements marked in a video."""
+        from ._generated_families import MultiElements
+
+        return MultiElements(cast("KlingClient", self))
 
     @cached_property
     def video_effects(self) -> VideoEffects:

@@ -10,7 +10,18 @@ import typer
 from kling import __version__
 from kling._mock_timing import MOCK_TIMING_ENV, MockTiming
 
-from . import _account, _batch, _endpoints, _families, _library, _mcp, _mock, _models, _tasks
+from . import (
+    _account,
+    _batch,
+    _endpoints,
+    _families,
+    _library,
+    _mcp,
+    _mock,
+    _models,
+    _multi_elements,
+    _tasks,
+)
 from ._dotenv import ENV_FILE_NAME
 from ._groups import KlingGroup
 from ._lazy import LazyTyper
@@ -172,5 +183,16 @@ def root(
 
 # Every part of the command adds its own commands, in the order ``--help`` lists them (and
 # its panels first appear in).
-for part in (_families, _endpoints, _mock, _mcp, _models, _library, _tasks, _account, _batch):
+for part in (
+    _families,
+    _endpoints,
+    _mock,
+    _mcp,
+    _library,
+    _models,
+    _multi_elements,
+    _tasks,
+    _account,
+    _batch,
+):
     part.register(app)

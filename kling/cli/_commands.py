@@ -163,11 +163,12 @@ def _loosened(field: Field, product: Product) -> Field:
 def task_commands(rows: Iterable[TaskRow] = ROWS) -> tuple[Command, ...]:
     """One command per name among ``rows`` (both standards), in table order.
 
-    Library families (elements, voices) are left out: they are ``kling <noun> create``.
+    Library families (elements, voices) are left out: they are ``kling <noun> create``; so is
+    a family edited in a selection session: ``kling multi-elements create``.
     """
     named: dict[str, dict[str, TaskRow]] = {}
     for row in rows:
-        if isinstance(row, Family) and row.library is not None:
+        if isinstance(row, Family) and (row.library is not None or row.selections is not None):
             continue
         named.setdefault(row.name, {})[row.standard] = row
     commands = []

@@ -68,6 +68,7 @@ _NEEDS: dict[str, tuple[str, ...]] = {
         '[{"face_id": "0", "audio_id": "AUDIO_ID", "sound_start_time": 0, '
         '"sound_end_time": 3000, "sound_insert_time": 0}]',
     ),
+    "multi_elements": ("--edit-mode", "removal"),
     "video_effects": ("--image", "photo.png"),
     "omni_video": ("--aspect-ratio", "16:9"),
     "omni_image": ("--aspect-ratio", "1:1"),

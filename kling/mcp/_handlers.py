@@ -31,6 +31,7 @@ from ._schemas import (
     OMITTED,
     V2,
 )
+from ._selections import run_step
 from ._tools import ToolDef, tool_defs
 
 if TYPE_CHECKING:
@@ -82,6 +83,7 @@ class Toolbox:
             "costs": self._costs,
             "models": self._models,
             "download": self._download,
+            "selection": self._selection,
         }
 
     def __repr__(self) -> str:
@@ -162,6 +164,13 @@ class Toolbox:
                 raise exc from None
             return task_summary(existing, family, existing=True)
         return task_summary(task, family)
+
+    async def _selection(
+        self, tool: ToolDef, arguments: dict[str, Any], progress: Progress
+    ) -> dict[str, Any]:
+        assert tool.row is not None, f"{tool.name} has no row"
+        assert tool.step is not None, f"{tool.name} has no step"
+        return await run_step(self._client, tool.row, tool.step, arguments)
 
     # -- lookups -------------------------------------------------------------------------------
 

@@ -63,7 +63,7 @@ def _server(toolbox: Toolbox) -> Server[Any]:
             annotations=types.ToolAnnotations(
                 read_only_hint=tool.read_only,
                 destructive_hint=False,
-                idempotent_hint=True,
+                idempotent_hint=tool.idempotent,
                 open_world_hint=True,
             ),
         )

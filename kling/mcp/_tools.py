@@ -10,12 +10,12 @@ from typing import Literal
 
 from .._families import ROWS
 from .._params._common import JsonSchema
-from .._rows import NEW_STANDARD, TaskRow
-from . import _schemas
+from .._rows import NEW_STANDARD, Family, TaskRow
+from . import _schemas, _selections
 
 __all__ = ["LOOKUP_KINDS", "ToolDef", "ToolKind", "create_tool_name", "tool_defs"]
 
-ToolKind = Literal["create", "get", "wait", "list", "costs", "models", "download"]
+ToolKind = Literal["create", "get", "wait", "list", "costs", "models", "download", "selection"]
 #: The tools ``--read-only`` keeps: they neither create anything nor write files.
 LOOKUP_KINDS: frozenset[ToolKind] = frozenset({"get", "wait", "list", "costs", "models"})
 
@@ -47,19 +47,28 @@ class ToolDef:
     input_schema: JsonSchema
     row: TaskRow | None = None
     """The legacy family or new-standard product a create tool makes tasks of."""
+    step: str | None = None
+    """The step of the row's selection session a ``selection`` tool takes (``add``)."""
 
     @property
     def read_only(self) -> bool:
         return self.kind in LOOKUP_KINDS
 
+    @property
+    def idempotent(self) -> bool:
+        """Whether calling twice does no more than once (a selection step may add twice)."""
+        return self.kind != "selection"
+
 
 def tool_defs(*, read_only: bool = False, rows: Iterable[TaskRow] = ROWS) -> list[ToolDef]:
     """Every tool the server offers: a create tool per row of ``rows`` (every row of both
-    standards), then the lookup tools (only those with ``read_only``)."""
+    standards), the steps of their selection sessions, then the lookup tools (only those with
+    ``read_only``)."""
     tools = _lookup_tools()
     if read_only:
         return [tool for tool in tools if tool.read_only]
-    return [*_create_tools(rows), *tools]
+    rows = tuple(rows)
+    return [*_create_tools(rows), *_selection_tools(rows), *tools]
 
 
 def create_tool_name(row: TaskRow) -> str:
@@ -78,6 +87,22 @@ def _create_tools(rows: Iterable[TaskRow]) -> list[ToolDef]:
             input_schema=_schemas.create_schema(row),
         )
         for row in rows
+    ]
+
+
+def _selection_tools(rows: Iterable[TaskRow]) -> list[ToolDef]:
+    return [
+        ToolDef(
+            name=_selections.tool_name(row, step),
+            kind="selection",
+            description=f"{description} (POST {_selections.step_path(row, step)}; may be billed.)",
+            input_schema=_selections.step_schema(step),
+            row=row,
+            step=step,
+        )
+        for row in rows
+        if isinstance(row, Family) and row.selections is not None
+        for step, description in _selections.STEPS.items()
     ]
 
 

@@ -83,6 +83,12 @@ FAMILIES: tuple[Family, ...] = (
         echo_external_id=False,
         lookup_by_external_id=False,
     ),
+    Family(
+        "multi_elements",
+        "/v1/videos/multi-elements",
+        (_req("session_id"), _req("edit_mode"), _req("prompt")),
+        "videos",
+    ),
     Family("images", "/v1/images/generations", (_req("prompt"),), "images"),
     Family("omni_image", "/v1/images/omni-image", (_req("prompt"),), "images"),
     Family(

@@ -17,7 +17,7 @@ from ._envelope import ApiError
 from ._families import Family
 from ._index import TaskIndex
 from ._task import FakeTask, TaskStatus
-from .legacy.context import FaceSession
+from .legacy.context import EditSession, FaceSession
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,8 @@ class TaskStore:
         self._index = TaskIndex()
         self.sessions: dict[str, FaceSession] = {}
         """identify-face sessions by ``session_id`` (advanced lip-sync names one)."""
+        self.edit_sessions: dict[str, EditSession] = {}
+        """Multi-element selection sessions by ``session_id`` (an edit task names one)."""
 
     # ------------------------------------------------------------------------------ reading
 

@@ -147,6 +147,8 @@ def _videos(task: FakeTask) -> list[dict[str, Any]]:
         video["duration"] = _duration(task)
     if _watermarked(task):
         video["watermark_url"] = file_url(task, f"{task.task_id}-0-watermark.mp4")
+    if task.family.name == "multi_elements":  # the edited session, as the query answers it
+        video["session_id"] = task.body.get("session_id")
     return [video]
 
 

@@ -17,11 +17,12 @@ from kling.testing._files import make_png
 
 from .conftest import KlingRunner, flat, server_args
 
-LIBRARIES = ("elements", "voices")
+#: Groups whose tasks are made by ``kling <group> create``.
+GROUPS = ("elements", "voices", "multi-elements")
 COMMANDS = [
     *([command.name] for command in TASK_COMMANDS),
     *([name.replace("_", "-")] for name in ENDPOINTS),
-    *([library, "create"] for library in LIBRARIES),
+    *([group, "create"] for group in GROUPS),
 ]
 
 

@@ -14,6 +14,10 @@ from kling.testing import FakeKling
 from .conftest import Clock, Mcp, kling_client, mcp_session
 
 LOOKUPS = {"get_task", "wait_task", "list_tasks", "account_costs", "list_models"}
+#: The steps of the multi-element selection session (tests/mcp/test_selections.py).
+SELECTIONS = {
+    f"multi_elements_{step}_selection" for step in ("init", "add", "delete", "clear", "preview")
+}
 
 
 async def tools(mcp: Mcp) -> dict[str, Any]:
@@ -29,6 +33,7 @@ async def test_there_is_a_create_tool_for_every_family_and_product_and_the_looku
         *(f"create_{name}" for name in FAMILIES),
         *(f"create_v2_{name}" for name in PRODUCTS),
         *LOOKUPS,
+        *SELECTIONS,
         "download_results",
     }
 

@@ -374,6 +374,7 @@ def _minimal_body(family: Family) -> dict[str, Any]:
         },
         "omni_video": {"prompt": "a walk", "aspect_ratio": "16:9"},
         "omni_image": {"image_list": [{"image": IMG}]},
+        "multi_elements": {"edit_mode": "addition", "image_list": [{"image": IMG}]},
         "elements": {
             "element_image_list": {"frontal_image": IMG, "refer_images": [{"image_url": IMG}]}
         },
@@ -394,12 +395,15 @@ def _minimal_body(family: Family) -> dict[str, Any]:
 
 
 async def _prepare(http: httpx.AsyncClient, family: Family, body: dict[str, Any]) -> None:
-    """Make the things a body refers to: a video to extend, a face session."""
+    """Make the things a body refers to: a video to extend, a face or selection session."""
     if family.name == "video_extend":
         body["video_id"] = await _video_id(http)
     elif family.name == "advanced_lip_sync":
         faces = await http.post("/v1/videos/identify-face", json={"video_url": VID})
         body["session_id"] = faces.json()["data"]["session_id"]
+    elif family.name == "multi_elements":
+        started = await http.post(f"{family.path}/init-selection", json={"video_url": VID})
+        body["session_id"] = started.json()["data"]["session_id"]
 
 
 async def _video_id(http: httpx.AsyncClient, **body: Any) -> str:

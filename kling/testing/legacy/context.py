@@ -45,6 +45,25 @@ class FaceSession:
     video_ms: int
 
 
+@dataclass
+class EditSession:
+    """A multi-element selection session: its video, and the points marked on each frame
+    (:mod:`.selection`)."""
+
+    session_id: str
+    created_at: int
+    """Unix ms."""
+    seconds: float
+    width: int
+    height: int
+    fps: float
+    frames: dict[int, list[tuple[float, float]]] = field(default_factory=dict)
+
+    @property
+    def total_frame(self) -> int:
+        return round(self.seconds * self.fps)
+
+
 class Lookup(Protocol):
     """The account state validation reads."""
 
@@ -63,6 +82,9 @@ class Lookup(Protocol):
 
     def session(self, session_id: str) -> FaceSession | None:
         """An identify-face session by id."""
+
+    def edit_session(self, session_id: str) -> EditSession | None:
+        """A multi-element selection session by id."""
 
 
 @dataclass

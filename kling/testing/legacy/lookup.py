@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from .._state import TaskStore
 from .._task import FakeTask, video_seconds, video_url
-from .context import FaceSession, SourceVideo
+from .context import EditSession, FaceSession, SourceVideo
 
 _VIDEO_RESULTS = ("videos", "video_audios")
 
@@ -71,3 +71,7 @@ class StoreLookup:
     def session(self, session_id: str) -> FaceSession | None:
         with self.store.lock:
             return self.store.sessions.get(session_id)
+
+    def edit_session(self, session_id: str) -> EditSession | None:
+        with self.store.lock:
+            return self.store.edit_sessions.get(session_id)

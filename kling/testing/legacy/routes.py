@@ -29,6 +29,7 @@ from .lookup import StoreLookup
 from .other import identify_face as check_identify_face
 from .other import image_recognize as check_image_recognize
 from .other import tts as check_tts
+from .selection import selection_routes
 from .validate import validate
 
 _PRESET_TIME = 1_767_225_600_000  # 2026-01-01T00:00:00Z in ms
@@ -318,7 +319,8 @@ def legacy_routes(
 ) -> list[Route]:
     """The legacy API's routes; ``resource_packs`` is read per request (tests may replace it)."""
     api = _Api(store, callbacks, resource_packs)
-    routes: list[Route] = []
+    # Before the families' routes: POST .../init-selection is no task of GET .../{task_id}.
+    routes: list[Route] = selection_routes(store, api.lookup)
     for family in FAMILIES:
         routes.append(Route(family.path, api.family_root(family), methods=["GET", "POST"]))
         routes.append(Route(family.path + "/{task_id}", api.family_item(family), methods=["GET"]))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from . import image, other, video
+from . import image, other, selection, video
 from .context import Lookup, Plan
 from .fields import common
 
@@ -27,6 +27,7 @@ VALIDATORS: Mapping[str, Validator] = {
     "motion_control": video.motion_control,
     "omni_video": video.omni_video,
     "advanced_lip_sync": other.advanced_lip_sync,
+    "multi_elements": selection.multi_elements,
     "images": image.images,
     "omni_image": image.omni_image,
     "multi_image_to_image": image.multi_image_to_image,
