@@ -19,7 +19,13 @@ Adding a family: a row here, its TypedDict (and any rule) in ``kling._params``, 
 from __future__ import annotations
 
 from ._params._audio import TextToAudioParams, TtsParams, VideoToAudioParams
-from ._params._general import ElementCreateParams, VoiceCreateParams, element_references
+from ._params._general import (
+    AiMultiShotParams,
+    CustomElementCreateParams,
+    ElementCreateParams,
+    VoiceCreateParams,
+    element_references,
+)
 from ._params._image import (
     ImageExpandParams,
     ImageGenerationParams,
@@ -266,6 +272,16 @@ _FAMILY_ROWS = (
             noun="voice",
         ),
     ),
+    # -- general helpers (issue 23 §2). AI multi-shot:
+    # https://github.com/aself101/kling-api/blob/main/docs/api/kling-image-common-subject-completion.md
+    Family(
+        name="ai_multi_shot",
+        path="/v1/general/ai-multi-shot",
+        params=AiMultiShotParams,
+        summary="Other views of an element from its frontal image (three candidate sets).",
+        result="images",
+        arguments=("element_frontal_image",),
+    ),
 )
 
 _ENDPOINT_ROWS = (
@@ -289,6 +305,22 @@ _ENDPOINT_ROWS = (
         params=ImageRecognizeParams,
         summary="Segment an image into subject, head, face and clothing masks.",
         arguments=("image",),
+    ),
+    # -- the older element library (issue 23 §2): its create answers with the element at once;
+    # https://github.com/WHQ25/rawgenai/blob/b3f9cef1c265/docs/research/kling/custom-elements.md
+    Endpoint(
+        name="custom_elements",
+        path="/v1/general/custom-elements",
+        params=CustomElementCreateParams,
+        summary="Your elements in Kling's older element library, and its presets.",
+        arguments=("element_name",),
+        library=Library(
+            presets_path="/v1/general/presets-elements",
+            delete_path="/v1/general/delete-elements",
+            id_field="element_id",
+            name_field="element_name",
+            noun="element",
+        ),
     ),
 )
 

@@ -17,6 +17,8 @@ from ._common import (
     WatermarkInfo,
 )
 from ._general import (
+    AiMultiShotParams,
+    CustomElementCreateParams,
     ElementCreateParams,
     ElementImageList,
     ElementTag,
@@ -69,12 +71,14 @@ from ._video import (
 
 __all__ = [
     "AdvancedLipSyncParams",
+    "AiMultiShotParams",
     "AudioInput",
     "AvatarParams",
     "CallbackOptions",
     "CameraConfig",
     "CameraControl",
     "DynamicMask",
+    "CustomElementCreateParams",
     "ElementCreateParams",
     "ElementImageList",
     "ElementListItem",
