@@ -34,9 +34,7 @@ def server(shared_server: FakeKlingServer) -> Iterator[FakeKlingServer]:
 
 @pytest.fixture
 async def client(server: FakeKlingServer, clock: FakeClock) -> AsyncIterator[AsyncKlingClient]:
-    async with AsyncKlingClient(
-        server.access_key, server.secret_key, base_url=server.url
-    ) as kling:
+    async with AsyncKlingClient(server.access_key, server.secret_key, base_url=server.url) as kling:
         yield kling
 
 
