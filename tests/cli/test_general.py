@@ -75,3 +75,51 @@ def test_unit_deductions_refuse_a_package_name_and_id_together(
     assert result.exit_code != 0
     assert "package_name or package_id, not both" in result.output
     assert server.fake.requests == []
+
+
+def test_custom_elements_create_list_presets_and_delete(
+    kling: KlingRunner, server: FakeKlingServer
+) -> None:
+    created = create(
+        kling,
+        server,
+        "custom-elements",
+        "create",
+        "Mochi",
+        "--element-description",
+        "a white cat",
+        "--element-frontal-image",
+        FRONT,
+        "--element-refer-list",
+        '[{"image_url": "https://cdn.example/side.png"}]',
+    )
+    element_id = str(created["element_id"])
+    listed = kling(*server_args(server), "--json", "custom-elements", "list")
+    assert listed.exit_code == 0, listed.output
+    assert [str(item["element_id"]) for item in json.loads(listed.stdout)] == [element_id]
+    presets = kling(*server_args(server), "custom-elements", "presets")
+    assert presets.exit_code == 0, presets.output
+    assert "Corgi" in presets.stdout
+    deleted = kling(*server_args(server), "custom-elements", "delete", element_id)
+    assert deleted.exit_code == 0, deleted.output
+    assert f"Deleted element {element_id}" in deleted.stdout
+    again = kling(*server_args(server), "--json", "custom-elements", "list")
+    assert json.loads(again.stdout) == []
+
+
+def test_custom_elements_create_refuses_a_missing_refer_list_before_sending(
+    kling: KlingRunner, server: FakeKlingServer
+) -> None:
+    result = kling(
+        *server_args(server),
+        "custom-elements",
+        "create",
+        "Mochi",
+        "--element-description",
+        "a white cat",
+        "--element-frontal-image",
+        FRONT,
+    )
+    assert result.exit_code != 0
+    assert "element_refer_list" in result.output
+    assert server.fake.requests == []

@@ -13,7 +13,15 @@ from kling.testing import FakeKling
 
 from .conftest import Clock, Mcp, kling_client, mcp_session
 
-LOOKUPS = {"get_task", "wait_task", "list_tasks", "account_costs"}
+LOOKUPS = {
+    "get_task",
+    "wait_task",
+    "list_tasks",
+    "account_costs",
+    "account_balance_deductions",
+    "account_unit_deductions",
+    "list_custom_elements",
+}
 
 
 async def tools(mcp: Mcp) -> dict[str, Any]:
@@ -29,6 +37,7 @@ async def test_there_is_a_create_tool_for_every_family_and_product_and_the_looku
         *(f"create_{name}" for name in FAMILIES),
         *(f"create_v2_{name}" for name in PRODUCTS),
         *LOOKUPS,
+        "create_custom_element",
         "download_results",
     }
 
