@@ -55,7 +55,9 @@ if TYPE_CHECKING:
         Voice,
     )
     from ._models_endpoints import (
+        BalanceDeduction,
         CostsResult,
+        CustomElement,
         FaceData,
         FaceIdentification,
         ImageRecognition,
@@ -63,6 +65,7 @@ if TYPE_CHECKING:
         RecognizedImage,
         ResourcePack,
         Speech,
+        UnitDeduction,
     )
     from ._models_v2 import Billing, Output, V2TaskBase
     from ._sync._client import KlingClient
@@ -80,12 +83,14 @@ __all__ = [
     "Audio",
     "AuthenticationError",
     "BadRequestError",
+    "BalanceDeduction",
     "BatchError",
     "BatchProgress",
     "BatchReport",
     "Billing",
     "ContentPolicyError",
     "CostsResult",
+    "CustomElement",
     "DownloadError",
     "DuplicateTaskError",
     "Element",
@@ -118,6 +123,7 @@ __all__ = [
     "TaskInfo",
     "TaskNotFoundError",
     "TaskResult",
+    "UnitDeduction",
     "V2Task",
     "V2TaskBase",
     "Video",
@@ -147,7 +153,10 @@ _LAZY = {
     "TaskInfo": "kling._models",
     "TaskResult": "kling._models",
     "Video": "kling._models",
+    "BalanceDeduction": "kling._models_endpoints",
     "CostsResult": "kling._models_endpoints",
+    "CustomElement": "kling._models_endpoints",
+    "UnitDeduction": "kling._models_endpoints",
     "Element": "kling._models",
     "FaceData": "kling._models_endpoints",
     "FaceIdentification": "kling._models_endpoints",
