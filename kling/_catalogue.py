@@ -228,7 +228,10 @@ def _legacy_use(row: LegacyModel) -> ModelUse:
     )
     modes = own("modes", "modes", row.modes) if row.modes else typed("modes", "mode")
     resolutions = typed("resolutions", "resolution")
-    if "4k" in resolutions:  # the row says whether the model makes 4k images
+    if row.resolutions:  # the row lists the image resolutions the model makes
+        derived.discard("resolutions")
+        resolutions = own("resolutions", "resolutions", row.resolutions)
+    elif "4k" in resolutions:  # the row says whether the model makes 4k images
         derived.discard("resolutions")
         resolutions = own(
             "resolutions",

@@ -20,7 +20,13 @@ from __future__ import annotations
 
 from ._evidence import Source, page
 from ._params._audio import TextToAudioParams, TtsParams, VideoToAudioParams
-from ._params._general import ElementCreateParams, VoiceCreateParams, element_references
+from ._params._general import (
+    AiMultiShotParams,
+    CustomElementCreateParams,
+    ElementCreateParams,
+    VoiceCreateParams,
+    element_references,
+)
 from ._params._image import (
     ImageExpandParams,
     ImageGenerationParams,
@@ -316,6 +322,16 @@ _FAMILY_ROWS = (
             noun="voice",
         ),
     ),
+    # AI multi-shot: other views of an element from its frontal image.
+    Family(
+        name="ai_multi_shot",
+        sources=(page("kling-image-common-subject-completion"),),
+        path="/v1/general/ai-multi-shot",
+        params=AiMultiShotParams,
+        summary="Other views of an element from its frontal image (three candidate sets).",
+        result="images",
+        arguments=("element_frontal_image",),
+    ),
 )
 
 _ENDPOINT_ROWS = (
@@ -342,6 +358,22 @@ _ENDPOINT_ROWS = (
         params=ImageRecognizeParams,
         summary="Segment an image into subject, head, face and clothing masks.",
         arguments=("image",),
+    ),
+    # The older element library: its create answers with the element at once.
+    Endpoint(
+        name="custom_elements",
+        sources=(rg("custom-elements"),),
+        path="/v1/general/custom-elements",
+        params=CustomElementCreateParams,
+        summary="Your elements in Kling's older element library, and its presets.",
+        arguments=("element_name",),
+        library=Library(
+            presets_path="/v1/general/presets-elements",
+            delete_path="/v1/general/delete-elements",
+            id_field="element_id",
+            name_field="element_name",
+            noun="element",
+        ),
     ),
 )
 

@@ -90,11 +90,22 @@ class Video(KlingModel):
 
 
 class Image(KlingModel):
-    """A generated image; ``index`` is its 0-based position in the batch."""
+    """A generated image; ``index`` is its 0-based position in the batch.
+
+    An AI multi-shot candidate is a set of three views, ``url_1``..``url_3``, and no ``url``.
+    """
 
     index: int | None = None
     url: str | None = None
     watermark_url: str | None = None
+    url_1: str | None = None
+    url_2: str | None = None
+    url_3: str | None = None
+
+    @property
+    def urls(self) -> list[str]:
+        """Every file of this image: ``url``, then ``url_1``..``url_3`` (those given)."""
+        return [url for url in (self.url, self.url_1, self.url_2, self.url_3) if url]
 
 
 class Audio(KlingModel):

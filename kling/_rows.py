@@ -51,6 +51,21 @@ Rule = Callable[[dict[str, Any]], None]
 NEW_STANDARD = "v2"
 
 
+@dataclass(frozen=True)
+class Library:
+    """A library of what you make and reuse by id (elements, voices): its presets and deletes."""
+
+    presets_path: str
+    """Where Kling's ready-made items are listed."""
+    delete_path: str
+    """Where one of your own is deleted..."""
+    id_field: str
+    """...by this JSON key, which is also the id of an item in ``task_result``."""
+    name_field: str
+    noun: str
+    """What one item is called in messages (``element``)."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class Endpoint:
     """An endpoint that takes a validated body: what it takes and how the body is built."""
@@ -76,26 +91,14 @@ class Endpoint:
     """More (hidden) command names."""
     sources: tuple[Source, ...] = ()
     """Kling's pages for this endpoint: the fields, values and limits its parameters check."""
+    library: Library | None = None
+    """Set when what it makes is kept in a library of yours (elements, voices): where the
+    library's presets are listed and its items deleted."""
 
     @property
     def command_name(self) -> str:
         """``text-to-video`` for ``text_to_video``."""
         return self.command or self.name.replace("_", "-")
-
-
-@dataclass(frozen=True)
-class Library:
-    """A family whose results you keep and reuse by id (elements, voices)."""
-
-    presets_path: str
-    """Where Kling's ready-made items are listed."""
-    delete_path: str
-    """Where one of your own is deleted..."""
-    id_field: str
-    """...by this JSON key, which is also the id of an item in ``task_result``."""
-    name_field: str
-    noun: str
-    """What one item is called in messages (``element``)."""
 
 
 @dataclass(frozen=True)
@@ -150,7 +153,6 @@ class Family(TaskRow):
 
     max_page_size: int = 500
     """Largest ``pageSize`` the list endpoint accepts."""
-    library: Library | None = None
     selections: Selections | None = None
 
 

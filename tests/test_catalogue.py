@@ -139,7 +139,8 @@ def test_aspect_ratios_are_the_familys_less_what_the_row_refuses() -> None:
 def test_image_resolutions_are_the_familys_and_4k_only_where_the_row_says() -> None:
     assert legacy_use("omni_image", "kling-v3-omni").resolutions == ("1k", "2k", "4k")
     assert legacy_use("omni_image", "kling-image-o1").resolutions == ("1k", "2k")
-    assert legacy_use("images", "kling-v1").resolutions == ("1k", "2k")
+    assert legacy_use("images", "kling-v1").resolutions == ("1k",)
+    assert legacy_use("images", "kling-v2-new").resolutions == ("1k", "2k")  # the type's
 
 
 def test_a_feature_is_listed_only_where_the_family_takes_the_parameter() -> None:

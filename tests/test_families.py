@@ -78,6 +78,7 @@ MINIMAL: dict[str, dict[str, Any]] = {
         "element_image_list": {"frontal_image": U, "refer_images": [{"image_url": U}]},
     },
     "voices": {"voice_name": "narrator", "voice_url": "https://cdn.example/voice.mp3"},
+    "ai_multi_shot": {"element_frontal_image": U},
 }
 
 
@@ -86,7 +87,12 @@ def test_every_family_has_a_minimal_example_here() -> None:
 
 
 def test_the_table_holds_every_family_and_synchronous_endpoint() -> None:
-    assert set(ENDPOINTS) - set(FAMILIES) == {"tts", "identify_face", "image_recognize"}
+    assert set(ENDPOINTS) - set(FAMILIES) == {
+        "tts",
+        "identify_face",
+        "image_recognize",
+        "custom_elements",
+    }
     for row in ENDPOINTS.values():
         # The generated signatures import each TypedDict from kling._params.
         assert getattr(kling._params, row.params.__name__) is row.params

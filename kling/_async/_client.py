@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
     from .._models_endpoints import FaceIdentification, ImageRecognition
     from .._params import IdentifyFaceParams, ImageRecognizeParams
+    from ._custom_elements import AsyncCustomElements
     from ._download import ProgressHook
     from ._endpoints import AsyncAccount, AsyncTTS
     from ._generated_products import AsyncV2
@@ -279,10 +280,18 @@ class AsyncKlingClient(AsyncFamilyProperties):
 
     @cached_property
     def account(self) -> AsyncAccount:
-        """Account information: resource packs and their balances."""
+        """Account information: resource packs and their balances, and what each task cost."""
         from ._endpoints import AsyncAccount
 
         return AsyncAccount(self)
+
+    @cached_property
+    def custom_elements(self) -> AsyncCustomElements:
+        """Kling's older element library (``/v1/general/custom-elements``): create, list,
+        presets, delete. Newer elements are tasks: ``client.elements``."""
+        from ._custom_elements import AsyncCustomElements
+
+        return AsyncCustomElements(self)
 
     async def identify_face(self, **params: Unpack[IdentifyFaceParams]) -> FaceIdentification:
         """Find the faces in a video (``video_id`` or ``video_url``) for advanced lip-sync."""

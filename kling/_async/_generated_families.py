@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .._errors import KlingError
     from .._params import (
         AdvancedLipSyncParams,
+        AiMultiShotParams,
         AvatarParams,
         ElementCreateParams,
         ImageExpandParams,
@@ -110,9 +111,13 @@ if TYPE_CHECKING:
     class _VoicesAndWait(VoiceCreateParams, WaitOptions, total=False):
         """The keywords of ``voices.create_and_wait``."""
 
+    class _AiMultiShotAndWait(AiMultiShotParams, WaitOptions, total=False):
+        """The keywords of ``ai_multi_shot.create_and_wait``."""
+
 
 __all__ = [
     "AsyncAdvancedLipSync",
+    "AsyncAiMultiShot",
     "AsyncAvatar",
     "AsyncElements",
     "AsyncImageExpand",
@@ -934,6 +939,45 @@ class AsyncVoices(AsyncLibraryResource):
 
     def create_as_completed(
         self, items: Iterable[VoiceCreateParams], **options: Unpack[CreateAsCompletedOptions]
+    ) -> AbstractAsyncContextManager[AsyncFinished[AsyncTask]]:
+        """``create_many`` and ``as_completed`` at once: each task is waited for from the
+        moment it exists. ``async with ... as finished: for result in finished`` gives each
+        item once, as it settles: its finished task (check ``is_failed``), or its
+        ``KlingError``; ``finished.created`` keeps every task created."""
+        return self._create_as_completed(items, **options)
+
+
+class AsyncAiMultiShot(AsyncFamilyResource):
+    """Other views of an element from its frontal image (three candidate sets).
+
+    ``POST /v1/general/ai-multi-shot``
+    """
+
+    row = FAMILIES["ai_multi_shot"]
+
+    async def create(
+        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[AiMultiShotParams]
+    ) -> AsyncTask:
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
+        return await self._create(params, extra_body)
+
+    async def create_and_wait(
+        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_AiMultiShotAndWait]
+    ) -> AsyncTask:
+        """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
+        finished task, or ``TaskFailedError``."""
+        return await self._create_and_wait(params, extra_body)
+
+    async def create_many(
+        self, items: Iterable[AiMultiShotParams], **options: Unpack[CreateManyOptions]
+    ) -> list[AsyncTask | KlingError]:
+        """A task per item (the keyword arguments of ``create``), ``concurrency`` at a time;
+        in input order each created task or its item's ``KlingError``. Slows down while Kling
+        throttles; see ``CreateManyOptions``."""
+        return await self._create_many(items, **options)
+
+    def create_as_completed(
+        self, items: Iterable[AiMultiShotParams], **options: Unpack[CreateAsCompletedOptions]
     ) -> AbstractAsyncContextManager[AsyncFinished[AsyncTask]]:
         """``create_many`` and ``as_completed`` at once: each task is waited for from the
         moment it exists. ``async with ... as finished: for result in finished`` gives each

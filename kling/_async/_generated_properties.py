@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ._client import AsyncKlingClient
     from ._generated_families import (
         AsyncAdvancedLipSync,
+        AsyncAiMultiShot,
         AsyncAvatar,
         AsyncElements,
         AsyncImageExpand,
@@ -182,3 +183,10 @@ class AsyncFamilyProperties:
         from ._generated_families import AsyncVoices
 
         return AsyncVoices(cast("AsyncKlingClient", self))
+
+    @cached_property
+    def ai_multi_shot(self) -> AsyncAiMultiShot:
+        """Other views of an element from its frontal image (three candidate sets)."""
+        from ._generated_families import AsyncAiMultiShot
+
+        return AsyncAiMultiShot(cast("AsyncKlingClient", self))

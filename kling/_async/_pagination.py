@@ -1,13 +1,23 @@
-"""Auto-paging over Kling's ``pageNum``/``pageSize`` list endpoints."""
+"""Auto-paging over Kling's ``pageNum``/``pageSize`` list endpoints and its cursor pages, and
+the checks of what every listing takes (page size, limit, filters)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Sequence
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from kling import _compat_async as _compat
 
-__all__ = ["AsyncCursorPaginator", "AsyncPaginator"]
+from .._errors import InvalidParameterError, KlingError
+
+__all__ = [
+    "AsyncCursorPaginator",
+    "AsyncPaginator",
+    "check_limit",
+    "check_page_size",
+    "filter_entry",
+    "paginate",
+]
 
 T = TypeVar("T")
 
@@ -79,6 +89,7 @@ class AsyncCursorPaginator(Generic[T]):
     async def iter_pages(self) -> AsyncIterator[Sequence[T]]:
         """Yield the items of one page at a time, until Kling says there are no more."""
         cursor: str | None = None
+        seen: set[str] = set()
         remaining = self._limit
         while remaining is None or remaining > 0:
             items, cursor, has_more = await self._fetch_page(cursor)
@@ -89,6 +100,13 @@ class AsyncCursorPaginator(Generic[T]):
                 yield items
             if not has_more or not cursor:
                 return
+            if cursor in seen:
+                # Following it would read the same pages again, forever.
+                raise KlingError(
+                    f"Kling answered next_cursor {cursor!r} a second time; stopped listing "
+                    "rather than read the same pages again"
+                )
+            seen.add(cursor)
 
     async def _items(self) -> AsyncIterator[T]:
         async for page in self.iter_pages():
@@ -97,3 +115,57 @@ class AsyncCursorPaginator(Generic[T]):
 
     def __aiter__(self) -> AsyncIterator[T]:
         return self._items()
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_page_size(page_size: object, largest: int) -> None:
+    """Refuse a ``page_size`` that is not an int from 1 to ``largest``."""
+    if not _is_int(page_size) or not 1 <= page_size <= largest:  # type: ignore[operator]
+        raise InvalidParameterError(
+            f"page_size must be an int from 1 to {largest}, got {page_size!r}", field="page_size"
+        )
+
+
+def paginate(
+    fetch_page: Callable[[int, int], _compat.Awaitable[Sequence[T]]],
+    largest: int,
+    page_size: int,
+    page_num: int,
+    limit: int | None,
+) -> AsyncPaginator[T]:
+    """A :class:`AsyncPaginator` over a ``pageNum``/``pageSize`` list whose pages hold at most
+    ``largest`` items, once its arguments are checked."""
+    check_page_size(page_size, largest)
+    if not _is_int(page_num) or not 1 <= page_num <= MAX_PAGE_NUM:
+        raise InvalidParameterError(
+            f"page_num must be an int from 1 to {MAX_PAGE_NUM}, got {page_num!r}",
+            field="page_num",
+        )
+    check_limit(limit)
+    return AsyncPaginator(fetch_page, page_size=page_size, page_num=page_num, limit=limit)
+
+
+def check_limit(limit: object) -> None:
+    """Refuse a ``limit`` (items in all) that is neither None nor an int >= 0."""
+    if limit is not None and (not _is_int(limit) or limit < 0):  # type: ignore[operator]
+        raise InvalidParameterError(
+            f"limit must be an int >= 0 or None, got {limit!r}", field="limit"
+        )
+
+
+def filter_entry(
+    key: str, value: str | Sequence[str] | None, known: tuple[str, ...] | None = None
+) -> dict[str, Any] | None:
+    """One ``filters`` entry of a cursor listing, ``{"key": key, "values": [...]}``; None for
+    no value. ``known``: the values Kling documents for ``key``, when it lists them."""
+    if value is None:
+        return None
+    values = [value] if isinstance(value, str) else list(value)
+    for item in values:
+        if not isinstance(item, str) or (known is not None and item not in known):
+            expected = "a string" if known is None else f"one of {', '.join(map(repr, known))}"
+            raise InvalidParameterError(f"{key} must be {expected}, got {item!r}", field=key)
+    return {"key": key, "values": values}

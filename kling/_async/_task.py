@@ -40,8 +40,11 @@ class AsyncResultFiles:
         def __getstate__(self) -> dict[Any, Any]: ...
 
     def result_urls(self) -> list[str]:
-        """Every result file's URL: videos, images, then audios (mp3 before wav)."""
-        urls = [v.url for v in self.videos] + [i.url for i in self.images]
+        """Every result file's URL: videos, images (each image's ``urls``), then audios (mp3
+        before wav)."""
+        urls = [v.url for v in self.videos]
+        for image in self.images:
+            urls += image.urls
         for audio in self.audios:
             urls += [audio.url, audio.url_mp3, audio.url_wav]
         return [url for url in urls if url]

@@ -23,7 +23,7 @@ from .._params._common import unix_ms
 from .._polling import oldest_created
 from .._response import list_items
 from .._rows import NEW_STANDARD, Product
-from ._pagination import AsyncCursorPaginator
+from ._pagination import AsyncCursorPaginator, check_limit, check_page_size, filter_entry
 from ._resources import AsyncTaskReader, AsyncTaskResource
 
 if TYPE_CHECKING:
@@ -172,29 +172,16 @@ class AsyncV2Tasks(AsyncTaskReader["AnyAsyncTask"]):
         """
         body: dict[str, Any] = {}
         filters = [
-            _filter("status", status, _STATUSES),
-            _filter("product_type", product_type, _PRODUCT_TYPES),
+            filter_entry("status", status, _STATUSES),
+            filter_entry("product_type", product_type, _PRODUCT_TYPES),
         ]
         if any(filters):
             body["filters"] = [f for f in filters if f]
         for name, value in (("start_time", start_time), ("end_time", end_time)):
             if value is not None:
                 body[name] = unix_ms(value, name)
-        if isinstance(page_size, bool) or not isinstance(page_size, int):
-            raise InvalidParameterError(
-                f"page_size must be an int from 1 to {MAX_PAGE_SIZE}", field="page_size"
-            )
-        if not 1 <= page_size <= MAX_PAGE_SIZE:
-            raise InvalidParameterError(
-                f"page_size must be an int from 1 to {MAX_PAGE_SIZE}, got {page_size}",
-                field="page_size",
-            )
-        if limit is not None and (
-            isinstance(limit, bool) or not isinstance(limit, int) or limit < 0
-        ):
-            raise InvalidParameterError(
-                f"limit must be an int >= 0 or None, got {limit!r}", field="limit"
-            )
+        check_page_size(page_size, MAX_PAGE_SIZE)
+        check_limit(limit)
         body["limit"] = page_size
         auth = self._auth()
 
@@ -303,17 +290,3 @@ def _id(value: object, external: bool) -> str:
             f"{name} must be a non-empty string without commas, got {value!r}", field=name
         )
     return value
-
-
-def _filter(
-    key: str, value: str | Sequence[str] | None, known: tuple[str, ...]
-) -> dict[str, Any] | None:
-    if value is None:
-        return None
-    values = [value] if isinstance(value, str) else list(value)
-    for item in values:
-        if item not in known:
-            raise InvalidParameterError(
-                f"{key} must be one of {', '.join(map(repr, known))}, got {item!r}", field=key
-            )
-    return {"key": key, "values": values}

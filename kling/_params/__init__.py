@@ -17,6 +17,8 @@ from ._common import (
     WatermarkInfo,
 )
 from ._general import (
+    AiMultiShotParams,
+    CustomElementCreateParams,
     ElementCreateParams,
     ElementImageList,
     ElementTag,
@@ -70,11 +72,13 @@ from ._video import (
 
 __all__ = [
     "AdvancedLipSyncParams",
+    "AiMultiShotParams",
     "AudioInput",
     "AvatarParams",
     "CallbackOptions",
     "CameraConfig",
     "CameraControl",
+    "CustomElementCreateParams",
     "DynamicMask",
     "EditMode",
     "ElementCreateParams",

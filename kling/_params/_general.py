@@ -1,9 +1,13 @@
-"""Parameters of the element and voice libraries.
+"""Parameters of the element and voice libraries, and of AI multi-shot.
 
 Sources, Kling's pages:
 
 * elements: https://github.com/aself101/kling-api/blob/main/docs/api/kling-o1-element-mgt.md
+* the older element library (``/v1/general/custom-elements``, still served per the changelog of
+  2026-02-25, https://github.com/aself101/kling-api/blob/main/docs/api/kling-updates-api.md):
+  https://github.com/WHQ25/rawgenai/blob/b3f9cef1c265/docs/research/kling/custom-elements.md
 * voices: https://github.com/aself101/kling-api/blob/main/docs/api/kling-2.6-voice-mgt.md
+* AI multi-shot: https://github.com/aself101/kling-api/blob/main/docs/api/kling-image-common-subject-completion.md
 """
 
 from typing import Annotated, Literal
@@ -64,6 +68,26 @@ class ElementCreateParams(CallbackOptions, total=False):
     element_video_list: ElementVideoList
     element_voice_id: str
     tag_list: list[ElementTag]
+
+
+@params_config
+class CustomElementCreateParams(TypedDict, total=False):
+    """``POST /v1/general/custom-elements`` (the older library): an element from a frontal
+    image and 1-3 more views; Kling answers with the element at once."""
+
+    element_name: Required[Annotated[str, max_chars(20)]]
+    element_description: Required[Annotated[str, max_chars(100)]]
+    element_frontal_image: Required[ImageInput]
+    element_refer_list: Required[Annotated[list[ReferImage], items(1, 3)]]
+    tag_list: list[ElementTag]
+
+
+@params_config
+class AiMultiShotParams(CallbackOptions, total=False):
+    """``POST /v1/general/ai-multi-shot``: other views of an element inferred from its frontal
+    image; three candidate sets of three views each (``url_1``..``url_3``)."""
+
+    element_frontal_image: Required[ImageInput]
 
 
 @params_config

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
     from .._models_endpoints import FaceIdentification, ImageRecognition
     from .._params import IdentifyFaceParams, ImageRecognizeParams
+    from ._custom_elements import CustomElements
     from ._download import ProgressHook
     from ._endpoints import TTS, Account
     from ._generated_products import V2
@@ -282,10 +283,18 @@ class KlingClient(FamilyProperties):
 
     @cached_property
     def account(self) -> Account:
-        """Account information: resource packs and their balances."""
+        """Account information: resource packs and their balances, and what each task cost."""
         from ._endpoints import Account
 
         return Account(self)
+
+    @cached_property
+    def custom_elements(self) -> CustomElements:
+        """Kling's older element library (``/v1/general/custom-elements``): create, list,
+        presets, delete. Newer elements are tasks: ``client.elements``."""
+        from ._custom_elements import CustomElements
+
+        return CustomElements(self)
 
     def identify_face(self, **params: Unpack[IdentifyFaceParams]) -> FaceIdentification:
         """Find the faces in a video (``video_id`` or ``video_url``) for advanced lip-sync."""

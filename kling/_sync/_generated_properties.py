@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ._client import KlingClient
     from ._generated_families import (
         AdvancedLipSync,
+        AiMultiShot,
         Avatar,
         Elements,
         ImageExpand,
@@ -182,3 +183,10 @@ class FamilyProperties:
         from ._generated_families import Voices
 
         return Voices(cast("KlingClient", self))
+
+    @cached_property
+    def ai_multi_shot(self) -> AiMultiShot:
+        """Other views of an element from its frontal image (three candidate sets)."""
+        from ._generated_families import AiMultiShot
+
+        return AiMultiShot(cast("KlingClient", self))

@@ -27,19 +27,16 @@ from ._resources import TaskResource
 
 if TYPE_CHECKING:
     from .._errors import KlingError
+    from ._client import KlingClient
     from ._pagination import Paginator
     from ._task import AnyAsyncTask, Task
 
-__all__ = ["FamilyResource", "LibraryResource"]
+__all__ = ["FamilyResource", "LibraryResource", "delete_item"]
 
 _DEFAULT_PAGE_SIZE = 30
 #: Polling: below this many due tasks single GETs are cheaper than a page of the list.
 _LIST_THRESHOLD = 4
 _POLL_PAGE_SIZE = 500
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 class FamilyResource(TaskResource["Task"]):
@@ -81,28 +78,12 @@ class FamilyResource(TaskResource["Task"]):
     def _paginate(
         self, path: str, page_size: int, page_num: int, limit: int | None
     ) -> Paginator[Task]:
-        from ._pagination import MAX_PAGE_NUM, Paginator  # with the first listing
-
-        max_size = self.row.max_page_size
-        if not _is_int(page_size) or not 1 <= page_size <= max_size:
-            raise InvalidParameterError(
-                f"page_size must be an int from 1 to {max_size}, got {page_size!r}",
-                field="page_size",
-            )
-        if not _is_int(page_num) or not 1 <= page_num <= MAX_PAGE_NUM:
-            raise InvalidParameterError(
-                f"page_num must be an int from 1 to {MAX_PAGE_NUM}, got {page_num!r}",
-                field="page_num",
-            )
-        if limit is not None and (not _is_int(limit) or limit < 0):
-            raise InvalidParameterError(
-                f"limit must be an int >= 0 or None, got {limit!r}", field="limit"
-            )
+        from ._pagination import paginate  # with the first listing
 
         def fetch(number: int, size: int) -> Sequence[Task]:
             return self._list_page(path, number, size)
 
-        return Paginator(fetch, page_size=page_size, page_num=page_num, limit=limit)
+        return paginate(fetch, self.row.max_page_size, page_size, page_num, limit)
 
     def _list_page(self, path: str, page_num: int, page_size: int) -> builtins.list[Task]:
         return self._client._request(
@@ -208,12 +189,14 @@ class LibraryResource(FamilyResource):
 
     def delete(self, item_id: str) -> None:
         """Delete one of your own items by its id (not the task id)."""
-        library = self._library
-        if not isinstance(item_id, str) or not item_id.strip():
-            raise InvalidParameterError(
-                f"{library.id_field} must be a non-empty string, got {item_id!r}",
-                field=library.id_field,
-            )
-        self._client._request(
-            "POST", library.delete_path, body={library.id_field: item_id}, parse=as_is
+        delete_item(self._client, self._library, item_id)
+
+
+def delete_item(client: KlingClient, library: Library, item_id: str) -> None:
+    """Delete one of your own items of ``library`` by its id."""
+    if not isinstance(item_id, str) or not item_id.strip():
+        raise InvalidParameterError(
+            f"{library.id_field} must be a non-empty string, got {item_id!r}",
+            field=library.id_field,
         )
+    client._request("POST", library.delete_path, body={library.id_field: item_id}, parse=as_is)

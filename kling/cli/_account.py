@@ -1,9 +1,10 @@
-"""``kling account costs``: your resource packs and what is left in them."""
+"""``kling account costs``: your resource packs and what is left in them; ``kling account
+balance-deductions`` and ``unit-deductions``: what each task was charged."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -56,12 +57,7 @@ def costs(
     ] = None,
 ) -> None:
     """The resource packs active in a period (default: the last 30 days) and their balance."""
-    if start is not None and days is not None:
-        raise typer.BadParameter("give --start or --days, not both", param_hint="'--days'")
-    end_time = parse_time(end, "--end") if end else datetime.now(timezone.utc)
-    start_time = (
-        parse_time(start, "--start") if start else end_time - timedelta(days=days or _DEFAULT_DAYS)
-    )
+    start_time, end_time = _window(start, end, days)
     state = get_state(ctx)
     result = state.client().account.costs(start_time, end_time, resource_pack_name=pack)
     packs = result.resource_pack_subscribe_infos
@@ -83,6 +79,121 @@ def costs(
         f"Resource packs, {format_time(start_time)} to {format_time(end_time)}",
         ("pack", "type", "status", "remaining / total", "from", "until"),
         rows,
+    )
+
+
+_Start = Annotated[
+    str | None,
+    typer.Option(metavar="ISO", help="Start of the period (default: --days before --end)."),
+]
+_End = Annotated[str | None, typer.Option(metavar="ISO", help="End of the period (default: now).")]
+_Days = Annotated[
+    int | None,
+    typer.Option(min=1, help=f"Length of the period in days (default {_DEFAULT_DAYS})."),
+]
+_ApiKeyName = Annotated[
+    list[str] | None,
+    typer.Option("--api-key-name", metavar="NAME", help="Only tasks of this API key (repeatable)."),
+]
+_Limit = Annotated[int, typer.Option(min=0, help="Show at most this many.")]
+
+
+def _window(start: str | None, end: str | None, days: int | None) -> tuple[datetime, datetime]:
+    """The period ``--start``/``--end``/``--days`` name: by default the last 30 days."""
+    if start is not None and days is not None:
+        raise typer.BadParameter("give --start or --days, not both", param_hint="'--days'")
+    end_time = parse_time(end, "--end") if end else datetime.now(timezone.utc)
+    start_time = (
+        parse_time(start, "--start") if start else end_time - timedelta(days=days or _DEFAULT_DAYS)
+    )
+    return start_time, end_time
+
+
+@group.command("balance-deductions", cls=KlingCommand)
+def balance_deductions(
+    ctx: typer.Context,
+    start: _Start = None,
+    end: _End = None,
+    days: _Days = None,
+    api_key_name: _ApiKeyName = None,
+    limit: _Limit = 100,
+) -> None:
+    """What the cash balance paid for each task created in a period (default: 30 days)."""
+    start_time, end_time = _window(start, end, days)
+    state = get_state(ctx)
+    rows = state.client().account.balance_deductions(
+        start_time, end_time, api_key_name=api_key_name or None, limit=limit
+    )
+    _print_deductions(
+        state.json,
+        f"Balance deductions, {format_time(start_time)} to {format_time(end_time)}",
+        list(rows),
+        ("balance_after_deduction", "currency"),
+    )
+
+
+@group.command("unit-deductions", cls=KlingCommand)
+def unit_deductions(
+    ctx: typer.Context,
+    start: _Start = None,
+    end: _End = None,
+    days: _Days = None,
+    api_key_name: _ApiKeyName = None,
+    product_type: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--product-type", metavar="TYPE", help="Only packs of this type: video, image, try-on."
+        ),
+    ] = None,
+    package_name: Annotated[
+        list[str] | None,
+        typer.Option("--package-name", metavar="NAME", help="Only this resource pack (by name)."),
+    ] = None,
+    package_id: Annotated[
+        list[str] | None,
+        typer.Option("--package-id", metavar="ID", help="Only this resource pack (by id)."),
+    ] = None,
+    limit: _Limit = 100,
+) -> None:
+    """The resource-pack units each task created in a period was charged (default: 30 days)."""
+    start_time, end_time = _window(start, end, days)
+    state = get_state(ctx)
+    rows = state.client().account.unit_deductions(
+        start_time,
+        end_time,
+        api_key_name=api_key_name or None,
+        product_type=product_type or None,
+        package_name=package_name or None,
+        package_id=package_id or None,
+        limit=limit,
+    )
+    _print_deductions(
+        state.json,
+        f"Unit deductions, {format_time(start_time)} to {format_time(end_time)}",
+        list(rows),
+        ("unit_after_deduction", "package_id"),
+    )
+
+
+def _print_deductions(as_json: bool, title: str, rows: list[Any], extra: tuple[str, str]) -> None:
+    if as_json:
+        print_json([row.model_dump(mode="json") for row in rows])
+        return
+    print_table(
+        title,
+        ("task", "function", "model", "charged", "left after", extra[1], "when"),
+        [
+            [
+                row.task_id or "",
+                row.product_function or "",
+                row.model_name or "",
+                _number(row.deduction_amount),
+                _number(getattr(row, extra[0])),
+                str(getattr(row, extra[1]) or ""),
+                format_time(row.deduction_time),
+            ]
+            for row in rows
+        ],
     )
 
 

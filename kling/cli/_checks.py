@@ -46,9 +46,16 @@ class Expected:
     """What makes it that many, for the message (``--n 2``)."""
 
 
+#: Image rows whose count of files no parameter sets: AI multi-shot makes three candidate sets
+#: of three views (https://github.com/aself101/kling-api/blob/main/docs/api/kling-image-common-subject-completion.md).
+_FIXED_IMAGES = {"ai_multi_shot": Expected(9, "three candidate sets of three views")}
+
+
 def expected_results(row: TaskRow, params: Mapping[str, Any]) -> Expected:
     """The result files a create of ``row`` (either standard) with ``params`` will produce."""
     kind = row.result
+    if row.name in _FIXED_IMAGES:
+        return _FIXED_IMAGES[row.name]
     if kind == "images":
         if params.get("result_type") == "series":
             return Expected(None, "--result-type series")

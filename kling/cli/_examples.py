@@ -35,6 +35,7 @@ _SAMPLES: dict[str, str] = {
     "effect_scene": "bloombloom",
     "element_name": "fox",
     "voice_name": "narrator",
+    "element_frontal_image": "front.png",
 }
 
 #: Local files the examples name, for whoever runs them (the tests write them first).

@@ -114,7 +114,7 @@ def print_task(task: AnyTask, files: Sequence[Path] = ()) -> None:
 def result_links(task: AnyTask) -> list[tuple[str, str]]:
     """``(kind, url)`` for every result file of a task."""
     links = [("video", v.url) for v in task.videos if v.url]
-    links += [("image", i.url) for i in task.images if i.url]
+    links += [("image", url) for image in task.images for url in image.urls]
     for audio in task.audios:
         links += [
             (kind, url)

@@ -82,6 +82,10 @@ class Toolbox:
             "list": self._list,
             "costs": self._costs,
             "models": self._models,
+            "balance_deductions": self._deductions,
+            "unit_deductions": self._deductions,
+            "custom_elements": self._custom_elements,
+            "create_custom_element": self._create_custom_element,
             "download": self._download,
             "selection": self._selection,
         }
@@ -246,6 +250,52 @@ class Toolbox:
         # Read from the tables the checks use; an unknown name raises, listing the known ones.
         found = [catalogue(name)] if name is not None else catalogue()
         return {"count": len(found), "models": [info.as_dict() for info in found]}
+
+    async def _deductions(
+        self, tool: ToolDef, arguments: dict[str, Any], progress: Progress
+    ) -> dict[str, Any]:
+        filters = [k for k in tool.input_schema["properties"] if k not in ("days", "limit")]
+        _inputs.only(arguments, ("days", "limit", *filters), tool.name)
+        days = _inputs.integer(arguments, "days", low=1, high=365, default=30)
+        limit = _inputs.integer(
+            arguments, "limit", low=1, high=MAX_LIST_LIMIT, default=DEFAULT_LIST_LIMIT
+        )
+        chosen = {name: _inputs.texts(arguments, name) for name in filters}
+        end = int(time.time() * 1000)
+        account = self._client.account
+        listing = (
+            account.unit_deductions
+            if tool.kind == "unit_deductions"
+            else account.balance_deductions
+        )
+        rows = listing(end - days * _DAY_MS, end, page_size=limit, limit=limit, **chosen)
+        charges = [row.model_dump(mode="json", exclude_none=True) async for row in rows]
+        return {"days": days, "count": len(charges), "charges": charges}
+
+    async def _custom_elements(
+        self, tool: ToolDef, arguments: dict[str, Any], progress: Progress
+    ) -> dict[str, Any]:
+        _inputs.only(arguments, ("presets", "limit"), tool.name)
+        presets = arguments.get("presets", False)
+        if not isinstance(presets, bool):
+            raise ToolInputError(f"presets must be true or false, got {presets!r}", field="presets")
+        limit = _inputs.integer(
+            arguments, "limit", low=1, high=MAX_LIST_LIMIT, default=DEFAULT_LIST_LIMIT
+        )
+        library = self._client.custom_elements
+        pages = (library.presets if presets else library.list)(page_size=limit, limit=limit)
+        items = [item.model_dump(mode="json", exclude_none=True) async for item in pages]
+        return {"presets": presets, "count": len(items), "elements": items}
+
+    async def _create_custom_element(
+        self, tool: ToolDef, arguments: dict[str, Any], progress: Progress
+    ) -> dict[str, Any]:
+        params = resolve_media(tool.input_schema, arguments, self.root)
+        element = await self._client.custom_elements.create(**params)
+        return {
+            "element": element.model_dump(mode="json", exclude_none=True),
+            "next": "Use its element_id where a video takes elements (element_list).",
+        }
 
     async def _download(
         self, tool: ToolDef, arguments: dict[str, Any], progress: Progress

@@ -45,6 +45,18 @@ def text(arguments: Mapping[str, Any], name: str, *, default: str | None = None)
     return value
 
 
+def texts(arguments: Mapping[str, Any], name: str) -> list[str] | None:
+    """A list of non-empty strings, or None when the argument is absent."""
+    value = arguments.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ToolInputError(
+            f"{name} must be a list of non-empty strings, got {value!r}", field=name
+        )
+    return value
+
+
 def integer(arguments: Mapping[str, Any], name: str, *, low: int, high: int, default: int) -> int:
     """An integer argument in ``low..high``, or ``default`` when it is absent."""
     value = arguments.get(name)

@@ -17,7 +17,7 @@ from .. import _params
 from .._families import FAMILIES
 from .._params import json_schema
 from .._params._common import MEDIA_KEY, JsonSchema
-from .._rows import NEW_STANDARD, Product, TaskRow
+from .._rows import NEW_STANDARD, Endpoint, Product
 
 __all__ = [
     "MAX_LIST_LIMIT",
@@ -28,6 +28,8 @@ __all__ = [
     "V2",
     "costs_schema",
     "create_schema",
+    "custom_elements_schema",
+    "deductions_schema",
     "download_schema",
     "list_schema",
     "models_schema",
@@ -56,7 +58,7 @@ MAX_LIST_LIMIT = 100
 
 
 @functools.cache
-def create_schema(row: TaskRow) -> JsonSchema:
+def create_schema(row: Endpoint) -> JsonSchema:
     """The input schema of the create tool of ``row``: what its parameters accept, and a
     new-standard product's ``model``."""
     schema = _self_contained(json_schema(row))
@@ -221,6 +223,66 @@ def costs_schema() -> JsonSchema:
                 "type": "string",
                 "minLength": 1,
                 "description": "Only the pack with this name.",
+            },
+        },
+        "additionalProperties": False,
+    }
+
+
+def _strings(description: str, enum: tuple[str, ...] | None = None) -> JsonSchema:
+    item: JsonSchema = {"type": "string", "minLength": 1}
+    if enum is not None:
+        item["enum"] = list(enum)
+    return {"type": "array", "items": item, "minItems": 1, "description": description}
+
+
+def deductions_schema(*, unit: bool) -> JsonSchema:
+    """``account_balance_deductions`` / ``account_unit_deductions``: the charges of the tasks
+    created in the last ``days``, filtered as Kling's billing pages allow."""
+    from .._async._endpoints import PACKAGE_TYPES
+
+    properties: dict[str, Any] = {
+        "days": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 365,
+            "default": 30,
+            "description": "Tasks created this many days back from now.",
+        },
+        "limit": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": MAX_LIST_LIMIT,
+            "default": DEFAULT_LIST_LIMIT,
+            "description": "How many charges at most, oldest first.",
+        },
+        "api_key_name": _strings("Only the tasks of these API keys (by name)."),
+    }
+    if unit:
+        properties |= {
+            "product_type": _strings("Only packs of these types.", PACKAGE_TYPES),
+            "package_name": _strings("Only these packs, by name (not with package_id)."),
+            "package_id": _strings("Only these packs, by id (not with package_name)."),
+        }
+    return {"type": "object", "properties": properties, "additionalProperties": False}
+
+
+def custom_elements_schema() -> JsonSchema:
+    """``list_custom_elements``: yours, or Kling's presets."""
+    return {
+        "type": "object",
+        "properties": {
+            "presets": {
+                "type": "boolean",
+                "default": False,
+                "description": "Kling's ready-made elements instead of yours.",
+            },
+            "limit": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": MAX_LIST_LIMIT,
+                "default": DEFAULT_LIST_LIMIT,
+                "description": "How many elements at most.",
             },
         },
         "additionalProperties": False,

@@ -30,9 +30,9 @@ __all__ = ["build_server"]
 
 _INSTRUCTIONS = (
     "Kling AI video, image and audio generation. Create tools start paid tasks and return at "
-    "once; wait_task follows one (with progress) and download_results saves its files. Creates "
-    "are idempotent: repeating an identical call returns the same task. Local files are read "
-    "from and written to {root} only; give paths relative to it.{read_only}"
+    "once; wait_task follows one (with progress) and download_results saves its files. Task "
+    "creates are idempotent: repeating an identical call returns the same task. Local files "
+    "are read from and written to {root} only; give paths relative to it.{read_only}"
 )
 
 

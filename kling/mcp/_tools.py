@@ -8,16 +8,40 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from .._families import ROWS
+from .._families import ENDPOINTS, ROWS
 from .._params._common import JsonSchema
 from .._rows import NEW_STANDARD, Family, TaskRow
 from . import _schemas, _selections
 
 __all__ = ["LOOKUP_KINDS", "ToolDef", "ToolKind", "create_tool_name", "tool_defs"]
 
-ToolKind = Literal["create", "get", "wait", "list", "costs", "models", "download", "selection"]
+ToolKind = Literal[
+    "create",
+    "get",
+    "wait",
+    "list",
+    "costs",
+    "models",
+    "balance_deductions",
+    "unit_deductions",
+    "create_custom_element",
+    "custom_elements",
+    "download",
+    "selection",
+]
 #: The tools ``--read-only`` keeps: they neither create anything nor write files.
-LOOKUP_KINDS: frozenset[ToolKind] = frozenset({"get", "wait", "list", "costs", "models"})
+LOOKUP_KINDS: frozenset[ToolKind] = frozenset(
+    {
+        "get",
+        "wait",
+        "list",
+        "costs",
+        "models",
+        "balance_deductions",
+        "unit_deductions",
+        "custom_elements",
+    }
+)
 
 _IDEMPOTENT = (
     "Idempotent: identical calls return the same task (marked existing) instead of paying "
@@ -31,6 +55,8 @@ _CREDENTIALS = {
     "legacy": "",
     "new": f"; needs the server's KLING_API_KEY); its family is {NEW_STANDARD!r}",
 }
+#: The older element library's row: its create tool's schema and route.
+_CUSTOM_ELEMENTS = ENDPOINTS["custom_elements"]
 _MEDIA = (
     "Media arguments take an https URL, a path relative to the server's root, or base64; "
     "paths outside the root are refused."
@@ -56,8 +82,10 @@ class ToolDef:
 
     @property
     def idempotent(self) -> bool:
-        """Whether calling twice does no more than once (a selection step may add twice)."""
-        return self.kind != "selection"
+        """Whether repeating an identical call does nothing more: not a selection step (it may
+        add twice), nor a create in the older element library (it has no id of yours to find an
+        earlier create by)."""
+        return self.kind not in ("selection", "create_custom_element")
 
 
 def tool_defs(*, read_only: bool = False, rows: Iterable[TaskRow] = ROWS) -> list[ToolDef]:
@@ -147,6 +175,37 @@ def _lookup_tools() -> list[ToolDef]:
             "and the sources of each value. A model not listed is still sent as given. Free; "
             "asks Kling nothing.",
             input_schema=_schemas.models_schema(),
+        ),
+        ToolDef(
+            name="account_balance_deductions",
+            kind="balance_deductions",
+            description="What the account's cash balance paid for each task created in the "
+            "last `days` days, oldest charge first: task_id, function, model, amount, balance "
+            "after. Free.",
+            input_schema=_schemas.deductions_schema(unit=False),
+        ),
+        ToolDef(
+            name="account_unit_deductions",
+            kind="unit_deductions",
+            description="The resource-pack units each task created in the last `days` days "
+            "was charged, oldest charge first, with the pack and what it had left. Free.",
+            input_schema=_schemas.deductions_schema(unit=True),
+        ),
+        ToolDef(
+            name="list_custom_elements",
+            kind="custom_elements",
+            description="Elements of Kling's older element library: yours, or with "
+            "presets=true Kling's ready-made ones. Use an element_id where a video takes "
+            "elements (element_list). Free.",
+            input_schema=_schemas.custom_elements_schema(),
+        ),
+        ToolDef(
+            name="create_custom_element",
+            kind="create_custom_element",
+            description="Create an element in Kling's older element library (POST "
+            f"{_CUSTOM_ELEMENTS.path}) from a frontal image and 1-3 more views; answers at "
+            "once with its element_id. Not idempotent: every call makes another element. " + _MEDIA,
+            input_schema=_schemas.create_schema(_CUSTOM_ELEMENTS),
         ),
         ToolDef(
             name="download_results",

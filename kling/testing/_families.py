@@ -127,6 +127,10 @@ FAMILIES: tuple[Family, ...] = (
         "voices",
         max_page_size=1000,
     ),
+    # -- general helpers (issue 23 §2)
+    Family(
+        "ai_multi_shot", "/v1/general/ai-multi-shot", (_req("element_frontal_image"),), "images"
+    ),
 )
 
 FAMILIES_BY_NAME: dict[str, Family] = {family.name: family for family in FAMILIES}

@@ -122,6 +122,9 @@ class TaskStore:
         """identify-face sessions by ``session_id`` (advanced lip-sync names one)."""
         self.edit_sessions: dict[str, EditSession] = {}
         """Multi-element selection sessions by ``session_id`` (an edit task names one)."""
+        self.custom_elements: dict[str, dict[str, Any]] = {}
+        """The older element library (``/v1/general/custom-elements``): elements by id, in
+        creation order, as its list returns them."""
 
     # ------------------------------------------------------------------------------ reading
 
@@ -347,11 +350,20 @@ class TaskStore:
                     return task
         raise ApiError(1201, f"{family.result[:-1]} {result_id} not found")
 
+    def succeeded(self) -> list[FakeTask]:
+        """Every task that succeeded, oldest first, each advanced first: what the billing
+        details list. It touches every task, as an export of the whole account must."""
+        with self.lock:
+            for task in self._index.order:
+                self.advance(task)
+            return [task for task in self._index.order if task.task_status == "succeed"]
+
     def clear(self) -> None:
         """Forget every task."""
         with self.lock:
             self._index.clear()
             self.sessions.clear()
+            self.custom_elements.clear()
 
     # ------------------------------------------------------------------------------ helpers
 

@@ -152,7 +152,26 @@ def _videos(task: FakeTask) -> list[dict[str, Any]]:
     return [video]
 
 
+#: AI multi-shot answers with three candidate sets, each of three views (``url_1``..``url_3``):
+#: https://github.com/aself101/kling-api/blob/main/docs/api/kling-image-common-subject-completion.md
+_MULTI_SHOT_SETS = 3
+_MULTI_SHOT_VIEWS = 3
+
+
+def _multi_shot_images(task: FakeTask) -> list[dict[str, Any]]:
+    return [
+        {"index": index}
+        | {
+            f"url_{view}": file_url(task, f"{task.task_id}-{index}-{view}.png")
+            for view in range(1, _MULTI_SHOT_VIEWS + 1)
+        }
+        for index in range(_MULTI_SHOT_SETS)
+    ]
+
+
 def _images(task: FakeTask) -> list[dict[str, Any]]:
+    if task.family.name == "ai_multi_shot":
+        return _multi_shot_images(task)
     images = []
     for index in range(len(task.result_ids)):
         image: dict[str, Any] = {

@@ -13,7 +13,16 @@ from kling.testing import FakeKling
 
 from .conftest import Clock, Mcp, kling_client, mcp_session
 
-LOOKUPS = {"get_task", "wait_task", "list_tasks", "account_costs", "list_models"}
+LOOKUPS = {
+    "get_task",
+    "wait_task",
+    "list_tasks",
+    "account_costs",
+    "account_balance_deductions",
+    "account_unit_deductions",
+    "list_custom_elements",
+    "list_models",
+}
 #: The steps of the multi-element selection session (tests/mcp/test_selections.py).
 SELECTIONS = {
     f"multi_elements_{step}_selection" for step in ("init", "add", "delete", "clear", "preview")
@@ -34,6 +43,7 @@ async def test_there_is_a_create_tool_for_every_family_and_product_and_the_looku
         *(f"create_v2_{name}" for name in PRODUCTS),
         *LOOKUPS,
         *SELECTIONS,
+        "create_custom_element",
         "download_results",
     }
 

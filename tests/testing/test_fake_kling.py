@@ -385,7 +385,7 @@ def _minimal_body(family: Family) -> dict[str, Any]:
         target = body
         for parent in parents:
             target = target.setdefault(parent, {})
-        if leaf in ("image", "image_url", "human_image", "cloth_image"):
+        if leaf in ("image", "image_url", "human_image", "cloth_image", "element_frontal_image"):
             target[leaf] = IMG
         elif leaf in ("video_url",):
             target[leaf] = VID

@@ -44,6 +44,8 @@ class StoreLookup:
     def has_element(self, element_id: str) -> bool:
         if element_id in self.preset_elements:
             return True
+        if element_id in self.store.custom_elements:  # the older library's, used by id alike
+            return True
         return self._owns("elements", element_id)
 
     def has_voice(self, voice_id: str) -> bool:

@@ -14,6 +14,9 @@ Sources, Kling's pages:
   https://github.com/aself101/kling-api/blob/main/docs/api/kling-text-to-speech.md
 * elements: https://github.com/aself101/kling-api/blob/main/docs/api/kling-o1-element-mgt.md
 * voices: https://github.com/aself101/kling-api/blob/main/docs/api/kling-2.6-voice-mgt.md
+* AI multi-shot: https://github.com/aself101/kling-api/blob/main/docs/api/kling-image-common-subject-completion.md
+* the older element library:
+  https://github.com/WHQ25/rawgenai/blob/b3f9cef1c265/docs/research/kling/custom-elements.md
 """
 
 from __future__ import annotations
@@ -234,6 +237,26 @@ def custom_voice(body: Mapping[str, Any], lookup: Lookup) -> Plan:
     video_url(body, "voice_url", suffixes=VOICE_TYPES)
     string(body, "video_id")
     return Plan()
+
+
+def ai_multi_shot(body: Mapping[str, Any], lookup: Lookup) -> Plan:
+    """``POST /v1/general/ai-multi-shot``: one frontal image (jpg/png, <= 10 MB, >= 300 px,
+    1:2.5 to 2.5:1), which ``image`` checks."""
+    image(body, "element_frontal_image", required=True)
+    return Plan()
+
+
+def old_custom_element(body: Mapping[str, Any]) -> None:
+    """``POST /v1/general/custom-elements`` (the older library): name, description, a frontal
+    image and 1-3 more views; tags from ``o_101``..``o_108``."""
+    string(body, "element_name", required=True, limit=20)
+    string(body, "element_description", required=True, limit=100)
+    image(body, "element_frontal_image", required=True)
+    path = "element_refer_list"
+    for index, item in enumerate(items(body, path, least=1, most=3)):
+        image(item, "image_url", path=f"{path}[{index}].image_url", required=True)
+    for index, tag in enumerate(items(body, "tag_list")):
+        choice(tag, "tag_id", ELEMENT_TAGS, path=f"tag_list[{index}].tag_id", required=True)
 
 
 def tts(body: Mapping[str, Any]) -> float:

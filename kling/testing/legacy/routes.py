@@ -1,5 +1,5 @@
-"""The legacy API's routes (``/v1/...``, ``/account/costs``): create, query and list for every
-task family, and the synchronous endpoints.
+"""The legacy API's routes (``/v1/...``, ``/account/...``): create, query and list for every
+task family, the synchronous endpoints, the older element library and the billing details.
 """
 
 from __future__ import annotations
@@ -23,11 +23,15 @@ from .._presets import (
     PRESET_VOICE_IDS,
     PRESET_VOICES,
 )
-from .._state import TaskStore
+from .._state import TaskStore, new_task_id
+from .._task import CREATOR_ID
+from . import billing
 from .context import FaceSession
 from .lookup import StoreLookup
+from .other import ELEMENT_TAGS
 from .other import identify_face as check_identify_face
 from .other import image_recognize as check_image_recognize
+from .other import old_custom_element as check_old_custom_element
 from .other import tts as check_tts
 from .selection import selection_routes
 from .validate import validate
@@ -265,6 +269,54 @@ class _Api:
             items.append(_preset_task(index, {"elements": [element]}))
         return ok(request, _page(items, page_num, page_size))
 
+    # ---------------------------------------------------- the older element library (no tasks)
+
+    async def custom_elements(self, request: Request) -> Response:
+        if request.method == "POST":
+            body = await json_body(request)
+            check_old_custom_element(body)
+            element = _old_element(new_task_id(), body, CREATOR_ID)
+            with self.store.lock:
+                self.store.custom_elements[str(element["element_id"])] = element
+            return ok(request, element)
+        _only_query(request, _PAGING, tasks=False)
+        page_num, page_size = _paging(request, 500)
+        with self.store.lock:
+            elements = list(reversed(self.store.custom_elements.values()))  # newest first
+        return ok(request, _page(elements, page_num, page_size))
+
+    async def old_presets_elements(self, request: Request) -> Response:
+        _only_query(request, _PAGING, tasks=False)
+        page_num, page_size = _paging(request, 500)
+        items = [
+            _old_element(
+                str(PRESET_ELEMENT_BASE + index),
+                {
+                    "element_name": name,
+                    "element_description": description,
+                    "element_frontal_image": f"{_files_base(request)}preset-element-{index}.png",
+                    "element_refer_list": [],
+                },
+                "kling",
+            )
+            | {"final_unit_deduction": "0"}
+            for index, (name, description) in enumerate(PRESET_ELEMENTS)
+        ]
+        return ok(request, _page(items, page_num, page_size))
+
+    async def delete_elements(self, request: Request) -> Response:
+        """``delete-elements`` deletes from either library: the older one's page and the
+        advanced one's image pages both name it."""
+        body = await json_body(request)
+        _require(body, (("element_id",),))
+        element_id = str(body["element_id"])
+        with self.store.lock:
+            removed = self.store.custom_elements.pop(element_id, None)
+        if removed is None:
+            task = self.store.delete_result(FAMILIES_BY_NAME["elements"], element_id)
+            return ok(request, {"task_id": task.task_id, "task_status": "succeed"})
+        return ok(request, {"task_id": self.store.new_id(), "task_status": "succeed"})
+
     def delete_result(self, family_name: str, field: str) -> Endpoint:
         family = FAMILIES_BY_NAME[family_name]
 
@@ -298,6 +350,43 @@ class _Api:
         if packs:  # with no pack Kling leaves the key out altogether
             data["resource_pack_subscribe_infos"] = packs
         return ok(request, data)
+
+    def billing_details(self, kind: billing.Kind) -> Endpoint:
+        async def endpoint(request: Request) -> Response:
+            body = await json_body(request)
+            wanted, offset = billing.query(kind, body)
+            rows = billing.rows(kind, self.store.succeeded(), self.resource_packs(), wanted)
+            return ok(request, billing.page(rows, wanted, offset))
+
+        return endpoint
+
+
+_TAG_NAMES = dict(
+    zip(
+        ELEMENT_TAGS,
+        ("Hottest", "Character", "Animal", "Item", "Costume", "Scene", "Effect", "Others"),
+        strict=True,
+    )
+)
+
+
+def _old_element(element_id: str, body: dict[str, Any], owner: str) -> dict[str, Any]:
+    """An element of the older library as its create and lists return it."""
+    tags = [
+        {"id": tag["tag_id"], "name": _TAG_NAMES[tag["tag_id"]], "description": ""}
+        for tag in body.get("tag_list") or ()
+    ]
+    return {
+        "element_id": int(element_id),
+        "element_name": body["element_name"],
+        "element_description": body["element_description"],
+        "element_frontal_image": body["element_frontal_image"],
+        "element_refer_list": [
+            {"image_url": item["image_url"]} for item in body["element_refer_list"]
+        ],
+        "tag_list": tags,
+        "owned_by": owner,
+    }
 
 
 def _preset_task(index: int, result: dict[str, Any]) -> dict[str, Any]:
@@ -336,15 +425,15 @@ def legacy_routes(
             api.delete_result("voices", "voice_id"),
             methods=["POST"],
         ),
-        Route(
-            "/v1/general/delete-elements",
-            api.delete_result("elements", "element_id"),
-            methods=["POST"],
-        ),
+        Route("/v1/general/delete-elements", api.delete_elements, methods=["POST"]),
+        Route("/v1/general/custom-elements", api.custom_elements, methods=["GET", "POST"]),
+        Route("/v1/general/presets-elements", api.old_presets_elements, methods=["GET"]),
         Route(
             "/v1/general/delete-advanced-elements",
             api.delete_result("elements", "element_id"),
             methods=["POST"],
         ),
         Route("/account/costs", api.account_costs, methods=["GET"]),
+        Route("/account/billing/balance", api.billing_details("balance"), methods=["POST"]),
+        Route("/account/billing/package", api.billing_details("package"), methods=["POST"]),
     ]

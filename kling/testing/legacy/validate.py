@@ -37,6 +37,7 @@ VALIDATORS: Mapping[str, Validator] = {
     "video_to_audio": other.video_to_audio,
     "elements": other.custom_element,
     "voices": other.custom_voice,
+    "ai_multi_shot": other.ai_multi_shot,
 }
 """Every legacy task family's create checks, by the SDK's family name."""
 

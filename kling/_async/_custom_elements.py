@@ -1,0 +1,98 @@
+"""``client.custom_elements``: Kling's older element library (``/v1/general/custom-elements``).
+
+Kling kept it when elements became tasks (``client.elements``, 2026-02-25): "the existing API
+can still be used normally, but the elements library is relatively independent and cannot
+perform cross-API queries" (https://github.com/aself101/kling-api/blob/main/docs/api/kling-updates-api.md).
+Its create answers with the element itself, and its lists hold elements, not tasks:
+https://github.com/WHQ25/rawgenai/blob/b3f9cef1c265/docs/research/kling/custom-elements.md
+The row (``kling._families.ENDPOINTS["custom_elements"]``) says where each call goes.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from typing_extensions import Unpack
+
+from .._families import ENDPOINTS
+from .._models_endpoints import CustomElement
+from .._params import CustomElementCreateParams
+from .._response import list_items
+from .._rows import Library
+from ._legacy import delete_item
+from ._prepare import prepare
+
+if TYPE_CHECKING:
+    from ._client import AsyncKlingClient
+    from ._pagination import AsyncPaginator
+
+__all__ = ["AsyncCustomElements"]
+
+_DEFAULT_PAGE_SIZE = 30
+#: ``pageSize``: "[1,500]" on both lists.
+_MAX_PAGE_SIZE = 500
+
+
+class AsyncCustomElements:
+    """Your elements in Kling's older library, and its presets: create, list, delete."""
+
+    def __init__(self, client: AsyncKlingClient) -> None:
+        self._client = client
+        self.row = ENDPOINTS["custom_elements"]
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.row.path}>"
+
+    @property
+    def _library(self) -> Library:
+        assert self.row.library is not None
+        return self.row.library
+
+    async def create(self, **params: Unpack[CustomElementCreateParams]) -> CustomElement:
+        """Create an element from ``element_frontal_image`` and 1-3 more views
+        (``element_refer_list``); Kling answers with it at once (its ``element_id``).
+
+        Not retried after an ambiguous failure: the old library has no lookup by your own id.
+        """
+        body = await prepare(self.row, params)
+        return await self._client._request(
+            "POST",
+            self.row.path,
+            body=body,
+            parse=CustomElement.model_validate,
+            idempotent=False,
+        )
+
+    def list(
+        self, *, page_size: int = _DEFAULT_PAGE_SIZE, page_num: int = 1, limit: int | None = None
+    ) -> AsyncPaginator[CustomElement]:
+        """Iterate your elements, a page of ``page_size`` at a time; ``limit`` stops early."""
+        return self._paginate(self.row.path, page_size, page_num, limit)
+
+    def presets(
+        self, *, page_size: int = _DEFAULT_PAGE_SIZE, limit: int | None = None
+    ) -> AsyncPaginator[CustomElement]:
+        """Iterate Kling's ready-made elements of this library (``owned_by == "kling"``)."""
+        return self._paginate(self._library.presets_path, page_size, 1, limit)
+
+    async def delete(self, element_id: str) -> None:
+        """Delete one of your own elements by its ``element_id``."""
+        await delete_item(self._client, self._library, element_id)
+
+    def _paginate(
+        self, path: str, page_size: int, page_num: int, limit: int | None
+    ) -> AsyncPaginator[CustomElement]:
+        from ._pagination import paginate
+
+        async def fetch(number: int, size: int) -> Sequence[CustomElement]:
+            return await self._client._request(
+                "GET", path, params={"pageNum": number, "pageSize": size}, parse=_elements
+            )
+
+        return paginate(fetch, _MAX_PAGE_SIZE, page_size, page_num, limit)
+
+
+def _elements(data: Any) -> builtins.list[CustomElement]:
+    return [CustomElement.model_validate(item) for item in list_items(data)]
