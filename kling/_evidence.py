@@ -77,8 +77,9 @@ COPIED = "2026-09-20"
 
 
 def page(name: str, quote: str = "", *, date: str = COPIED) -> Source:
-    """A source on one of Kling's pages, e.g. ``page("kling-text-to-speech", "rounded")``."""
-    return Source(name, date, quote)
+    """A source on one of Kling's pages under :data:`PAGES`, named without its ``.md``, e.g.
+    ``page("kling-text-to-speech", "rounded")``."""
+    return Source(f"{name}.md", date, quote)
 
 
 class Rule(NamedTuple):

@@ -58,7 +58,11 @@ def test_a_legacy_use_says_what_its_row_checks(family: str, model: str) -> None:
     assert not set(row.aspect_ratios) & set(use.aspect_ratios)
     if row.aspect_ratios:
         assert use.sources_of("aspect_ratios") == row.sources_of("aspect_ratios")
-    assert ("4k" in use.resolutions) <= row.four_k
+    if row.resolutions:
+        assert use.resolutions == row.resolutions
+        assert use.sources_of("resolutions") == row.sources_of("resolutions")
+    else:
+        assert ("4k" in use.resolutions) <= row.four_k
     expected = {} if row.max_elements is None else {"element": row.max_elements}
     assert dict(use.counts) == expected
     for feature in use.features:
