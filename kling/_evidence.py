@@ -77,9 +77,9 @@ COPIED = "2026-09-20"
 
 
 def page(name: str, quote: str = "", *, date: str = COPIED) -> Source:
-    """A source on one of Kling's pages under :data:`PAGES`, named without its ``.md``, e.g.
-    ``page("kling-text-to-speech", "rounded")``."""
-    return Source(f"{name}.md", date, quote)
+    """A source on one of Kling's pages under :data:`PAGES`, named without its ``.md`` (e.g.
+    ``page("kling-text-to-speech", "rounded")``), or on a page at a full URL."""
+    return Source(name if "://" in name else f"{name}.md", date, quote)
 
 
 class Rule(NamedTuple):
