@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Sequence
+from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 
 from typing_extensions import Unpack
@@ -36,7 +37,7 @@ _MAX_PAGE_SIZE = 500
 
 
 class AsyncCustomElements:
-    """Your elements in Kling's older library, and its presets: create, list, delete."""
+    """Your elements in Kling's older library, and its presets: create, get, list, delete."""
 
     def __init__(self, client: AsyncKlingClient) -> None:
         self._client = client
@@ -76,6 +77,24 @@ class AsyncCustomElements:
     ) -> AsyncPaginator[CustomElement]:
         """Iterate Kling's ready-made elements of this library (``owned_by == "kling"``)."""
         return self._paginate(self._library.presets_path, page_size, 1, limit)
+
+    async def get(self, element_id: str) -> CustomElement:
+        """Your element ``element_id``, found by walking :meth:`list` (the old library's page
+        documents no lookup by id). Raises :class:`~kling.NotFoundError` when no page has it."""
+        # aclosing: stopping at the element closes the pages at once, not when collected.
+        async with aclosing(self.list(page_size=_MAX_PAGE_SIZE).iter_pages()) as pages:
+            async for page in pages:
+                for element in page:
+                    if element.element_id == element_id:
+                        return element
+        from .._errors import NotFoundError
+
+        raise NotFoundError(
+            f"no element {element_id!r} in your older element library "
+            "(client.custom_elements.list() shows them; elements made with "
+            "client.elements live in the other library)",
+            code=404,
+        )
 
     async def delete(self, element_id: str) -> None:
         """Delete one of your own elements by its ``element_id``."""

@@ -3,7 +3,7 @@ the checks of what every listing takes (page size, limit, filters)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from kling import _compat_async as _compat
@@ -46,7 +46,7 @@ class AsyncPaginator(Generic[T]):
         self._page_num = page_num
         self._limit = limit
 
-    async def iter_pages(self) -> AsyncIterator[Sequence[T]]:
+    async def iter_pages(self) -> AsyncGenerator[Sequence[T], None]:
         """Yield the items of one page at a time, stopping after the first short page."""
         page_num = self._page_num
         remaining = self._limit

@@ -6,7 +6,7 @@ the checks of what every listing takes (page size, limit, filters)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
 from kling import _compat_sync as _compat
@@ -49,7 +49,7 @@ class Paginator(Generic[T]):
         self._page_num = page_num
         self._limit = limit
 
-    def iter_pages(self) -> Iterator[Sequence[T]]:
+    def iter_pages(self) -> Generator[Sequence[T], None]:
         """Yield the items of one page at a time, stopping after the first short page."""
         page_num = self._page_num
         remaining = self._limit

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import respx
 
-from kling import AsyncKlingClient, InvalidParameterError, KlingError
+from kling import AsyncKlingClient, InvalidParameterError, KlingError, NotFoundError
 from kling.testing import FakeKlingServer, Timing
 from tests._fake_helpers import calls, is_png, serve
 
@@ -239,7 +239,11 @@ async def test_a_custom_element_is_created_at_once_listed_and_deleted(
         element_list=[{"element_id": element.element_id}],
         aspect_ratio="16:9",
     )
+    found = await client.custom_elements.get(element.element_id)
+    assert (found.element_id, found.element_name) == (element.element_id, "Mochi")
     await client.custom_elements.delete(element.element_id)
+    with pytest.raises(NotFoundError, match=f"no element '{element.element_id}' in your older"):
+        await client.custom_elements.get(element.element_id)
     assert bodies(server, "POST", "/v1/general/delete-elements") == [
         {"element_id": element.element_id}
     ]

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import respx
 
-from kling import InvalidParameterError, KlingClient, KlingError
+from kling import InvalidParameterError, KlingClient, KlingError, NotFoundError
 from kling.testing import FakeKlingServer, Timing
 from tests._fake_helpers import calls, is_png, serve
 
@@ -242,7 +242,11 @@ def test_a_custom_element_is_created_at_once_listed_and_deleted(
         element_list=[{"element_id": element.element_id}],
         aspect_ratio="16:9",
     )
+    found = client.custom_elements.get(element.element_id)
+    assert (found.element_id, found.element_name) == (element.element_id, "Mochi")
     client.custom_elements.delete(element.element_id)
+    with pytest.raises(NotFoundError, match=f"no element '{element.element_id}' in your older"):
+        client.custom_elements.get(element.element_id)
     assert bodies(server, "POST", "/v1/general/delete-elements") == [
         {"element_id": element.element_id}
     ]
