@@ -68,7 +68,12 @@ def _values(values: Iterable[object]) -> str:
 
 def _rule_rows(rules: Iterable[Any]) -> list[list[object]]:
     return [
-        [f"`{rule.id}`", rule.kind.value, rule.statement, _links(rule.evidence.sources)]
+        [
+            f"`{rule.id}`",
+            rule.kind.value,
+            rule.statement + (f" ({rule.evidence.why})" if rule.evidence.why else ""),
+            _links(rule.evidence.sources),
+        ]
         for rule in sorted(rules, key=lambda rule: rule.id)
     ]
 

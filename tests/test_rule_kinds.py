@@ -142,6 +142,20 @@ SENT: list[Any] = [
         id="cfg-scale-on-v2-image-to-video",
     ),
     pytest.param(
+        legacy("text_to_video", prompt="x", model_name="kling-v2-master", mode="pro"),
+        "mode",
+        None,
+        id="mode-on-kling-v2-master-as-three-clients-send-it",
+    ),
+    pytest.param(
+        lambda client: client.image_to_video.create(
+            image=IMG, extra_body={"aspect_ratio": "16:9"}
+        ),
+        "aspect_ratio",
+        None,
+        id="an-undocumented-field-is-ignored-as-klingai-api-sends-it",
+    ),
+    pytest.param(
         legacy("omni_video", prompt="the next shot", video_list=[FEATURE]),
         "video_list",
         None,

@@ -71,7 +71,7 @@ IMAGE_RESOLUTION = rule(
     "resolution is one the image model makes",
     LIMIT,
     IMAGE_MAP,
-    rg("capability-map", "清晰度支持: kling-v1 1K; kling-v1-5 1K; kling-2 1K/2K"),
+    rg("capability-map", "清晰度支持"),
 )
 CFG_SCALE = rule(
     "legacy.cfg_scale",
