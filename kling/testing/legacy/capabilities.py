@@ -122,11 +122,22 @@ def duration(model: LegacyModel, body: Mapping[str, Any]) -> str:
 
 
 def aspect_ratio(
-    model: LegacyModel, body: Mapping[str, Any], default: str | None = "16:9"
+    model: LegacyModel,
+    body: Mapping[str, Any],
+    default: str | None = "16:9",
+    *,
+    documented: tuple[str, ...] = (),
 ) -> str | None:
-    """The ``aspect_ratio`` (``default`` when omitted, or where the output follows the input)."""
+    """The ``aspect_ratio`` (``default`` when omitted, or where the output follows the input);
+    one of the family's ``documented`` values, when given, whatever the model."""
     value = body.get("aspect_ratio")
     if value is None:
+        return default
+    if documented and (not isinstance(value, str) or value not in documented):
+        refuse(
+            R.LEGACY_FIELDS,
+            f"aspect_ratio '{shown(value)}' is invalid; it must be {listed(documented)}",
+        )
         return default
     if not model.aspect_ratios:
         refuse(
@@ -211,7 +222,7 @@ def camera_control(model: LegacyModel, body: Mapping[str, Any], combo: Combo) ->
     rule = feature_rule(model, "camera_control", R.LEGACY_CAMERA)
     where(rule, model, "camera_control", model.camera_control, combo)
     kind = choice(camera, "type", CAMERA_TYPES, path="camera_control.type", required=True)
-    if kind not in model.camera_types:
+    if model.camera_types and kind not in model.camera_types:
         refuse(
             rule,
             f"camera_control.type '{kind}' is not supported by {model.model}; "

@@ -29,7 +29,7 @@ from .fields import (
     refuse,
     shown,
 )
-from .models import LegacyModel
+from .models import RATIOS_IMAGE, LegacyModel
 
 MAX_N = 9
 MAX_EXPANSION_AREA = 3.0
@@ -46,11 +46,17 @@ def _n(body: Mapping[str, Any]) -> int:
     return 1 if value is None else int(value)
 
 
-def _resolution(model: LegacyModel, body: Mapping[str, Any]) -> None:
+def _resolution(model: LegacyModel, body: Mapping[str, Any], documented: tuple[str, ...]) -> None:
+    """``resolution``: one of the family's ``documented`` values, and one the model makes."""
     value = body.get("resolution")
     if value is None:
         return
-    if not model.resolutions:
+    if not isinstance(value, str) or value not in documented:
+        refuse(
+            R.LEGACY_FIELDS,
+            f"resolution '{shown(value)}' is invalid; it must be {listed(documented)}",
+        )
+    elif not model.resolutions:
         refuse(
             R.FOLLOWS_INPUT,
             f"resolution is not supported by {model.model}: the output keeps the input's size",
@@ -85,8 +91,8 @@ def images(body: Mapping[str, Any], lookup: Lookup) -> Plan:
     number(body, "image_fidelity", 0, 1)
     if number(body, "human_fidelity", 0, 1) is not None and kind != "subject":
         refuse(R.HUMAN_FIDELITY, "human_fidelity is only for image_reference 'subject'")
-    _resolution(model, body)
-    aspect_ratio(model, body)
+    _resolution(model, body, ("1k", "2k"))
+    aspect_ratio(model, body, documented=RATIOS_IMAGE)
     element_count = elements(body, lookup, model)
     if element_count + reference > model.max_elements and element_count:
         refuse(
@@ -126,7 +132,7 @@ def omni_image(body: Mapping[str, Any], lookup: Lookup) -> Plan:
             R.IMAGE_REFERENCES,
             f"image_list and element_list can hold at most {model.max_images} items together",
         )
-    _resolution(model, body)
+    _resolution(model, body, ("1k", "2k", "4k"))
     ratio = aspect_ratio(model, body, None)
     if ratio == "auto" and model.auto_needs_refs and not (listed_images or element_count):
         refuse(

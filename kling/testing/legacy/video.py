@@ -290,6 +290,7 @@ def omni_video(body: Mapping[str, Any], lookup: Lookup) -> Plan:
     chosen: str | None
     if video == "base":
         if present(body, "duration"):
+            duration(model, body)  # still one the model makes, though the video decides
             refuse(
                 R.OMNI_BASE_DURATION,
                 "duration cannot be set with a base video: the result follows the video",

@@ -31,6 +31,14 @@ from .models import (
 )
 
 AUDIO_MODES = ("native", "original", "off")
+PRODUCT_AUDIO: Mapping[str, tuple[str, ...]] = {
+    "text-to-video": ("native", "off"),
+    "image-to-video": ("native", "off"),
+    "omni-video": AUDIO_MODES,
+    "motion-control": AUDIO_MODES,
+}
+"""``settings.audio`` values a product's validator takes: the text- and image-to-video pages list
+``native`` and ``off`` only (a model's own values are checked after)."""
 _DEFAULT_DURATION = 5
 _OPTIONAL_ID_TYPES = IMAGE_TYPES | VIDEO_TYPES
 
@@ -258,7 +266,7 @@ def check_settings(model: StandardModel, settings: Mapping[str, Any]) -> dict[st
         chosen["duration"] = duration
     audio = settings.get("audio")
     if audio is not None:
-        if not isinstance(audio, str) or audio not in AUDIO_MODES:
+        if not isinstance(audio, str) or audio not in PRODUCT_AUDIO[model.product]:
             refuse_value(R.STANDARD_SETTINGS, "settings.audio", audio)
             audio = None
         elif not model.audio:
