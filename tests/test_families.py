@@ -69,6 +69,7 @@ MINIMAL: dict[str, dict[str, Any]] = {
     "elements": {
         "element_name": "Mochi",
         "element_description": "a white cat",
+        "reference_type": "image_refer",
         "element_image_list": {"frontal_image": U, "refer_images": [{"image_url": U}]},
     },
     "voices": {"voice_name": "narrator", "voice_url": "https://cdn.example/voice.mp3"},

@@ -35,7 +35,8 @@ def rg(name: str, quote: str = "") -> Source:
 
 
 def kwai(quote: str, name: str = "nodes.py") -> Source:
-    """Kuaishou's own client (ComfyUI nodes): what the vendor itself sends."""
+    """Kuaishou's own client (ComfyUI nodes), whose ``quote`` names the nodes that send the
+    field: what the vendor itself sends."""
     return Source(f"{_KWAI}{name}", "2026-09-20", quote)
 
 
@@ -48,13 +49,9 @@ def enforce(rule: Rule, error: ApiError) -> None:
         raise error
 
 
-VIDEO_MAP = page(
-    "kling-guide-capability-map-video.md", "what each model supports", date="2026-05-19"
-)
-IMAGE_MAP = page(
-    "kling-guide-capability-map-image.md", "what each image model supports", date="2026-05-19"
-)
-CAPABILITY_MAP = rg("capability-map", "per-model capability tables")
+VIDEO_MAP = page("kling-guide-capability-map-video.md", date="2026-05-19")
+IMAGE_MAP = page("kling-guide-capability-map-image.md", date="2026-05-19")
+CAPABILITY_MAP = rg("capability-map")
 ERROR_CODES = page("kling-get-started-error-codes.md", '1203 "Requested resource does not exist"')
 
 # -- legacy: fields as each family's page documents them ------------------------------------------
@@ -69,7 +66,7 @@ LEGACY_FIELDS = rule(
     rg("multi-image-to-video"),
     rg("omni-video-o1"),
     rg("motion-control"),
-    page("kling-image-2.1-generation.md", "watermark_info.enabled boolean"),
+    page("kling-image-2.1-generation.md"),
     page("kling-image-o1-generation.md"),
     page("kling-image-2.1-multi-image-to-image.md"),
     page("kling-lip-sync.md"),
@@ -90,14 +87,14 @@ LEGACY_MEDIA = rule(
         "kling-image-2.1-generation.md",
         'do NOT add any prefix like "data:image/png;base64,"; 10MB; at least 300px; 1:2.5 ~ 2.5:1',
     ),
-    page("kling-lip-sync.md", "no larger than 5MB"),
+    page("kling-lip-sync.md"),
 )
 URL_SUFFIX = rule(
     "fake.legacy.url_suffix",
     "an audio or video URL's name ends in the file type the page names",
     UNSETTLED,
-    page("kling-lip-sync.md", ".mp3/.wav/.m4a/.aac"),
-    page("kling-omni-3.0-ovg.md", "MP4/MOV"),
+    page("kling-lip-sync.md"),
+    page("kling-omni-3.0-ovg.md"),
     why="the pages give the file's format, not a rule on the URL's name: signed and CDN URLs "
     "often have no suffix, and Kling fetches the file later",
 )
@@ -109,7 +106,7 @@ LEGACY_MODEL = rule(
     "model_name is a model of the family (404/1203 otherwise)",
     LIMIT,
     ERROR_CODES,
-    page("kling-updates-api.md", "which model serves which product"),
+    page("kling-updates-api.md"),
 )
 LEGACY_MODE = rule(
     "fake.legacy.mode",
@@ -141,9 +138,9 @@ FOLLOWS_INPUT = rule(
     "aspect_ratio or resolution where the output follows the input image (image-to-video, "
     "kling-v2-new)",
     UNSETTLED,
-    rg("image-to-video", "no aspect_ratio field"),
+    rg("image-to-video"),
     rg("capability-map", "生成图片分辨率与入参图相同，不支持单独设置分辨率"),
-    kwai("ImageGeneratorNode sends resolution and aspect_ratio with every image model"),
+    kwai("ImageGeneratorNode"),
     why="undocumented there, or documented as following the input; Kling's own client sends it",
 )
 LEGACY_CFG_SCALE = rule(
@@ -152,7 +149,7 @@ LEGACY_CFG_SCALE = rule(
     UNSETTLED,
     rg("text-to-video", "kling-v2.x模型不支持"),
     rg("image-to-video", "kling-v2.x模型不支持"),
-    kwai("Text2VideoNode and Image2VideoNode send cfg_scale (default 0.5) with every model"),
+    kwai("Text2VideoNode, Image2VideoNode"),
     why="'not supported' says no error, Kuaishou's own client sends it, and no page covers "
     "kling-v3",
 )
@@ -160,8 +157,8 @@ OFF_VALUES = rule(
     "fake.legacy.off_values",
     'the off value of a feature (sound "off", multi_shot false) on a model without it',
     UNSETTLED,
-    rg("text-to-video", "sound 默认 off; 仅V2.6及后续版本模型支持"),
-    kwai('Text2VideoNode sends sound "off" with kling-v1 ... kling-v2-5-turbo'),
+    rg("text-to-video", "仅V2.6及后续版本模型支持"),
+    kwai("Text2VideoNode"),
     why="it is the default; Kuaishou's own client sends it to every model",
 )
 LEGACY_SOUND = rule(
@@ -226,14 +223,14 @@ STRAY_SHOT_FIELDS = rule(
     "fake.legacy.stray_shot_fields",
     "shot_type or multi_prompt without multi_shot true",
     UNSETTLED,
-    page("kling-omni-3.0-t2v.md", "multi_shot default false"),
+    page("kling-omni-3.0-t2v.md"),
     why="no source says they are refused: without multi_shot they are unused",
 )
 PROMPT = rule(
     "fake.legacy.prompt",
     "prompt is required unless each shot has its own (and with intelligence shots)",
     LIMIT,
-    rg("text-to-video", "prompt 必须"),
+    rg("text-to-video"),
     page(
         "kling-updates-api.md",
         "include multi-shot scene descriptions in the prompt",
@@ -348,7 +345,7 @@ OMNI_BASE_DURATION = rule(
     "duration beside a base video",
     IGNORED,
     rg("omni-video-o1", "有视频输入且使用视频编辑功能（类型=base）：不可指定时长，跟视频对齐"),
-    kwai('Image2VideoO1Node sends duration "5" with refer_type "base"'),
+    kwai("Image2VideoO1Node"),
     why="the result follows the video's duration",
 )
 OMNI_PLAIN_DURATIONS = rule(
@@ -363,7 +360,7 @@ OMNI_SOUND = rule(
     'sound "on" on kling-v3-omni without a video only',
     LIMIT,
     page("kling-guide-capability-map-video.md", "O1 Native Audio Not Supported", date="2026-05-19"),
-    page("kling-omni-3.0-ovg.md", "sound can only be off with a reference video"),
+    page("kling-omni-3.0-ovg.md"),
 )
 OMNI_MULTI_SHOT = rule(
     "fake.omni_video.multi_shot",
@@ -442,7 +439,7 @@ HUMAN_FIDELITY = rule(
         "kling-image-2.1-generation.md",
         "Only takes effect when the image_reference parameter is subject",
     ),
-    kwai("ImageGeneratorNode sends human_fidelity=0.45 whatever the image_reference"),
+    kwai("ImageGeneratorNode"),
     why='it only takes effect with image_reference "subject"',
 )
 NEGATIVE_WITH_IMAGE = rule(
@@ -521,7 +518,7 @@ ADVANCED_LIP_SYNC = rule(
         "Currently only supports one person; not shorter than 2 seconds; overlap … for at least 2 "
         "seconds",
     ),
-    page("kling-face-recog.md", "session_id valid for 24 hours"),
+    page("kling-face-recog.md"),
 )
 EFFECT_RETIRED = rule(
     "fake.effects.retired",
@@ -543,7 +540,7 @@ EFFECT_STILL_LISTED = rule(
         "magic_match_tree will be discontinued on July 3rd, 2026",
         date="2026-07-03",
     ),
-    page("kling-effects-video-effects.md", "effect_scene: … magic_match_tree"),
+    page("kling-effects-video-effects.md", "magic_match_tree"),
     why="the 2026-09 effects page still lists it",
 )
 EFFECT_INPUTS = rule(
@@ -554,7 +551,7 @@ EFFECT_INPUTS = rule(
         "kling-effects-video-effects.md",
         'input.images "Array length must be 2"; input.image "(for single-image effects)"',
     ),
-    rg("video-effects", "dual effects: 5 s only"),
+    rg("video-effects"),
 )
 TEXT_TO_AUDIO = rule(
     "fake.text_to_audio.duration",
@@ -632,7 +629,7 @@ STANDARD_SETTINGS = rule(
     "fake.standard.settings",
     "resolution, duration, aspect_ratio and audio take the values the model's page lists",
     LIMIT,
-    page("kling-omni-3.0-t2v.md", "enum rows per page"),
+    page("kling-omni-3.0-t2v.md"),
     page("kling-2.6-i2v.md"),
     page("kling-o1-video.md", "audio enum original, off"),
 )
@@ -641,8 +638,8 @@ UNDOCUMENTED_SETTING = rule(
     "settings.audio or settings.multi_shot on a model whose page has no such field "
     "(audio: kling-3.0-turbo, kling-2.5-turbo; multi_shot: 3.0-turbo, 2.6, 2.5-turbo, o1)",
     UNSETTLED,
-    page("kling-3.0-turbo-t2v.md", "no settings.audio, no settings.multi_shot"),
-    page("kling-2.6-t2v.md", "no settings.multi_shot"),
+    page("kling-3.0-turbo-t2v.md"),
+    page("kling-2.6-t2v.md"),
     why="an undocumented field, which Kling ignores",
 )
 STANDARD_PROMPT = rule(

@@ -216,7 +216,8 @@ RULES = [
         T2V,
         _t2v(model_name="kling-v2-master", mode="4k"),
         _p(
-            "mode '4k' is not supported by kling-v2-master; kling-v2-master supports mode 'std' or 'pro'"
+            "mode '4k' is not supported by kling-v2-master; kling-v2-master supports "
+            "mode 'std' or 'pro'"
         ),
     ),
     Rule(

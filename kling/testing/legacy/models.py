@@ -135,14 +135,14 @@ def _family(*models: LegacyModel) -> Mapping[str, LegacyModel]:
     return MappingProxyType({model.model: model for model in models})
 
 
-_T2V_PAGES = (rg("text-to-video", "5, 10; 16:9, 9:16, 1:1"), CAPABILITY_MAP)
+_T2V_PAGES = (rg("text-to-video", "5, 10"), CAPABILITY_MAP)
 _I2V_PAGES = (rg("image-to-video", "5, 10"), CAPABILITY_MAP)
 _V2 = page(
     "kling-updates-api.md",
     "Kling-v2-master currently does not support mode parameter",
     date="2025-05-13",
 )
-_V2_CLIENT = kwai("Text2VideoNode and Image2VideoNode send mode and cfg_scale with kling-v2-master")
+_V2_CLIENT = kwai("Text2VideoNode, Image2VideoNode")
 _V26 = rg("capability-map", "v2-6 std (仅无声视频); 声音控制 pro")
 _V3 = page(
     "kling-updates-api.md",
@@ -276,7 +276,7 @@ _MULTI_IMAGE_TO_VIDEO = _family(
 )
 
 _OMNI_PAGES = (
-    rg("omni-video-o1", "3-10s; ≤4 / ≤7"),
+    rg("omni-video-o1", "≤4 / ≤7"),
     page("kling-o1-video.md"),
     VIDEO_MAP,
 )
@@ -325,7 +325,7 @@ _MOTION_CONTROL = _family(
         "kling-v2-6",
         default=True,
         modes=_SP,
-        sources=(rg("motion-control", "mode 必须"),),
+        sources=(rg("motion-control"),),
     ),
     LegacyModel(
         "motion_control",
@@ -389,7 +389,7 @@ _IMAGES = _family(
         needs_image=True,
         sources=(
             rg("capability-map", "风格转绘: 生成图片分辨率与入参图相同"),
-            kwai("ImageGeneratorNode sends resolution and aspect_ratio with kling-v2-new"),
+            kwai("ImageGeneratorNode"),
         ),
     ),
     LegacyModel(
@@ -426,7 +426,7 @@ _OMNI_IMAGE = _family(
         max_images=10,
         max_elements=10,
         sources=(
-            page("kling-image-o1-generation.md", "must not exceed 10; aspect_ratio default auto"),
+            page("kling-image-o1-generation.md", "must not exceed 10"),
             page(
                 "kling-guide-capability-map-image.md",
                 "O1 1K, 2K; Series: O1 Not Supported",
@@ -463,11 +463,11 @@ _MULTI_IMAGE_TO_IMAGE = _family(
         _MULTI_IMAGE,
         model="kling-v2",
         default=False,
-        sources=(rg("multi-image-to-image", "model_name kling-v2 (default)"),),
+        sources=(rg("multi-image-to-image"),),
     ),
 )
 
-_TRY_ON = (rg("virtual-try-on", "kolors-virtual-try-on-v1, kolors-virtual-try-on-v1-5"),)
+_TRY_ON = (rg("virtual-try-on"),)
 _VIRTUAL_TRY_ON = _family(
     LegacyModel("virtual_try_on", "kolors-virtual-try-on-v1", default=True, sources=_TRY_ON),
     LegacyModel("virtual_try_on", "kolors-virtual-try-on-v1-5", sources=_TRY_ON),

@@ -119,7 +119,7 @@ class StandardModel:
         return self.alias_of or self.model
 
 
-_PRICES = page("kling-pricing-video.md", "units per second")
+_PRICES = page("kling-pricing-video.md")
 _CAP_3072 = 3072
 _CAP_2500 = 2500
 _FRAMES = {"prompt": 1, "first_frame": 1, "last_frame": 1}
