@@ -1,16 +1,16 @@
 """The SDK's legacy capability table and FakeKling's agree, but for a short list of known
 differences: any new disagreement fails a test naming the request.
 
-Both tables were written from Kling's pages (each module lists them), independently: the SDK's
-(``kling._params._legacy_models``) keeps the reading that refuses less where the documentation
-is unclear, FakeKling's (``kling.testing.legacy.models``) the stricter one. For a grid of
-requests per (family, model_name) -- every model either table lists, and no model_name at all --
-the SDK either refuses before sending or builds a body, and:
+Both tables were written from Kling's pages (each module lists them), independently, and both
+follow the same rule kinds: a documented limit is refused, what the pages document as having no
+effect or leave open is sent (SDK) and accepted (FakeKling). For a grid of requests per
+(family, model_name) -- every model either table lists, and no model_name at all -- the SDK
+either refuses before sending or builds a body, and:
 
 1. whatever the SDK refuses, FakeKling refuses too (sent raw, as a client without the SDK's
-   checks would send it): the SDK is never stricter than the strict reading;
+   checks would send it): the SDK is never stricter than Kling;
 2. whatever FakeKling refuses, the SDK refuses too, except the requests :data:`KNOWN` lists,
-   each a point Kling's pages leave open (the SDK lets Kling decide);
+   each naming its sources and the rule rows that decide it;
 3. every body the SDK builds that FakeKling accepts creates a task (200, code 0).
 """
 
@@ -26,11 +26,14 @@ import httpx
 import pytest
 
 from kling import InvalidParameterError
+from kling._evidence import Source, page
 from kling._families import FAMILIES
 from kling._params._legacy_models import DEFAULT_MODELS as SDK_DEFAULTS
 from kling._params._legacy_models import LEGACY_MODELS as SDK_MODELS
+from kling._params._rulebook import RULES as SDK_RULES
 from kling.testing import DEFAULT_API_KEY, FakeKling
 from kling.testing._presets import PRESET_ELEMENT_IDS, PRESET_VOICE_IDS
+from kling.testing._rulebook import RULES as FAKE_RULES
 from kling.testing.legacy.models import LEGACY_DEFAULT_MODELS as FAKE_DEFAULTS
 from kling.testing.legacy.models import LEGACY_MODELS as FAKE_MODELS
 from tests._helpers import prepare_body
@@ -51,7 +54,6 @@ SIMPLE = {"type": "simple", "config": {"zoom": 5}}
 MASK = {"static_mask": IMG}
 CUSTOM = {"multi_shot": True, "shot_type": "customize", "multi_prompt": SHOTS}
 SMART = {"multi_shot": True, "shot_type": "intelligence"}
-REFERENCES = {"element_list", "video_list"}
 
 # Durations on both sides of every documented limit ("5"/"10"; "3"-"10"; "3"-"15"), each mode.
 _MODES = (None, "std", "pro", "4k")
@@ -231,7 +233,7 @@ GRID: dict[str, tuple[list[dict[str, Any]], dict[str, tuple[Any, ...]]]] = {
 
 @dataclass(frozen=True)
 class Known:
-    """A disagreement Kling's pages leave open: FakeKling refuses, the SDK lets Kling decide."""
+    """A disagreement left: FakeKling refuses, the SDK lets Kling decide."""
 
     family: str
     """The family it concerns; ``"*"``: every family with the fields."""
@@ -243,7 +245,9 @@ class Known:
     fake_says: str
     """...and a regular expression FakeKling's refusal matches (another refusal is not it)."""
     reason: str
-    """Why the documentation leaves it open, naming the page (cited in ``kling/_params``)."""
+    """Why the two sides read the pages differently."""
+    sources: tuple[Source | str, ...]
+    """The pages behind it, and the rule ids of either rulebook that decide it."""
     example: tuple[str, dict[str, Any]]
     """(family, request) showing it: the SDK sends the request, FakeKling refuses it."""
 
@@ -252,197 +256,59 @@ def _videos(params: Mapping[str, Any], kind: str) -> bool:
     return any(video.get("refer_type", "base") == kind for video in params.get("video_list", ()))
 
 
-def _frames(params: Mapping[str, Any]) -> list[str | None]:
-    return [image.get("type") for image in params.get("image_list", ())]
-
-
 KNOWN: list[Known] = [
     Known(
-        "*",
-        ("*",),
-        'the "off" value (sound="off", multi_shot=False) on a model without the feature',
-        lambda p: p.get("sound") == "off" or p.get("multi_shot") is False,
-        r"(sound|multi_shot) is not supported by",
-        'text-to-video: sound defaults to "off" and is "only kling-v2-6 (pro) and later", '
-        'multi_shot defaults to false and is "v3 only" (image-to-video and omni video alike); '
-        "whether Kling refuses the default value on another model or ignores it is not said.",
-        ("text_to_video", {"prompt": "x", "sound": "off", "multi_shot": False}),
-    ),
-    Known(
-        "*",
-        ("kling-v2-master", "kling-v2-1-master"),
-        "mode on the kling-v2 master models",
-        lambda p: "mode" in p,
-        r"mode is not supported by kling-v2(-1)?-master",
-        'text-to-video: "kling-v2-master rejects/ignores mode" -- which of the two is not '
-        "settled; FakeKling reads a refusal, and extends it to the other single-mode master "
-        "model, kling-v2-1-master (on which the text- and image-to-video pages say nothing).",
-        ("image_to_video", {"image": IMG, "mode": "pro", "model_name": "kling-v2-1-master"}),
-    ),
-    Known(
-        "*",
-        ("kling-v3",),
-        "cfg_scale on kling-v3",
-        lambda p: "cfg_scale" in p,
-        r"cfg_scale is not supported by kling-v3",
-        'text- and image-to-video: cfg_scale is "not supported by kling-v2.x"; nothing is said '
-        "of kling-v3, to which FakeKling extends the rule.",
-        ("text_to_video", {"prompt": "x", "cfg_scale": 0.5, "model_name": "kling-v3"}),
-    ),
-    Known(
-        "image_to_video",
-        ("kling-v1-5", "kling-v1-6"),
-        "image_tail without image (a last frame alone)",
-        lambda p: "image_tail" in p and "image" not in p,
-        r"image is required",
-        "image-to-video, two copies of the page disagree: the 2025 one takes either of "
-        "image/image_tail (a last frame alone on kling-v1-5 and kling-v1-6 in pro, per the "
-        "capability map), the 2026 one marks image required.",
-        ("image_to_video", {"image_tail": IMG, "mode": "pro", "model_name": "kling-v1-6"}),
-    ),
-    Known(
-        "image_to_video",
-        ("*",),
-        "static_mask/dynamic_masks (motion brush) beyond kling-v1 and kling-v1-5 in 5 s",
-        lambda p: "static_mask" in p or "dynamic_masks" in p,
-        r"static_mask and dynamic_masks are not supported by",
-        "image-to-video gives static_mask and dynamic_masks no per-model limits (only "
-        'dynamic_masks\' "2-77 points (for 5 s)"); FakeKling allows them on kling-v1 (std/pro, '
-        "5 s) and kling-v1-5 (pro, 5 s) only, after the capability map.",
-        ("image_to_video", {"image": IMG, "static_mask": IMG, "model_name": "kling-v2-6"}),
-    ),
-    Known(
         "images",
-        ("kling-v1", "kling-v1-5", "kling-v2-1", "kling-v3"),
-        'resolution="2k" on image models other than kling-v2',
-        lambda p: p.get("resolution") == "2k",
-        r"resolution '2k' is not supported by",
-        'image generation: resolution is "1k", "2k" "(model-dependent)", without saying which '
-        "model makes 2k; FakeKling gives it to kling-v2 only.",
-        ("images", {"prompt": "x", "resolution": "2k", "model_name": "kling-v3"}),
-    ),
-    Known(
-        "images",
-        ("kling-v2-new",),
-        "resolution or aspect_ratio on kling-v2-new",
-        lambda p: "resolution" in p or "aspect_ratio" in p,
-        r"(resolution|aspect_ratio) is not supported by kling-v2-new",
-        "image generation: kling-v2-new restyles an image and its output resolution = input; "
-        "whether Kling refuses resolution/aspect_ratio there or ignores them is not said.",
-        ("images", {"prompt": "x", "image": IMG, "resolution": "1k", "model_name": "kling-v2-new"}),
-    ),
-    Known(
-        "images",
-        ("kling-v1-5",),
-        "image_reference on kling-v1-5",
-        lambda p: "image_reference" in p,
-        r"image_reference is not supported by kling-v1-5",
-        "image generation, two copies of the page disagree: the early-2026 one gives "
-        "image_reference to kling-v1-5 only, the current one its fidelity fields to kling-v2-1 "
-        "only; the SDK takes both, FakeKling the current reading.",
-        (
-            "images",
-            {"prompt": "x", "image": IMG, "image_reference": "face", "model_name": "kling-v1-5"},
-        ),
-    ),
-    Known(
-        "motion_control",
-        ("kling-v3",),
-        'element_list with character_orientation="image", or more than one element',
-        lambda p: (
-            bool(p.get("element_list"))
-            and (p.get("character_orientation") == "image" or len(p["element_list"]) > 1)
-        ),
-        r"element_list (needs character_orientation 'video'|can hold at most 1 )",
-        'motion control: element_list (v3) "binds orientation to video" -- Kling may refuse '
-        "another orientation or use the video's itself -- and no count is given; FakeKling "
-        'refuses orientation "image" and a second element.',
-        (
-            "motion_control",
-            {
-                "image_url": IMG,
-                "video_url": VID,
-                "character_orientation": "image",
-                "mode": "std",
-                "element_list": [EL],
-                "model_name": "kling-v3",
-            },
-        ),
-    ),
-    Known(
-        "multi_image_to_image",
-        ("kling-v2",),
-        "model_name kling-v2 on multi-image to image",
-        lambda p: p.get("model_name") == "kling-v2",
-        r"model_name 'kling-v2' is not a model of",
-        "multi-image to image, two copies of the page disagree: kling-v2 is the default in the "
-        "early-2026 one, kling-v2-1 the only value in the current one; FakeKling knows "
-        "kling-v2-1 only (404/1203).",
-        (
-            "multi_image_to_image",
-            {"subject_image_list": [{"subject_image": IMG}], "model_name": "kling-v2"},
-        ),
-    ),
-    Known(
-        "omni_image",
         ("*",),
-        'aspect_ratio "auto" (given, or by default) without image_list',
-        lambda p: not p.get("image_list") and p.get("aspect_ratio", "auto") == "auto",
-        r"aspect_ratio 'auto' \(the default\) needs images",
-        'omni image: aspect_ratio defaults to "auto" and "T2I without images cannot use auto"; the '
-        'SDK refuses an explicit "auto" with neither image_list nor element_list, but whether '
-        "Kling fails an omitted aspect_ratio (or picks another default) and whether elements "
-        "count as images is not said.",
-        ("omni_image", {"prompt": "x"}),
-    ),
-    Known(
-        "omni_image",
-        ("kling-v3-omni",),
-        'n beside result_type="series"',
-        lambda p: p.get("result_type") == "series" and p.get("n", 1) != 1,
-        r"n cannot be used with result_type 'series'",
-        'omni image lists n [1,9] and result_type="series" with series_amount, not how the two '
-        "combine; FakeKling refuses n beside series_amount.",
+        "image_reference without model_name",
+        lambda p: "model_name" not in p and "image_reference" in p,
+        r"image_reference is not supported by kling-v1",
+        "image generation without model_name: the page's table says kling-v3 is the default, its "
+        "text kling-v1; FakeKling takes what either would take, and neither takes "
+        "image_reference, while the SDK skips the per-model checks when model_name is omitted.",
         (
-            "omni_image",
-            {
-                "prompt": "x",
-                "aspect_ratio": "1:1",
-                "result_type": "series",
-                "series_amount": 3,
-                "n": 2,
-                "model_name": "kling-v3-omni",
-            },
+            "fake.images.default_model",
+            "fake.images.image_reference",
+            page(
+                "kling-image-2.1-generation",
+                "model_name Default kling-v3; vs: call the V1 model",
+            ),
+            page(
+                "kling-guide-capability-map-image",
+                "Character/Face Feature Reference: Kling Image 2.1 Supported",
+                date="2026-05-19",
+            ),
         ),
+        ("images", {"prompt": "x", "image": IMG, "image_reference": "face"}),
     ),
     Known(
         "omni_video",
-        ("kling-video-o1",),
-        'first and end frames only, at durations other than "5"/"10"',
-        lambda p: (
-            "end_frame" in _frames(p) and None not in _frames(p) and not p.keys() & REFERENCES
+        ("kling-v3-omni",),
+        "multi_shot beside a base video",
+        lambda p: _videos(p, "base") and bool(p.get("multi_shot")),
+        r"multi_shot cannot be used with a base video",
+        "omni video: a base video (video editing) makes no multi-shot video, a limit the page "
+        "documents and FakeKling refuses; the SDK does not check it.",
+        (
+            "fake.omni_video.multi_shot",
+            page(
+                "kling-omni-3.0-ovg",
+                "base video does not support generating multi-shot videos",
+            ),
         ),
-        r"is not supported by kling-video-o1 without reference images",
-        'omni video: kling-video-o1 makes "3"-"10" s videos "but pure T2V and first-frame I2V '
-        'only 5/10"; whether first + end frames count as first-frame I2V is not said (the SDK '
-        "holds a prompt or a first frame alone to 5/10).",
         (
             "omni_video",
-            {"prompt": "x", "image_list": [FIRST, END], "duration": "7"},
+            {
+                "prompt": "x",
+                "video_list": [BASE],
+                "model_name": "kling-v3-omni",
+                "multi_shot": True,
+                "shot_type": "intelligence",
+            },
         ),
     ),
-    Known(
-        "omni_video",
-        ("*",),
-        "duration or multi_shot beside a base video",
-        lambda p: _videos(p, "base") and ("duration" in p or bool(p.get("multi_shot"))),
-        r"(duration cannot be set|multi_shot cannot be used) with a base video",
-        'omni video: "base editing follows input" (its duration) and a base video takes no frames; '
-        "whether Kling refuses a duration or multi_shot beside one, or ignores them, is not said.",
-        ("omni_video", {"prompt": "x", "video_list": [BASE], "duration": "5"}),
-    ),
 ]
-"""Where the tables may disagree: FakeKling refuses, the SDK sends and lets Kling decide."""
+"""Where the tables still disagree: FakeKling refuses, the SDK sends and lets Kling decide."""
 
 
 def _shots(total: int) -> list[dict[str, Any]]:
@@ -483,7 +349,7 @@ MODEL_CASES = [
 def known_for(family: str, params: Mapping[str, Any], refusal: str) -> Known | None:
     """The known difference a request and FakeKling's ``refusal`` of it show, if any."""
     named = params.get("model_name")
-    models = {named} if named else {SDK_DEFAULTS[family], FAKE_DEFAULTS[family]}
+    models = {named} if named else {SDK_DEFAULTS.get(family), FAKE_DEFAULTS[family]} - {None}
     for known in KNOWN:
         if known.family not in ("*", family) or not re.search(known.fake_says, refusal):
             continue
@@ -520,12 +386,14 @@ def _sdk(family: str, params: Mapping[str, Any]) -> tuple[dict[str, Any], str | 
 
 def test_the_tables_list_the_same_families_and_defaults() -> None:
     assert set(FAKE_MODELS) == {family for family, _ in SDK_MODELS} == set(GRID)
-    differing = {f for f in FAKE_DEFAULTS if FAKE_DEFAULTS[f] != SDK_DEFAULTS[f]}
+    differing = {f for f in FAKE_DEFAULTS if FAKE_DEFAULTS[f] != SDK_DEFAULTS.get(f)}
     # Multi-image to image: kling-v2 is the default in the early-2026 copy of the page, kling-v2-1
-    # the only model in the current one.
-    assert differing == {"multi_image_to_image"}
+    # the only model in the current one. Image generation: the page's table says kling-v3, its
+    # text kling-v1; the SDK checks a request without model_name against no model, FakeKling
+    # against what either would take (fake.images.default_model).
+    assert differing == {"multi_image_to_image", "images"}
     fake = {(family, model) for family, models in FAKE_MODELS.items() for model in models}
-    assert set(SDK_MODELS) ^ fake == {("multi_image_to_image", "kling-v2")}
+    assert set(SDK_MODELS) == fake
 
 
 @pytest.mark.parametrize(("family", "model"), MODEL_CASES)
@@ -556,6 +424,14 @@ async def test_the_sdk_refuses_what_fake_kling_refuses_but_the_known_differences
                 disagreements.append(f"{params}: SDK sends, FakeKling made no task: {said}")
     shown = "\n".join(disagreements[:25])
     assert disagreements == [], f"{len(disagreements)} disagreements:\n{shown}"
+
+
+@pytest.mark.parametrize("known", KNOWN, ids=[f"{k.family}: {k.what}" for k in KNOWN])
+def test_each_known_difference_names_its_sources(known: Known) -> None:
+    rows = [source for source in known.sources if isinstance(source, str)]
+    pages = [source for source in known.sources if isinstance(source, Source)]
+    assert pages, "a known difference names the pages behind it"
+    assert [row for row in rows if row not in FAKE_RULES and row not in SDK_RULES] == []
 
 
 @pytest.mark.parametrize("known", KNOWN, ids=[f"{k.family}: {k.what}" for k in KNOWN])

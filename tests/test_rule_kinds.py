@@ -148,9 +148,7 @@ SENT: list[Any] = [
         id="mode-on-kling-v2-master-as-three-clients-send-it",
     ),
     pytest.param(
-        lambda client: client.image_to_video.create(
-            image=IMG, extra_body={"aspect_ratio": "16:9"}
-        ),
+        lambda client: client.image_to_video.create(image=IMG, extra_body={"aspect_ratio": "16:9"}),
         "aspect_ratio",
         None,
         id="an-undocumented-field-is-ignored-as-klingai-api-sends-it",

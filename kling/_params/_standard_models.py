@@ -393,14 +393,13 @@ def _check_omni(rules: ModelRules, params: Mapping[str, Any], counts: Mapping[st
                 _fail(
                     R.V2_OMNI, "contents", frame, f"a base_video cannot be combined with a {frame}"
                 )
-        if multi_shot:
+        # A model without the setting (kling-o1) is sent it as is (R.V2_NO_SETTING).
+        if multi_shot and rules.multi_shot:
             _fail(
                 R.V2_OMNI,
                 "settings.multi_shot",
                 "multi_shot",
-                f"editing a base_video needs multi_shot=False ({model} defaults to True)"
-                if rules.multi_shot
-                else "editing a base_video takes no multi-shot",
+                f"editing a base_video needs multi_shot=False ({model} defaults to True)",
             )
         if audio == "native":
             _fail(R.V2_OMNI, "settings.audio", "audio", "a base_video takes 'original' or 'off'")

@@ -42,9 +42,8 @@ def _req(*fields: str) -> Requirement:
 
 FAMILIES: tuple[Family, ...] = (
     Family("text_to_video", "/v1/videos/text2video", (_req("prompt"),), "videos"),
-    # A last frame alone is refused: Kling's 2026 image-to-video page marks ``image`` required,
-    # https://github.com/WHQ25/rawgenai/blob/b3f9cef1c265/docs/research/kling/image-to-video.md
-    Family("image_to_video", "/v1/videos/image2video", (_req("image"),), "videos"),
+    # A first frame, or a last frame alone where the model renders one (fake.legacy.tail_only).
+    Family("image_to_video", "/v1/videos/image2video", (_req("image", "image_tail"),), "videos"),
     Family(
         "multi_image_to_video",
         "/v1/videos/multi-image2video",
@@ -117,7 +116,7 @@ FAMILIES: tuple[Family, ...] = (
     Family(
         "elements",
         "/v1/general/advanced-custom-elements",
-        (_req("element_name"),),
+        (_req("element_name"), _req("element_description"), _req("reference_type")),
         "elements",
     ),
     Family(

@@ -367,6 +367,7 @@ def _minimal_body(family: Family) -> dict[str, Any]:
         "character_orientation": "image",
         "mode": "std",
         "voice_url": "https://example.com/a.mp3",
+        "reference_type": "image_refer",
     }
     extras: dict[str, dict[str, Any]] = {
         "lip_sync": {
@@ -1008,7 +1009,14 @@ async def test_delete_voice_and_element() -> None:
 
         path = "/v1/general/advanced-custom-elements"
         images = {"frontal_image": IMG, "refer_images": [{"image_url": IMG}]}
-        element = await create(http, path, element_name="hero", element_image_list=images)
+        element = await create(
+            http,
+            path,
+            element_name="hero",
+            element_description="the hero",
+            reference_type="image_refer",
+            element_image_list=images,
+        )
         element_task = (await http.get(f"{path}/{element['task_id']}")).json()["data"]
         element_id = element_task["task_result"]["elements"][0]["element_id"]
         assert isinstance(element_id, int)

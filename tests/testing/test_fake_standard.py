@@ -130,7 +130,11 @@ def b64_png(width: int = 320, height: int = 320) -> str:
 async def legacy_element(http: httpx.AsyncClient, reference_type: str) -> str:
     """Create an element on the legacy route and return its ``element_id`` (as a string)."""
     path = "/v1/general/advanced-custom-elements"
-    body: dict[str, Any] = {"element_name": "Ann", "reference_type": reference_type}
+    body: dict[str, Any] = {
+        "element_name": "Ann",
+        "element_description": "a woman",
+        "reference_type": reference_type,
+    }
     if reference_type == "video_refer":
         body["element_video_list"] = {"refer_videos": [{"video_url": VID}]}
     else:
@@ -499,17 +503,8 @@ async def test_o1_with_only_a_first_frame_renders_5_or_10_seconds() -> None:
     await refused(
         "/omni-video/kling-o1",
         body,
-        "settings.duration value '7' is invalid, 5 or 10 without refer images, elements or a "
-        "reference video",
+        "settings.duration value '7' is invalid, 5 or 10 with a prompt or a first_frame alone",
     )
-
-
-@pytest.mark.parametrize(
-    "path", ["/text-to-video/kling-3.0-turbo", "/text-to-video/kling-2.5-turbo"]
-)
-async def test_turbo_models_have_no_audio_field(path: str) -> None:
-    body = {"prompt": "x", "settings": {"audio": "native"}}
-    await refused(path, body, "audio mode 'native' is not supported by the current model")
 
 
 async def test_an_unknown_audio_mode_is_invalid() -> None:
@@ -541,14 +536,6 @@ async def test_motion_control_takes_original_or_off_audio() -> None:
         body,
         "audio mode 'native' is not supported by the current model",
     )
-
-
-@pytest.mark.parametrize(
-    "path", ["/text-to-video/kling-2.6", "/image-to-video/kling-3.0-turbo", "/omni-video/kling-o1"]
-)
-async def test_multi_shot_is_refused_where_undocumented(path: str) -> None:
-    body = {**minimal(path.split("/")[1]), "settings": {"multi_shot": False}}
-    await refused(path, body, "settings.multi_shot is not supported by the current model")
 
 
 async def test_fields_the_product_lacks_are_ignored_like_unknown_keys() -> None:
@@ -613,12 +600,12 @@ async def test_prompt_length_is_capped_at_2500_on_2_6() -> None:
     )
 
 
-async def test_image_to_video_3_0_turbo_prompt_is_capped_at_2500() -> None:
-    body = {"contents": [prompt("x" * 2501), item("first_frame")]}
+async def test_image_to_video_3_0_turbo_prompt_is_capped_at_3072() -> None:
+    body = {"contents": [prompt("x" * 3073), item("first_frame")]}
     await refused(
         "/image-to-video/kling-3.0-turbo",
         body,
-        "content item of type 'prompt' text length cannot exceed 2500",
+        "content item of type 'prompt' text length cannot exceed 3072",
     )
 
 

@@ -212,16 +212,19 @@ RULES = [
         _p("mode '4k' is not supported by kling-v2-6; kling-v2-6 supports mode 'std' or 'pro'"),
     ),
     Rule(
-        "t2v-v2-master-has-no-mode",
+        "t2v-v2-master-std-or-pro",
         T2V,
-        _t2v(model_name="kling-v2-master", mode="pro"),
-        _p("mode is not supported by kling-v2-master, which has a single mode; omit it"),
+        _t2v(model_name="kling-v2-master", mode="4k"),
+        _p(
+            "mode '4k' is not supported by kling-v2-master; kling-v2-master supports "
+            "mode 'std' or 'pro'"
+        ),
     ),
     Rule(
-        "t2v-cfg-scale-not-on-v2",
+        "t2v-cfg-scale-0-to-1",
         T2V,
-        _t2v(model_name="kling-v2-6", cfg_scale=0.5),
-        _p("cfg_scale is not supported by kling-v2-6"),
+        _t2v(model_name="kling-v2-6", cfg_scale=1.5),
+        _p("cfg_scale must be in [0, 1], got 1.5"),
     ),
     Rule(
         "t2v-cfg-scale-range",
@@ -232,8 +235,8 @@ RULES = [
     Rule(
         "t2v-sound-before-v2-6",
         T2V,
-        _t2v(sound="off"),
-        _p("sound is not supported by kling-v1"),
+        _t2v(sound="on"),
+        _p("sound 'on' is not supported by kling-v1"),
     ),
     Rule(
         "t2v-sound-on-v2-6-std",
@@ -362,12 +365,6 @@ RULES = [
         _p("multi_prompt[0].prompt cannot exceed 512 characters (got 513)"),
     ),
     Rule(
-        "shot-type-needs-multi-shot",
-        T2V,
-        _t2v(model_name="kling-v3", shot_type="intelligence"),
-        _p("shot_type needs multi_shot true"),
-    ),
-    Rule(
         "multi-shot-intelligence-needs-prompt",
         T2V,
         {"model_name": "kling-v3", "multi_shot": True, "shot_type": "intelligence"},
@@ -382,12 +379,18 @@ RULES = [
         0,
     ),
     # image-to-video
-    Rule("i2v-needs-image", I2V, {"image_tail": IMG}, _p("image is required")),
+    Rule("i2v-needs-an-image", I2V, {"prompt": "a corgi"}, _p("image is required")),
     Rule(
-        "i2v-no-aspect-ratio",
+        "i2v-tail-alone-not-on-v1",
         I2V,
-        _i2v(aspect_ratio="16:9"),
-        _p("aspect_ratio is not supported by kling-v1 here: the output follows the input image"),
+        {"image_tail": IMG},
+        _p("image is required: kling-v1 takes no image_tail without image"),
+    ),
+    Rule(
+        "i2v-tail-alone-pro-only",
+        I2V,
+        {"image_tail": IMG, "model_name": "kling-v1-6", "mode": "std"},
+        _p("image is required: kling-v1-6 takes image_tail without image in mode 'pro'"),
     ),
     Rule(
         "i2v-tail-not-on-v2-master",
@@ -399,13 +402,19 @@ RULES = [
         "i2v-tail-v1-6-pro-only",
         I2V,
         _i2v(model_name="kling-v1-6", mode="std", image_tail=IMG),
-        _p("image_tail is not supported by kling-v1-6 in mode 'std' with duration '5'"),
+        _p(
+            "image_tail is not supported by kling-v1-6 in mode 'std' with duration '5'; "
+            "kling-v1-6 supports it in mode 'pro' with duration '5' or '10'"
+        ),
     ),
     Rule(
         "i2v-tail-v1-5s-only",
         I2V,
         _i2v(duration="10", image_tail=IMG),
-        _p("image_tail is not supported by kling-v1 in mode 'std' with duration '10'"),
+        _p(
+            "image_tail is not supported by kling-v1 in mode 'std' with duration '10'; "
+            "kling-v1 supports it in mode 'std' with duration '5'; mode 'pro' with duration '5'"
+        ),
     ),
     Rule(
         "i2v-tail-v2-6-silent",
@@ -440,7 +449,7 @@ RULES = [
         "i2v-motion-brush-not-on-v1-6",
         I2V,
         _i2v(model_name="kling-v1-6", static_mask=IMG),
-        _p("static_mask and dynamic_masks are not supported by kling-v1-6"),
+        _p("static_mask/dynamic_masks is not supported by kling-v1-6"),
     ),
     Rule(
         "i2v-trajectory-2-points",
@@ -505,7 +514,7 @@ RULES = [
         "omni-aspect-ratio-required",
         OMNI_VIDEO,
         {"prompt": "a dance"},
-        _p("aspect_ratio is required unless image_list has a first_frame or a base video"),
+        _p("aspect_ratio is required unless image_list has a first_frame or there is a video"),
     ),
     Rule(
         "omni-end-frame-needs-first",
@@ -545,14 +554,14 @@ RULES = [
         OMNI_VIDEO,
         _omni(duration="7"),
         _p(
-            "duration '7' is not supported by kling-video-o1 without reference images, "
-            "elements or a video; it supports duration '5' or '10' there"
+            "duration '7' is not supported by kling-video-o1 with a prompt or a first frame "
+            "alone; it supports duration '5' or '10' there"
         ),
     ),
     Rule(
         "omni-o1-no-sound",
         OMNI_VIDEO,
-        _omni(sound="off"),
+        _omni(sound="on"),
         _p("sound is not supported by kling-video-o1"),
     ),
     Rule(
@@ -594,12 +603,6 @@ RULES = [
         _p("video_list can hold at most 1 item(s), got 2"),
     ),
     Rule(
-        "omni-video-url-type",
-        OMNI_VIDEO,
-        _omni(video_list=[{"video_url": "https://cdn.example/clip.avi"}]),
-        _p("video_list[0].video_url must be a .mp4/.mov file"),
-    ),
-    Rule(
         "omni-unknown-model",
         OMNI_VIDEO,
         _omni(model_name="kling-v3"),
@@ -626,30 +629,6 @@ RULES = [
             "element_list": [{"element_id": PRESET_ELEMENT}],
         },
         _p("element_list is not supported by kling-v2-6"),
-    ),
-    Rule(
-        "motion-elements-bind-video-orientation",
-        MOTION,
-        {
-            "model_name": "kling-v3",
-            "image_url": IMG,
-            "video_url": VID,
-            "character_orientation": "image",
-            "mode": "std",
-            "element_list": [{"element_id": PRESET_ELEMENT}],
-        },
-        _p("element_list needs character_orientation 'video'"),
-    ),
-    Rule(
-        "motion-video-url-type",
-        MOTION,
-        {
-            "image_url": IMG,
-            "video_url": "https://cdn.example/clip.gif",
-            "character_orientation": "image",
-            "mode": "std",
-        },
-        _p("video_url must be a .mp4/.mov file"),
     ),
 ]
 

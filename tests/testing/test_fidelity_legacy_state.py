@@ -309,6 +309,8 @@ async def test_advanced_lip_sync_takes_one_face() -> None:
 async def test_an_element_the_account_created_can_be_used_by_id() -> None:
     element = {
         "element_name": "Mochi",
+        "element_description": "a white cat",
+        "reference_type": "image_refer",
         "element_image_list": {"frontal_image": IMG, "refer_images": [{"image_url": IMG}]},
     }
     async with client() as http:
@@ -395,7 +397,7 @@ def test_the_table_reads_as_documented() -> None:
     assert t2v["kling-v1"].durations == ("5", "10")
     assert t2v["kling-v3"].durations == tuple(str(s) for s in range(3, 16))
     assert t2v["kling-v3"].modes == ("std", "pro", "4k")
-    assert t2v["kling-v2-master"].modes == ()
+    assert t2v["kling-v2-master"].modes == ("std", "pro")
     assert t2v["kling-v2-6"].sound == {("pro", "5"), ("pro", "10")}
     assert t2v["kling-v1"].camera_control == {("std", "5")}
     assert [m.model for m in t2v.values() if m.cfg_scale] == ["kling-v1", "kling-v1-6"]

@@ -20,9 +20,9 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
-from .._envelope import ApiError
+from .. import _rulebook as R
 from .._task import FakeTask
-from .fields import refuse
+from .fields import reject
 
 Kind = Literal["balance", "package"]
 
@@ -49,15 +49,15 @@ def query(kind: Kind, body: Mapping[str, Any]) -> tuple[dict[str, Any], int]:
     for name in ("start_time", "end_time"):
         value = body.get(name)
         if value is None:
-            raise refuse(f"{name} is required when cursor is empty")
+            reject(R.BILLING, f"{name} is required when cursor is empty")
         if isinstance(value, bool) or not isinstance(value, int):
-            raise refuse(f"{name} must be Unix milliseconds")
+            reject(R.BILLING, f"{name} must be Unix milliseconds")
         times.append(value)
     if times[0] >= times[1]:
-        raise refuse("start_time must be earlier than end_time")
+        reject(R.BILLING, "start_time must be earlier than end_time")
     limit = body.get("limit", MAX_LIMIT)
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
-        raise refuse(f"limit must be an integer of at most {MAX_LIMIT}")
+        reject(R.BILLING, f"limit must be an integer of at most {MAX_LIMIT}")
     filters = _filters(kind, body.get("filters"))
     return {"start": times[0], "end": times[1], "limit": limit, "filters": filters}, 0
 
@@ -119,24 +119,24 @@ def _filters(kind: Kind, value: Any) -> dict[str, list[str]]:
     if value is None:
         return {}
     if not isinstance(value, list):
-        raise refuse("filters must be an array")
+        reject(R.BILLING, "filters must be an array")
     found: dict[str, list[str]] = {}
     for index, entry in enumerate(value):
         if not isinstance(entry, dict):
-            raise refuse(f"filters[{index}] must be an object")
+            reject(R.BILLING, f"filters[{index}] must be an object")
         key, values = entry.get("key"), entry.get("values")
         if key not in FILTER_KEYS[kind]:
-            raise refuse(f"filters[{index}].key must be one of {', '.join(FILTER_KEYS[kind])}")
+            reject(R.BILLING, f"filters[{index}].key must be one of {', '.join(FILTER_KEYS[kind])}")
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            raise refuse(f"filters[{index}].values must be an array of strings")
+            reject(R.BILLING, f"filters[{index}].values must be an array of strings")
         if key == "product_type":
             for item in values:
                 if item not in PRODUCT_TYPES:
-                    raise refuse(f"product_type must be one of {', '.join(PRODUCT_TYPES)}")
+                    reject(R.BILLING, f"product_type must be one of {', '.join(PRODUCT_TYPES)}")
         if values:  # an empty list filters nothing (the pages' own examples send them)
             found.setdefault(key, []).extend(values)
     if "package_name" in found and "package_id" in found:
-        raise refuse("package_name and package_id cannot be set at the same time")
+        reject(R.BILLING, "package_name and package_id cannot be set at the same time")
     return found
 
 
@@ -186,6 +186,6 @@ def _decode(cursor: Any) -> tuple[dict[str, Any], int]:
     try:
         state = json.loads(base64.urlsafe_b64decode(str(cursor).encode()))
         return dict(state["query"]), int(state["offset"])
-    except (binascii.Error, ValueError, KeyError, TypeError) as exc:
+    except (binascii.Error, ValueError, KeyError, TypeError):
         # It "comes from the next_cursor field of the previous response": nothing else is one.
-        raise ApiError(1201, "Invalid parameter: cursor is not one this API returned") from exc
+        reject(R.BILLING, "cursor is not one this API returned")

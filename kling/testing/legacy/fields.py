@@ -2,24 +2,41 @@
 
 Messages start with Kling's ``Invalid parameter`` and say what the field takes. Keys a family
 does not document are ignored, as Kling ignores them; documented fields are checked for type
-and range.
+and range, as the family's page gives them (the row ``fake.legacy.fields`` of
+:mod:`kling.testing._rulebook`, unless a call names another row).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
+from ..._evidence import Rule
+from .. import _rulebook as R
 from .._envelope import ApiError
-from .media import audio_problem, image_problem, video_url_problem
+from .media import (
+    AUDIO_TYPES,
+    VIDEO_TYPES,
+    audio_problem,
+    image_problem,
+    is_url,
+    url_has_type,
+    video_url_problem,
+)
 
 PROMPT_MAX = 2500
 
 
-def refuse(message: str) -> ApiError:
-    """400/1201 ``Invalid parameter: <message>``."""
-    return ApiError(1201, f"Invalid parameter: {message}")
+def refuse(rule: Rule, message: str) -> None:
+    """400/1201 ``Invalid parameter: <message>`` when ``rule`` is a limit; otherwise return, as
+    Kling takes the request (the rule's kind decides, in its row)."""
+    R.enforce(rule, ApiError(1201, f"Invalid parameter: {message}"))
+
+
+def reject(rule: Rule, message: str) -> NoReturn:
+    """400/1201 ``Invalid parameter: <message>`` whatever ``rule``'s kind (see ``R.reject``)."""
+    R.reject(rule, ApiError(1201, f"Invalid parameter: {message}"))
 
 
 def shown(value: Any) -> str:
@@ -46,18 +63,20 @@ def string(
     path: str | None = None,
     required: bool = False,
     limit: int | None = None,
+    rule: Rule = R.LEGACY_FIELDS,
 ) -> str | None:
-    """A string field: non-blank when required, at most ``limit`` characters."""
+    """A string field: non-blank when required, at most ``limit`` characters (``rule``)."""
     path = path or name
     value = body.get(name)
     if value is None or (required and isinstance(value, str) and not value.strip()):
         if required:
-            raise refuse(f"{path} is required")
+            refuse(R.LEGACY_FIELDS, f"{path} is required")
         return None
     if not isinstance(value, str):
-        raise refuse(f"{path} must be a string")
+        refuse(R.LEGACY_FIELDS, f"{path} must be a string")
+        return None
     if limit is not None and len(value) > limit:
-        raise refuse(f"{path} cannot exceed {limit} characters (got {len(value)})")
+        refuse(rule, f"{path} cannot exceed {limit} characters (got {len(value)})")
     return value
 
 
@@ -80,10 +99,11 @@ def choice(
     value = body.get(name)
     if value is None:
         if required:
-            raise refuse(f"{path} is required ({listed(allowed)})")
+            refuse(R.LEGACY_FIELDS, f"{path} is required ({listed(allowed)})")
         return None
     if not isinstance(value, str) or value not in allowed:
-        raise refuse(f"{path} '{shown(value)}' is invalid; it must be {listed(allowed)}")
+        refuse(R.LEGACY_FIELDS, f"{path} '{shown(value)}' is invalid; it must be {listed(allowed)}")
+        return None
     return value
 
 
@@ -96,19 +116,21 @@ def number(
     path: str | None = None,
     required: bool = False,
     integer: bool = False,
+    rule: Rule = R.LEGACY_FIELDS,
 ) -> float | None:
-    """A number in ``[low, high]`` (never a bool or a numeric string)."""
+    """A number in ``[low, high]`` (``rule``; never a bool or a numeric string)."""
     path = path or name
     value = body.get(name)
     if value is None:
         if required:
-            raise refuse(f"{path} is required")
+            refuse(R.LEGACY_FIELDS, f"{path} is required")
         return None
     kinds = (int,) if integer else (int, float)
     if isinstance(value, bool) or not isinstance(value, kinds):
-        raise refuse(f"{path} must be {'an integer' if integer else 'a number'}")
+        refuse(R.LEGACY_FIELDS, f"{path} must be {'an integer' if integer else 'a number'}")
+        return None
     if not low <= value <= high:
-        raise refuse(f"{path} must be in [{low:g}, {high:g}], got {value:g}")
+        refuse(rule, f"{path} must be in [{low:g}, {high:g}], got {value:g}")
     return float(value)
 
 
@@ -118,7 +140,8 @@ def boolean(body: Mapping[str, Any], name: str, *, path: str | None = None) -> b
     if value is None:
         return None
     if not isinstance(value, bool):
-        raise refuse(f"{path or name} must be true or false")
+        refuse(R.LEGACY_FIELDS, f"{path or name} must be true or false")
+        return None
     return value
 
 
@@ -130,10 +153,11 @@ def obj(
     value = body.get(name)
     if value is None:
         if required:
-            raise refuse(f"{path} is required")
+            refuse(R.LEGACY_FIELDS, f"{path} is required")
         return None
     if not isinstance(value, dict):
-        raise refuse(f"{path} must be an object")
+        refuse(R.LEGACY_FIELDS, f"{path} must be an object")
+        return None
     return value
 
 
@@ -144,22 +168,24 @@ def items(
     path: str | None = None,
     most: int | None = None,
     least: int = 0,
+    rule: Rule = R.LEGACY_FIELDS,
 ) -> list[dict[str, Any]]:
-    """An array of objects (``[]`` when absent), with ``least``..``most`` entries."""
+    """An array of objects (``[]`` when absent), with ``least``..``most`` entries (``rule``)."""
     path = path or name
     value = body.get(name)
     if value is None:
         value = []
     if not isinstance(value, list):
-        raise refuse(f"{path} must be an array")
+        refuse(R.LEGACY_FIELDS, f"{path} must be an array")
+        return []
     if len(value) < least:
-        raise refuse(f"{path} needs at least {least} item(s)")
+        refuse(rule, f"{path} needs at least {least} item(s)")
     if most is not None and len(value) > most:
-        raise refuse(f"{path} can hold at most {most} item(s), got {len(value)}")
+        refuse(rule, f"{path} can hold at most {most} item(s), got {len(value)}")
     for index, item in enumerate(value):
         if not isinstance(item, dict):
-            raise refuse(f"{path}[{index}] must be an object")
-    return value
+            refuse(R.LEGACY_FIELDS, f"{path}[{index}] must be an object")
+    return [item for item in value if isinstance(item, dict)]
 
 
 def image(
@@ -177,21 +203,32 @@ def image(
         return None
     problem = image_problem(value, max_side=max_side)
     if problem is not None:
-        raise refuse(f"{path} {problem}")
+        refuse(R.LEGACY_MEDIA, f"{path} {problem}")
     return value
 
 
+def _suffix(value: str, path: str, suffixes: tuple[str, ...] | None) -> None:
+    if suffixes and is_url(value) and not url_has_type(value, suffixes):
+        refuse(R.URL_SUFFIX, f"{path} must be a {'/'.join(suffixes)} file")
+
+
 def audio(
-    body: Mapping[str, Any], name: str, *, path: str | None = None, url_only: bool = False
+    body: Mapping[str, Any],
+    name: str,
+    *,
+    path: str | None = None,
+    url_only: bool = False,
+    suffixes: tuple[str, ...] | None = AUDIO_TYPES,
 ) -> str | None:
-    """An audio field: a URL of a known type or raw Base64 of at most 5 MB."""
+    """An audio field: a URL or raw Base64 of at most 5 MB."""
     path = path or name
     value = string(body, name, path=path)
     if value is None:
         return None
     problem = audio_problem(value, url_only=url_only)
     if problem is not None:
-        raise refuse(f"{path} {problem}")
+        refuse(R.LEGACY_MEDIA, f"{path} {problem}")
+    _suffix(value, path, suffixes)
     return value
 
 
@@ -201,27 +238,30 @@ def video_url(
     *,
     path: str | None = None,
     required: bool = False,
-    suffixes: tuple[str, ...] | None = (".mp4", ".mov"),
+    suffixes: tuple[str, ...] | None = VIDEO_TYPES,
 ) -> str | None:
     """A video URL field."""
     path = path or name
     value = string(body, name, path=path, required=required)
     if value is None:
         return None
-    problem = video_url_problem(value, suffixes)
+    problem = video_url_problem(value)
     if problem is not None:
-        raise refuse(f"{path} {problem}")
+        refuse(R.LEGACY_MEDIA, f"{path} {problem}")
+    _suffix(value, path, suffixes)
     return value
 
 
-def exactly_one(body: Mapping[str, Any], *names: str, path: str = "") -> str:
+def exactly_one(body: Mapping[str, Any], *names: str, path: str = "") -> str | None:
     """The one of ``names`` that is sent; refuses none and several."""
     sent = [name for name in names if body.get(name) not in (None, "")]
     if len(sent) != 1:
         what = " or ".join(f"{path}{name}" for name in names)
         if sent:
-            raise refuse(f"send only one of {what}, not both")
-        raise refuse(f"one of {what} is required")
+            refuse(R.LEGACY_FIELDS, f"send only one of {what}, not both")
+        else:
+            refuse(R.LEGACY_FIELDS, f"one of {what} is required")
+        return None
     return sent[0]
 
 

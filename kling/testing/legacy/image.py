@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .. import _rulebook as R
 from .capabilities import aspect_ratio, elements, resolve
 from .context import Lookup, Plan
 from .fields import (
@@ -28,11 +29,13 @@ from .fields import (
     refuse,
     shown,
 )
-from .models import LegacyModel
+from .models import RATIOS_IMAGE, LegacyModel
 
 MAX_N = 9
 MAX_EXPANSION_AREA = 3.0
 """An expanded image is at most 3x the original's area (the expansion page, above)."""
+SERIES_DEFAULT = 4
+"""``series_amount`` when omitted ("Default 4", the omni image page)."""
 SERIES_AUTO_COUNT = 4
 """How many images ``series_amount:"auto"`` makes in the fake (Kling picks; docs give no count)."""
 _RATIOS = ("up", "down", "left", "right")
@@ -43,18 +46,26 @@ def _n(body: Mapping[str, Any]) -> int:
     return 1 if value is None else int(value)
 
 
-def _resolution(model: LegacyModel, body: Mapping[str, Any]) -> None:
+def _resolution(model: LegacyModel, body: Mapping[str, Any], documented: tuple[str, ...]) -> None:
+    """``resolution``: one of the family's ``documented`` values, and one the model makes."""
     value = body.get("resolution")
     if value is None:
         return
-    if not model.resolutions:
-        raise refuse(
-            f"resolution is not supported by {model.model}: the output keeps the input's size"
+    if not isinstance(value, str) or value not in documented:
+        refuse(
+            R.LEGACY_FIELDS,
+            f"resolution '{shown(value)}' is invalid; it must be {listed(documented)}",
         )
-    if not isinstance(value, str) or value not in model.resolutions:
-        raise refuse(
+    elif not model.resolutions:
+        refuse(
+            R.FOLLOWS_INPUT,
+            f"resolution is not supported by {model.model}: the output keeps the input's size",
+        )
+    elif not isinstance(value, str) or value not in model.resolutions:
+        refuse(
+            R.IMAGE_RESOLUTION,
             f"resolution '{shown(value)}' is not supported by {model.model}; "
-            f"{model.model} supports resolution {listed(model.resolutions)}"
+            f"{model.model} supports resolution {listed(model.resolutions)}",
         )
 
 
@@ -68,24 +79,44 @@ def images(body: Mapping[str, Any], lookup: Lookup) -> Plan:
     prompt(body, required=True)
     reference = image(body, "image") is not None
     if model.needs_image and not reference:
-        raise refuse(f"image is required by {model.model}, which restyles an input image")
-    if reference and present(body, "negative_prompt"):
-        raise refuse("negative_prompt is not supported with an image (image-to-image)")
+        refuse(R.NEEDS_IMAGE, f"image is required by {model.model}, which restyles an input image")
+    if reference and body.get("negative_prompt"):
+        refuse(R.NEGATIVE_WITH_IMAGE, "negative_prompt is not supported with an image")
     kind = choice(body, "image_reference", ("subject", "face"))
     if kind is not None:
         if kind not in model.image_references:
-            raise refuse(f"image_reference is not supported by {model.model}")
+            refuse(R.IMAGE_REFERENCE, f"image_reference is not supported by {model.model}")
         if not reference:
-            raise refuse("image_reference needs an image")
+            refuse(R.IMAGE_REFERENCE, "image_reference needs an image")
     number(body, "image_fidelity", 0, 1)
     if number(body, "human_fidelity", 0, 1) is not None and kind != "subject":
-        raise refuse("human_fidelity is only for image_reference 'subject'")
-    _resolution(model, body)
-    aspect_ratio(model, body)
+        refuse(R.HUMAN_FIDELITY, "human_fidelity is only for image_reference 'subject'")
+    _resolution(model, body, ("1k", "2k"))
+    aspect_ratio(model, body, documented=RATIOS_IMAGE)
     element_count = elements(body, lookup, model)
     if element_count + reference > model.max_elements and element_count:
-        raise refuse(f"element_list and image can hold at most {model.max_elements} together")
+        refuse(
+            R.IMAGE_REFERENCES,
+            f"element_list and image can hold at most {model.max_elements} together",
+        )
     return _plan(model, _n(body))
+
+
+def _series_count(model: LegacyModel, body: Mapping[str, Any]) -> int:
+    """How many images a series makes: ``series_amount`` 2-9 or ``"auto"`` (default 4)."""
+    if not model.series:
+        refuse(R.OMNI_IMAGE_SERIES, f"result_type 'series' is not supported by {model.model}")
+    amount = body.get("series_amount", SERIES_DEFAULT)
+    if amount == "auto":
+        return SERIES_AUTO_COUNT
+    if type(amount) is int and 2 <= amount <= MAX_N:
+        return amount
+    refuse(
+        R.OMNI_IMAGE_SERIES,
+        f"series_amount '{shown(amount)}' is invalid; result_type 'series' needs "
+        "series_amount 2 to 9 or 'auto'",
+    )
+    return SERIES_DEFAULT
 
 
 def omni_image(body: Mapping[str, Any], lookup: Lookup) -> Plan:
@@ -97,37 +128,30 @@ def omni_image(body: Mapping[str, Any], lookup: Lookup) -> Plan:
         image(item, "image", path=f"image_list[{index}].image", required=True)
     element_count = elements(body, lookup, model)
     if len(listed_images) + element_count > model.max_images:
-        raise refuse(
-            f"image_list and element_list can hold at most {model.max_images} items together"
+        refuse(
+            R.IMAGE_REFERENCES,
+            f"image_list and element_list can hold at most {model.max_images} items together",
         )
-    _resolution(model, body)
-    ratio = aspect_ratio(model, body, "auto")
-    if ratio == "auto" and not listed_images:
-        raise refuse(
-            "aspect_ratio 'auto' (the default) needs images in image_list; "
-            "without images choose an aspect_ratio"
+    _resolution(model, body, ("1k", "2k", "4k"))
+    ratio = aspect_ratio(model, body, None)
+    if ratio == "auto" and model.auto_needs_refs and not (listed_images or element_count):
+        refuse(
+            R.OMNI_IMAGE_AUTO,
+            f"aspect_ratio 'auto' needs images in image_list or element_list on {model.model}; "
+            "without them choose an aspect_ratio",
         )
     n = _n(body)
     result_type = choice(body, "result_type", ("single", "series")) or "single"
     if result_type == "single":
         if present(body, "series_amount"):
-            raise refuse("series_amount needs result_type 'series'")
+            refuse(R.OMNI_IMAGE_UNUSED, "series_amount needs result_type 'series'")
         return _plan(model, n, result_type="single")
-    if not model.series:
-        raise refuse(f"result_type 'series' is not supported by {model.model}")
     if n != 1:
-        raise refuse("n cannot be used with result_type 'series': series_amount sets the count")
-    amount = body.get("series_amount")
-    if amount == "auto":
-        count = SERIES_AUTO_COUNT
-    elif type(amount) is int and 2 <= amount <= MAX_N:
-        count = amount
-    else:
-        raise refuse(
-            f"series_amount '{shown(amount)}' is invalid; result_type 'series' needs "
-            "series_amount 2 to 9 or 'auto'"
+        refuse(
+            R.OMNI_IMAGE_UNUSED,
+            "n cannot be used with result_type 'series': series_amount sets the count",
         )
-    return _plan(model, count, result_type="series")
+    return _plan(model, _series_count(model, body), result_type="series")
 
 
 def multi_image_to_image(body: Mapping[str, Any], lookup: Lookup) -> Plan:
@@ -150,9 +174,10 @@ def image_expand(body: Mapping[str, Any], lookup: Lookup) -> Plan:
     ratios = {side: number(body, f"{side}_expansion_ratio", 0, 2) or 0.0 for side in _RATIOS}
     area = (1 + ratios["up"] + ratios["down"]) * (1 + ratios["left"] + ratios["right"])
     if area > MAX_EXPANSION_AREA + 1e-9:
-        raise refuse(
+        refuse(
+            R.IMAGE_EXPAND,
             f"the expanded image would be {area:g}x the original's area; "
-            "(1 + up + down) x (1 + left + right) must be at most 3"
+            "(1 + up + down) x (1 + left + right) must be at most 3",
         )
     prompt(body)
     return Plan({}, _n(body))

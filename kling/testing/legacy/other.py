@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .. import _rulebook as R
 from .context import SESSION_MAX_AGE_MS, Lookup, Plan
 from .fields import (
     audio,
@@ -79,6 +80,8 @@ DISCONTINUED_EFFECTS = frozenset(
     }
 )
 """Effects Kling's changelog retired (2025-12-30 to 2026-07-03)."""
+STILL_LISTED_EFFECTS = frozenset({"magic_match_tree"})
+"""Retired by the changelog yet still listed on the effects page (``fake.effects.still_listed``)."""
 ELEMENT_TAGS = tuple(f"o_{n}" for n in range(101, 109))
 _SHORT_PROMPT = 200
 _MIN_SOUND_MS = 2000
@@ -105,12 +108,14 @@ def lip_sync(body: Mapping[str, Any], lookup: Lookup) -> Plan:
         string(source, "text", path="input.text", required=True, limit=120)
         string(source, "voice_id", path="input.voice_id", required=True)
         choice(source, "voice_language", ("zh", "en"), path="input.voice_language")
-        number(source, "voice_speed", 0.8, 2.0, path="input.voice_speed")
+        number(
+            source, "voice_speed", 0.8, 2.0, path="input.voice_speed", rule=R.LIP_SYNC_VOICE_SPEED
+        )
         return Plan()
     kind = choice(source, "audio_type", ("file", "url"), path="input.audio_type", required=True)
     name = "audio_file" if kind == "file" else "audio_url"
     if not present(source, name):
-        raise refuse(f"input.{name} is required with input.audio_type '{kind}'")
+        refuse(R.LEGACY_FIELDS, f"input.{name} is required with input.audio_type '{kind}'")
     audio(source, name, path=f"input.{name}", url_only=kind == "url")
     return Plan()
 
@@ -120,14 +125,21 @@ def advanced_lip_sync(body: Mapping[str, Any], lookup: Lookup) -> Plan:
     session_id = string(body, "session_id", required=True) or ""
     session = lookup.session(session_id)
     if session is None or lookup.now_ms - session.created_at >= SESSION_MAX_AGE_MS:
-        raise refuse(
+        refuse(
+            R.ADVANCED_LIP_SYNC,
             f"session_id '{shown(session_id)}' does not exist or has expired (sessions from "
-            "identify-face last 24 hours)"
+            "identify-face last 24 hours)",
         )
-    (face,) = items(body, "face_choose", least=1, most=1)
+        return Plan()
+    faces = items(body, "face_choose", least=1, most=1, rule=R.ADVANCED_LIP_SYNC)
+    face = faces[0] if faces else {}
     face_id = string(face, "face_id", path="face_choose[0].face_id", required=True) or ""
     if face_id not in session.faces:
-        raise refuse(f"face_choose[0].face_id '{shown(face_id)}' is not a face of this session")
+        refuse(
+            R.ADVANCED_LIP_SYNC,
+            f"face_choose[0].face_id '{shown(face_id)}' is not a face of this session",
+        )
+        return Plan()
     exactly_one(face, "audio_id", "sound_file", path="face_choose[0].")
     string(face, "audio_id", path="face_choose[0].audio_id")
     audio(face, "sound_file", path="face_choose[0].sound_file")
@@ -142,21 +154,24 @@ def advanced_lip_sync(body: Mapping[str, Any], lookup: Lookup) -> Plan:
         number(face, name, 0, 2, path=f"face_choose[0].{name}")
     length = times["sound_end_time"] - times["sound_start_time"]
     if length < _MIN_SOUND_MS:
-        raise refuse(
+        refuse(
+            R.ADVANCED_LIP_SYNC,
             "face_choose[0]: the trimmed audio (sound_end_time - sound_start_time) must last "
-            "at least 2000 ms"
+            "at least 2000 ms",
         )
     start, end = times["sound_insert_time"], times["sound_insert_time"] + length
     if end > session.video_ms:
-        raise refuse(
+        refuse(
+            R.ADVANCED_LIP_SYNC,
             f"face_choose[0]: the inserted audio ends at {end} ms, past the end of the video "
-            f"({session.video_ms} ms)"
+            f"({session.video_ms} ms)",
         )
     face_start, face_end = session.faces[face_id]
     if min(end, face_end) - max(start, face_start) < _MIN_SOUND_MS:
-        raise refuse(
+        refuse(
+            R.ADVANCED_LIP_SYNC,
             "face_choose[0]: the inserted audio must overlap the face's time window by at "
-            "least 2000 ms"
+            "least 2000 ms",
         )
     return Plan()
 
@@ -165,22 +180,30 @@ def video_effects(body: Mapping[str, Any], lookup: Lookup) -> Plan:
     """``POST /v1/videos/effects``: single-image or dual-image scenes; retired scenes refused."""
     scene = string(body, "effect_scene", required=True) or ""
     if scene in DISCONTINUED_EFFECTS:
-        raise refuse(f"effect_scene '{scene}' has been discontinued")
+        rule = R.EFFECT_STILL_LISTED if scene in STILL_LISTED_EFFECTS else R.EFFECT_RETIRED
+        refuse(rule, f"effect_scene '{scene}' has been discontinued")
     source = obj(body, "input", required=True) or {}
     if scene in DUAL_EFFECTS:
         if present(source, "image"):
-            raise refuse(
-                f"effect_scene '{scene}' takes two images in input.images, not input.image"
+            refuse(
+                R.EFFECT_INPUTS,
+                f"effect_scene '{scene}' takes two images in input.images, not input.image",
             )
         pictures = source.get("images")
         if not isinstance(pictures, list) or len(pictures) != 2:
-            raise refuse(f"effect_scene '{scene}' needs exactly 2 images in input.images")
+            refuse(
+                R.EFFECT_INPUTS, f"effect_scene '{scene}' needs exactly 2 images in input.images"
+            )
+            return Plan()
         for index in range(2):
             image({"image": pictures[index]}, "image", path=f"input.images[{index}]", required=True)
         choice(source, "duration", ("5",), path="input.duration")
     else:
         if present(source, "images"):
-            raise refuse(f"effect_scene '{scene}' takes one image in input.image, not input.images")
+            refuse(
+                R.EFFECT_INPUTS,
+                f"effect_scene '{scene}' takes one image in input.image, not input.images",
+            )
         image(source, "image", path="input.image", required=True)
         choice(source, "duration", ("5", "10"), path="input.duration")
     return Plan()
@@ -189,9 +212,9 @@ def video_effects(body: Mapping[str, Any], lookup: Lookup) -> Plan:
 def text_to_audio(body: Mapping[str, Any], lookup: Lookup) -> Plan:
     """``POST /v1/audio/text-to-audio``: 3.0-10.0 s, one decimal."""
     string(body, "prompt", required=True, limit=_SHORT_PROMPT)
-    seconds = number(body, "duration", 3.0, 10.0, required=True) or 0.0
+    seconds = number(body, "duration", 3.0, 10.0, required=True, rule=R.TEXT_TO_AUDIO) or 0.0
     if round(seconds, 1) != seconds:
-        raise refuse(f"duration {seconds:g} can have one decimal at most")
+        refuse(R.TEXT_TO_AUDIO, f"duration {seconds:g} can have one decimal at most")
     return Plan({"duration": f"{seconds:g}"})
 
 
@@ -209,22 +232,32 @@ def video_to_audio(body: Mapping[str, Any], lookup: Lookup) -> Plan:
 def custom_element(body: Mapping[str, Any], lookup: Lookup) -> Plan:
     """``POST /v1/general/advanced-custom-elements`` (the elements page, above)."""
     string(body, "element_name", required=True, limit=20)
+    if not isinstance(body.get("element_description"), str) or not body["element_description"]:
+        refuse(R.ELEMENT_REQUIRED, "element_description is required")
     string(body, "element_description", limit=100)
+    if body.get("reference_type") is None:
+        refuse(R.ELEMENT_REQUIRED, "reference_type is required ('image_refer' or 'video_refer')")
     kind = choice(body, "reference_type", ("image_refer", "video_refer")) or "image_refer"
     if kind == "image_refer":
         images = obj(body, "element_image_list", required=True) or {}
         image(images, "frontal_image", path="element_image_list.frontal_image", required=True)
         path = "element_image_list.refer_images"
-        for index, item in enumerate(items(images, "refer_images", path=path, least=1, most=3)):
+        refers = items(
+            images, "refer_images", path=path, least=1, most=3, rule=R.ELEMENT_REFERENCES
+        )
+        for index, item in enumerate(refers):
             image(item, "image_url", path=f"{path}[{index}].image_url", required=True)
     else:
         videos = obj(body, "element_video_list", required=True) or {}
         path = "element_video_list.refer_videos"
-        (video,) = items(videos, "refer_videos", path=path, least=1, most=1)
-        video_url(video, "video_url", path=f"{path}[0].video_url", required=True)
+        refers = items(
+            videos, "refer_videos", path=path, least=1, most=1, rule=R.ELEMENT_REFERENCES
+        )
+        for video in refers:
+            video_url(video, "video_url", path=f"{path}[0].video_url", required=True)
     voice = string(body, "element_voice_id")
     if voice is not None and not lookup.has_voice(voice):
-        raise refuse(f"element_voice_id '{shown(voice)}' does not exist")
+        refuse(R.ELEMENT_REFERENCES, f"element_voice_id '{shown(voice)}' does not exist")
     for index, tag in enumerate(items(body, "tag_list")):
         choice(tag, "tag_id", ELEMENT_TAGS, path=f"tag_list[{index}].tag_id", required=True)
     return Plan()
@@ -263,8 +296,12 @@ def tts(body: Mapping[str, Any]) -> float:
     """``POST /v1/audio/tts``; the speed, rounded into [0.8, 2.0] as Kling rounds it."""
     string(body, "text", required=True, limit=1000)
     string(body, "voice_id", required=True)
-    choice(body, "voice_language", ("zh", "en"), required=True)
+    if body.get("voice_language") is None:
+        refuse(R.TTS_LANGUAGE, "voice_language is required ('zh' or 'en')")  # default zh
+    choice(body, "voice_language", ("zh", "en"))
     speed = number(body, "voice_speed", float("-inf"), float("inf"))
+    if speed is not None and not 0.8 <= speed <= 2.0:
+        refuse(R.TTS_VOICE_SPEED, f"voice_speed must be in [0.8, 2], got {speed:g}")
     return 1.0 if speed is None else min(2.0, max(0.8, speed))
 
 

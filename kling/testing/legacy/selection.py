@@ -17,6 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ...masks import decode_rle, encode_counts, mask_png
+from .. import _rulebook as R
 from .._http import json_body, ok
 from .._state import TaskStore
 from .context import DAY_MS, INPUT_MAX_AGE_MS, EditSession, Lookup, Plan
@@ -27,7 +28,7 @@ from .fields import (
     items,
     number,
     prompt,
-    refuse,
+    reject,
     shown,
     string,
     video_url,
@@ -51,9 +52,10 @@ def live_session(body: Mapping[str, Any], lookup: Lookup) -> EditSession:
     session_id = string(body, "session_id", required=True) or ""
     session = lookup.edit_session(session_id)
     if session is None or lookup.now_ms - session.created_at >= EDIT_SESSION_MAX_AGE_MS:
-        raise refuse(
+        reject(
+            R.SELECTION,
             f"session_id '{shown(session_id)}' does not exist or has expired (sessions from "
-            "init-selection last 24 hours)"
+            "init-selection last 24 hours)",
         )
     return session
 
@@ -83,16 +85,17 @@ def multi_elements(body: Mapping[str, Any], lookup: Lookup) -> Plan:
     # "When replacing or removing elements within the existing video, the relevant elements
     # need to be marked in the video beforehand."
     if mode in ("swap", "removal") and not session.frames:
-        raise refuse(f"edit_mode '{mode}' needs the element marked first (add-selection)")
+        reject(R.SELECTION, f"edit_mode '{mode}' needs the element marked first (add-selection)")
     string(body, "prompt", required=True)
     prompt(body)
     kind = choice(body, "mode", ("std", "pro")) or "std"
     duration = choice(body, "duration", ("5", "10")) or "5"
     if _short(session.seconds) is not (duration == "5"):
         span = "2-5" if duration == "5" else "7-10"
-        raise refuse(
+        reject(
+            R.SELECTION,
             f"duration '{duration}' needs an input video of {span} s; this session's video "
-            f"lasts {session.seconds:g} s"
+            f"lasts {session.seconds:g} s",
         )
     return Plan({"mode": kind, "duration": duration})
 
@@ -185,13 +188,13 @@ class SelectionApi:
         if video_id is not None:
             source = self.lookup.video(video_id)
             if source is None:
-                raise refuse(f"video_id '{shown(video_id)}' does not exist")
+                reject(R.SELECTION, f"video_id '{shown(video_id)}' does not exist")
             if self.lookup.now_ms - source.created_at >= INPUT_MAX_AGE_MS:
-                raise refuse(f"video_id '{shown(video_id)}' is older than 30 days")
+                reject(R.SELECTION, f"video_id '{shown(video_id)}' is older than 30 days")
             seconds = source.duration
         video_url(body, "video_url")
         if _short(seconds) is None:
-            raise refuse(f"the video lasts {seconds:g} s; it must last 2-5 s or 7-10 s")
+            reject(R.SELECTION, f"the video lasts {seconds:g} s; it must last 2-5 s or 7-10 s")
         session_id = self.store.new_id()
         session = EditSession(session_id, self.lookup.now_ms, seconds, _WIDTH, _HEIGHT, _FPS)
         with self.store.lock:
@@ -216,9 +219,12 @@ class SelectionApi:
         with self.store.lock:
             marked = session.frames.get(frame_index, [])
             if not marked and len(session.frames) >= MAX_FRAMES:
-                raise refuse(f"frame_index: a maximum of {MAX_FRAMES} frames can be marked")
+                reject(R.SELECTION, f"frame_index: a maximum of {MAX_FRAMES} frames can be marked")
             if len(marked) + len(points) > MAX_POINTS:
-                raise refuse(f"points: up to {MAX_POINTS} points can be marked on a single frame")
+                reject(
+                    R.SELECTION,
+                    f"points: up to {MAX_POINTS} points can be marked on a single frame",
+                )
             session.frames[frame_index] = [*marked, *points]
             res = _masks(session, frame_index)
         return ok(request, self._answer(session, res=res))
@@ -232,9 +238,10 @@ class SelectionApi:
             for index, point in enumerate(points):
                 # "Coordinates must exactly match those used when adding".
                 if point not in marked:
-                    raise refuse(
+                    reject(
+                        R.SELECTION,
                         f"points[{index}] ({point[0]:g}, {point[1]:g}) was not added on frame "
-                        f"{frame_index}; coordinates must match those added exactly"
+                        f"{frame_index}; coordinates must match those added exactly",
                     )
                 marked.remove(point)
             if marked:

@@ -2,9 +2,10 @@
 cites Kling's pages).
 
 Every refusal is 400/1201 with a message that names the field path the way Kling's do
-(``settings.resolution value '9000p' is invalid``). Keys the model does not know are ignored, as
-Kling ignores them; a field the *product* has but the *model* lacks (``audio`` on 3.0-turbo,
-``multi_shot`` on 2.6) is refused, because silently dropping it would hide a client bug.
+(``settings.resolution value '9000p' is invalid``), and names its row of
+:mod:`kling.testing._rulebook`, whose kind decides whether it is refused. Keys the model does not
+know are ignored, as Kling ignores them: a field the *product* has but the *model's* page lacks
+(``audio`` on 3.0-turbo, ``multi_shot`` on 2.6) too (``fake.standard.undocumented_setting``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from ..._evidence import Rule
+from .. import _rulebook as R
 from .._envelope import ApiError
 from .context import Catalogue
 from .media import image_problem, video_ok
@@ -28,6 +31,14 @@ from .models import (
 )
 
 AUDIO_MODES = ("native", "original", "off")
+PRODUCT_AUDIO: Mapping[str, tuple[str, ...]] = {
+    "text-to-video": ("native", "off"),
+    "image-to-video": ("native", "off"),
+    "omni-video": AUDIO_MODES,
+    "motion-control": AUDIO_MODES,
+}
+"""``settings.audio`` values a product's validator takes: the text- and image-to-video pages list
+``native`` and ``off`` only (a model's own values are checked after)."""
 _DEFAULT_DURATION = 5
 _OPTIONAL_ID_TYPES = IMAGE_TYPES | VIDEO_TYPES
 
@@ -44,13 +55,24 @@ def invalid(path: str, value: Any, why: str = "") -> ApiError:
     )
 
 
+def refuse(rule: Rule, message: str) -> None:
+    """400/1201 ``message`` when ``rule`` is a limit; otherwise return, as Kling takes it."""
+    R.enforce(rule, ApiError(1201, message))
+
+
+def refuse_value(rule: Rule, path: str, value: Any, why: str = "") -> None:
+    """:func:`invalid` when ``rule`` is a limit; otherwise return, as Kling takes it."""
+    R.enforce(rule, invalid(path, value, why))
+
+
 def wrong_type(path: str, expected: str) -> ApiError:
     """``<path> value type is invalid, expected <expected>``."""
     return ApiError(1201, f"{path} value type is invalid, expected {expected}")
 
 
-def _refuse(message: str) -> ApiError:
-    return ApiError(1201, message)
+def bad_type(path: str, expected: str) -> None:
+    """Refuse a field of the wrong JSON type (``fake.standard.fields``)."""
+    R.enforce(R.STANDARD_FIELDS, wrong_type(path, expected))
 
 
 def object_field(body: Mapping[str, Any], name: str) -> dict[str, Any]:
@@ -59,7 +81,8 @@ def object_field(body: Mapping[str, Any], name: str) -> dict[str, Any]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise wrong_type(name, "object")
+        bad_type(name, "object")
+        return {}
     return value
 
 
@@ -72,15 +95,16 @@ def check_options(options: Mapping[str, Any]) -> None:
     """``options.callback_url``, ``external_task_id`` (strings) and ``watermark_info``."""
     for name in ("callback_url", "external_task_id"):
         if options.get(name) is not None and not isinstance(options[name], str):
-            raise wrong_type(f"options.{name}", "string")
+            bad_type(f"options.{name}", "string")
     watermark = options.get("watermark_info")
     if watermark is None:
         return
     if not isinstance(watermark, dict):
-        raise wrong_type("options.watermark_info", "object")
+        bad_type("options.watermark_info", "object")
+        return
     enabled = watermark.get("enabled")
     if enabled is not None and not isinstance(enabled, bool):
-        raise invalid("options.watermark_info.enabled", enabled)
+        refuse_value(R.STANDARD_FIELDS, "options.watermark_info.enabled", enabled)
 
 
 # ---------------------------------------------------------------------------------- contents
@@ -88,62 +112,78 @@ def check_options(options: Mapping[str, Any]) -> None:
 
 def _check_item(
     model: StandardModel, index: int, item: Any, catalogue: Catalogue
-) -> dict[str, Any]:
+) -> dict[str, Any] | None:
+    """The item, or ``None`` when a rule that let it through leaves nothing to count."""
     path = f"contents[{index}]"
     if not isinstance(item, dict):
-        raise wrong_type(path, "object")
+        bad_type(path, "object")
+        return None
     kind = item.get("type")
     if kind is None or kind == "":
-        raise _refuse(f"{path}.type cannot be empty")
+        refuse(R.STANDARD_FIELDS, f"{path}.type cannot be empty")
+        return None
     if not isinstance(kind, str) or kind not in CONTENT_TYPES:
-        raise invalid(f"{path}.type", kind)
+        refuse_value(R.STANDARD_FIELDS, f"{path}.type", kind)
+        return None
     if kind not in model.contents:
-        raise _refuse(f"content item of type '{kind}' is not supported by the current model")
+        refuse(
+            R.STANDARD_CONTENTS,
+            f"content item of type '{kind}' is not supported by the current model",
+        )
+        return None
     if kind == "prompt":
         text = _text(item.get("text"))
         if text is None:
-            raise _refuse("content item of type 'prompt' must have non-blank text")
-        if len(text) > model.prompt_max:
-            raise _refuse(
-                f"content item of type 'prompt' text length cannot exceed {model.prompt_max}"
+            refuse(R.STANDARD_FIELDS, "content item of type 'prompt' must have non-blank text")
+        elif len(text) > model.prompt_max:
+            refuse(
+                R.STANDARD_PROMPT,
+                f"content item of type 'prompt' text length cannot exceed {model.prompt_max}",
             )
     elif kind in IMAGE_TYPES or kind in VIDEO_TYPES:
         url = _text(item.get("url"))
         if url is None:
-            raise _refuse(f"content item of type '{kind}' must have a non-blank url")
-        if kind in VIDEO_TYPES:
+            refuse(R.STANDARD_FIELDS, f"content item of type '{kind}' must have a non-blank url")
+        elif kind in VIDEO_TYPES:
             if not video_ok(url):
-                raise _refuse("Video URL is invalid")
+                refuse(R.STANDARD_MEDIA, "Video URL is invalid")
         else:
             problem = image_problem(url)
             if problem is not None:
-                raise invalid(f"{path}.url", url, problem)
-    else:  # element or voice: a library id, and an alias the prompt refers to as @id
-        _check_reference(kind, index, item, catalogue, model)
+                refuse_value(R.STANDARD_MEDIA, f"{path}.url", url, problem)
+    elif not _check_reference(kind, index, item, catalogue, model):
+        # element or voice: a library id, and an alias the prompt refers to as @id
+        return None
     return item
 
 
 def _check_reference(
     kind: str, index: int, item: dict[str, Any], catalogue: Catalogue, model: StandardModel
-) -> None:
+) -> bool:
+    """Whether the item names an element or voice of the account (the counts read it)."""
     key = f"{kind}_id"
     value = item.get(key)
     if value is not None and not isinstance(value, str):
-        raise wrong_type(f"contents[{index}].{key}", "string")
+        bad_type(f"contents[{index}].{key}", "string")
+        return False
     if not value or not value.strip():
-        raise _refuse(f"Invalid {kind} id: {value or ''}")
+        refuse(R.STANDARD_FIELDS, f"Invalid {kind} id: {value or ''}")
+        return False
     if kind == "element":
         if value not in catalogue.elements:
-            raise _refuse(f"Element id not found: {value}")
+            refuse(R.STANDARD_REFERENCES, f"Element id not found: {value}")
+            return False
         if catalogue.elements[value] and not model.video_characters:
-            raise _refuse(
+            refuse(
+                R.STANDARD_REFERENCES,
                 f"Element id {value} is a video character element, "
-                "which the current model does not support"
+                "which the current model does not support",
             )
     elif value not in catalogue.voices:
-        raise _refuse(f"Voice id not found: {value}")
+        refuse(R.STANDARD_REFERENCES, f"Voice id not found: {value}")
     if _text(item.get("id")) is None:
-        raise _refuse(f"content item of type '{kind}' must have a non-blank id")
+        refuse(R.STANDARD_FIELDS, f"content item of type '{kind}' must have a non-blank id")
+    return True
 
 
 def _check_ids(model: StandardModel, items: list[dict[str, Any]]) -> None:
@@ -158,9 +198,15 @@ def _check_ids(model: StandardModel, items: list[dict[str, Any]]) -> None:
         if not documented or alias is None:
             continue
         if not isinstance(alias, str):
-            raise wrong_type(f"contents[{index}].id", "string")
+            bad_type(f"contents[{index}].id", "string")
+            continue
         if alias in seen:
-            raise invalid(f"contents[{index}].id", alias, "ids must be unique within a task")
+            refuse_value(
+                R.STANDARD_REFERENCES,
+                f"contents[{index}].id",
+                alias,
+                "ids must be unique within a task",
+            )
         seen.add(alias)
 
 
@@ -170,20 +216,25 @@ def check_contents(
     """The ``contents`` array, item by item, then counts and the frame rule."""
     raw = body.get("contents")
     if raw is None or raw == []:
-        raise _refuse("contents cannot be empty")
+        refuse(R.STANDARD_FIELDS, "contents cannot be empty")
+        raw = []
     if not isinstance(raw, list):
-        raise wrong_type("contents", "array")
-    items = [_check_item(model, index, item, catalogue) for index, item in enumerate(raw)]
+        bad_type("contents", "array")
+        raw = []
+    checked = [_check_item(model, index, item, catalogue) for index, item in enumerate(raw)]
+    items = [item for item in checked if item is not None]
     _check_ids(model, items)
     counts = Counter(item["type"] for item in items)
     for kind, most in model.contents.items():
         if counts[kind] > most:
-            raise _refuse(f"contents can hold at most {most} item(s) of type '{kind}'")
+            refuse(
+                R.STANDARD_CONTENTS, f"contents can hold at most {most} item(s) of type '{kind}'"
+            )
     for kind in model.required:
         if not counts[kind]:
-            raise _refuse(f"content item of type '{kind}' is required")
+            refuse(R.STANDARD_CONTENTS, f"content item of type '{kind}' is required")
     if counts["last_frame"] and not counts["first_frame"]:
-        raise _refuse("content item of type 'last_frame' requires a first_frame")
+        refuse(R.STANDARD_CONTENTS, "content item of type 'last_frame' requires a first_frame")
     return items
 
 
@@ -195,12 +246,13 @@ def _enum(settings: Mapping[str, Any], name: str, allowed: tuple[str, ...], defa
     if value is None:
         return default
     if not isinstance(value, str) or value not in allowed:
-        raise invalid(f"settings.{name}", value)
+        refuse_value(R.STANDARD_SETTINGS, f"settings.{name}", value)
+        return default
     return value
 
 
 def check_settings(model: StandardModel, settings: Mapping[str, Any]) -> dict[str, Any]:
-    """Each setting the model has, with its default; fields the model lacks are refused."""
+    """Each setting the model has, with its default; fields its page lacks are ignored."""
     chosen: dict[str, Any] = {
         "resolution": _enum(settings, "resolution", model.resolutions, model.resolutions[0])
     }
@@ -209,27 +261,36 @@ def check_settings(model: StandardModel, settings: Mapping[str, Any]) -> dict[st
     if model.durations:
         duration = settings.get("duration", _DEFAULT_DURATION)
         if type(duration) is not int or duration not in model.durations:  # 5.0, "5", True: no
-            raise invalid("settings.duration", duration)
+            refuse_value(R.STANDARD_SETTINGS, "settings.duration", duration)
+            duration = _DEFAULT_DURATION
         chosen["duration"] = duration
     audio = settings.get("audio")
     if audio is not None:
-        if not isinstance(audio, str) or audio not in AUDIO_MODES:
-            raise invalid("settings.audio", audio)
-        if audio not in model.audio:
-            raise _refuse(f"audio mode '{audio}' is not supported by the current model")
+        if not isinstance(audio, str) or audio not in PRODUCT_AUDIO[model.product]:
+            refuse_value(R.STANDARD_SETTINGS, "settings.audio", audio)
+            audio = None
+        elif not model.audio:
+            refuse(R.UNDOCUMENTED_SETTING, "settings.audio is not supported by the current model")
+            audio = None
+        elif audio not in model.audio:
+            refuse(
+                R.STANDARD_SETTINGS, f"audio mode '{audio}' is not supported by the current model"
+            )
+            audio = None
     if model.audio:
         chosen["audio"] = audio if audio is not None else model.default_audio
     multi_shot = settings.get("multi_shot")
     if multi_shot is not None and not model.multi_shot and model.product in MULTI_SHOT_PRODUCTS:
-        raise _refuse("settings.multi_shot is not supported by the current model")
+        refuse(R.UNDOCUMENTED_SETTING, "settings.multi_shot is not supported by the current model")
     if model.multi_shot:
         if multi_shot is not None and not isinstance(multi_shot, bool):
-            raise invalid("settings.multi_shot", multi_shot)
+            refuse_value(R.STANDARD_FIELDS, "settings.multi_shot", multi_shot)
+            multi_shot = None
         chosen["multi_shot"] = True if multi_shot is None else multi_shot
     if model.orientations:
         orientation = settings.get("character_orientation")
         if orientation is None or orientation == "":
-            raise _refuse("settings.character_orientation cannot be empty")
+            refuse(R.STANDARD_FIELDS, "settings.character_orientation cannot be empty")
         chosen["character_orientation"] = _enum(
             settings, "character_orientation", model.orientations, ""
         )

@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
 
+from ..._evidence import Source, page
+from .._rulebook import VIDEO_MAP
+
 Product = Literal["text-to-video", "image-to-video", "omni-video", "motion-control"]
 """The first path segment of a new-standard create (``POST /<product>/<model>``)."""
 
@@ -107,6 +110,8 @@ class StandardModel:
     """Takes video-character elements (O1 takes multi-image elements only)."""
     alias_of: str | None = None
     """For a path id observed live but not documented: the documented model it stands for."""
+    sources: tuple[Source, ...] = ()
+    """The pages this row's values come from."""
 
     @property
     def canonical(self) -> str:
@@ -114,6 +119,7 @@ class StandardModel:
         return self.alias_of or self.model
 
 
+_PRICES = page("kling-pricing-video")
 _CAP_3072 = 3072
 _CAP_2500 = 2500
 _FRAMES = {"prompt": 1, "first_frame": 1, "last_frame": 1}
@@ -135,6 +141,11 @@ def _video(product: Product, turbo_prompt_max: int) -> tuple[StandardModel, ...]
 
     ratios = ASPECT_RATIOS if t2v else ()
     required = () if t2v else ("prompt", "first_frame")
+    kind = "t2v" if t2v else "i2v"
+
+    def pages(name: str) -> tuple[Source, ...]:
+        return (page(f"kling-{name}-{kind}.md"), _PRICES, VIDEO_MAP)
+
     return (
         StandardModel(
             model="kling-3.0-turbo",
@@ -146,6 +157,7 @@ def _video(product: Product, turbo_prompt_max: int) -> tuple[StandardModel, ...]
             prompt_max=turbo_prompt_max,
             contents=contents(prompt=1, first_frame=1),
             rates=_prices(("base", "0.8", "1.0", None)),
+            sources=pages("3.0-turbo"),
             product=product,
             aspect_ratios=ratios,
             required=required,
@@ -160,6 +172,7 @@ def _video(product: Product, turbo_prompt_max: int) -> tuple[StandardModel, ...]
             prompt_max=_CAP_3072,
             contents=contents(**_FRAMES, element=3),
             rates=_prices(("base", "0.6", "0.8", "3.0"), ("audio", "0.9", "1.2", "3.0")),
+            sources=pages("omni-3.0"),
             product=product,
             aspect_ratios=ratios,
             required=required,
@@ -179,6 +192,7 @@ def _video(product: Product, turbo_prompt_max: int) -> tuple[StandardModel, ...]
             audio_needs_1080p=True,
             first_last_needs_1080p=not t2v,
             first_last_silent=not t2v,
+            sources=pages("2.6"),
             product=product,
             aspect_ratios=ratios,
             required=required,
@@ -194,6 +208,7 @@ def _video(product: Product, turbo_prompt_max: int) -> tuple[StandardModel, ...]
             contents=contents(**_FRAMES),
             rates=_prices(("base", "0.3", "0.5", None)),
             first_last_needs_1080p=not t2v,
+            sources=pages("2.5-turbo"),
             product=product,
             aspect_ratios=ratios,
             required=required,
@@ -218,6 +233,7 @@ _OMNI_3 = StandardModel(
         ("audio", "0.8", "1.0", "3.0"),
         ("video", "0.9", "1.2", "3.0"),
     ),
+    sources=(page("kling-omni-3.0-ovg"), _PRICES, VIDEO_MAP),
 )
 _O1 = StandardModel(
     product="omni-video",
@@ -234,10 +250,11 @@ _O1 = StandardModel(
     rates=_prices(("base", "0.6", "0.8", None), ("video", "0.9", "1.2", None)),
     plain_durations=_5_OR_10,
     video_characters=False,
+    sources=(page("kling-o1-video"), _PRICES, VIDEO_MAP),
 )
 
 
-def _motion(model: str, p720: str, p1080: str, *, element: bool) -> StandardModel:
+def _motion(model: str, p720: str, p1080: str, *, element: bool, name: str) -> StandardModel:
     return StandardModel(
         product="motion-control",
         model=model,
@@ -252,20 +269,22 @@ def _motion(model: str, p720: str, p1080: str, *, element: bool) -> StandardMode
         required=("image", "video"),
         rates=_prices(("base", p720, p1080, None)),
         orientations=("image", "video"),
+        sources=(page(f"kling-motion-control-{name}.md"), _PRICES),
     )
 
 
 MODELS: tuple[StandardModel, ...] = (
     *_video("text-to-video", turbo_prompt_max=_CAP_3072),
-    # The 3.0-turbo i2v page caps its prompt at 2500 where the t2v page says 3072: keep 2500.
-    *_video("image-to-video", turbo_prompt_max=_CAP_2500),
+    # The 3.0-turbo i2v page's JSON comment says 2500 where the t2v page says 3072
+    # ("recommended: ≤ 2500"): the cap is 3072 (fake.standard.prompt).
+    *_video("image-to-video", turbo_prompt_max=_CAP_3072),
     _OMNI_3,
     _O1,
     # Observed live as a path id by a third party's migration notes (not in Kling's pages, and no
     # public copy to cite); treated as a true alias of the documented model.
     dataclasses.replace(_OMNI_3, model="kling-v3-omni", alias_of="kling-3.0-omni"),
-    _motion("kling-3.0", "0.9", "1.2", element=True),
-    _motion("kling-2.6", "0.5", "0.8", element=False),
+    _motion("kling-3.0", "0.9", "1.2", element=True, name="3.0"),
+    _motion("kling-2.6", "0.5", "0.8", element=False, name="2.6"),
 )
 """Every (product, model) the fake's new-standard routes accept, documented order."""
 

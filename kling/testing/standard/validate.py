@@ -11,33 +11,30 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from .._envelope import ApiError
+from .. import _rulebook as R
 from .context import Accepted, Catalogue
 from .fields import (
+    bad_type,
     check_contents,
     check_options,
     check_settings,
-    invalid,
     object_field,
     rate_for,
-    wrong_type,
+    refuse,
+    refuse_value,
 )
 from .models import StandardModel
 
 _DEFAULT_DURATION = 5
 
 
-def _refuse(message: str) -> ApiError:
-    return ApiError(1201, message)
-
-
 def _check_prompt(model: StandardModel, prompt: Any) -> None:
     if prompt is not None and not isinstance(prompt, str):
-        raise wrong_type("prompt", "string")
-    if not prompt or not prompt.strip():
-        raise _refuse("prompt cannot be empty")
-    if len(prompt) > model.prompt_max:
-        raise _refuse(f"prompt length cannot exceed {model.prompt_max}")
+        bad_type("prompt", "string")
+    elif not prompt or not prompt.strip():
+        refuse(R.STANDARD_FIELDS, "prompt cannot be empty")
+    elif len(prompt) > model.prompt_max:
+        refuse(R.STANDARD_PROMPT, f"prompt length cannot exceed {model.prompt_max}")
 
 
 def _check_frames_and_audio(
@@ -45,14 +42,15 @@ def _check_frames_and_audio(
 ) -> None:
     resolution, audio = chosen["resolution"], chosen.get("audio")
     first_and_last = bool(types["first_frame"] and types["last_frame"])
+    rule = R.STANDARD_COMBINATIONS
     if model.audio_needs_1080p and audio == "native" and resolution != "1080p":
-        raise invalid("settings.resolution", resolution, "native audio needs 1080p")
+        refuse_value(rule, "settings.resolution", resolution, "native audio needs 1080p")
     if first_and_last and model.first_last_needs_1080p and resolution != "1080p":
-        raise invalid("settings.resolution", resolution, "first and last frames need 1080p")
+        refuse_value(rule, "settings.resolution", resolution, "first and last frames need 1080p")
     if first_and_last and model.first_last_silent and audio == "native":
-        raise invalid("settings.audio", audio, "first and last frames need a silent video")
+        refuse_value(rule, "settings.audio", audio, "first and last frames need a silent video")
     if types["voice"] and audio == "off":
-        raise _refuse("content item of type 'voice' needs settings.audio 'native'")
+        refuse(rule, "content item of type 'voice' needs settings.audio 'native'")
 
 
 def _check_omni_videos(
@@ -63,33 +61,40 @@ def _check_omni_videos(
 ) -> None:
     videos = types["feature_video"] + types["base_video"]
     audio = chosen["audio"]
+    rule = R.STANDARD_OMNI_VIDEOS
     if videos > 1:
-        raise _refuse("contents can hold at most one video")
+        refuse(rule, "contents can hold at most one video")
     if not types["first_frame"] and not videos and settings.get("aspect_ratio") is None:
-        raise _refuse(
-            "settings.aspect_ratio cannot be empty without a first_frame or a reference video"
+        refuse(
+            R.STANDARD_OMNI_ASPECT,
+            "settings.aspect_ratio cannot be empty without a first_frame or a reference video",
         )
     if audio == "original" and not videos:
-        raise _refuse("audio mode 'original' is not supported by the current model")
+        refuse(rule, "audio mode 'original' is not supported by the current model")
     if types["base_video"]:
         for frame in ("first_frame", "last_frame"):
             if types[frame]:
-                raise _refuse(f"content item of type '{frame}' cannot be used with a base_video")
+                refuse(rule, f"content item of type '{frame}' cannot be used with a base_video")
         if chosen.get("multi_shot"):
-            raise invalid("settings.multi_shot", True, "a base_video needs false")
+            refuse_value(rule, "settings.multi_shot", True, "a base_video needs false")
         if audio == "native":
-            raise invalid("settings.audio", audio, "not with a base_video")
+            refuse_value(rule, "settings.audio", audio, "not with a base_video")
     if types["feature_video"]:
         if model.canonical == "kling-o1":
             if types["last_frame"]:
-                raise _refuse(
-                    "content item of type 'last_frame' cannot be used with a feature_video"
+                refuse(
+                    rule, "content item of type 'last_frame' cannot be used with a feature_video"
                 )
         else:
             if audio != "off":
-                raise invalid("settings.audio", audio, "a feature_video needs 'off'")
+                refuse_value(rule, "settings.audio", audio, "a feature_video needs 'off'")
             if not chosen["multi_shot"]:
-                raise invalid("settings.multi_shot", False, "a feature_video needs true")
+                refuse_value(
+                    R.FEATURE_MULTI_SHOT,
+                    "settings.multi_shot",
+                    False,
+                    "a feature_video needs true",
+                )
 
 
 def _check_omni_counts(
@@ -104,43 +109,50 @@ def _check_omni_counts(
     characters = sum(catalogue.elements[i["element_id"]] for i in items if i["type"] == "element")
     multi = types["element"] - characters
     video_note = " with a reference video" if with_video else ""
+    rule = R.STANDARD_OMNI_COUNTS
     if model.canonical == "kling-o1":  # video characters were refused item by item
         if types["first_frame"] and types["last_frame"] and (refer or multi):
-            raise _refuse(
+            refuse(
+                rule,
                 "content items of type 'refer_image' and 'element' cannot be used with "
-                "first and last frames"
+                "first and last frames",
             )
         limit = 4 if with_video else 7
         if refer + multi > limit:
-            raise _refuse(
-                f"contents can hold at most {limit} refer_image and element items{video_note}"
+            refuse(
+                rule,
+                f"contents can hold at most {limit} refer_image and element items{video_note}",
             )
-        if not (refer or multi or with_video) and chosen["duration"] not in model.plain_durations:
-            raise invalid(
+        # A last frame, like a reference image, an element or a video, allows 3-10 s.
+        plain = not (refer or multi or with_video or types["last_frame"])
+        if plain and chosen["duration"] not in model.plain_durations:
+            refuse_value(
+                R.STANDARD_O1_DURATIONS,
                 "settings.duration",
                 chosen["duration"],
-                "5 or 10 without refer images, elements or a reference video",
+                "5 or 10 with a prompt or a first_frame alone",
             )
         return
     if types["first_frame"] and types["element"] > 3:
-        raise _refuse("contents can hold at most 3 elements with a first_frame")
+        refuse(rule, "contents can hold at most 3 elements with a first_frame")
     if with_video and characters:
         if refer or multi:
-            raise _refuse(
+            refuse(
+                rule,
                 "video character elements cannot be mixed with refer_image or multi-image "
-                "elements with a reference video"
+                "elements with a reference video",
             )
         if characters > 1:
-            raise _refuse(
-                "contents can hold at most 1 video character element with a reference video"
+            refuse(
+                rule, "contents can hold at most 1 video character element with a reference video"
             )
         return
     if characters > 3:
-        raise _refuse("contents can hold at most 3 video character elements")
+        refuse(rule, "contents can hold at most 3 video character elements")
     limit = 4 if with_video or characters else 7
     if refer + multi > limit:
         note = video_note or (" with video character elements" if characters else "")
-        raise _refuse(f"contents can hold at most {limit} refer_image and element items{note}")
+        refuse(rule, f"contents can hold at most {limit} refer_image and element items{note}")
 
 
 def validate(model: StandardModel, body: Mapping[str, Any], catalogue: Catalogue) -> Accepted:
