@@ -281,32 +281,6 @@ KNOWN: list[Known] = [
         ),
         ("images", {"prompt": "x", "image": IMG, "image_reference": "face"}),
     ),
-    Known(
-        "omni_video",
-        ("kling-v3-omni",),
-        "multi_shot beside a base video",
-        lambda p: _videos(p, "base") and bool(p.get("multi_shot")),
-        r"multi_shot cannot be used with a base video",
-        "omni video: a base video (video editing) makes no multi-shot video, a limit the page "
-        "documents and FakeKling refuses; the SDK does not check it.",
-        (
-            "fake.omni_video.multi_shot",
-            page(
-                "kling-omni-3.0-ovg",
-                "base video does not support generating multi-shot videos",
-            ),
-        ),
-        (
-            "omni_video",
-            {
-                "prompt": "x",
-                "video_list": [BASE],
-                "model_name": "kling-v3-omni",
-                "multi_shot": True,
-                "shot_type": "intelligence",
-            },
-        ),
-    ),
 ]
 """Where the tables still disagree: FakeKling refuses, the SDK sends and lets Kling decide."""
 

@@ -292,6 +292,19 @@ REFUSED: list[Any] = [
         id="o1-no-end-frame-with-feature-video",
     ),
     pytest.param(
+        legacy(
+            "omni_video",
+            prompt="x",
+            model_name="kling-v3-omni",
+            video_list=[{"video_url": VID, "refer_type": "base"}],
+            multi_shot=True,
+            shot_type="intelligence",
+        ),
+        "multi_shot",
+        'multi_shot: not with a video_list of refer_type "base"',
+        id="no-multi-shot-editing-a-base-video",
+    ),
+    pytest.param(
         legacy("images", prompt="x", resolution="2k", model_name="kling-v1-5"),
         "resolution",
         'resolution: kling-v1-5 makes "1k" images (got "2k")',

@@ -257,6 +257,12 @@ OMNI_REFERENCES = rule(
     page("kling-o1-video"),
     page("kling-omni-3.0-ovg"),
 )
+OMNI_BASE_SHOTS = rule(
+    "omni_video.base_video_shots",
+    "a base video (video editing) makes no multi-shot video",
+    LIMIT,
+    page("kling-omni-3.0-ovg", "base video does not support generating multi-shot videos"),
+)
 OMNI_ASPECT = rule(
     "omni_video.aspect_ratio",
     "aspect_ratio is required without a first frame or a reference video",
