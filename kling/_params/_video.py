@@ -336,9 +336,7 @@ def omni_video_references(params: Params) -> None:
             'first/end frames cannot be used with a video_list of refer_type "base"',
         )
     if base_video and params.get("multi_shot"):
-        fail(
-            R.OMNI_BASE_SHOTS, "multi_shot", 'cannot be used with a video_list of refer_type "base"'
-        )
+        fail(R.OMNI_BASE_SHOTS, "multi_shot", 'not with a video_list of refer_type "base"')
     if videos and params.get("sound") == "on":
         fail(R.OMNI_REFERENCES, "sound", 'must be "off" when video_list is given')
     if videos and params.get("mode") == "4k":
