@@ -228,18 +228,6 @@ CAPABILITY_MISTAKES = [
     ),
     (
         "text_to_video",
-        {"model": "kling-3.0-turbo", "prompt": "x", "audio": "off"},
-        "audio",
-        "kling-3.0-turbo has no audio setting; its videos always have sound",
-    ),
-    (
-        "text_to_video",
-        {"model": "kling-2.6", "prompt": "x", "multi_shot": True},
-        "multi_shot",
-        "settings.multi_shot: kling-2.6 has no multi_shot setting",
-    ),
-    (
-        "text_to_video",
         {"model": "kling-2.6", "prompt": "x", "audio": "native"},
         "resolution",
         "kling-2.6 renders native audio at 1080p only",
@@ -295,7 +283,7 @@ CAPABILITY_MISTAKES = [
         "omni_video",
         {"model": "kling-o1", "prompt": "x", "aspect_ratio": "16:9", "duration": 7},
         "duration",
-        "kling-o1 makes 5 or 10 s videos without refer_images, elements or a reference video",
+        "kling-o1 makes 5 or 10 s videos without refer_images, elements, a last_frame or a reference video",
     ),
     (
         "omni_video",
