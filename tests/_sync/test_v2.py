@@ -283,7 +283,8 @@ CAPABILITY_MISTAKES = [
         "omni_video",
         {"model": "kling-o1", "prompt": "x", "aspect_ratio": "16:9", "duration": 7},
         "duration",
-        "kling-o1 makes 5 or 10 s videos without refer_images, elements, a last_frame or a reference video",
+        "kling-o1 makes 5 or 10 s videos without refer_images, elements, a last_frame or a "
+        "reference video",
     ),
     (
         "omni_video",
