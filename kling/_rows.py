@@ -24,12 +24,12 @@ from ._evidence import Source
 
 __all__ = [
     "NEW_STANDARD",
+    "Check",
     "Endpoint",
     "Family",
     "Library",
     "Product",
     "ResultKind",
-    "Rule",
     "Selections",
     "Standard",
     "TaskRow",
@@ -43,8 +43,9 @@ ResultKind = Literal["videos", "images", "audios", "video_audios", "elements", "
 Standard = Literal["legacy", "new"]
 """Kling's two API design standards: ``/v1`` paths and ``model_name``, or a model in the path."""
 
-Rule = Callable[[dict[str, Any]], None]
-"""A cross-field rule: raises ``InvalidParameterError`` for validated parameters it refuses."""
+Check = Callable[[dict[str, Any]], None]
+"""A cross-field check of validated parameters; a rule it finds broken is refused, warned about
+or let through as the rule's row says (``kling/_params/_rulebook.py``)."""
 
 #: The source of every new-standard task: all products' tasks are read through ``/tasks``
 #: (``client.v2.tasks``). The MCP tools and ``kling tasks`` call it ``v2``.
@@ -79,8 +80,8 @@ class Endpoint:
     """The TypedDict of the keyword arguments."""
     summary: str
     """One sentence for docstrings and ``--help``."""
-    rules: tuple[Rule, ...] = ()
-    """Cross-field rules, run in order after the type checks pass."""
+    rules: tuple[Check, ...] = ()
+    """Cross-field checks, run in order after the type checks pass."""
     top_level: frozenset[str] | None = None
     """When set, only these keys stay at the top of the body; the rest go under ``input``."""
     arguments: tuple[str, ...] = ()

@@ -273,6 +273,7 @@ def check_legacy_model(family: str, params: Mapping[str, Any]) -> None:
         return
     _values(rules, params)
     _features(rules, params)
+    _brush(rules, params)
     _camera(rules, params)
     _frames(rules, params)
 
@@ -344,7 +345,6 @@ def _features(rules: LegacyModel, params: Mapping[str, Any]) -> None:
 
 
 def _camera(rules: LegacyModel, params: Mapping[str, Any]) -> None:
-    _brush(rules, params)
     control = params.get("camera_control")
     if control is None or "camera_control" in rules.undocumented:
         return
