@@ -58,7 +58,6 @@ async def test_init_answers_the_parsed_video() -> None:
         ({}, "one of video_id or video_url is required"),
         ({"video_id": "v1", "video_url": VID}, "send only one of video_id or video_url"),
         ({"video_id": "nope"}, "video_id 'nope' does not exist"),
-        ({"video_url": "https://cdn.example/clip.avi"}, "video_url"),
     ],
 )
 async def test_init_refusals(body: dict[str, Any], message: str) -> None:
