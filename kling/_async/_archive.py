@@ -140,7 +140,7 @@ async def archive(
     await _compat.run_blocking(functools.partial(out.mkdir, parents=True, exist_ok=True))
     run = _Run(client, out, ManifestFile(out / ARCHIVE_MANIFEST), on_progress)
     archived = await _compat.run_blocking(run.open)
-    found = await run.find(sources, cutoff)
+    found = await run.find(sources, cutoff, now)
     todo = await _compat.run_blocking(run.plan, found, archived, verify)
     await run.save(todo, concurrency)
     expiring = _expiring(found, run.complete, now, warn_days)
@@ -236,9 +236,13 @@ class _Run:
 
     # -- listing ---------------------------------------------------------------------------------
 
-    async def find(self, sources: Sequence[str], cutoff: datetime | None) -> dict[str, _Found]:
+    async def find(
+        self, sources: Sequence[str], cutoff: datetime | None, now: datetime
+    ) -> dict[str, _Found]:
         """Every finished task with result files in ``sources``, by id (the first list wins)."""
         found: dict[str, _Found] = {}
+        if cutoff is not None and cutoff >= now:
+            return found  # nothing was made in the future (and /tasks refuses such a window)
         for source in sources:
             self.progress.listing = source
             await self.notify()

@@ -143,7 +143,7 @@ def archive(
     _compat.run_blocking(functools.partial(out.mkdir, parents=True, exist_ok=True))
     run = _Run(client, out, ManifestFile(out / ARCHIVE_MANIFEST), on_progress)
     archived = _compat.run_blocking(run.open)
-    found = run.find(sources, cutoff)
+    found = run.find(sources, cutoff, now)
     todo = _compat.run_blocking(run.plan, found, archived, verify)
     run.save(todo, concurrency)
     expiring = _expiring(found, run.complete, now, warn_days)
@@ -239,9 +239,13 @@ class _Run:
 
     # -- listing ---------------------------------------------------------------------------------
 
-    def find(self, sources: Sequence[str], cutoff: datetime | None) -> dict[str, _Found]:
+    def find(
+        self, sources: Sequence[str], cutoff: datetime | None, now: datetime
+    ) -> dict[str, _Found]:
         """Every finished task with result files in ``sources``, by id (the first list wins)."""
         found: dict[str, _Found] = {}
+        if cutoff is not None and cutoff >= now:
+            return found  # nothing was made in the future (and /tasks refuses such a window)
         for source in sources:
             self.progress.listing = source
             self.notify()
