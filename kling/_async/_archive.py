@@ -325,7 +325,13 @@ class _Run:
                 await self.notify()
 
         if todo and not self.stopped:
-            await _compat.run_workers(worker, min(concurrency, len(todo)))
+            try:
+                await _compat.run_workers(worker, min(concurrency, len(todo)))
+            except BaseException:
+                # Ctrl-C, or a failure of our own: the sync twin's threads cannot be
+                # cancelled, so tell them to take no more files.
+                self.stopped = True
+                raise
 
     async def _save(self, item: _Planned) -> None:
         task = item.found.task

@@ -328,7 +328,13 @@ class _Run:
                 self.notify()
 
         if todo and not self.stopped:
-            _compat.run_workers(worker, min(concurrency, len(todo)))
+            try:
+                _compat.run_workers(worker, min(concurrency, len(todo)))
+            except BaseException:
+                # Ctrl-C, or a failure of our own: the sync twin's threads cannot be
+                # cancelled, so tell them to take no more files.
+                self.stopped = True
+                raise
 
     def _save(self, item: _Planned) -> None:
         task = item.found.task

@@ -149,3 +149,21 @@ def test_tasks_kling_deletes_soon_are_warned_about(
     assert f"task {task.task_id} (text_to_video), deleted about" in stderr
     expiring = json.loads(result.stdout)["error"]["summary"]["expiring"]
     assert [(t["task_id"], t["saved"]) for t in expiring] == [(task.task_id, False)]
+
+
+def test_ctrl_c_says_what_is_saved_and_how_to_go_on(
+    kling: KlingRunner, server: FakeKlingServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(*args: Any, **kwargs: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("kling._sync._client.KlingClient.archive", interrupted)
+    out = tmp_path / "backup"
+
+    result = kling(*key_args(server), "archive", str(out), "--since", "7d", "--json")
+
+    assert result.exit_code == 130
+    error = json.loads(result.stdout)["error"]
+    assert error["type"] == "Interrupted"
+    assert error["resume"] == f"kling archive {out} --since 7d"
+    assert "run the same command again to go on (nothing is fetched twice)" in flat(result.stderr)
