@@ -79,7 +79,7 @@ class ArchiveOptions(TypedDict, total=False):
     """How files of earlier runs are checked: ``"size"`` (size and leading bytes, the default)
     or ``"sha256"`` (their whole content)."""
     on_progress: Callable[[ArchiveProgress], Any] | None
-    """Called with the run's :class:`ArchiveProgress` after every change (sync or async). If it
+    """Called with the run's :class:`ArchiveProgress` after every change. If it
     raises, no new download starts; those in flight finish and are recorded, and the error is
     raised: the next run goes on from there."""
 
