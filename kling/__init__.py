@@ -39,6 +39,7 @@ from ._errors import (
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from ._archive import ArchivedFile, ArchiveProgress, ArchiveReport
     from ._async._client import AsyncKlingClient
     from ._async._multi_elements import AsyncEditingSession
     from ._async._task import AsyncTask
@@ -88,6 +89,9 @@ __all__ = [
     "APIConnectionError",
     "APITimeoutError",
     "AccountError",
+    "ArchiveProgress",
+    "ArchiveReport",
+    "ArchivedFile",
     "AsyncEditingSession",
     "AsyncKlingClient",
     "AsyncTask",
@@ -157,6 +161,9 @@ _LAZY = {
     "AsyncKlingClient": "kling._async._client",
     "KlingClient": "kling._sync._client",
     "DEFAULT_BASE_URL": "kling._config",
+    "ArchiveProgress": "kling._archive",
+    "ArchiveReport": "kling._archive",
+    "ArchivedFile": "kling._archive",
     "BatchProgress": "kling._jobs",
     "BatchReport": "kling._jobs",
     "Job": "kling._jobs",

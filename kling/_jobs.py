@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 from ._errors import InvalidParameterError
 from ._ids import canonical_json, content_digest, derived_external_id
+from ._manifest import read_records, record_line
 from ._rows import TaskRow
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "Shard",
     "jobs_from",
     "load_jobs",
+    "manifest_entries",
     "manifest_line",
     "parse_jobs",
     "read_manifest",
@@ -320,21 +322,17 @@ def read_manifest(path: Path) -> dict[str, ManifestEntry]:
 
     A line cut short by a crash is ignored: that job simply settles again.
     """
-    entries: dict[str, ManifestEntry] = {}
-    if not path.is_file():
-        return entries
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        try:
-            record = json.loads(raw)
-            entries[str(record["job_id"])] = ManifestEntry(record)
-        except (ValueError, KeyError, TypeError):
-            continue
-    return entries
+    return manifest_entries(read_records(path))
+
+
+def manifest_entries(records: Iterable[dict[str, Any]]) -> dict[str, ManifestEntry]:
+    """The last entry per job of a manifest's records (lines of other kinds are skipped)."""
+    return {str(r["job_id"]): ManifestEntry(r) for r in records if "job_id" in r}
 
 
 def manifest_line(result: JobResult) -> str:
     """One manifest line: compact JSON and a newline."""
-    return json.dumps(result.to_json(), separators=(",", ":"), ensure_ascii=False) + "\n"
+    return record_line(result.to_json())
 
 
 # -- parsing -------------------------------------------------------------------------------------

@@ -39,8 +39,10 @@ if TYPE_CHECKING:
     from httpx._client import UseClientDefault
     from typing_extensions import Self
 
+    from .._archive import ArchiveReport
     from .._models_endpoints import FaceIdentification, ImageRecognition
     from .._params import IdentifyFaceParams, ImageRecognizeParams
+    from ._archive import ArchiveOptions
     from ._custom_elements import AsyncCustomElements
     from ._download import ProgressHook
     from ._endpoints import AsyncAccount, AsyncTTS
@@ -342,6 +344,21 @@ class AsyncKlingClient(AsyncFamilyProperties):
 
         check_url(url)
         return await download_url(self, url, resolve_target(url, path), on_progress=on_progress)
+
+    async def archive(
+        self, directory: str | os.PathLike[str], **options: Unpack[ArchiveOptions]
+    ) -> ArchiveReport:
+        """Save the result files of every finished task on the account into ``directory``,
+        before Kling deletes them (30 days after generation).
+
+        Reads every family's list and the new standard's ``/tasks``; ``directory`` gets the
+        files and ``archive.jsonl``, a line per file once it is whole and checked. Run it again
+        (after a crash too): it saves only what is missing. Options: ``since``, ``families``,
+        ``concurrency``, ``warn_days``, ``verify``, ``on_progress``.
+        """
+        from ._archive import archive
+
+        return await archive(self, directory, **options)
 
     def _task(self, data: Any, family: str | None = None) -> AsyncTask:
         """A legacy task model bound to this client (so ``task.download()`` works)."""

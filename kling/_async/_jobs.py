@@ -38,10 +38,11 @@ from .._jobs import (
     Shard,
     jobs_from,
     load_jobs,
-    manifest_line,
+    manifest_entries,
 )
 from .._jobs import read_manifest as _read_manifest
 from .._logging import logger
+from .._manifest import ManifestFile
 from .._params import prepare_body
 from .._paths import plan_targets
 from .._polling import DEFAULT_POLL_INTERVAL, Schedule
@@ -103,8 +104,8 @@ class AsyncBatch:
             batch = [job for job in batch if taken.takes(job)]
         await _compat.run_blocking(self._validate, batch)
         await _compat.run_blocking(functools.partial(out.mkdir, parents=True, exist_ok=True))
-        manifest = _Manifest(out / MANIFEST)
-        plan = _plan(batch, await _compat.run_blocking(manifest.open), out, retry_failed)
+        manifest = ManifestFile(out / MANIFEST)
+        plan = _plan(batch, await _compat.run_blocking(_open, manifest), out, retry_failed)
         progress = BatchProgress(total=len(batch), skipped=len(plan.done))
         run = _Run(self._client, out, manifest, progress, on_progress)
         await run.notify()
@@ -140,6 +141,11 @@ def _load(
     return jobs_from(jobs, family=family, namespace=namespace)
 
 
+def _open(manifest: ManifestFile) -> dict[str, ManifestEntry]:
+    """What earlier runs recorded, the last entry per job (the file readied for appending)."""
+    return manifest_entries(manifest.open())
+
+
 @dataclass(frozen=True)
 class _Plan:
     done: list[JobResult]
@@ -168,40 +174,6 @@ def _plan(
     return _Plan(done, todo)
 
 
-class _Manifest:
-    """``manifest.jsonl``: one line per settled job, appended and flushed to disk at once."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def open(self) -> dict[str, ManifestEntry]:
-        """What earlier runs recorded. A last line that a crash cut short gets its newline, so
-        that the next line appended does not run into it (and get lost with it)."""
-        entries = _read_manifest(self.path)
-        try:
-            with self.path.open("rb") as file:
-                size = file.seek(0, os.SEEK_END)
-                file.seek(max(0, size - 1))
-                last = file.read(1)
-        except FileNotFoundError:
-            return entries
-        if last not in (b"", b"\n"):
-            self._write(b"\n")
-        return entries
-
-    def append(self, result: JobResult) -> None:
-        self._write(manifest_line(result).encode("utf-8"))
-
-    def _write(self, data: bytes) -> None:
-        # One write of a whole line with O_APPEND: concurrent runs never interleave a line.
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            os.write(fd, data)
-            os.fsync(fd)  # a crash after this loses nothing that was settled
-        finally:
-            os.close(fd)
-
-
 @dataclass
 class _Tracked:
     job: Job
@@ -227,7 +199,7 @@ class _Run:
         self,
         client: AsyncKlingClient,
         out: Path,
-        manifest: _Manifest,
+        manifest: ManifestFile,
         progress: BatchProgress,
         on_progress: Callable[[BatchProgress], Any] | None,
     ) -> None:
@@ -367,7 +339,7 @@ class _Run:
             # or unreachable create is not: the next run tries it again.
             result = replace(result, status="failed")
             self._count("failed", "refused")
-            await _compat.run_blocking(self.manifest.append, result)
+            await _compat.run_blocking(self.manifest.append, result.to_json())
         self.results.append(result)
         await self.notify()
 
@@ -404,7 +376,7 @@ class _Run:
             units_charged=task.units_charged,
             adopted=item.adopted,
         )
-        await _compat.run_blocking(self.manifest.append, result)
+        await _compat.run_blocking(self.manifest.append, result.to_json())
         self.results.append(result)
         self.unsettled.pop(task.task_id, None)
         await self.notify()

@@ -42,8 +42,10 @@ if TYPE_CHECKING:
     from httpx._client import UseClientDefault
     from typing_extensions import Self
 
+    from .._archive import ArchiveReport
     from .._models_endpoints import FaceIdentification, ImageRecognition
     from .._params import IdentifyFaceParams, ImageRecognizeParams
+    from ._archive import ArchiveOptions
     from ._custom_elements import CustomElements
     from ._download import ProgressHook
     from ._endpoints import TTS, Account
@@ -345,6 +347,21 @@ class KlingClient(FamilyProperties):
 
         check_url(url)
         return download_url(self, url, resolve_target(url, path), on_progress=on_progress)
+
+    def archive(
+        self, directory: str | os.PathLike[str], **options: Unpack[ArchiveOptions]
+    ) -> ArchiveReport:
+        """Save the result files of every finished task on the account into ``directory``,
+        before Kling deletes them (30 days after generation).
+
+        Reads every family's list and the new standard's ``/tasks``; ``directory`` gets the
+        files and ``archive.jsonl``, a line per file once it is whole and checked. Run it again
+        (after a crash too): it saves only what is missing. Options: ``since``, ``families``,
+        ``concurrency``, ``warn_days``, ``verify``, ``on_progress``.
+        """
+        from ._archive import archive
+
+        return archive(self, directory, **options)
 
     def _task(self, data: Any, family: str | None = None) -> Task:
         """A legacy task model bound to this client (so ``task.download()`` works)."""

@@ -12,6 +12,7 @@ from kling._mock_timing import MOCK_TIMING_ENV, MockTiming
 
 from . import (
     _account,
+    _archive,
     _batch,
     _endpoints,
     _families,
@@ -194,5 +195,6 @@ for part in (
     _tasks,
     _account,
     _batch,
+    _archive,
 ):
     part.register(app)
