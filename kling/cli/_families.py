@@ -110,6 +110,11 @@ def add_create_command(
         extra = dict(assignments(options["opt_extra_body"], "--extra-body"))
         row = endpoint.target(params)
         assert isinstance(row, TaskRow)
+        if options.get("opt_dry_run"):
+            from ._quotes import print_dry_run
+
+            print_dry_run(row, params, extra or None, json=state.json)
+            return
         how = Finish(
             command=source_command(row),
             wait=options["opt_wait"],
@@ -388,6 +393,18 @@ def _task_options(*, downloads: bool) -> list[inspect.Parameter]:
                 ),
             ],
             None,
+        ),
+        _keyword(
+            "opt_dry_run",
+            Annotated[
+                bool,
+                typer.Option(
+                    "--dry-run",
+                    help="Check the parameters, print the body that would be sent and what it "
+                    "would cost at Kling's list prices; send nothing (no credentials needed).",
+                ),
+            ],
+            False,
         ),
         _keyword(
             "opt_extra_body",
