@@ -128,10 +128,11 @@ class Quote:
     @property
     def usd(self) -> Decimal:
         """The list price in US dollars of the priced units."""
-        return sum(
+        total = sum(
             (units * USD_PER_UNIT[package] for package, units in self.packages.items()),
             Decimal(0),
         )
+        return _plain(total)
 
     @property
     def rows(self) -> tuple[Price, ...]:
@@ -179,6 +180,12 @@ class Quote:
             data["unpriced"] = len(self.unpriced)
             data["reason"] = self.reason
         return data
+
+
+def _plain(value: Decimal) -> Decimal:
+    """``value`` without trailing zeros (``1.232``, not ``1.2320``), and never as ``1E+2``."""
+    text = f"{value:f}"
+    return Decimal(text.rstrip("0").rstrip(".") if "." in text else text)
 
 
 def _number(value: Decimal) -> str:
