@@ -20,7 +20,7 @@ from ._output import err_console, out_console, print_json, print_table
 if TYPE_CHECKING:
     from kling._job_quotes import BatchQuote
     from kling._quote import Quote
-    from kling._rows import TaskRow
+    from kling._rows import Endpoint
 
 __all__ = ["dry_run_batch", "print_batch_quote", "print_dry_run", "quote_lines"]
 
@@ -29,14 +29,16 @@ _SHOWN_CHARS = 120
 
 
 def print_dry_run(
-    row: TaskRow, params: Mapping[str, Any], extra_body: Mapping[str, Any] | None, *, json: bool
+    row: Endpoint, params: Mapping[str, Any], extra_body: Mapping[str, Any] | None, *, json: bool
 ) -> None:
     """Check ``params`` as the create would, then print the request and its quote."""
     from kling._params import prepare_body
     from kling._quote import quote_for
 
     body = prepare_body(row, params, extra_body)
-    path = row.create_path(params)
+    from kling._rows import TaskRow
+
+    path = row.create_path(params) if isinstance(row, TaskRow) else row.path
     quote = quote_for(row, params)
     if json:
         print_json(
@@ -54,14 +56,13 @@ def print_dry_run(
     console.print(_shown(body), markup=False)
     for line in quote_lines(quote):
         console.print(line, markup=False)
-    if "external_task_id" not in params:
-        err_console().print(
-            "Dry run: nothing was sent. A real create also carries an external_task_id of "
-            "its own (pass --external-task-id to choose it).",
-            markup=False,
+    note = "Dry run: nothing was sent."
+    if isinstance(row, TaskRow) and "external_task_id" not in params:
+        note += (
+            " A real create also carries an external_task_id of its own (pass "
+            "--external-task-id to choose it)."
         )
-    else:
-        err_console().print("Dry run: nothing was sent.", markup=False)
+    err_console().print(note, markup=False)
 
 
 def quote_lines(quote: Quote) -> list[str]:

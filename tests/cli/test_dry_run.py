@@ -115,6 +115,15 @@ def test_an_unpriced_dry_run_says_why(kling: KlingRunner, no_credentials: None) 
     )
 
 
+def test_an_instant_endpoint_dry_runs_too(kling: KlingRunner, server: FakeKlingServer) -> None:
+    result = kling(*server_args(server), "tts", "hello", "--voice-id", "v1", "--dry-run")
+
+    assert result.exit_code == 0, result.stderr
+    assert server.fake.requests == []
+    assert "Would send POST /v1/audio/tts:" in result.stdout
+    assert "Quote: 0.05 video units ($0.007)" in result.stdout  # TTS, 0.05 units a call
+
+
 JOBS = [
     {"family": "text_to_video", "prompt": "a", "model_name": "kling-v3", "mode": "pro"},
     {"family": "text_to_video", "prompt": "b", "model_name": "kling-v3", "mode": "pro"},
