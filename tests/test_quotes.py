@@ -46,6 +46,8 @@ from kling._quote import quote_for
 from kling.testing import FakeKling, FakeKlingServer
 
 D = Decimal
+VIDEO_PAGE_URL = "https://github.com/aself101/kling-api/blob/main/docs/api/kling-pricing-video.md"
+IMAGE_PAGE_URL = "https://github.com/aself101/kling-api/blob/main/docs/api/kling-pricing-image.md"
 IMAGE = "https://example.com/a.png"
 VIDEO = "https://example.com/a.mp4"
 
@@ -467,8 +469,7 @@ def test_a_quote_as_json_names_its_rows_and_their_page() -> None:
                 "units": 0.8,
                 "per": "second",
                 "package": "video",
-                "source": "https://github.com/aself101/kling-api/blob/main/docs/api/"
-                "kling-pricing-video.md",
+                "source": VIDEO_PAGE_URL,
             }
         ],
     }
@@ -481,8 +482,8 @@ def test_every_row_says_its_page_and_its_dollars_are_its_units_at_the_unit_price
     assert {"video": D("0.14"), "image": D("0.0035")} == USD_PER_UNIT
     for row in PRICES:
         assert isinstance(row, Price)
-        page = "kling-pricing-video.md" if row.package == "video" else "kling-pricing-image.md"
-        assert row.source.page == page
+        url = VIDEO_PAGE_URL if row.package == "video" else IMAGE_PAGE_URL
+        assert row.source.url == url
         assert row.source.date
         assert str(row.units) in row.source.quote, row
         assert row.units * USD_PER_UNIT[row.package] == row.usd, row
