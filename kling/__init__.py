@@ -79,6 +79,8 @@ if TYPE_CHECKING:
         SelectionResult,
     )
     from ._models_v2 import Billing, Output, V2TaskBase
+    from ._prices import Price
+    from ._quote import Quote
     from ._sync._client import KlingClient
     from ._sync._multi_elements import EditingSession
     from ._sync._task import Task
@@ -130,6 +132,8 @@ __all__ = [
     "Output",
     "ParentVideo",
     "PermissionDeniedError",
+    "Price",
+    "Quote",
     "RateLimitError",
     "RecognitionResult",
     "RecognizedImage",
@@ -198,6 +202,8 @@ _LAZY = {
     "ModelInfo": "kling._catalogue",
     "ModelUse": "kling._catalogue",
     "models": "kling._catalogue",
+    "Price": "kling._prices",
+    "Quote": "kling._quote",
     "AsyncEditingSession": "kling._async._multi_elements",
     "EditingSession": "kling._sync._multi_elements",
     "MaskedObject": "kling._models_multi_elements",

@@ -201,6 +201,7 @@ if TYPE_CHECKING:
 
     from .._errors import KlingError
     from .._params import @params@
+    from .._quote import Quote
     from ._batch import CreateManyOptions
     from ._finishing import {A}Finished, CreateAsCompletedOptions
     from ._task import {A}Task
@@ -229,6 +230,12 @@ class @cls@(@base@):
     ) -> {A}Task:
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return {await_}self._create(params, extra_body)
+
+    {async_}def quote(self, **params: Unpack[@params@]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return {await_}self._quote(params)
 
     {async_}def create_and_wait(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[@waits@]
@@ -357,6 +364,7 @@ if TYPE_CHECKING:
 
     from .._errors import KlingError
     from .._params import @imports@
+    from .._quote import Quote
     from ._batch import CreateManyOptions
     from ._client import {A}KlingClient
     from ._finishing import {A}Finished, CreateAsCompletedOptions
@@ -386,6 +394,12 @@ class @cls@({A}ProductResource):
         """Submit a task (returned ``submitted``); ``extra_body`` merges into the body
         (``{"settings": {...}}`` adds settings)."""
         return {await_}self._create({"model": model, **params}, extra_body)
+
+    {async_}def quote(self, *, model: @models@ | str, **params: Unpack[@params@]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return {await_}self._quote({"model": model, **params})
 
     {async_}def create_and_wait(
         self,

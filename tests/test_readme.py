@@ -89,3 +89,19 @@ def test_the_multi_element_example_saves_the_mask_and_the_edited_video(
     assert (tmp_path / "dog-mask.png").read_bytes().startswith(b"\x89PNG")
     assert [p.suffix for p in (tmp_path / "out").iterdir()] == [".mp4"]
     assert [task.family.name for task in server.fake.tasks.values()] == ["multi_elements"]
+
+
+def test_the_cost_example_prints_the_quotes_and_sends_nothing(
+    server: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = next(code for code in BLOCKS if ".quote(" in code)
+    server.fake.requests.clear()
+    with KlingClient() as client:
+        exec(compile(code, str(README), "exec"), {"client": client, "__name__": "readme"})
+    printed = capsys.readouterr().out.splitlines()
+    assert printed == [
+        "2.4 video units ($0.336)",
+        "{'video': Decimal('8.4'), 'image': Decimal('16')} 1.232",
+        "False kling-v1: Kling's pricing pages give no price for it",
+    ]
+    assert server.fake.requests == []

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
         VirtualTryOnParams,
         VoiceCreateParams,
     )
+    from .._quote import Quote
     from ._batch import CreateManyOptions
     from ._finishing import AsyncFinished, CreateAsCompletedOptions
     from ._task import AsyncTask
@@ -154,6 +155,12 @@ class AsyncTextToVideo(AsyncFamilyResource):
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return await self._create(params, extra_body)
 
+    async def quote(self, **params: Unpack[TextToVideoParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return await self._quote(params)
+
     async def create_and_wait(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_TextToVideoAndWait]
     ) -> AsyncTask:
@@ -192,6 +199,12 @@ class AsyncImageToVideo(AsyncFamilyResource):
     ) -> AsyncTask:
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return await self._create(params, extra_body)
+
+    async def quote(self, **params: Unpack[ImageToVideoParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return await self._quote(params)
 
     async def create_and_wait(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_ImageToVideoAndWait]
@@ -235,6 +248,12 @@ class AsyncMultiImageToVideo(AsyncFamilyResource):
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return await self._create(params, extra_body)
 
+    async def quote(self, **params: Unpack[MultiImageToVideoParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return await self._quote(params)
+
     async def create_and_wait(
         self,
         *,
@@ -277,6 +296,12 @@ class AsyncVideoExtend(AsyncFamilyResource):
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return await self._create(params, extra_body)
 
+    async def quote(self, **params: Unpack[VideoExtendParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return await self._quote(params)
+
     async def create_and_wait(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_VideoExtendAndWait]
     ) -> AsyncTask:
@@ -315,6 +340,12 @@ class AsyncLipSync(AsyncFamilyResource):
     ) -> AsyncTask:
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return await self._create(params, extra_body)
+
+    async def quote(self, **params: Unpack[LipSyncParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return await self._quote(params)
 
     async def create_and_wait(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_LipSyncAndWait]
@@ -358,6 +389,12 @@ class AsyncAdvancedLipSync(AsyncFamilyResource):
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return await self._create(params, extra_body)
 
+    async def quote(self, **params: Unpack[AdvancedLipSyncParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return await self._quote(params)
+
     async def create_and_wait(
         self,
         *,
@@ -399,6 +436,12 @@ class AsyncMultiElements(AsyncMultiElementsResource):
     ) -> AsyncTask:
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return await self._create(params, extra_body)
+
+    async def quote(self, **params: Unpack[MultiElementsParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return await self._quote(params)
 
     async def create_and_wait(
         self,
@@ -442,6 +485,12 @@ class AsyncVideoEffects(AsyncFamilyResource):
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return await self._create(params, extra_body)
 
+    async def quote(self, **params: Unpack[VideoEffectsParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return await self._quote(params)
+
     async def create_and_wait(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_VideoEffectsAndWait]
     ) -> AsyncTask:
@@ -481,6 +530,12 @@ class AsyncAvatar(AsyncFamilyResource):
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return await self._create(params, extra_body)
 
+    async def quote(self, **params: Unpack[AvatarParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return await self._quote(params)
+
     async def create_and_wait(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_AvatarAndWait]
     ) -> AsyncTask:
@@ -519,6 +574,12 @@ class AsyncMotionControl(AsyncFamilyResource):
     ) -> AsyncTask:
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return await self._create(params, extra_body)
+
+    async def quote(self, **params: Unpack[MotionControlParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return await self._quote(params)
 
     async def create_and_wait(
         self,
@@ -562,6 +623,12 @@ class AsyncOmniVideo(AsyncFamilyResource):
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return await self._create(params, extra_body)
 
+    async def quote(self, **params: Unpack[OmniVideoParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return await self._quote(params)
+
     async def create_and_wait(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_OmniVideoAndWait]
     ) -> AsyncTask:
@@ -604,6 +671,12 @@ class AsyncImages(AsyncFamilyResource):
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return await self._create(params, extra_body)
 
+    async def quote(self, **params: Unpack[ImageGenerationParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return await self._quote(params)
+
     async def create_and_wait(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_ImagesAndWait]
     ) -> AsyncTask:
@@ -642,6 +715,12 @@ class AsyncOmniImage(AsyncFamilyResource):
     ) -> AsyncTask:
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return await self._create(params, extra_body)
+
+    async def quote(self, **params: Unpack[OmniImageParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return await self._quote(params)
 
     async def create_and_wait(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_OmniImageAndWait]
@@ -685,6 +764,12 @@ class AsyncMultiImageToImage(AsyncFamilyResource):
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return await self._create(params, extra_body)
 
+    async def quote(self, **params: Unpack[MultiImageToImageParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return await self._quote(params)
+
     async def create_and_wait(
         self,
         *,
@@ -727,6 +812,12 @@ class AsyncImageExpand(AsyncFamilyResource):
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return await self._create(params, extra_body)
 
+    async def quote(self, **params: Unpack[ImageExpandParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return await self._quote(params)
+
     async def create_and_wait(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_ImageExpandAndWait]
     ) -> AsyncTask:
@@ -765,6 +856,12 @@ class AsyncVirtualTryOn(AsyncFamilyResource):
     ) -> AsyncTask:
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return await self._create(params, extra_body)
+
+    async def quote(self, **params: Unpack[VirtualTryOnParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return await self._quote(params)
 
     async def create_and_wait(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_VirtualTryOnAndWait]
@@ -805,6 +902,12 @@ class AsyncTextToAudio(AsyncFamilyResource):
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return await self._create(params, extra_body)
 
+    async def quote(self, **params: Unpack[TextToAudioParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return await self._quote(params)
+
     async def create_and_wait(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_TextToAudioAndWait]
     ) -> AsyncTask:
@@ -843,6 +946,12 @@ class AsyncVideoToAudio(AsyncFamilyResource):
     ) -> AsyncTask:
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return await self._create(params, extra_body)
+
+    async def quote(self, **params: Unpack[VideoToAudioParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return await self._quote(params)
 
     async def create_and_wait(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_VideoToAudioAndWait]
@@ -883,6 +992,12 @@ class AsyncElements(AsyncLibraryResource):
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return await self._create(params, extra_body)
 
+    async def quote(self, **params: Unpack[ElementCreateParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return await self._quote(params)
+
     async def create_and_wait(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_ElementsAndWait]
     ) -> AsyncTask:
@@ -922,6 +1037,12 @@ class AsyncVoices(AsyncLibraryResource):
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return await self._create(params, extra_body)
 
+    async def quote(self, **params: Unpack[VoiceCreateParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return await self._quote(params)
+
     async def create_and_wait(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_VoicesAndWait]
     ) -> AsyncTask:
@@ -960,6 +1081,12 @@ class AsyncAiMultiShot(AsyncFamilyResource):
     ) -> AsyncTask:
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return await self._create(params, extra_body)
+
+    async def quote(self, **params: Unpack[AiMultiShotParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return await self._quote(params)
 
     async def create_and_wait(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_AiMultiShotAndWait]

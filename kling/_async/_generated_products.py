@@ -35,6 +35,7 @@ if TYPE_CHECKING:
         TextToVideoV2Model,
         TextToVideoV2Params,
     )
+    from .._quote import Quote
     from ._batch import CreateManyOptions
     from ._client import AsyncKlingClient
     from ._finishing import AsyncFinished, CreateAsCompletedOptions
@@ -81,6 +82,14 @@ class AsyncTextToVideoV2(AsyncProductResource):
         """Submit a task (returned ``submitted``); ``extra_body`` merges into the body
         (``{"settings": {...}}`` adds settings)."""
         return await self._create({"model": model, **params}, extra_body)
+
+    async def quote(
+        self, *, model: TextToVideoV2Model | str, **params: Unpack[TextToVideoV2Params]
+    ) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return await self._quote({"model": model, **params})
 
     async def create_and_wait(
         self,
@@ -137,6 +146,14 @@ class AsyncImageToVideoV2(AsyncProductResource):
         (``{"settings": {...}}`` adds settings)."""
         return await self._create({"model": model, **params}, extra_body)
 
+    async def quote(
+        self, *, model: ImageToVideoV2Model | str, **params: Unpack[ImageToVideoV2Params]
+    ) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return await self._quote({"model": model, **params})
+
     async def create_and_wait(
         self,
         *,
@@ -192,6 +209,14 @@ class AsyncOmniVideoV2(AsyncProductResource):
         (``{"settings": {...}}`` adds settings)."""
         return await self._create({"model": model, **params}, extra_body)
 
+    async def quote(
+        self, *, model: OmniVideoV2Model | str, **params: Unpack[OmniVideoV2Params]
+    ) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return await self._quote({"model": model, **params})
+
     async def create_and_wait(
         self,
         *,
@@ -246,6 +271,14 @@ class AsyncMotionControlV2(AsyncProductResource):
         """Submit a task (returned ``submitted``); ``extra_body`` merges into the body
         (``{"settings": {...}}`` adds settings)."""
         return await self._create({"model": model, **params}, extra_body)
+
+    async def quote(
+        self, *, model: MotionControlV2Model | str, **params: Unpack[MotionControlV2Params]
+    ) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return await self._quote({"model": model, **params})
 
     async def create_and_wait(
         self,

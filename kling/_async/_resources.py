@@ -34,6 +34,7 @@ from ._prepare import prepare
 
 if TYPE_CHECKING:
     from .._auth import KlingAuth
+    from .._quote import Quote
     from ._client import AsyncKlingClient
     from ._finishing import AsyncFinished
     from ._poller import AsyncPoller
@@ -366,6 +367,15 @@ class AsyncTaskResource(AsyncTaskReader[TaskT]):
             fetch=functools.partial(self.get, external_task_id=external_id) if lookup else None,
             auth=auth,
         )
+
+    async def _quote(self, params: Mapping[str, Any]) -> Quote:
+        """What a create with ``params`` would cost: checked as the create checks them (files
+        read, the same errors), and nothing sent. The generated ``quote`` of each row calls
+        this."""
+        from .._quote import quote_for
+
+        await prepare(self.row, params)
+        return quote_for(self.row, params)
 
     async def _create_and_wait(
         self, params: Mapping[str, Any], extra_body: Mapping[str, Any] | None

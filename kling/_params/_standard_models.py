@@ -24,15 +24,23 @@ from typing import Any
 from .._evidence import Rule, Source, page
 from . import _rulebook as R
 
-__all__ = ["MODEL_RULES", "ModelRules", "check_model", "known_models", "rules_for"]
+__all__ = [
+    "DEFAULT_DURATION",
+    "DEFAULT_RESOLUTION",
+    "MODEL_RULES",
+    "ModelRules",
+    "check_model",
+    "known_models",
+    "rules_for",
+]
 
 _3_TO_15 = tuple(range(3, 16))
 _5_OR_10 = (5, 10)
 _HD = ("720p", "1080p")
 _UP_TO_4K = ("720p", "1080p", "4k")
 #: Kling's defaults for settings that are not sent.
-_DEFAULT_RESOLUTION = "720p"
-_DEFAULT_DURATION = 5
+DEFAULT_RESOLUTION = "720p"
+DEFAULT_DURATION = 5
 
 
 @dataclass(frozen=True)
@@ -330,7 +338,7 @@ def _check_combinations(
     rules: ModelRules, params: Mapping[str, Any], counts: Mapping[str, int]
 ) -> None:
     model = rules.model
-    resolution = params.get("resolution", _DEFAULT_RESOLUTION)
+    resolution = params.get("resolution", DEFAULT_RESOLUTION)
     audio = params.get("audio", rules.default_audio)
     first_and_last = "first_frame" in counts and "last_frame" in counts
     if "last_frame" in counts and "first_frame" not in counts:
@@ -432,7 +440,7 @@ def _check_omni(rules: ModelRules, params: Mapping[str, Any], counts: Mapping[st
                 "refer_images" if counts.get("refer_image") else "elements",
                 "kling-o1 takes no refer_images or elements with a first and last frame",
             )
-        duration = params.get("duration", _DEFAULT_DURATION)
+        duration = params.get("duration", DEFAULT_DURATION)
         # A last frame is no "first frame alone": 3 to 10 s, as with references.
         plain = not (references or videos or "last_frame" in counts)
         if plain and duration not in rules.plain_durations:

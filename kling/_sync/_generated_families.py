@@ -46,6 +46,7 @@ if TYPE_CHECKING:
         VirtualTryOnParams,
         VoiceCreateParams,
     )
+    from .._quote import Quote
     from ._batch import CreateManyOptions
     from ._finishing import CreateAsCompletedOptions, Finished
     from ._task import Task
@@ -154,6 +155,12 @@ class TextToVideo(FamilyResource):
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return self._create(params, extra_body)
 
+    def quote(self, **params: Unpack[TextToVideoParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return self._quote(params)
+
     def create_and_wait(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_TextToVideoAndWait]
     ) -> Task:
@@ -192,6 +199,12 @@ class ImageToVideo(FamilyResource):
     ) -> Task:
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return self._create(params, extra_body)
+
+    def quote(self, **params: Unpack[ImageToVideoParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return self._quote(params)
 
     def create_and_wait(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_ImageToVideoAndWait]
@@ -235,6 +248,12 @@ class MultiImageToVideo(FamilyResource):
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return self._create(params, extra_body)
 
+    def quote(self, **params: Unpack[MultiImageToVideoParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return self._quote(params)
+
     def create_and_wait(
         self,
         *,
@@ -277,6 +296,12 @@ class VideoExtend(FamilyResource):
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return self._create(params, extra_body)
 
+    def quote(self, **params: Unpack[VideoExtendParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return self._quote(params)
+
     def create_and_wait(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_VideoExtendAndWait]
     ) -> Task:
@@ -315,6 +340,12 @@ class LipSync(FamilyResource):
     ) -> Task:
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return self._create(params, extra_body)
+
+    def quote(self, **params: Unpack[LipSyncParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return self._quote(params)
 
     def create_and_wait(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_LipSyncAndWait]
@@ -358,6 +389,12 @@ class AdvancedLipSync(FamilyResource):
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return self._create(params, extra_body)
 
+    def quote(self, **params: Unpack[AdvancedLipSyncParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return self._quote(params)
+
     def create_and_wait(
         self,
         *,
@@ -399,6 +436,12 @@ class MultiElements(MultiElementsResource):
     ) -> Task:
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return self._create(params, extra_body)
+
+    def quote(self, **params: Unpack[MultiElementsParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return self._quote(params)
 
     def create_and_wait(
         self,
@@ -442,6 +485,12 @@ class VideoEffects(FamilyResource):
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return self._create(params, extra_body)
 
+    def quote(self, **params: Unpack[VideoEffectsParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return self._quote(params)
+
     def create_and_wait(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_VideoEffectsAndWait]
     ) -> Task:
@@ -481,6 +530,12 @@ class Avatar(FamilyResource):
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return self._create(params, extra_body)
 
+    def quote(self, **params: Unpack[AvatarParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return self._quote(params)
+
     def create_and_wait(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_AvatarAndWait]
     ) -> Task:
@@ -519,6 +574,12 @@ class MotionControl(FamilyResource):
     ) -> Task:
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return self._create(params, extra_body)
+
+    def quote(self, **params: Unpack[MotionControlParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return self._quote(params)
 
     def create_and_wait(
         self,
@@ -562,6 +623,12 @@ class OmniVideo(FamilyResource):
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return self._create(params, extra_body)
 
+    def quote(self, **params: Unpack[OmniVideoParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return self._quote(params)
+
     def create_and_wait(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_OmniVideoAndWait]
     ) -> Task:
@@ -604,6 +671,12 @@ class Images(FamilyResource):
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return self._create(params, extra_body)
 
+    def quote(self, **params: Unpack[ImageGenerationParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return self._quote(params)
+
     def create_and_wait(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_ImagesAndWait]
     ) -> Task:
@@ -642,6 +715,12 @@ class OmniImage(FamilyResource):
     ) -> Task:
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return self._create(params, extra_body)
+
+    def quote(self, **params: Unpack[OmniImageParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return self._quote(params)
 
     def create_and_wait(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_OmniImageAndWait]
@@ -685,6 +764,12 @@ class MultiImageToImage(FamilyResource):
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return self._create(params, extra_body)
 
+    def quote(self, **params: Unpack[MultiImageToImageParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return self._quote(params)
+
     def create_and_wait(
         self,
         *,
@@ -727,6 +812,12 @@ class ImageExpand(FamilyResource):
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return self._create(params, extra_body)
 
+    def quote(self, **params: Unpack[ImageExpandParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return self._quote(params)
+
     def create_and_wait(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_ImageExpandAndWait]
     ) -> Task:
@@ -765,6 +856,12 @@ class VirtualTryOn(FamilyResource):
     ) -> Task:
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return self._create(params, extra_body)
+
+    def quote(self, **params: Unpack[VirtualTryOnParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return self._quote(params)
 
     def create_and_wait(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_VirtualTryOnAndWait]
@@ -805,6 +902,12 @@ class TextToAudio(FamilyResource):
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return self._create(params, extra_body)
 
+    def quote(self, **params: Unpack[TextToAudioParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return self._quote(params)
+
     def create_and_wait(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_TextToAudioAndWait]
     ) -> Task:
@@ -843,6 +946,12 @@ class VideoToAudio(FamilyResource):
     ) -> Task:
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return self._create(params, extra_body)
+
+    def quote(self, **params: Unpack[VideoToAudioParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return self._quote(params)
 
     def create_and_wait(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_VideoToAudioAndWait]
@@ -883,6 +992,12 @@ class Elements(LibraryResource):
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return self._create(params, extra_body)
 
+    def quote(self, **params: Unpack[ElementCreateParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return self._quote(params)
+
     def create_and_wait(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_ElementsAndWait]
     ) -> Task:
@@ -922,6 +1037,12 @@ class Voices(LibraryResource):
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return self._create(params, extra_body)
 
+    def quote(self, **params: Unpack[VoiceCreateParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return self._quote(params)
+
     def create_and_wait(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_VoicesAndWait]
     ) -> Task:
@@ -960,6 +1081,12 @@ class AiMultiShot(FamilyResource):
     ) -> Task:
         """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
         return self._create(params, extra_body)
+
+    def quote(self, **params: Unpack[AiMultiShotParams]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return self._quote(params)
 
     def create_and_wait(
         self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_AiMultiShotAndWait]

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
         TextToVideoV2Model,
         TextToVideoV2Params,
     )
+    from .._quote import Quote
     from ._batch import CreateManyOptions
     from ._client import KlingClient
     from ._finishing import CreateAsCompletedOptions, Finished
@@ -75,6 +76,14 @@ class TextToVideoV2(ProductResource):
         """Submit a task (returned ``submitted``); ``extra_body`` merges into the body
         (``{"settings": {...}}`` adds settings)."""
         return self._create({"model": model, **params}, extra_body)
+
+    def quote(
+        self, *, model: TextToVideoV2Model | str, **params: Unpack[TextToVideoV2Params]
+    ) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return self._quote({"model": model, **params})
 
     def create_and_wait(
         self,
@@ -131,6 +140,14 @@ class ImageToVideoV2(ProductResource):
         (``{"settings": {...}}`` adds settings)."""
         return self._create({"model": model, **params}, extra_body)
 
+    def quote(
+        self, *, model: ImageToVideoV2Model | str, **params: Unpack[ImageToVideoV2Params]
+    ) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return self._quote({"model": model, **params})
+
     def create_and_wait(
         self,
         *,
@@ -186,6 +203,12 @@ class OmniVideoV2(ProductResource):
         (``{"settings": {...}}`` adds settings)."""
         return self._create({"model": model, **params}, extra_body)
 
+    def quote(self, *, model: OmniVideoV2Model | str, **params: Unpack[OmniVideoV2Params]) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return self._quote({"model": model, **params})
+
     def create_and_wait(
         self,
         *,
@@ -240,6 +263,14 @@ class MotionControlV2(ProductResource):
         """Submit a task (returned ``submitted``); ``extra_body`` merges into the body
         (``{"settings": {...}}`` adds settings)."""
         return self._create({"model": model, **params}, extra_body)
+
+    def quote(
+        self, *, model: MotionControlV2Model | str, **params: Unpack[MotionControlV2Params]
+    ) -> Quote:
+        """What ``create`` with these parameters would cost at Kling's list prices: checked
+        as ``create`` checks them, and nothing sent (``Quote.priced`` is False, with the
+        reason, where Kling publishes no price)."""
+        return self._quote({"model": model, **params})
 
     def create_and_wait(
         self,

@@ -37,6 +37,7 @@ from ._prepare import prepare
 
 if TYPE_CHECKING:
     from .._auth import KlingAuth
+    from .._quote import Quote
     from ._client import KlingClient
     from ._finishing import Finished
     from ._poller import Poller
@@ -365,6 +366,15 @@ class TaskResource(TaskReader[TaskT]):
             fetch=functools.partial(self.get, external_task_id=external_id) if lookup else None,
             auth=auth,
         )
+
+    def _quote(self, params: Mapping[str, Any]) -> Quote:
+        """What a create with ``params`` would cost: checked as the create checks them (files
+        read, the same errors), and nothing sent. The generated ``quote`` of each row calls
+        this."""
+        from .._quote import quote_for
+
+        prepare(self.row, params)
+        return quote_for(self.row, params)
 
     def _create_and_wait(
         self, params: Mapping[str, Any], extra_body: Mapping[str, Any] | None

@@ -41,6 +41,7 @@ _EXAMPLES = (
     "  kling batch run jobs.jsonl -o out/\n\n"
     "  kling batch run prompts.csv --family text-to-video -o out/ --json\n\n"
     "  kling batch run jobs.jsonl -o out/ --shard 0/2\n\n"
+    "  kling batch run jobs.jsonl --dry-run\n\n"
     'A JSONL line is a job: {"family": "text_to_video", "prompt": "a fox", "duration": "10"}, '
     'or {"product": "text_to_video", "model": "kling-3.0", "prompt": "a fox"} for the new '
     "standard."
@@ -61,15 +62,16 @@ def run(
         ),
     ],
     output: Annotated[
-        Path,
+        Path | None,
         typer.Option(
             "--output",
             "-o",
             file_okay=False,
-            help="Directory for the results and manifest.jsonl (created if missing).",
+            help="Directory for the results and manifest.jsonl (created if missing); "
+            "required unless --dry-run.",
             show_default=False,
         ),
-    ],
+    ] = None,
     family: Annotated[
         str | None,
         typer.Option(
@@ -113,6 +115,14 @@ def run(
             show_default=False,
         ),
     ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Check every job and print what the run would cost, per family and model, "
+            "at Kling's list prices; create nothing (no credentials needed).",
+        ),
+    ] = False,
 ) -> None:
     """Run every job of JOBS into DIR: run the same command again to resume.
 
@@ -121,6 +131,13 @@ def run(
     adopts the tasks that exist instead of paying for them again, and skips results on disk.
     """
     state = get_state(ctx)
+    if dry_run:
+        from ._quotes import dry_run_batch
+
+        dry_run_batch(jobs, family=family, namespace=namespace, shard=shard, json=state.json)
+        return
+    if output is None:
+        raise typer.BadParameter("required unless --dry-run", param_hint="'--output'")
     client = state.client()
     unreachable = state.settings.unreachable_timeout
     options: dict[str, Any] = {}

@@ -5,6 +5,7 @@ They answer at once (no task to wait for); ``--output DIR`` downloads the files 
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,7 +19,7 @@ from kling._families import ENDPOINTS as ROWS
 from ._checks import check_directory
 from ._commands import Command
 from ._errors import CliError
-from ._families import add_command, output_options
+from ._families import add_command, dry_run_option, output_options
 from ._output import download_all, err_console, out_console, print_json, print_table
 from ._state import CliState, get_state
 
@@ -44,12 +45,21 @@ PANEL = "Instant (answers at once)"
 def register(app: typer.Typer) -> None:
     for key in ENDPOINTS:
         command = Command(ROWS[key].command_name, legacy=ROWS[key])
-        add_command(app, command, command.name, _runner(key), output_options, panel=PANEL)
+        add_command(app, command, command.name, _runner(key), _options, panel=PANEL)
+
+
+def _options() -> list[inspect.Parameter]:
+    return [*output_options(), dry_run_option()]
 
 
 def _runner(key: str) -> Callable[[typer.Context, dict[str, Any], dict[str, Any]], None]:
     def run(ctx: typer.Context, params: dict[str, Any], options: dict[str, Any]) -> None:
         state = get_state(ctx)
+        if options.get("opt_dry_run"):
+            from ._quotes import print_dry_run
+
+            print_dry_run(ROWS[key], params, None, json=state.json)
+            return
         typed: str | None = options.get("opt_output")
         output = Path(typed) if typed is not None else None
         if output is not None:

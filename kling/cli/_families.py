@@ -39,6 +39,7 @@ __all__ = [
     "add_command",
     "add_create_command",
     "command_name",
+    "dry_run_option",
     "family_names",
     "output_options",
     "register",
@@ -110,6 +111,11 @@ def add_create_command(
         extra = dict(assignments(options["opt_extra_body"], "--extra-body"))
         row = endpoint.target(params)
         assert isinstance(row, TaskRow)
+        if options.get("opt_dry_run"):
+            from ._quotes import print_dry_run
+
+            print_dry_run(row, params, extra or None, json=state.json)
+            return
         how = Finish(
             command=source_command(row),
             wait=options["opt_wait"],
@@ -354,6 +360,22 @@ def output_options() -> list[inspect.Parameter]:
     ]
 
 
+def dry_run_option() -> inspect.Parameter:
+    """``--dry-run``, shared by every command that creates (``print_dry_run`` answers it)."""
+    return _keyword(
+        "opt_dry_run",
+        Annotated[
+            bool,
+            typer.Option(
+                "--dry-run",
+                help="Check the parameters, print the body that would be sent and what it "
+                "would cost at Kling's list prices; send nothing (no credentials needed).",
+            ),
+        ],
+        False,
+    )
+
+
 def _task_options(*, downloads: bool) -> list[inspect.Parameter]:
     options = [
         _keyword(
@@ -389,6 +411,7 @@ def _task_options(*, downloads: bool) -> list[inspect.Parameter]:
             ],
             None,
         ),
+        dry_run_option(),
         _keyword(
             "opt_extra_body",
             Annotated[

@@ -16,6 +16,7 @@ import anyio.to_thread
 from .._catalogue import models as catalogue
 from .._errors import DuplicateTaskError, KlingError, TaskFailedError, WaitTimeoutError
 from .._params import prepare_body
+from .._quote import quote_for
 from .._rows import TaskRow, resource_of, tasks_of
 from . import _inputs
 from ._arguments import call_external_id, resolve_media
@@ -88,6 +89,7 @@ class Toolbox:
             "create_custom_element": self._create_custom_element,
             "download": self._download,
             "selection": self._selection,
+            "quote": self._quote,
         }
 
     def __repr__(self) -> str:
@@ -166,8 +168,35 @@ class Toolbox:
                 # Kling cannot look this family's tasks up by external id (advanced lip-sync):
                 # the agent is told, and nothing is charged twice.
                 raise exc from None
-            return task_summary(existing, family, existing=True)
-        return task_summary(task, family)
+            summary = task_summary(existing, family, existing=True)
+        else:
+            summary = task_summary(task, family)
+        # After the create: its parameters are valid, so the quote reads what was sent.
+        return {**summary, "quote": quote_for(tool.row, params).to_json()}
+
+    async def _quote(
+        self, tool: ToolDef, arguments: dict[str, Any], progress: Progress
+    ) -> dict[str, Any]:
+        _inputs.only(arguments, ("tool", "arguments"), tool.name)
+        name = _inputs.text(arguments, "tool")
+        target = next((t for t in tool_defs() if t.kind == "create" and t.name == name), None)
+        if target is None or target.row is None:
+            raise ToolInputError(
+                f"tool must be one of the create tools, got {name!r}", field="tool"
+            )
+        given = arguments.get("arguments")
+        if not isinstance(given, Mapping):
+            raise ToolInputError("arguments must be a JSON object", field="arguments")
+        params = resolve_media(target.input_schema, dict(given), self.root)
+        model = target.input_schema["properties"].get("model")
+        if model is not None and params.get("model") is None:
+            raise ToolInputError(
+                f"model: required, one of {', '.join(model['enum'])}", field="model"
+            )
+        # Checked as the create checks them (files read): the same errors, nothing sent.
+        await anyio.to_thread.run_sync(prepare_body, target.row, params)
+        quote = quote_for(target.row, params)
+        return {"tool": name, "summary": str(quote), "quote": quote.to_json()}
 
     async def _selection(
         self, tool: ToolDef, arguments: dict[str, Any], progress: Progress

@@ -34,6 +34,7 @@ __all__ = [
     "list_schema",
     "models_schema",
     "product_models",
+    "quote_schema",
     "task_schema",
     "wait_schema",
 ]
@@ -301,5 +302,25 @@ def models_schema() -> JsonSchema:
                 "error that lists the known ones.",
             },
         },
+        "additionalProperties": False,
+    }
+
+
+def quote_schema(create_tools: tuple[str, ...]) -> JsonSchema:
+    """``quote``: what one of the create tools would cost with these arguments."""
+    return {
+        "type": "object",
+        "properties": {
+            "tool": {
+                "type": "string",
+                "enum": list(create_tools),
+                "description": "The create tool to price (create_text_to_video...).",
+            },
+            "arguments": {
+                "type": "object",
+                "description": "Exactly what that tool takes; checked as the tool checks them.",
+            },
+        },
+        "required": ["tool", "arguments"],
         "additionalProperties": False,
     }

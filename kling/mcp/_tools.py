@@ -28,6 +28,7 @@ ToolKind = Literal[
     "custom_elements",
     "download",
     "selection",
+    "quote",
 ]
 #: The tools ``--read-only`` keeps: they neither create anything nor write files.
 LOOKUP_KINDS: frozenset[ToolKind] = frozenset(
@@ -40,6 +41,7 @@ LOOKUP_KINDS: frozenset[ToolKind] = frozenset(
         "balance_deductions",
         "unit_deductions",
         "custom_elements",
+        "quote",
     }
 )
 
@@ -49,7 +51,11 @@ _IDEMPOTENT = (
     "after a timeout, just call again. Pass a new external_task_id to make another task from "
     "the same arguments."
 )
-_NEXT = "Returns at once with the task_id and family; then call wait_task, then download_results."
+_NEXT = (
+    "Returns at once with the task_id and family, and its quote (what it costs at Kling's list "
+    "prices; the quote tool says it before creating); then call wait_task, then "
+    "download_results."
+)
 #: What a create of each standard needs of the server, said after its route.
 _CREDENTIALS = {
     "legacy": "",
@@ -92,10 +98,10 @@ def tool_defs(*, read_only: bool = False, rows: Iterable[TaskRow] = ROWS) -> lis
     """Every tool the server offers: a create tool per row of ``rows`` (every row of both
     standards), the steps of their selection sessions, then the lookup tools (only those with
     ``read_only``)."""
-    tools = _lookup_tools()
+    rows = tuple(rows)
+    tools = [*_lookup_tools(), _quote_tool(rows)]
     if read_only:
         return [tool for tool in tools if tool.read_only]
-    rows = tuple(rows)
     return [*_create_tools(rows), *_selection_tools(rows), *tools]
 
 
@@ -116,6 +122,18 @@ def _create_tools(rows: Iterable[TaskRow]) -> list[ToolDef]:
         )
         for row in rows
     ]
+
+
+def _quote_tool(rows: Iterable[TaskRow]) -> ToolDef:
+    return ToolDef(
+        name="quote",
+        kind="quote",
+        description="What a create tool's call would cost at Kling's published list prices: "
+        "units of a resource package (video or image) and US dollars, with the price rows "
+        "used, or priced=false and the reason where Kling publishes no price. The arguments "
+        "are checked as the create tool checks them; nothing is created. Free.",
+        input_schema=_schemas.quote_schema(tuple(create_tool_name(row) for row in rows)),
+    )
 
 
 def _selection_tools(rows: Iterable[TaskRow]) -> list[ToolDef]:

@@ -22,6 +22,7 @@ LOOKUPS = {
     "account_unit_deductions",
     "list_custom_elements",
     "list_models",
+    "quote",
 }
 #: The steps of the multi-element selection session (tests/mcp/test_selections.py).
 SELECTIONS = {
