@@ -19,6 +19,7 @@ from ._errors import (
     AuthenticationError,
     BadRequestError,
     BatchError,
+    BudgetExceededError,
     ContentPolicyError,
     DownloadError,
     DuplicateTaskError,
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     from ._async._multi_elements import AsyncEditingSession
     from ._async._task import AsyncTask
     from ._async._task_v2 import AsyncV2Task
+    from ._budget import Budget
     from ._catalogue import ModelInfo, ModelUse, models
     from ._config import DEFAULT_BASE_URL
     from ._jobs import BatchProgress, BatchReport, Job, JobResult
@@ -106,6 +108,8 @@ __all__ = [
     "BatchProgress",
     "BatchReport",
     "Billing",
+    "Budget",
+    "BudgetExceededError",
     "ContentPolicyError",
     "CostsResult",
     "CustomElement",
@@ -204,6 +208,7 @@ _LAZY = {
     "models": "kling._catalogue",
     "Price": "kling._prices",
     "Quote": "kling._quote",
+    "Budget": "kling._budget",
     "AsyncEditingSession": "kling._async._multi_elements",
     "EditingSession": "kling._sync._multi_elements",
     "MaskedObject": "kling._models_multi_elements",

@@ -25,6 +25,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "BatchError",
+    "BudgetExceededError",
     "ContentPolicyError",
     "DownloadError",
     "DuplicateTaskError",
@@ -265,6 +266,20 @@ class BatchError(KlingError):
     def tasks(self) -> list[Any]:
         """The tasks that were created (they exist on Kling and may be charged)."""
         return [r for r in self.results if r is not None and not isinstance(r, BaseException)]
+
+
+class BudgetExceededError(KlingError):
+    """A create would pass the client's budget (``AsyncKlingClient(budget=...)``), or has no
+    price and the budget does not allow unpriced creates; nothing was sent.
+
+    ``quote`` is the create's :class:`~kling.Quote`, ``left`` the units the budget had left
+    (by package, and ``"total"`` when it limits all packages together).
+    """
+
+    def __init__(self, message: str, *, quote: Any, left: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.quote = quote
+        self.left = left
 
 
 class TaskFailedError(KlingError):

@@ -6,6 +6,7 @@ classify, retry, unwrap the envelope. Resources describe endpoints and never sen
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Mapping
 from functools import cache, cached_property
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
     from .._archive import ArchiveReport
+    from .._budget import Budget, BudgetLike
     from .._models_endpoints import FaceIdentification, ImageRecognition
     from .._params import IdentifyFaceParams, ImageRecognizeParams
     from ._archive import ArchiveOptions
@@ -67,13 +69,18 @@ NOT_GIVEN: Any = _NotGiven()
 
 
 class _Shared:
-    """What a client shares with the copies ``with_options`` makes: the in-flight limit and the
-    pollers, as it shares the connection pool."""
+    """What a client shares with the copies ``with_options`` makes: the in-flight limit, the
+    pollers and the budget, as it shares the connection pool."""
 
     def __init__(
-        self, limiter: _compat.Limiter, pool_defaults: tuple[dict[str, str], httpx.Timeout] | None
+        self,
+        limiter: _compat.Limiter,
+        pool_defaults: tuple[dict[str, str], httpx.Timeout] | None,
+        budget: Budget | None = None,
     ) -> None:
         self.limiter = limiter
+        #: What the creates may spend, shared by the copies as well (``kling._budget``).
+        self.budget = budget
         #: The headers and timeout an SDK-owned pool was built with (None for the caller's
         #: http_client): requests that would repeat them leave them out, since httpx merges
         #: per-request headers and timeouts anew on every call.
@@ -88,8 +95,11 @@ class AsyncKlingClient(AsyncFamilyProperties):
     Credentials come from the arguments, else from ``KLING_ACCESS_KEY``/``KLING_SECRET_KEY``
     (or ``KLING_API_KEY``); ``base_url`` from ``KLING_BASE_URL``, else the global endpoint.
     ``max_concurrent_requests`` bounds the requests in flight at once (the rest queue inside
-    the SDK; the connection pool is sized to match). Create one client and share it; close it
-    (or use ``async with``) when done::
+    the SDK; the connection pool is sized to match). ``budget`` caps what its creates may spend,
+    in resource-package units (:class:`~kling.Budget`, a mapping such as ``{"video": 100}``, or a
+    number for all packages together): a create that would pass it raises
+    ``BudgetExceededError`` before it is sent. Create one client and share it; close it (or use
+    ``async with``) when done::
 
         async with AsyncKlingClient() as client:
             task = await client.text_to_video.create_and_wait(prompt="a corgi surfing at sunset")
@@ -109,7 +119,13 @@ class AsyncKlingClient(AsyncFamilyProperties):
         max_concurrent_requests: int = DEFAULT_MAX_CONCURRENT_REQUESTS,
         http_client: httpx.AsyncClient | None = None,
         default_headers: dict[str, str] | None = None,
+        budget: BudgetLike | None = None,
     ) -> None:
+        spending = None
+        if budget is not None:  # the budget's module comes with the first budget
+            from .._budget import budget_of
+
+            spending = budget_of(budget)
         config = ClientConfig.resolve(
             access_key=access_key,
             secret_key=secret_key,
@@ -140,7 +156,7 @@ class AsyncKlingClient(AsyncFamilyProperties):
             config,
             _auths(config),
             http_client,
-            _Shared(_compat.Limiter(config.max_concurrent_requests), pool_defaults),
+            _Shared(_compat.Limiter(config.max_concurrent_requests), pool_defaults, spending),
             _headers(default_headers),
         )
 
@@ -176,6 +192,11 @@ class AsyncKlingClient(AsyncFamilyProperties):
     @property
     def base_url(self) -> str:
         return self._config.base_url
+
+    @property
+    def budget(self) -> Budget | None:
+        """The spending limit of this client and its copies (None: no limit)."""
+        return self._shared.budget
 
     @property
     def max_retries(self) -> int:
@@ -298,34 +319,42 @@ class AsyncKlingClient(AsyncFamilyProperties):
     async def identify_face(self, **params: Unpack[IdentifyFaceParams]) -> FaceIdentification:
         """Find the faces in a video (``video_id`` or ``video_url``) for advanced lip-sync."""
         from .._families import ENDPOINTS
+        from .._ids import random_external_id
         from .._models_endpoints import FaceIdentification
         from ._prepare import prepare
+        from ._resources import budgeted
 
         endpoint = ENDPOINTS["identify_face"]
         body = await prepare(endpoint, params)
-        return await self._request(
+        send = functools.partial(
+            self._request,
             "POST",
             endpoint.path,
             body=body,
             parse=FaceIdentification.model_validate,
             idempotent=False,
         )
+        return await budgeted(self, endpoint, params, random_external_id(), send)
 
     async def image_recognize(self, **params: Unpack[ImageRecognizeParams]) -> ImageRecognition:
         """Segment an ``image`` into subject, head, face and clothing masks."""
         from .._families import ENDPOINTS
+        from .._ids import random_external_id
         from .._models_endpoints import ImageRecognition
         from ._prepare import prepare
+        from ._resources import budgeted
 
         endpoint = ENDPOINTS["image_recognize"]
         body = await prepare(endpoint, params)
-        return await self._request(
+        send = functools.partial(
+            self._request,
             "POST",
             endpoint.path,
             body=body,
             parse=ImageRecognition.model_validate,
             idempotent=False,
         )
+        return await budgeted(self, endpoint, params, random_external_id(), send)
 
     async def download(
         self,
@@ -365,6 +394,8 @@ class AsyncKlingClient(AsyncFamilyProperties):
         task = _legacy_task_model().model_validate(data)
         task._client = self
         task._family = family
+        if self._shared.budget is not None:
+            self._shared.budget._observe(task)
         return task
 
     def _task_list(self, data: Any, family: str | None = None) -> list[AsyncTask]:
@@ -409,6 +440,8 @@ class AsyncKlingClient(AsyncFamilyProperties):
         """A new-standard task model bound to this client."""
         task = _v2_task_model().model_validate(data)
         task._client = self
+        if self._shared.budget is not None:
+            self._shared.budget._observe(task)
         return task
 
     def _v2_task_list(self, data: Any) -> list[AsyncV2Task]:

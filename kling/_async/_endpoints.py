@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -41,11 +42,20 @@ class AsyncTTS:
 
         Not retried on server errors: each call is billed.
         """
+        from .._ids import random_external_id
+        from ._resources import budgeted
+
         endpoint = ENDPOINTS["tts"]
         body = await prepare(endpoint, params)
-        return await self._client._request(
-            "POST", endpoint.path, body=body, parse=Speech.model_validate, idempotent=False
+        send = functools.partial(
+            self._client._request,
+            "POST",
+            endpoint.path,
+            body=body,
+            parse=Speech.model_validate,
+            idempotent=False,
         )
+        return await budgeted(self._client, endpoint, params, random_external_id(), send)
 
 
 class AsyncAccount:

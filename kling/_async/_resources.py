@@ -29,7 +29,7 @@ from .._polling import (
     Schedule,
 )
 from .._retry import is_retryable
-from .._rows import NEW_STANDARD, TaskRow, tasks_of
+from .._rows import NEW_STANDARD, Endpoint, Family, Product, TaskRow, tasks_of
 from ._prepare import prepare
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from ._task import AnyAsyncTask
     from ._waiting import ProgressCallback
 
-__all__ = ["AsyncTaskReader", "AsyncTaskResource", "submit"]
+__all__ = ["AsyncTaskReader", "AsyncTaskResource", "budgeted", "submit"]
 
 T = TypeVar("T")
 #: The task model a resource hands back (a legacy, a new-standard, or either).
@@ -92,6 +92,33 @@ async def submit(
             external_id,
         )
         raise
+
+
+async def budgeted(
+    client: AsyncKlingClient,
+    row: Endpoint,
+    params: Mapping[str, Any],
+    key: str,
+    send: Callable[[], _compat.Awaitable[T]],
+) -> T:
+    """``send()`` one paid call of ``row`` with validated ``params``, within the client's budget
+    (``kling._budget``): its quote is reserved under ``key`` (its ``external_task_id``) before
+    anything is sent, or ``BudgetExceededError`` raised; a call refused by Kling gives it back.
+    """
+    budget = client._shared.budget
+    if budget is None:
+        return await send()
+    from .._quote import quote_for
+
+    path = row.create_path(params) if isinstance(row, (Family, Product)) else row.path
+    entry = budget._reserve(key, quote_for(row, params), f"the create {path}")
+    try:
+        result = await send()
+    except BaseException as exc:
+        budget._failed(key, entry, exc)
+        raise
+    budget._sent(key, result)
+    return result
 
 
 class AsyncTaskReader(Generic[TaskT]):
@@ -355,7 +382,8 @@ class AsyncTaskResource(AsyncTaskReader[TaskT]):
         options = self.row.task_options(body)
         external_id = str(options.setdefault("external_task_id", random_external_id()))
         lookup = self.row.external_id_lookup
-        return await submit(
+        send = functools.partial(
+            submit,
             self._client,
             self.row.create_path(params),
             body,
@@ -367,6 +395,7 @@ class AsyncTaskResource(AsyncTaskReader[TaskT]):
             fetch=functools.partial(self.get, external_task_id=external_id) if lookup else None,
             auth=auth,
         )
+        return await budgeted(self._client, self.row, params, external_id, send)
 
     async def _quote(self, params: Mapping[str, Any]) -> Quote:
         """What a create with ``params`` would cost: checked as the create checks them (files

@@ -9,6 +9,7 @@ classify, retry, unwrap the envelope. Resources describe endpoints and never sen
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Mapping
 from functools import cache, cached_property
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
     from .._archive import ArchiveReport
+    from .._budget import Budget, BudgetLike
     from .._models_endpoints import FaceIdentification, ImageRecognition
     from .._params import IdentifyFaceParams, ImageRecognizeParams
     from ._archive import ArchiveOptions
@@ -70,13 +72,18 @@ NOT_GIVEN: Any = _NotGiven()
 
 
 class _Shared:
-    """What a client shares with the copies ``with_options`` makes: the in-flight limit and the
-    pollers, as it shares the connection pool."""
+    """What a client shares with the copies ``with_options`` makes: the in-flight limit, the
+    pollers and the budget, as it shares the connection pool."""
 
     def __init__(
-        self, limiter: _compat.Limiter, pool_defaults: tuple[dict[str, str], httpx.Timeout] | None
+        self,
+        limiter: _compat.Limiter,
+        pool_defaults: tuple[dict[str, str], httpx.Timeout] | None,
+        budget: Budget | None = None,
     ) -> None:
         self.limiter = limiter
+        #: What the creates may spend, shared by the copies as well (``kling._budget``).
+        self.budget = budget
         #: The headers and timeout an SDK-owned pool was built with (None for the caller's
         #: http_client): requests that would repeat them leave them out, since httpx merges
         #: per-request headers and timeouts anew on every call.
@@ -91,8 +98,11 @@ class KlingClient(FamilyProperties):
     Credentials come from the arguments, else from ``KLING_ACCESS_KEY``/``KLING_SECRET_KEY``
     (or ``KLING_API_KEY``); ``base_url`` from ``KLING_BASE_URL``, else the global endpoint.
     ``max_concurrent_requests`` bounds the requests in flight at once (the rest queue inside
-    the SDK; the connection pool is sized to match). Create one client and share it; close it
-    (or use ``with``) when done::
+    the SDK; the connection pool is sized to match). ``budget`` caps what its creates may spend,
+    in resource-package units (:class:`~kling.Budget`, a mapping such as ``{"video": 100}``, or a
+    number for all packages together): a create that would pass it raises
+    ``BudgetExceededError`` before it is sent. Create one client and share it; close it (or use
+    ``with``) when done::
 
         with KlingClient() as client:
             task = client.text_to_video.create_and_wait(prompt="a corgi surfing at sunset")
@@ -112,7 +122,13 @@ class KlingClient(FamilyProperties):
         max_concurrent_requests: int = DEFAULT_MAX_CONCURRENT_REQUESTS,
         http_client: httpx.Client | None = None,
         default_headers: dict[str, str] | None = None,
+        budget: BudgetLike | None = None,
     ) -> None:
+        spending = None
+        if budget is not None:  # the budget's module comes with the first budget
+            from .._budget import budget_of
+
+            spending = budget_of(budget)
         config = ClientConfig.resolve(
             access_key=access_key,
             secret_key=secret_key,
@@ -143,7 +159,7 @@ class KlingClient(FamilyProperties):
             config,
             _auths(config),
             http_client,
-            _Shared(_compat.Limiter(config.max_concurrent_requests), pool_defaults),
+            _Shared(_compat.Limiter(config.max_concurrent_requests), pool_defaults, spending),
             _headers(default_headers),
         )
 
@@ -179,6 +195,11 @@ class KlingClient(FamilyProperties):
     @property
     def base_url(self) -> str:
         return self._config.base_url
+
+    @property
+    def budget(self) -> Budget | None:
+        """The spending limit of this client and its copies (None: no limit)."""
+        return self._shared.budget
 
     @property
     def max_retries(self) -> int:
@@ -301,34 +322,42 @@ class KlingClient(FamilyProperties):
     def identify_face(self, **params: Unpack[IdentifyFaceParams]) -> FaceIdentification:
         """Find the faces in a video (``video_id`` or ``video_url``) for advanced lip-sync."""
         from .._families import ENDPOINTS
+        from .._ids import random_external_id
         from .._models_endpoints import FaceIdentification
         from ._prepare import prepare
+        from ._resources import budgeted
 
         endpoint = ENDPOINTS["identify_face"]
         body = prepare(endpoint, params)
-        return self._request(
+        send = functools.partial(
+            self._request,
             "POST",
             endpoint.path,
             body=body,
             parse=FaceIdentification.model_validate,
             idempotent=False,
         )
+        return budgeted(self, endpoint, params, random_external_id(), send)
 
     def image_recognize(self, **params: Unpack[ImageRecognizeParams]) -> ImageRecognition:
         """Segment an ``image`` into subject, head, face and clothing masks."""
         from .._families import ENDPOINTS
+        from .._ids import random_external_id
         from .._models_endpoints import ImageRecognition
         from ._prepare import prepare
+        from ._resources import budgeted
 
         endpoint = ENDPOINTS["image_recognize"]
         body = prepare(endpoint, params)
-        return self._request(
+        send = functools.partial(
+            self._request,
             "POST",
             endpoint.path,
             body=body,
             parse=ImageRecognition.model_validate,
             idempotent=False,
         )
+        return budgeted(self, endpoint, params, random_external_id(), send)
 
     def download(
         self,
@@ -368,6 +397,8 @@ class KlingClient(FamilyProperties):
         task = _legacy_task_model().model_validate(data)
         task._client = self
         task._family = family
+        if self._shared.budget is not None:
+            self._shared.budget._observe(task)
         return task
 
     def _task_list(self, data: Any, family: str | None = None) -> list[Task]:
@@ -412,6 +443,8 @@ class KlingClient(FamilyProperties):
         """A new-standard task model bound to this client."""
         task = _v2_task_model().model_validate(data)
         task._client = self
+        if self._shared.budget is not None:
+            self._shared.budget._observe(task)
         return task
 
     def _v2_task_list(self, data: Any) -> list[V2Task]:

@@ -32,7 +32,7 @@ from .._polling import (
     Schedule,
 )
 from .._retry import is_retryable
-from .._rows import NEW_STANDARD, TaskRow, tasks_of
+from .._rows import NEW_STANDARD, Endpoint, Family, Product, TaskRow, tasks_of
 from ._prepare import prepare
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from ._task import AnyAsyncTask
     from ._waiting import ProgressCallback
 
-__all__ = ["TaskReader", "TaskResource", "submit"]
+__all__ = ["TaskReader", "TaskResource", "budgeted", "submit"]
 
 T = TypeVar("T")
 #: The task model a resource hands back (a legacy, a new-standard, or either).
@@ -95,6 +95,33 @@ def submit(
             external_id,
         )
         raise
+
+
+def budgeted(
+    client: KlingClient,
+    row: Endpoint,
+    params: Mapping[str, Any],
+    key: str,
+    send: Callable[[], _compat.Awaitable[T]],
+) -> T:
+    """``send()`` one paid call of ``row`` with validated ``params``, within the client's budget
+    (``kling._budget``): its quote is reserved under ``key`` (its ``external_task_id``) before
+    anything is sent, or ``BudgetExceededError`` raised; a call refused by Kling gives it back.
+    """
+    budget = client._shared.budget
+    if budget is None:
+        return send()
+    from .._quote import quote_for
+
+    path = row.create_path(params) if isinstance(row, (Family, Product)) else row.path
+    entry = budget._reserve(key, quote_for(row, params), f"the create {path}")
+    try:
+        result = send()
+    except BaseException as exc:
+        budget._failed(key, entry, exc)
+        raise
+    budget._sent(key, result)
+    return result
 
 
 class TaskReader(Generic[TaskT]):
@@ -354,7 +381,8 @@ class TaskResource(TaskReader[TaskT]):
         options = self.row.task_options(body)
         external_id = str(options.setdefault("external_task_id", random_external_id()))
         lookup = self.row.external_id_lookup
-        return submit(
+        send = functools.partial(
+            submit,
             self._client,
             self.row.create_path(params),
             body,
@@ -366,6 +394,7 @@ class TaskResource(TaskReader[TaskT]):
             fetch=functools.partial(self.get, external_task_id=external_id) if lookup else None,
             auth=auth,
         )
+        return budgeted(self._client, self.row, params, external_id, send)
 
     def _quote(self, params: Mapping[str, Any]) -> Quote:
         """What a create with ``params`` would cost: checked as the create checks them (files
