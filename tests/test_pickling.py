@@ -10,6 +10,7 @@ import multiprocessing
 import pickle
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from decimal import Decimal
 from typing import Any
 
 import anyio
@@ -43,7 +44,9 @@ from kling import (
     TaskNotFoundError,
     WaitTimeoutError,
 )
-from kling._errors import BatchError, DuplicateTaskError
+from kling._errors import BatchError, BudgetExceededError, DuplicateTaskError
+from kling._prices import find_price
+from kling._quote import Quote
 from kling.webhooks import WebhookVerificationError
 from tests._helpers import task
 
@@ -112,6 +115,11 @@ ERRORS: dict[str, Callable[[], KlingError]] = {
         "on_progress raised", [plain_task("t1", "submitted"), api_error(RateLimitError), None]
     ),
     "WebhookVerificationError": lambda: WebhookVerificationError("signature mismatch"),
+    "BudgetExceededError": lambda: BudgetExceededError(
+        "the create /v1/videos/text2video refused before sending",
+        quote=Quote.of(find_price("Kling 2.6", "No Native Audio", "720p"), 5),  # type: ignore[arg-type]
+        left={"video": Decimal(1)},
+    ),
 }
 
 
