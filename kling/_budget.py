@@ -47,10 +47,14 @@ _ZERO = Decimal(0)
 class _Entry:
     """One create's share of the budget: its units by package, until Kling says its charge."""
 
-    __slots__ = ("package", "settled", "units")
+    __slots__ = ("outer", "package", "settled", "units")
 
-    def __init__(self, units: dict[str, Decimal], package: str | None) -> None:
+    def __init__(
+        self, units: dict[str, Decimal], package: str | None, outer: _Entry | None = None
+    ) -> None:
         self.units = units
+        #: The same create's entry in the budget this one lives within.
+        self.outer = outer
         #: The package a legacy charge (one number, no package) is counted in.
         self.package = package
         self.settled = False
@@ -96,6 +100,12 @@ class Budget:
         self._used: dict[str, Decimal] = {}
         self._entries: dict[str, _Entry] = {}
         self._tasks: dict[str, str] = {}
+        self._parent: Budget | None = None
+
+    def _within(self, parent: Budget | None) -> Budget:
+        """This budget, its creates counted in ``parent`` too (both must have room)."""
+        self._parent = parent
+        return self
 
     def __repr__(self) -> str:
         limits = ", ".join(f"{name}={_show(units)}" for name, units in self.limits.items())
@@ -138,30 +148,41 @@ class Budget:
         with self._lock:
             if key in self._entries:
                 return None
-            if not quote.priced and not self.allow_unpriced:
-                raise BudgetExceededError(
-                    f"{what} refused before sending: {quote.reason}, and this client's budget "
-                    "refuses unpriced creates (pass Budget(..., allow_unpriced=True) to allow "
-                    "them); nothing was sent",
-                    quote=quote,
-                    left=self._left(),
-                )
-            over = self._over(units)
-            if over:
-                left = self._left()
-                raise BudgetExceededError(
-                    f"{what} refused before sending: it costs {quote}, and this client's budget "
-                    f"has {_describe(left, over)} left; nothing was sent",
-                    quote=quote,
-                    left=left,
-                )
-            entry = self._entries[key] = _Entry(units, package)
+            self._check(quote, f"{what} refused before sending", "this client's budget")
+            # The budget this one lives within (a batch's max_units within its client's): a
+            # lock taken inside ours, never the other way round.
+            outer = None if self._parent is None else self._parent._reserve(key, quote, what)
+            entry = self._entries[key] = _Entry(units, package, outer)
             self._add(units)
             return entry
+
+    def _check(
+        self, quote: Quote, refused: str, holder: str, ending: str = "nothing was sent"
+    ) -> None:
+        """Raise ``BudgetExceededError`` when ``quote`` does not fit what is left (the lock
+        held): ``"{refused}: it costs ..., and {holder} has ... left; {ending}"``."""
+        if not quote.priced and not self.allow_unpriced:
+            raise BudgetExceededError(
+                f"{refused}: {quote.reason}, and {holder} refuses unpriced creates "
+                f"(allow_unpriced allows them); {ending}",
+                quote=quote,
+                left=self._left(),
+            )
+        over = self._over(quote.packages)
+        if over:
+            left = self._left()
+            raise BudgetExceededError(
+                f"{refused}: it costs {quote}, and {holder} has {_describe(left, over)} left; "
+                f"{ending}",
+                quote=quote,
+                left=left,
+            )
 
     def _sent(self, key: str, result: Any) -> None:
         """The create of ``key`` answered ``result``: a task, whose charge settles the
         reservation once it is known, or an endpoint's answer, billed as it comes."""
+        if self._parent is not None:
+            self._parent._sent(key, result)
         task_id = getattr(result, "task_id", None)
         with self._lock:
             entry = self._entries.get(key)
@@ -178,6 +199,8 @@ class Budget:
         task was made."""
         if entry is None or not isinstance(error, KlingError) or is_ambiguous(error):
             return  # interrupted in flight, or unknown: the task may exist, and may be charged
+        if self._parent is not None:
+            self._parent._failed(key, entry.outer, error)
         if isinstance(error, DuplicateTaskError):
             # A task with this id exists that this budget did not count (made before it, say by
             # an interrupted batch): it is adopted, and was charged, so it stays counted.
@@ -201,6 +224,8 @@ class Budget:
 
     def _observe(self, task: Any) -> None:
         """A task model was read: a finished one whose charge is known settles its create."""
+        if self._parent is not None:
+            self._parent._observe(task)
         if not task.is_finished or task.task_id not in self._tasks:
             return
         with self._lock:

@@ -249,6 +249,18 @@ class AsyncKlingClient(AsyncFamilyProperties):
         )
         return clone
 
+    def _spending(self, budget: Budget) -> Self:
+        """A copy whose creates spend from ``budget`` (made ``_within`` this client's own, if
+        any): a batch's ``max_units``. It shares the in-flight limit, not the pollers, so that
+        its tasks are read, and their charges seen, by the copy."""
+        clone = object.__new__(type(self))
+        clone._owns_http = False
+        shared = _Shared(self._shared.limiter, self._shared.pool_defaults, budget)
+        clone._setup(
+            self._config, (self._auth, self._auth_v2), self._http, shared, self._default_headers
+        )
+        return clone
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._config.describe()})"
 

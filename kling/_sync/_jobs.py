@@ -26,6 +26,7 @@ from kling import _compat_sync as _compat
 
 from .._errors import (
     APIConnectionError,
+    BudgetExceededError,
     DuplicateTaskError,
     InvalidParameterError,
     KlingError,
@@ -53,6 +54,7 @@ from .._rows import TaskRow, resource_of
 from ._batch import AdaptiveLimit, check_concurrency, create_paced
 
 if TYPE_CHECKING:
+    from .._budget import BudgetLike
     from ._client import KlingClient
     from ._poller import Subscription
     from ._task import AnyAsyncTask
@@ -87,6 +89,7 @@ class Batch:
         timeout: float | None = None,
         unreachable_timeout: float | None = _UNREACHABLE,
         on_progress: Callable[[BatchProgress], Any] | None = None,
+        max_units: BudgetLike | None = None,
     ) -> BatchReport:
         """Run ``jobs`` (a ``.jsonl``/``.csv`` file, or dicts shaped like its lines) into
         ``output_dir``, whose ``manifest.jsonl`` records each job as it settles.
@@ -96,7 +99,10 @@ class Batch:
         ``retry_failed`` (a new attempt, so a new task). ``namespace`` sets apart runs of the
         same jobs; ``shard`` (``"i/N"``) takes a share of them, for several machines.
         ``timeout`` bounds the wait (None: until every task finishes); jobs still running then
-        are in ``report.pending``, and the next run picks them up.
+        are in ``report.pending``, and the next run picks them up. ``max_units`` caps what the
+        jobs may spend, earlier runs' tasks included (a number of units of all packages, or a
+        :class:`~kling.Budget`): a run whose jobs would pass it raises ``BudgetExceededError``
+        before the first create, and a run never creates past it.
         """
         started = time.monotonic()
         check_concurrency(concurrency)
@@ -108,9 +114,16 @@ class Batch:
         _compat.run_blocking(self._validate, batch)
         _compat.run_blocking(functools.partial(out.mkdir, parents=True, exist_ok=True))
         manifest = ManifestFile(out / MANIFEST)
-        plan = _plan(batch, _compat.run_blocking(_open, manifest), out, retry_failed)
+        entries = _compat.run_blocking(_open, manifest)
+        plan = _plan(batch, entries, out, retry_failed)
+        client = self._client
+        if max_units is not None:
+            from .._batch_budget import batch_budget
+
+            budget = batch_budget(max_units, batch, entries, plan.todo)
+            client = client._spending(budget._within(client.budget))
         progress = BatchProgress(total=len(batch), skipped=len(plan.done))
-        run = _Run(self._client, out, manifest, progress, on_progress)
+        run = _Run(client, out, manifest, progress, on_progress)
         run.notify()
         pending = run.go(plan.todo, concurrency, timeout, unreachable_timeout)
         by_line = {r.line: r for r in [*plan.done, *run.results]}
@@ -337,9 +350,9 @@ class _Run:
             attempt=attempt,
             message=str(error),
         )
-        if not isinstance(error, (RateLimitError, APIConnectionError)):
+        if not isinstance(error, (RateLimitError, APIConnectionError, BudgetExceededError)):
             # Kling refused it for good (a content policy, a bad input): settled. A throttled
-            # or unreachable create is not: the next run tries it again.
+            # or unreachable create is not, nor one over max_units: the next run tries it.
             result = replace(result, status="failed")
             self._count("failed", "refused")
             _compat.run_blocking(self.manifest.append, result.to_json())

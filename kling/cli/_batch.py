@@ -42,6 +42,7 @@ _EXAMPLES = (
     "  kling batch run prompts.csv --family text-to-video -o out/ --json\n\n"
     "  kling batch run jobs.jsonl -o out/ --shard 0/2\n\n"
     "  kling batch run jobs.jsonl --dry-run\n\n"
+    "  kling batch run jobs.jsonl -o out/ --max-units 500\n\n"
     'A JSONL line is a job: {"family": "text_to_video", "prompt": "a fox", "duration": "10"}, '
     'or {"product": "text_to_video", "model": "kling-3.0", "prompt": "a fox"} for the new '
     "standard."
@@ -115,6 +116,25 @@ def run(
             show_default=False,
         ),
     ] = None,
+    max_units: Annotated[
+        float | None,
+        typer.Option(
+            "--max-units",
+            metavar="UNITS",
+            min=0,
+            help="Refuse to start when the jobs cost more units (all packages, at Kling's list "
+            "prices; earlier runs' tasks count), and never create past it.",
+            show_default=False,
+        ),
+    ] = None,
+    allow_unpriced: Annotated[
+        bool,
+        typer.Option(
+            "--allow-unpriced",
+            help="With --max-units: run jobs that have no published price too (they count "
+            "once Kling reports their charge).",
+        ),
+    ] = False,
     dry_run: Annotated[
         bool,
         typer.Option(
@@ -144,6 +164,14 @@ def run(
     if unreachable is not None:  # else the batch's own default, longer than a single wait's
         options["unreachable_timeout"] = unreachable or None
     resume = None if state.settings.mock else _resume(jobs, output, family, namespace, shard)
+    if max_units is not None:
+        from kling import Budget
+
+        options["max_units"] = Budget(total=max_units, allow_unpriced=allow_unpriced)
+        if resume is not None:
+            resume += f" --max-units {max_units:g}" + (
+                " --allow-unpriced" if allow_unpriced else ""
+            )
     display = BatchDisplay(enabled=not state.json)
     try:
         with display, state.showing(display):
