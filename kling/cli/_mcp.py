@@ -25,6 +25,7 @@ _EXAMPLES = (
     "  kling mcp --root ~/videos\n\n"
     "  kling mcp --mock --root /tmp/try\n\n"
     "  kling mcp --transport http --port 8000 --read-only\n\n"
+    "  kling mcp --budget 100 --root ~/videos\n\n"
     'An agent\'s config: {"mcpServers": {"kling": {"command": "kling", "args": ["mcp", '
     '"--root", "/path/to/dir"]}}}, with KLING_ACCESS_KEY and KLING_SECRET_KEY in its "env".'
 )
@@ -54,6 +55,16 @@ def mcp(
             help="Only the lookup tools (get, wait, list, costs): nothing is created or written.",
         ),
     ] = False,
+    budget: Annotated[
+        float | None,
+        typer.Option(
+            metavar="UNITS",
+            min=0,
+            help="The most units (all packages, at Kling's list prices) agents may spend "
+            "through the server; creates past it are refused before sending.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Serve Kling as MCP tools for AI agents: create, wait for and download tasks.
 
@@ -74,6 +85,7 @@ def mcp(
             mock=settings.mock,
             mock_timing=settings.mock_timing,
             client_options=options,
+            budget=budget,
         )
     except ServerSetupError as exc:
         raise CliError(str(exc)) from None

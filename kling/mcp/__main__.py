@@ -38,6 +38,14 @@ def parser() -> argparse.ArgumentParser:
         help="only the lookup tools (get, wait, list, costs): nothing is created or written",
     )
     cli.add_argument(
+        "--budget",
+        type=float,
+        default=None,
+        metavar="UNITS",
+        help="the most units (all packages, at Kling's list prices) agents may spend through "
+        "the server; creates past it are refused before sending",
+    )
+    cli.add_argument(
         "--mock",
         action="store_true",
         help="serve against an in-process FakeKling: try it without an account",
@@ -69,6 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             read_only=args.read_only,
             mock=args.mock,
             mock_timing=args.mock_timing,
+            budget=args.budget,
         )
     except ServerSetupError as exc:
         print(f"kling mcp: {exc}", file=sys.stderr)

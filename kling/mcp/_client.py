@@ -17,6 +17,7 @@ from ._options import ServerSetupError
 
 if TYPE_CHECKING:
     from .._async._client import AsyncKlingClient
+    from .._budget import Budget
 
 __all__ = ["MOCK_BASE_URL", "kling_client", "mock_client"]
 
@@ -38,7 +39,9 @@ async def kling_client(options: Mapping[str, Any]) -> AsyncIterator[AsyncKlingCl
 
 
 @asynccontextmanager
-async def mock_client(timing: MockTiming = "demo") -> AsyncIterator[AsyncKlingClient]:
+async def mock_client(
+    timing: MockTiming = "demo", budget: Budget | None = None
+) -> AsyncIterator[AsyncKlingClient]:
     """A client of a FakeKling made now, which lives as long as the client."""
     import httpx
 
@@ -58,6 +61,7 @@ async def mock_client(timing: MockTiming = "demo") -> AsyncIterator[AsyncKlingCl
             MOCK_BASE_URL,
             api_key=fake.api_key,  # the new standard takes API keys only
             http_client=http,
+            budget=budget,
         )
         async with client:
             yield client

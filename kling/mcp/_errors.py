@@ -22,6 +22,12 @@ class ToolInputError(e.InvalidParameterError):
 _HINTS: tuple[tuple[type[BaseException], str], ...] = (
     (OutsideRootError, "Give a path inside the server's root; nothing was read or written."),
     (
+        e.BudgetExceededError,
+        "The server's budget (kling mcp --budget) cannot pay for this create; nothing was "
+        "sent. The quote tool says what a call costs and what is left: pick a cheaper call, "
+        "or ask the user to raise the budget.",
+    ),
+    (
         e.InvalidParameterError,
         "Change the argument ('field') as the message says and call again; nothing was sent "
         "to Kling.",
@@ -98,6 +104,8 @@ def error_payload(exc: BaseException) -> dict[str, Any]:
         error["message"] = str(exc) if isinstance(exc, e.KlingError) else _internal(exc)
     if isinstance(exc, e.InvalidParameterError):
         error["field"] = exc.field
+    if isinstance(exc, e.BudgetExceededError):
+        error["budget_left"] = {name: float(units) for name, units in exc.left.items()}
     external_id = getattr(exc, "external_task_id", None)
     if external_id:
         error["external_task_id"] = external_id

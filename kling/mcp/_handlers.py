@@ -172,7 +172,7 @@ class Toolbox:
         else:
             summary = task_summary(task, family)
         # After the create: its parameters are valid, so the quote reads what was sent.
-        return {**summary, "quote": quote_for(tool.row, params).to_json()}
+        return {**summary, "quote": quote_for(tool.row, params).to_json(), **self._budget()}
 
     async def _quote(
         self, tool: ToolDef, arguments: dict[str, Any], progress: Progress
@@ -196,7 +196,12 @@ class Toolbox:
         # Checked as the create checks them (files read): the same errors, nothing sent.
         await anyio.to_thread.run_sync(prepare_body, target.row, params)
         quote = quote_for(target.row, params)
-        return {"tool": name, "summary": str(quote), "quote": quote.to_json()}
+        return {"tool": name, "summary": str(quote), "quote": quote.to_json(), **self._budget()}
+
+    def _budget(self) -> dict[str, Any]:
+        """``{"budget": {limits, used, left}}`` when the server has one (``--budget``)."""
+        budget = self._client.budget
+        return {} if budget is None else {"budget": budget.to_json()}
 
     async def _selection(
         self, tool: ToolDef, arguments: dict[str, Any], progress: Progress

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from mcp.server.lowlevel import Server
 
     from .._async._client import AsyncKlingClient
+    from .._budget import Budget
 
 __all__ = ["serve"]
 
@@ -38,6 +39,7 @@ def serve(
     mock: bool = False,
     mock_timing: str | None = None,
     client_options: Mapping[str, Any] | None = None,
+    budget: float | None = None,
 ) -> None:
     """Serve the Kling tools until the client disconnects (stdio) or Ctrl-C (http).
 
@@ -45,7 +47,9 @@ def serve(
     ``base_url``, ``timeout``, ``max_retries``...); what they leave out comes from
     ``KLING_ACCESS_KEY``/``KLING_SECRET_KEY`` (``KLING_API_KEY`` for the new standard) and
     ``KLING_BASE_URL``. ``mock=True`` uses an in-process FakeKling instead, whose tasks take two
-    seconds (``mock_timing="instant"``: none; default ``$KLING_MOCK_TIMING``).
+    seconds (``mock_timing="instant"``: none; default ``$KLING_MOCK_TIMING``). ``budget``: the
+    most units (of all packages together, at Kling's list prices) the agent may spend through
+    the server; creates past it are refused before they are sent, and the tools say what is left.
     Raises :class:`ServerSetupError` (saying what to change) when it cannot start.
 
     >>> serve(mock=True, root="work/")  # doctest: +SKIP
@@ -62,15 +66,27 @@ def serve(
     if importlib.util.find_spec("mcp") is None:
         raise ServerSetupError("kling mcp needs the official MCP SDK: pip install 'kling[mcp]'")
     _log_to_stderr()
-    anyio.run(_serve, options, dict(client_options or {}))
+    spending = None
+    if budget is not None:
+        from .._budget import Budget
+
+        try:
+            spending = Budget(total=budget)
+        except ValueError as exc:
+            raise ServerSetupError(str(exc)) from None
+    anyio.run(_serve, options, dict(client_options or {}), spending)
 
 
-async def _serve(options: ServerOptions, client_options: dict[str, Any]) -> None:
+async def _serve(
+    options: ServerOptions, client_options: dict[str, Any], budget: Budget | None = None
+) -> None:
     from .._mock_timing import MOCK_WAIT_OPTIONS
     from ._client import kling_client, mock_client
 
     opened: AbstractAsyncContextManager[AsyncKlingClient] = (
-        mock_client(options.mock_timing) if options.mock else kling_client(client_options)
+        mock_client(options.mock_timing, budget)
+        if options.mock
+        else kling_client({**client_options, "budget": budget})
     )
     async with opened as client:
         from ._server import build_server
