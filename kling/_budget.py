@@ -183,7 +183,9 @@ class Budget:
         reservation once it is known, or an endpoint's answer, billed as it comes."""
         if self._parent is not None:
             self._parent._sent(key, result)
-        task_id = getattr(result, "task_id", None)
+        # A task model (both standards' have is_finished); an endpoint's answer (TTS has a
+        # task_id too) is billed as it comes.
+        task_id = getattr(result, "task_id", None) if hasattr(result, "is_finished") else None
         with self._lock:
             entry = self._entries.get(key)
             if entry is None:

@@ -220,3 +220,16 @@ async def test_a_refused_create_in_flight_makes_room_for_another(clock: FakeCloc
     assert isinstance(first, BadRequestError)
     assert not isinstance(second, KlingError)
     assert route.call_count == 2
+
+
+async def test_synchronous_endpoints_spend_from_the_budget_too(
+    server: FakeKlingServer, clock: FakeClock
+) -> None:
+    # Text to speech is 0.05 video units a call on the pricing page.
+    async with _client(server, Budget(video="0.08")) as client:
+        await client.tts.create(text="hello", voice_id="oversea_male1", voice_language="en")
+        with pytest.raises(BudgetExceededError, match=r"has 0\.03 video units left"):
+            await client.tts.create(text="again", voice_id="oversea_male1", voice_language="en")
+        assert client.budget is not None
+        assert client.budget.used == {"video": Decimal("0.05")}
+    assert _posts(server) == ["/v1/audio/tts"]
