@@ -13,7 +13,6 @@ flow re-mints once, correcting for clock skew with the server's ``Date`` header.
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 import warnings
@@ -22,6 +21,7 @@ from collections.abc import Callable, Generator
 import httpx
 
 from ._config import ClientConfig, Secret, origin_of
+from ._response import decode
 
 __all__ = ["KlingAuth"]
 
@@ -136,9 +136,6 @@ class KlingAuth(httpx.Auth):
 
 
 def _api_code(response: httpx.Response) -> int | None:
-    try:
-        body = json.loads(response.content)
-    except ValueError:
-        return None
+    body = decode(response)  # the safe parser: a hostile 401 may be nested 100k deep
     code = body.get("code") if isinstance(body, dict) else None
     return code if isinstance(code, int) else None

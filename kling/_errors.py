@@ -41,6 +41,7 @@ __all__ = [
     "TaskFailedError",
     "TaskNotFoundError",
     "WaitTimeoutError",
+    "decode_body",
     "error_from_response",
 ]
 
@@ -394,6 +395,17 @@ def parse_retry_after(headers: httpx.Headers) -> float | None:
     return max(0.0, value)
 
 
+def decode_body(content: bytes) -> Any:
+    """The JSON in ``content``, or ``None`` when it is empty, not JSON, or nested too deeply to
+    read: the one parser of what a server sends, so no body can raise ``RecursionError``."""
+    if not content:
+        return None
+    try:
+        return json.loads(content)
+    except (ValueError, RecursionError):
+        return None
+
+
 def error_from_response(response: httpx.Response, body: object = None) -> KlingAPIError:
     """Build the exception for an error response (or a 200 whose envelope ``code`` is non-zero).
 
@@ -402,10 +414,7 @@ def error_from_response(response: httpx.Response, body: object = None) -> KlingA
     yields a ``KlingAPIError`` carrying the status and a short excerpt.
     """
     if body is None:
-        try:
-            body = json.loads(response.content) if response.content else None
-        except (ValueError, RecursionError):
-            body = None
+        body = decode_body(response.content)
     status = response.status_code
     api_code: int | None = None
     message: str | None = None
