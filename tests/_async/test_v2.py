@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from kling import (
     AsyncV2Task,
     DuplicateTaskError,
     InvalidParameterError,
+    KlingError,
     MissingCredentialsError,
     NotFoundError,
     TaskFailedError,
@@ -487,6 +488,45 @@ async def test_list_pages_by_cursor_with_filters_until_kling_says_no_more(
         "limit": 100,
     }
     assert second == {**first, "cursor": "c1"}
+
+
+async def collect(tasks: AsyncIterable[Any], into: list[str]) -> None:
+    """Read a listing to its end (or its error), keeping each task's id in ``into``."""
+    async for listed in tasks:
+        into.append(listed.task_id)
+
+
+async def test_list_ends_with_an_error_when_kling_repeats_a_cursor(
+    client: AsyncKlingClient, api: respx.MockRouter
+) -> None:
+    numbers = itertools.count()
+
+    def page(request: httpx.Request) -> httpx.Response:
+        result = [record(f"t{next(numbers)}")]
+        return ok({"result": result, "next_cursor": "again", "has_more": True})
+
+    route = api.post("/tasks").mock(side_effect=page)
+    seen: list[str] = []
+    with pytest.raises(KlingError, match="next_cursor 'again' a second time"):
+        await collect(client.v2.tasks.list(), seen)
+    assert seen == ["t0", "t1"]
+    assert route.call_count == 2
+
+
+async def test_list_ends_with_an_error_when_kling_pages_the_same_task_again(
+    client: AsyncKlingClient, api: respx.MockRouter
+) -> None:
+    cursors = (f"c{n}" for n in itertools.count())
+    route = api.post("/tasks").mock(
+        side_effect=lambda r: ok(
+            {"result": [record("t1")], "next_cursor": next(cursors), "has_more": True}
+        )
+    )
+    seen: list[str] = []
+    with pytest.raises(KlingError, match="a page of tasks it had already listed"):
+        await collect(client.v2.tasks.list(), seen)
+    assert seen == ["t1"]
+    assert route.call_count == 2
 
 
 async def test_list_refuses_an_unknown_status_before_sending(client: AsyncKlingClient) -> None:
