@@ -17,11 +17,11 @@ from .._catalogue import models as catalogue
 from .._errors import DuplicateTaskError, KlingError, TaskFailedError, WaitTimeoutError
 from .._params import prepare_body
 from .._rows import TaskRow, resource_of, tasks_of
+from .._scrub import Scrubber
 from . import _inputs
 from ._arguments import call_external_id, resolve_media
 from ._errors import ToolInputError, error_payload
 from ._paths import Root
-from ._redact import Scrubber
 from ._results import costs_summary, task_summary
 from ._schemas import (
     DEFAULT_LIST_LIMIT,

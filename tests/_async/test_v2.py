@@ -20,6 +20,7 @@ from kling import (
     AsyncKlingClient,
     AsyncTask,
     AsyncV2Task,
+    AuthenticationError,
     DuplicateTaskError,
     InvalidParameterError,
     KlingError,
@@ -375,6 +376,23 @@ async def test_a_client_with_both_signs_legacy_calls_and_sends_the_key_to_the_ne
     token = legacy.calls.last.request.headers["Authorization"].removeprefix("Bearer ")
     assert decode_jwt(token, SECRET_KEY)["iss"] == ACCESS_KEY
     assert new.calls.last.request.headers["Authorization"] == f"Bearer {API_KEY}"
+
+
+async def test_a_refused_api_key_is_explained_as_an_api_key_not_a_key_pair(
+    api: respx.MockRouter, clock: FakeClock
+) -> None:
+    api.get("/tasks").mock(return_value=error(401, 1002, "api key invalid"))
+    api.get("/v1/videos/text2video/t1").mock(return_value=error(401, 1002, "bad token"))
+    async with AsyncKlingClient(ACCESS_KEY, SECRET_KEY, api_key=API_KEY) as both:
+        with pytest.raises(AuthenticationError) as new:
+            await both.v2.tasks.get("t1")
+        with pytest.raises(AuthenticationError) as legacy:
+            await both.text_to_video.get("t1")
+    assert "api key invalid. Check the API key (KLING_API_KEY or api_key=)" in str(new.value)
+    assert "Secret Key" not in str(new.value)
+    assert "Access Key" not in str(new.value)
+    # The legacy call signed with the pair: its hint is about the pair.
+    assert "KLING_SECRET_KEY its Secret Key" in str(legacy.value)
 
 
 # -- idempotent creates -----------------------------------------------------------------------
