@@ -17,6 +17,7 @@ import typer
 # Typer vendors Click: its usage errors are these, not the click package's.
 from typer._click.exceptions import UsageError
 from typer.core import TyperCommand, TyperGroup, TyperOption
+from typer.exceptions import TyperException
 
 from kling import KlingError
 
@@ -74,10 +75,12 @@ class KlingGroup(PlainFlags, LazyGroup):
     def make_context(
         self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
     ) -> Any:
+        # Asked before parsing: Click's parser consumes ``args`` as it reads them.
+        json_requested = _json_requested(args)
         try:
             return super().make_context(info_name, args, parent=parent, **extra)
         except UsageError as exc:  # in the global options: there is no state yet
-            if _json_requested(args):
+            if json_requested:
                 print_json(error_document(exc, exc.format_message(), EXIT_USAGE))
             raise
 
@@ -96,6 +99,15 @@ class KlingGroup(PlainFlags, LazyGroup):
             if exc.errno == errno.EPIPE:  # stdout closed early (| head): Typer ends quietly
                 raise
             error = CliError(_os_message(exc))
+            error.__cause__ = exc
+            _fail(ctx, error, EXIT_ERROR, cause=exc)
+        except (typer.Exit, typer.Abort, TyperException):  # Click's own endings
+            raise
+        except Exception as exc:  # a bug: still one error line, and one document with --json
+            error = CliError(
+                f"unexpected {type(exc).__name__}: {exc} (a bug in kling; --debug shows the "
+                "traceback to report)"
+            )
             error.__cause__ = exc
             _fail(ctx, error, EXIT_ERROR, cause=exc)
 
