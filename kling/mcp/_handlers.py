@@ -88,6 +88,7 @@ class Toolbox:
             "create_custom_element": self._create_custom_element,
             "download": self._download,
             "selection": self._selection,
+            "endpoint": self._endpoint,
         }
 
     def __repr__(self) -> str:
@@ -175,6 +176,16 @@ class Toolbox:
         assert tool.row is not None, f"{tool.name} has no row"
         assert tool.step is not None, f"{tool.name} has no step"
         return await run_step(self._client, tool.row, tool.step, arguments)
+
+    async def _endpoint(
+        self, tool: ToolDef, arguments: dict[str, Any], progress: Progress
+    ) -> dict[str, Any]:
+        assert tool.endpoint is not None, f"{tool.name} has no endpoint"
+        params = resolve_media(tool.input_schema, arguments, self.root)
+        name = tool.endpoint.name
+        call = self._client.tts.create if name == "tts" else getattr(self._client, name)
+        result = await call(**params)
+        return {name: result.model_dump(mode="json", exclude_none=True)}
 
     # -- lookups -------------------------------------------------------------------------------
 
