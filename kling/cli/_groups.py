@@ -15,7 +15,7 @@ from typing import Any
 import typer
 
 # Typer vendors Click: its usage errors are these, not the click package's.
-from typer._click.exceptions import UsageError
+from typer._click.exceptions import NoSuchOption, UsageError
 from typer.core import TyperCommand, TyperGroup, TyperOption
 from typer.exceptions import TyperException
 
@@ -70,7 +70,15 @@ class KlingGroup(PlainFlags, LazyGroup):
     """
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        return super().parse_args(ctx, lift_global_options(self, ctx, args))
+        lifted = lift_global_options(self, ctx, args)
+        given = list(lifted)  # Click's parser consumes the list it reads
+        try:
+            return super().parse_args(ctx, lifted)
+        except NoSuchOption as exc:
+            hint = _command_option_hint(self, ctx, given, exc.option_name)
+            if hint is None:
+                raise
+            raise NoSuchOption(exc.option_name, f"{exc.message}. {hint}", ctx=ctx) from None
 
     def make_context(
         self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
@@ -110,6 +118,26 @@ class KlingGroup(PlainFlags, LazyGroup):
             )
             error.__cause__ = exc
             _fail(ctx, error, EXIT_ERROR, cause=exc)
+
+
+def _command_option_hint(group: TyperGroup, ctx: Any, args: list[str], name: str) -> str | None:
+    """When ``name``, refused among the global options, is an option of the command that
+    follows (``kling --model kling-3.0 text-to-video``): where it goes instead."""
+    words = [arg for arg in args if not arg.startswith("-")]
+    command: Any = group
+    path: list[str] = []
+    for word in words:  # the first word naming a command (the one before may be a value)
+        found = command.get_command(ctx, word) if isinstance(command, TyperGroup) else None
+        if found is None and path:
+            break
+        if found is not None:
+            command, path = found, [*path, word]
+    if not path or isinstance(command, TyperGroup):
+        return None
+    if not any(name in param.opts for param in command.get_params(ctx)):
+        return None
+    where = " ".join(path)
+    return f"{name} is an option of '{where}': put it after the command (kling {where} {name} ...)"
 
 
 def _state_json(ctx: Any) -> bool:

@@ -159,3 +159,12 @@ def test_an_unexpected_exception_is_one_document_and_one_error_line(
     assert "Error: unexpected RuntimeError" in result.stderr
     assert "Traceback" not in result.stderr
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_command_s_option_among_the_global_ones_says_where_it_goes(kling: KlingRunner) -> None:
+    result = kling("--mock", "--model", "kling-3.0", "text-to-video", "a fox", "--json")
+
+    assert result.exit_code == 2
+    message = error_of(result.stdout)["message"]
+    assert "--model is an option of 'text-to-video': put it after the command" in message
+    assert "kling text-to-video --model ..." in flat(result.stderr)
