@@ -104,3 +104,9 @@ def test_the_new_standard_s_options_named_in_help_are_the_command_s_own(
     own = set(re.findall(r"^│ (--[a-z][a-z0-9-]*)", raw, re.MULTILINE))
     for word in takes.split(", "):
         assert word.isupper() or word in own, (name, word)
+
+
+def test_mcp_help_names_the_global_mock_option(kling: KlingRunner) -> None:
+    text = flat(kling("mcp", "--help").stdout)
+    before_examples = text.split("Examples:", 1)[0]
+    assert "--mock serves an in-process FakeKling" in before_examples
