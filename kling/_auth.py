@@ -13,7 +13,6 @@ flow re-mints once, correcting for clock skew with the server's ``Date`` header.
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 import warnings
@@ -22,6 +21,8 @@ from collections.abc import Callable, Generator
 import httpx
 
 from ._config import ClientConfig, Secret, origin_of
+from ._response import decode
+from ._scrub import API_KEY_SENT, CREDENTIALS
 
 __all__ = ["KlingAuth"]
 
@@ -50,6 +51,13 @@ class KlingAuth(httpx.Auth):
         self._access_key = config.access_key if pair else None
         self._secret_key = config.secret_key if pair else None
         self._api_key = None if pair else config.api_key
+        # Every credential the client holds, whichever this auth sends: an error built from a
+        # server's words is scrubbed of each (kling._scrub).
+        self._held = tuple(
+            secret.get() if isinstance(secret, Secret) else secret
+            for secret in (config.access_key, config.secret_key, config.api_key)
+            if secret is not None
+        )
         self._mode = config.auth
         self._origin = config.origin
         self._clock = clock
@@ -80,8 +88,10 @@ class KlingAuth(httpx.Auth):
 
     def _apply(self, request: httpx.Request) -> None:
         headers = request.headers
+        request.extensions[CREDENTIALS] = self._held
         if self._api_key is not None:
             headers["Authorization"] = f"Bearer {self._api_key.get()}"
+            request.extensions[API_KEY_SENT] = True
             return
         assert self._access_key is not None
         assert self._secret_key is not None
@@ -89,7 +99,9 @@ class KlingAuth(httpx.Auth):
             headers["X-Api-Key"] = self._access_key
             headers["X-Api-Secret"] = self._secret_key.get()
         if self._mode in ("both", "jwt"):
-            headers["Authorization"] = f"Bearer {self.token().get()}"
+            token = self.token().get()
+            headers["Authorization"] = f"Bearer {token}"
+            request.extensions[CREDENTIALS] = (*self._held, token)
 
     def token(self) -> Secret:
         """The current JWT, minted on first use and again shortly before it expires."""
@@ -136,9 +148,6 @@ class KlingAuth(httpx.Auth):
 
 
 def _api_code(response: httpx.Response) -> int | None:
-    try:
-        body = json.loads(response.content)
-    except ValueError:
-        return None
+    body = decode(response)  # the safe parser: a hostile 401 may be nested 100k deep
     code = body.get("code") if isinstance(body, dict) else None
     return code if isinstance(code, int) else None

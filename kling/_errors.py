@@ -10,6 +10,8 @@ import json
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ._scrub import API_KEY_SENT, sent_credentials
+
 if TYPE_CHECKING:
     import httpx
 
@@ -42,6 +44,7 @@ __all__ = [
     "TaskFailedError",
     "TaskNotFoundError",
     "WaitTimeoutError",
+    "decode_body",
     "error_from_response",
 ]
 
@@ -336,7 +339,16 @@ _AUTH_HINT = (
     "and that this machine's clock is correct"
 )
 
+_API_KEY_HINT = (
+    "Authentication failed: {detail}. Check the API key (KLING_API_KEY or api_key=): that it has "
+    "no stray spaces or newlines, is still active in the console "
+    "(https://kling.ai/dev/api-key), and that base_url matches its region "
+    "(https://api-singapore.klingai.com global, https://api-beijing.klingai.com China)"
+)
+
 _EXCERPT = 200
+#: How much of a body that is not JSON is scrubbed of credentials before its excerpt is cut.
+_SCRUBBED = 64 * 1024
 #: A server message longer than this is cut: an error must stay printable.
 _MAX_MESSAGE = 2000
 _ALREADY_EXISTS = "already exist"
@@ -348,6 +360,13 @@ def _sent_authorization(response: httpx.Response) -> bool:
         return "authorization" in response.request.headers
     except RuntimeError:  # a response built without its request: nothing to tell
         return True
+
+
+def _sent_api_key(response: httpx.Response) -> bool:
+    try:
+        return response.request.extensions.get(API_KEY_SENT) is True
+    except RuntimeError:  # a response built without its request
+        return False
 
 
 def _is_missing_task(message: str) -> bool:
@@ -409,6 +428,17 @@ def parse_retry_after(headers: httpx.Headers) -> float | None:
     return max(0.0, value)
 
 
+def decode_body(content: bytes) -> Any:
+    """The JSON in ``content``, or ``None`` when it is empty, not JSON, or nested too deeply to
+    read: the one parser of what a server sends, so no body can raise ``RecursionError``."""
+    if not content:
+        return None
+    try:
+        return json.loads(content)
+    except (ValueError, RecursionError):
+        return None
+
+
 def error_from_response(response: httpx.Response, body: object = None) -> KlingAPIError:
     """Build the exception for an error response (or a 200 whose envelope ``code`` is non-zero).
 
@@ -416,11 +446,10 @@ def error_from_response(response: httpx.Response, body: object = None) -> KlingA
     decoded here, and a body that is not JSON (a proxy's HTML page, a truncated answer) still
     yields a ``KlingAPIError`` carrying the status and a short excerpt.
     """
-    if body is None:
-        try:
-            body = json.loads(response.content) if response.content else None
-        except (ValueError, RecursionError):
-            body = None
+    # The error boundary: nothing the server said may carry a credential further, so what it
+    # said is scrubbed before any of it is read (or cut, which could leave half a secret).
+    scrub = sent_credentials(response)
+    body = scrub.value(decode_body(response.content) if body is None else body)
     status = response.status_code
     api_code: int | None = None
     message: str | None = None
@@ -433,12 +462,13 @@ def error_from_response(response: httpx.Response, body: object = None) -> KlingA
         )
         message = _text(body.get("message"), _MAX_MESSAGE)
         request_id = _text(body.get("request_id"), _EXCERPT)
-    request_id = request_id or response.headers.get("x-request-id")
+    header_id = response.headers.get("x-request-id")
+    request_id = request_id or (None if header_id is None else scrub.text(header_id))
     if message is None:
         if body is None and response.content:
-            excerpt = response.content[:_EXCERPT].decode("utf-8", "replace")
-            excerpt = " ".join(excerpt.split())
-            more = "..." if len(response.content) > _EXCERPT else ""
+            text = scrub.text(response.content[:_SCRUBBED].decode("utf-8", "replace"))
+            excerpt = " ".join(text[:_EXCERPT].split())
+            more = "..." if len(text) > _EXCERPT or len(response.content) > _SCRUBBED else ""
             message = f"Unexpected non-JSON response body: {excerpt!r}{more}"
         else:
             message = response.reason_phrase or "Request failed"
@@ -464,7 +494,9 @@ def error_from_response(response: httpx.Response, body: object = None) -> KlingA
         cls = DuplicateTaskError
     elif cls is BadRequestError and api_code == 1201 and _is_missing_task(message):
         cls = TaskNotFoundError
-    if cls is AuthenticationError:
+    if cls is AuthenticationError and _sent_api_key(response):
+        message = _API_KEY_HINT.format(detail=message)
+    elif cls is AuthenticationError:
         message = _AUTH_HINT.format(detail=message)
         if not _sent_authorization(response):
             message = f"{message}; and this request carried no Authorization header: " + (

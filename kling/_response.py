@@ -9,12 +9,11 @@ not JSON, nested a million levels deep, with huge numbers or the wrong shape) en
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ._errors import KlingAPIError, ServerError, error_from_response
+from ._errors import KlingAPIError, ServerError, decode_body, error_from_response
 from ._logging import logger, redact_headers
 
 if TYPE_CHECKING:
@@ -48,10 +47,7 @@ def as_is(value: Any) -> Any:
 
 def decode(response: httpx.Response) -> Any:
     """The JSON body, or ``None`` when it is not JSON (or too deeply nested to read)."""
-    try:
-        return json.loads(response.content)
-    except (ValueError, RecursionError):
-        return None
+    return decode_body(response.content)
 
 
 def parse_response(response: httpx.Response, parse: Callable[[Any], T]) -> T:

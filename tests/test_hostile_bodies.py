@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 
 from kling import (
     AsyncKlingClient,
+    AuthenticationError,
     KlingClient,
     KlingError,
     ServerError,
@@ -414,3 +415,14 @@ def test_a_created_at_of_10_to_the_30_is_a_server_error(run: Runner, api: respx.
     )
     with pytest.raises(ServerError, match=re.escape(f"malformed response to GET {T2V}/t1")):
         run(GET)
+
+
+@pytest.mark.parametrize("body", [DEEP_ARRAY, '{"code":' + "[" * DEPTH + "]" * DEPTH + "}"])
+def test_a_401_nested_100000_deep_is_an_authentication_error(
+    run: Runner, api: respx.MockRouter, body: str
+) -> None:
+    # The auth flow reads a 401's code itself (to re-mint an expired JWT): the same safe parser.
+    route = api.get(f"{T2V}/t1").mock(return_value=httpx.Response(401, content=body.encode()))
+    with pytest.raises(AuthenticationError, match="Authentication failed"):
+        run(GET)
+    assert route.call_count == 1

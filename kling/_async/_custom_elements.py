@@ -110,8 +110,13 @@ class AsyncCustomElements:
                 "GET", path, params={"pageNum": number, "pageSize": size}, parse=_elements
             )
 
-        return paginate(fetch, _MAX_PAGE_SIZE, page_size, page_num, limit)
+        return paginate(fetch, _MAX_PAGE_SIZE, page_size, page_num, limit, key=_element_id)
 
 
 def _elements(data: Any) -> builtins.list[CustomElement]:
     return [CustomElement.model_validate(item) for item in list_items(data)]
+
+
+def _element_id(element: CustomElement) -> str | None:
+    """What names an element in a listing (one met on two pages is yielded once)."""
+    return element.element_id

@@ -82,7 +82,7 @@ class AsyncFamilyResource(AsyncTaskResource["AsyncTask"]):
         async def fetch(number: int, size: int) -> Sequence[AsyncTask]:
             return await self._list_page(path, number, size)
 
-        return paginate(fetch, self.row.max_page_size, page_size, page_num, limit)
+        return paginate(fetch, self.row.max_page_size, page_size, page_num, limit, key=_task_id)
 
     async def _list_page(
         self, path: str, page_num: int, page_size: int
@@ -203,3 +203,8 @@ async def delete_item(client: AsyncKlingClient, library: Library, item_id: str) 
     await client._request(
         "POST", library.delete_path, body={library.id_field: item_id}, parse=as_is
     )
+
+
+def _task_id(task: AsyncTask) -> str:
+    """What names a task in a listing (a task met on two pages is yielded once)."""
+    return task.task_id

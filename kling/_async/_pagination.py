@@ -30,7 +30,9 @@ class AsyncPaginator(Generic[T]):
 
     ``async for task in client.text_to_video.list(page_size=100): ...``; use
     :meth:`iter_pages` for one list per page. Kling's lists carry no total or "has more" flag,
-    so a short page is the last one.
+    so a short page is the last one. ``key`` names an item (its ``task_id``): an item met again
+    on a later page is not yielded twice, and a full page of items met before ends the listing
+    with an error, as a server that ignores ``pageNum`` would otherwise be read forever.
     """
 
     def __init__(
@@ -40,24 +42,38 @@ class AsyncPaginator(Generic[T]):
         page_size: int,
         page_num: int = 1,
         limit: int | None = None,
+        key: Callable[[T], object] | None = None,
     ) -> None:
         self._fetch_page = fetch_page
         self._page_size = page_size
         self._page_num = page_num
         self._limit = limit
+        self._key = key
 
     async def iter_pages(self) -> AsyncGenerator[Sequence[T], None]:
         """Yield the items of one page at a time, stopping after the first short page."""
         page_num = self._page_num
         remaining = self._limit
-        while page_num <= MAX_PAGE_NUM and (remaining is None or remaining > 0):
-            items = await self._fetch_page(page_num, self._page_size)
+        fresh = _Fresh(self._key)
+        while remaining is None or remaining > 0:
+            if page_num > MAX_PAGE_NUM:
+                raise KlingError(
+                    f"Kling still answered full pages at page {MAX_PAGE_NUM}, the last page its "
+                    "lists serve; stopped listing there (pass limit= to read fewer items)"
+                )
+            page = await self._fetch_page(page_num, self._page_size)
+            items = fresh.of(page)
+            if page and not items:
+                raise KlingError(
+                    f"Kling answered page {page_num} with only items of earlier pages; stopped "
+                    "listing rather than read the same pages again"
+                )
             if remaining is not None:
                 items = items[:remaining]
                 remaining -= len(items)
             if items:
                 yield items
-            if len(items) < self._page_size:
+            if len(page) < self._page_size:
                 return
             page_num += 1
 
@@ -74,7 +90,9 @@ class AsyncCursorPaginator(Generic[T]):
     """Iterates items across cursor pages (``POST /tasks``), fetching each page when needed.
 
     ``fetch_page(cursor)`` returns the page's items, the next cursor and whether there is more;
-    ``limit`` stops after that many items.
+    ``limit`` stops after that many items. A cursor Kling answers twice ends the listing with
+    an error; so does, with ``key`` (an item's name: its ``task_id``), a page of items all met
+    before. An item met again is not yielded twice.
     """
 
     def __init__(
@@ -82,17 +100,26 @@ class AsyncCursorPaginator(Generic[T]):
         fetch_page: Callable[[str | None], _compat.Awaitable[tuple[Sequence[T], str | None, bool]]],
         *,
         limit: int | None = None,
+        key: Callable[[T], object] | None = None,
     ) -> None:
         self._fetch_page = fetch_page
         self._limit = limit
+        self._key = key
 
     async def iter_pages(self) -> AsyncIterator[Sequence[T]]:
         """Yield the items of one page at a time, until Kling says there are no more."""
         cursor: str | None = None
         seen: set[str] = set()
+        fresh = _Fresh(self._key)
         remaining = self._limit
         while remaining is None or remaining > 0:
-            items, cursor, has_more = await self._fetch_page(cursor)
+            page, cursor, has_more = await self._fetch_page(cursor)
+            items = fresh.of(page)
+            if page and not items:
+                raise KlingError(
+                    "Kling answered a page of tasks it had already listed; stopped listing "
+                    "rather than read the same pages again"
+                )
             if remaining is not None:
                 items = items[:remaining]
                 remaining -= len(items)
@@ -117,6 +144,26 @@ class AsyncCursorPaginator(Generic[T]):
         return self._items()
 
 
+class _Fresh(Generic[T]):
+    """The items of a page not met before, by ``key`` (every item when there is no key, or
+    when an item has no name)."""
+
+    def __init__(self, key: Callable[[T], object] | None) -> None:
+        self._key = key
+        self._seen: set[object] = set()
+
+    def of(self, page: Sequence[T]) -> list[T]:
+        if self._key is None:
+            return list(page)
+        fresh = []
+        for item in page:
+            name = self._key(item)
+            if name is None or name not in self._seen:
+                self._seen.add(name)
+                fresh.append(item)
+        return fresh
+
+
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -135,9 +182,10 @@ def paginate(
     page_size: int,
     page_num: int,
     limit: int | None,
+    key: Callable[[T], object] | None = None,
 ) -> AsyncPaginator[T]:
     """A :class:`AsyncPaginator` over a ``pageNum``/``pageSize`` list whose pages hold at most
-    ``largest`` items, once its arguments are checked."""
+    ``largest`` items, once its arguments are checked; ``key`` names an item."""
     check_page_size(page_size, largest)
     if not _is_int(page_num) or not 1 <= page_num <= MAX_PAGE_NUM:
         raise InvalidParameterError(
@@ -145,7 +193,7 @@ def paginate(
             field="page_num",
         )
     check_limit(limit)
-    return AsyncPaginator(fetch_page, page_size=page_size, page_num=page_num, limit=limit)
+    return AsyncPaginator(fetch_page, page_size=page_size, page_num=page_num, limit=limit, key=key)
 
 
 def check_limit(limit: object) -> None:

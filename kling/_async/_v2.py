@@ -192,7 +192,7 @@ class AsyncV2Tasks(AsyncTaskReader["AnyAsyncTask"]):
                 "POST", "/tasks", body=page_body, parse=self._page, auth=auth
             )
 
-        return AsyncCursorPaginator(fetch, limit=limit)
+        return AsyncCursorPaginator(fetch, limit=limit, key=_task_id)
 
     # -- what the shared code needs ----------------------------------------------------------
 
@@ -290,3 +290,8 @@ def _id(value: object, external: bool) -> str:
             f"{name} must be a non-empty string without commas, got {value!r}", field=name
         )
     return value
+
+
+def _task_id(task: AsyncV2Task) -> str:
+    """What names a task in a listing (a task met on two pages is yielded once)."""
+    return task.task_id

@@ -83,7 +83,7 @@ class FamilyResource(TaskResource["Task"]):
         def fetch(number: int, size: int) -> Sequence[Task]:
             return self._list_page(path, number, size)
 
-        return paginate(fetch, self.row.max_page_size, page_size, page_num, limit)
+        return paginate(fetch, self.row.max_page_size, page_size, page_num, limit, key=_task_id)
 
     def _list_page(self, path: str, page_num: int, page_size: int) -> builtins.list[Task]:
         return self._client._request(
@@ -200,3 +200,8 @@ def delete_item(client: KlingClient, library: Library, item_id: str) -> None:
             field=library.id_field,
         )
     client._request("POST", library.delete_path, body={library.id_field: item_id}, parse=as_is)
+
+
+def _task_id(task: Task) -> str:
+    """What names a task in a listing (a task met on two pages is yielded once)."""
+    return task.task_id

@@ -191,7 +191,7 @@ class V2Tasks(TaskReader["AnyAsyncTask"]):
                 "POST", "/tasks", body=page_body, parse=self._page, auth=auth
             )
 
-        return CursorPaginator(fetch, limit=limit)
+        return CursorPaginator(fetch, limit=limit, key=_task_id)
 
     # -- what the shared code needs ----------------------------------------------------------
 
@@ -285,3 +285,8 @@ def _id(value: object, external: bool) -> str:
             f"{name} must be a non-empty string without commas, got {value!r}", field=name
         )
     return value
+
+
+def _task_id(task: V2Task) -> str:
+    """What names a task in a listing (a task met on two pages is yielded once)."""
+    return task.task_id

@@ -13,23 +13,27 @@ credentials go:
   expansion could copy a secret from the environment into a value the file sends elsewhere.
   For the same reason a ``KLING_BASE_URL`` built with ``${VAR}`` is refused outright: the host
   name itself could carry the secret.
-* The same holds for the variables httpx reads to route and trust connections: a proxy
-  (``HTTPS_PROXY``, ``HTTP_PROXY``, ``ALL_PROXY``, any case) or a certificate authority
-  (``SSL_CERT_FILE``, ``SSL_CERT_DIR``) from the file -- together they would let its author read
-  the keys even on an official host.
+* Only the variables the SDK documents are taken from the file (:data:`READ`, an allowlist):
+  any other line is ignored, and the command says which. A proxy (``HTTPS_PROXY``), a
+  certificate authority (``SSL_CERT_FILE``) or ``SSLKEYLOGFILE`` (where TLS writes its session
+  secrets) from a file the user did not write would hand its author the keys, even on an
+  official host.
 
 ``--base-url`` and an exported ``KLING_BASE_URL`` are the user's own choice and are trusted.
 """
 
 from __future__ import annotations
 
+import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from dotenv import dotenv_values, load_dotenv
+from dotenv import dotenv_values
+from dotenv.main import DotEnv
+from dotenv.parser import parse_stream
 
 if TYPE_CHECKING:
     from ._settings import Settings
@@ -37,6 +41,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ENV_FILE_NAME",
     "OFFICIAL_HOSTS",
+    "READ",
     "EnvFile",
     "base_url_origin",
     "display_url",
@@ -53,14 +58,14 @@ OFFICIAL_HOSTS = frozenset(
     {"api-singapore.klingai.com", "api-beijing.klingai.com", "api.klingai.com"}
 )
 
-#: Read by httpx from the environment: through whom requests go (any case), whom TLS trusts.
-_PROXY_VARIABLES = frozenset({"http_proxy", "https_proxy", "all_proxy"})
-_TRUST_VARIABLES = frozenset({"SSL_CERT_FILE", "SSL_CERT_DIR"})
-
 _BASE_URL = "KLING_BASE_URL"
 _API_KEY = "KLING_API_KEY"
 _ACCESS_KEY = "KLING_ACCESS_KEY"
 _SECRET_KEY = "KLING_SECRET_KEY"
+
+#: The variables a ``.env`` may set, the ones the README and ``kling --help`` document; every
+#: other line of the file is ignored.
+READ = (_ACCESS_KEY, _SECRET_KEY, _API_KEY, _BASE_URL, "KLING_LOG")
 
 
 @dataclass(frozen=True)
@@ -75,23 +80,48 @@ class EnvFile:
     applied: frozenset[str]
     #: Of those, the ones written out literally (no ``${VAR}`` expansion).
     literal: frozenset[str]
+    #: The lines not taken, as (line number, variable name): names not in :data:`READ`.
+    ignored: tuple[tuple[int, str], ...] = ()
 
     @classmethod
     def load(cls, path: Path) -> EnvFile | None:
-        """Apply ``path`` to ``os.environ`` as ``load_dotenv(override=False)``; None if absent.
+        """Apply the :data:`READ` variables of ``path`` to ``os.environ`` as
+        ``load_dotenv(override=False)`` would; None if there is no such file.
 
-        The variables the file set are the ones new in the environment afterwards (it never
-        overrides one); the file's raw text (``dotenv_values`` without interpolation) tells which
-        of them it spelled out. Raises ``OSError``/``UnicodeDecodeError`` if it cannot be read.
+        A variable already in the environment is never overridden, and ``${VAR}`` prefers the
+        environment's ``VAR`` to the file's; the file's raw text (without interpolation) tells
+        which variables it spelled out. Raises ``OSError``/``UnicodeDecodeError`` if it cannot
+        be read.
         """
         if not path.is_file():
             return None
-        raw = dotenv_values(path, interpolate=False)
-        before = set(os.environ)
-        load_dotenv(path, override=False)
-        applied = frozenset(os.environ.keys() - before)
+        text = path.read_text(encoding="utf-8")
+        raw = dotenv_values(stream=io.StringIO(text), interpolate=False)
+        values = DotEnv(None, stream=io.StringIO(text), override=False).dict()
+        applied = set()
+        for name in READ:
+            value = values.get(name)
+            if value is not None and name not in os.environ:
+                os.environ[name] = value
+                applied.add(name)
         literal = frozenset(name for name in applied if os.environ[name] == raw.get(name))
-        return cls(path, applied, literal)
+        ignored = tuple(
+            (binding.original.line, binding.key)
+            for binding in parse_stream(io.StringIO(text))
+            if binding.key is not None and binding.key not in READ
+        )
+        return cls(path, frozenset(applied), literal, ignored)
+
+    def ignored_note(self) -> str | None:
+        """What the command says of the lines it did not take; None when it took them all."""
+        if not self.ignored:
+            return None
+        lines = ", ".join(f"line {number} ({name})" for number, name in self.ignored[:10])
+        more = f" and {len(self.ignored) - 10} more" if len(self.ignored) > 10 else ""
+        return (
+            f"Ignored in {self.path}: {lines}{more}. kling reads only {', '.join(READ)} "
+            "from a .env; export anything else yourself."
+        )
 
     def unload(self) -> None:
         """Take the file's variables out of ``os.environ`` again (the command is over)."""
@@ -200,67 +230,36 @@ def _describe(credentials: list[tuple[str, str]]) -> str:
     return ", ".join(parts)
 
 
-def _routing_variables(env_file: EnvFile) -> list[str]:
-    """The proxy and certificate variables ``env_file`` set (and did not leave empty)."""
-    return [
-        name
-        for name in sorted(env_file.applied)
-        if (name.lower() in _PROXY_VARIABLES or name in _TRUST_VARIABLES) and _env(name)
-    ]
-
-
-def _redirect(name: str) -> str:
-    """What setting ``name`` does, e.g. "HTTPS_PROXY to proxy.example.com:3128"."""
-    value = os.environ[name]
-    if name == _BASE_URL:
-        return f"KLING_BASE_URL to {_host(value)}, which is not an official Kling host"
-    if name.lower() in _PROXY_VARIABLES:
-        return f"{name} to {_host(value)}"
-    return f"{name} (whom TLS trusts)"
-
-
-def _yourself(names: list[str]) -> str:
-    """How the user sets ``names`` themselves, which they are trusted to do."""
-    ways = [
-        "--base-url or an exported KLING_BASE_URL" if name == _BASE_URL else f"an exported {name}"
-        for name in names
-    ]
-    return ", ".join(ways)
+_YOURSELF = "--base-url or an exported KLING_BASE_URL"
 
 
 def redirect_error(settings: Settings, env_file: EnvFile | None) -> str | None:
     """Why this run must not send its credentials, or None when it may.
 
-    It may not when ``env_file`` sets ``KLING_BASE_URL`` to a host that is not official, or sets a
-    proxy or certificate variable, and some credential in use did not come, spelled out, from
-    that same file; nor, whatever the credentials, when the file built one of those with
-    ``${...}``: the value could then carry an exported secret
-    (``https://${KLING_SECRET_KEY}.example.com``).
+    It may not when ``env_file`` sets ``KLING_BASE_URL`` to a host that is not official and some
+    credential in use did not come, spelled out, from that same file; nor, whatever the
+    credentials, when the file built it with ``${...}``: the value could then carry an exported
+    secret (``https://${KLING_SECRET_KEY}.example.com``).
     """
     if settings.mock or env_file is None:
         return None
     base_url = None if settings.base_url or not env_file.supplied(_BASE_URL) else _env(_BASE_URL)
-    routing = _routing_variables(env_file)
-    decided = ([_BASE_URL] if base_url is not None else []) + routing
-    expanded = [name for name in decided if not env_file.spelled_out(name)]
-    if expanded:  # their values are not shown: they may hold a secret
-        names = " and ".join(expanded)
-        it, they = ("it", "it") if len(expanded) == 1 else ("them", "they")
+    if base_url is None:
+        return None
+    if not env_file.spelled_out(_BASE_URL):  # its value is not shown: it may hold a secret
         return (
-            f"{env_file.path} builds {names} with ${{...}} from other variables, so {they} could "
-            f"carry a secret to another host; nothing was sent. Write {it} out in "
-            f"{env_file.path}, or choose {it} yourself with {_yourself(expanded)}."
+            f"{env_file.path} builds KLING_BASE_URL with ${{...}} from other variables, so it "
+            f"could carry a secret to another host; nothing was sent. Write it out in "
+            f"{env_file.path}, or choose it yourself with {_YOURSELF}."
         )
-    redirected = [name for name in decided if name != _BASE_URL or not is_official(base_url or "")]
-    if not redirected:
+    if is_official(base_url):
         return None
     foreign = _foreign_credentials(settings, env_file)
     if not foreign:  # every credential is the file's own (or there are none: the SDK says so)
         return None
-    these = "it" if len(redirected) == 1 else "them"
-    what = "; ".join(_redirect(name) for name in redirected)
     return (
-        f"{env_file.path} sets {what}, but the credentials are not that file's own "
-        f"({_describe(foreign)}); nothing was sent. To go ahead, put the credentials in "
-        f"{env_file.path} too, or choose {these} yourself with {_yourself(redirected)}."
+        f"{env_file.path} sets KLING_BASE_URL to {_host(base_url)}, which is not an official "
+        f"Kling host, but the credentials are not that file's own ({_describe(foreign)}); "
+        f"nothing was sent. To go ahead, put the credentials in {env_file.path} too, or "
+        f"choose it yourself with {_YOURSELF}."
     )

@@ -439,16 +439,21 @@ def _help(endpoint: Command) -> tuple[str, str]:
     product = endpoint.product
     if product is not None:
         models = ", ".join(endpoint.models())
-        options = ", ".join(f.flag for f in fields_of(product.params))
+        # A field the command takes as a positional argument has no option: name the argument.
+        positions = dict(zip(product.arguments, endpoint.arguments, strict=False))
+        options = ", ".join(
+            positions[f.key].upper() if f.key in positions else f.flag
+            for f in fields_of(product.params)
+        )
         if endpoint.legacy is None:
             details += (
                 f"\n\nKling's new standard (API 2.0, which needs an API key): --model is "
-                f"required ({models}, or a newer id). Options: {options}."
+                f"required ({models}, or a newer id). It takes: {options}."
             )
         else:
             details += (
                 f"\n\nWith --model ({models}, or a newer id) the task goes to Kling's new "
-                "standard (API 2.0, which needs an API key) and takes its options: "
+                "standard (API 2.0, which needs an API key) and takes: "
                 + options
                 + ". Without --model it goes to the legacy endpoint, whose model is --model-name."
             )

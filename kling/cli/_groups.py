@@ -15,8 +15,9 @@ from typing import Any
 import typer
 
 # Typer vendors Click: its usage errors are these, not the click package's.
-from typer._click.exceptions import UsageError
+from typer._click.exceptions import NoSuchOption, UsageError
 from typer.core import TyperCommand, TyperGroup, TyperOption
+from typer.exceptions import TyperException
 
 from kling import KlingError
 
@@ -69,15 +70,25 @@ class KlingGroup(PlainFlags, LazyGroup):
     """
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        return super().parse_args(ctx, lift_global_options(self, ctx, args))
+        lifted = lift_global_options(self, ctx, args)
+        given = list(lifted)  # Click's parser consumes the list it reads
+        try:
+            return super().parse_args(ctx, lifted)
+        except NoSuchOption as exc:
+            hint = _command_option_hint(self, ctx, given, exc.option_name)
+            if hint is None:
+                raise
+            raise NoSuchOption(exc.option_name, f"{exc.message}. {hint}", ctx=ctx) from None
 
     def make_context(
         self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
     ) -> Any:
+        # Asked before parsing: Click's parser consumes ``args`` as it reads them.
+        json_requested = _json_requested(args)
         try:
             return super().make_context(info_name, args, parent=parent, **extra)
         except UsageError as exc:  # in the global options: there is no state yet
-            if _json_requested(args):
+            if json_requested:
                 print_json(error_document(exc, exc.format_message(), EXIT_USAGE))
             raise
 
@@ -98,6 +109,35 @@ class KlingGroup(PlainFlags, LazyGroup):
             error = CliError(_os_message(exc))
             error.__cause__ = exc
             _fail(ctx, error, EXIT_ERROR, cause=exc)
+        except (typer.Exit, typer.Abort, TyperException):  # Click's own endings
+            raise
+        except Exception as exc:  # a bug: still one error line, and one document with --json
+            error = CliError(
+                f"unexpected {type(exc).__name__}: {exc} (a bug in kling; --debug shows the "
+                "traceback to report)"
+            )
+            error.__cause__ = exc
+            _fail(ctx, error, EXIT_ERROR, cause=exc)
+
+
+def _command_option_hint(group: TyperGroup, ctx: Any, args: list[str], name: str) -> str | None:
+    """When ``name``, refused among the global options, is an option of the command that
+    follows (``kling --model kling-3.0 text-to-video``): where it goes instead."""
+    words = [arg for arg in args if not arg.startswith("-")]
+    command: Any = group
+    path: list[str] = []
+    for word in words:  # the first word naming a command (the one before may be a value)
+        found = command.get_command(ctx, word) if isinstance(command, TyperGroup) else None
+        if found is None and path:
+            break
+        if found is not None:
+            command, path = found, [*path, word]
+    if not path or isinstance(command, TyperGroup):
+        return None
+    if not any(name in param.opts for param in command.get_params(ctx)):
+        return None
+    where = " ".join(path)
+    return f"{name} is an option of '{where}': put it after the command (kling {where} {name} ...)"
 
 
 def _state_json(ctx: Any) -> bool:

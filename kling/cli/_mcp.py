@@ -68,7 +68,9 @@ def mcp(
 ) -> None:
     """Serve Kling as MCP tools for AI agents: create, wait for and download tasks.
 
-    Creates are idempotent, files stay under --root, keys never reach the agent; logs: stderr.
+    Creates are idempotent, files stay under --root (made if missing), keys never reach the
+    agent; logs: stderr. The global options apply: --mock serves an in-process FakeKling (no
+    account, no keys); --base-url, the keys, --timeout and --max-retries as for every command.
     """
     state = get_state(ctx)
     settings = state.settings

@@ -124,14 +124,30 @@ def result_links(task: AnyTask) -> list[tuple[str, str]]:
     return links
 
 
-def print_table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
-    """A rich table on stdout."""
+def print_table(
+    title: str | None,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    *,
+    whole: Sequence[str] = (),
+) -> None:
+    """A rich table on stdout. The cells of the ``whole`` columns (URLs) are never folded:
+    the table grows wider than the terminal instead, so each stays one string to copy."""
+    rows = list(rows)
     table = Table(title=title, title_justify="left", header_style="bold")
     for column in columns:
-        table.add_column(column, overflow="fold")
+        table.add_column(column, overflow="fold", no_wrap=column in whole)
     for row in rows:
         table.add_row(*(escape(cell) for cell in row))
-    out_console().print(table, soft_wrap=False)
+    console = out_console()
+    if whole:
+        widths = [
+            max([len(column), *(len(line) for row in rows for line in row[i].splitlines())])
+            for i, column in enumerate(columns)
+        ]
+        needed = sum(width + 3 for width in widths) + 1  # a space each side, and the rules
+        console = Console(highlight=False, soft_wrap=True, width=max(console.width, needed))
+    console.print(table, soft_wrap=False)
 
 
 class WaitDisplay:

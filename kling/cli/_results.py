@@ -90,6 +90,12 @@ def finish(state: CliState, resource: Any, task: Task | V2Task, how: Finish) -> 
         print_json(task_json(task, files))
     else:
         print_task(task, files or ())
+        if not how.waits and not task.is_finished:
+            # Created and left running: say how to follow it (stderr: stdout is the task).
+            resume = resume_command(state, how, task.task_id)
+            err_console().print(
+                f"Follow it with: {resume}" if resume else MOCK_GONE, markup=False, soft_wrap=True
+            )
 
 
 def interrupted_create(

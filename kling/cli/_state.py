@@ -88,6 +88,11 @@ class CliState:
             raise CliError(f"cannot read {self.env_file}: {reason}") from None
         if loaded is not None:
             self._stack.callback(loaded.unload)
+            note = loaded.ignored_note()
+            if note is not None:
+                from ._output import err_console
+
+                err_console().print(note, markup=False)
         return loaded
 
     def client_options(self) -> dict[str, Any]:

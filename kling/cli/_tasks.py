@@ -184,7 +184,7 @@ def list_tasks(
         ]
         for task in tasks
     ]
-    print_table(None, ("task_id", "status", "created_at", "results"), rows)
+    print_table(None, ("task_id", "status", "created_at", "results"), rows, whole=("results",))
 
 
 def register(app: typer.Typer) -> None:

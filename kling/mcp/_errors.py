@@ -92,6 +92,10 @@ _HINTS: tuple[tuple[type[BaseException], str], ...] = (
 )
 
 
+_EXTRA_BODY = "(use extra_body= to send fields this SDK does not know)"
+_NO_EXTRA_BODY = "(a tool sends only the fields its schema lists)"
+
+
 def error_payload(exc: BaseException) -> dict[str, Any]:
     """``{"error": {...}}`` for a tool error result."""
     error: dict[str, Any] = {"type": type(exc).__name__}
@@ -102,6 +106,8 @@ def error_payload(exc: BaseException) -> dict[str, Any]:
         error["request_id"] = exc.request_id
     else:
         error["message"] = str(exc) if isinstance(exc, e.KlingError) else _internal(exc)
+    # The SDK's words speak Python; a tool has no extra_body argument.
+    error["message"] = error["message"].replace(_EXTRA_BODY, _NO_EXTRA_BODY)
     if isinstance(exc, e.InvalidParameterError):
         error["field"] = exc.field
     if isinstance(exc, e.BudgetExceededError):

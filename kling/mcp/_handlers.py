@@ -18,11 +18,11 @@ from .._errors import DuplicateTaskError, KlingError, TaskFailedError, WaitTimeo
 from .._params import prepare_body
 from .._quote import quote_for
 from .._rows import TaskRow, resource_of, tasks_of
+from .._scrub import Scrubber
 from . import _inputs
 from ._arguments import call_external_id, resolve_media
 from ._errors import ToolInputError, error_payload
 from ._paths import Root
-from ._redact import Scrubber
 from ._results import costs_summary, task_summary
 from ._schemas import (
     DEFAULT_LIST_LIMIT,
@@ -90,6 +90,7 @@ class Toolbox:
             "download": self._download,
             "selection": self._selection,
             "quote": self._quote,
+            "endpoint": self._endpoint,
         }
 
     def __repr__(self) -> str:
@@ -209,6 +210,16 @@ class Toolbox:
         assert tool.row is not None, f"{tool.name} has no row"
         assert tool.step is not None, f"{tool.name} has no step"
         return await run_step(self._client, tool.row, tool.step, arguments)
+
+    async def _endpoint(
+        self, tool: ToolDef, arguments: dict[str, Any], progress: Progress
+    ) -> dict[str, Any]:
+        assert tool.endpoint is not None, f"{tool.name} has no endpoint"
+        params = resolve_media(tool.input_schema, arguments, self.root)
+        name = tool.endpoint.name
+        call = self._client.tts.create if name == "tts" else getattr(self._client, name)
+        result = await call(**params)
+        return {name: result.model_dump(mode="json", exclude_none=True)}
 
     # -- lookups -------------------------------------------------------------------------------
 

@@ -49,7 +49,8 @@ class ServerOptions:
     ) -> ServerOptions:
         """Checked options; raises :class:`ServerSetupError` saying what to change.
 
-        ``mock_timing`` None: ``$KLING_MOCK_TIMING``, else ``demo``.
+        ``mock_timing`` None: ``$KLING_MOCK_TIMING``, else ``demo``. A missing ``root`` is
+        created when its parent exists.
         """
         if mock_timing is None:
             mock_timing = os.environ.get(MOCK_TIMING_ENV, "").strip().lower() or "demo"
@@ -65,9 +66,7 @@ class ServerOptions:
         try:
             resolved = directory.resolve(strict=True)
         except (OSError, RuntimeError):
-            raise ServerSetupError(
-                f"root {str(directory)!r} does not exist; create it or pass --root DIR"
-            ) from None
+            resolved = _created(directory)
         if not resolved.is_dir():
             raise ServerSetupError(f"root {str(directory)!r} is not a directory; pass --root DIR")
         return cls(
@@ -79,3 +78,21 @@ class ServerOptions:
             mock=bool(mock),
             mock_timing=mock_timing,  # type: ignore[arg-type]  # checked above
         )
+
+
+def _created(directory: Path) -> Path:
+    """A missing root made, as ``mkdir`` would (``--root /tmp/try`` on a fresh machine); not
+    its parents, so a mistyped path is refused rather than built."""
+    try:
+        directory.mkdir()
+        return directory.resolve(strict=True)
+    except FileNotFoundError:
+        raise ServerSetupError(
+            f"root {str(directory)!r} does not exist, nor its parent; create it or pass --root DIR"
+        ) from None
+    except (OSError, RuntimeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise ServerSetupError(
+            f"root {str(directory)!r} does not exist and cannot be created ({reason}); "
+            "create it or pass --root DIR"
+        ) from None

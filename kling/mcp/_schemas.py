@@ -48,9 +48,8 @@ OMITTED = frozenset({"callback_url"})
 #: Added to the description of a media argument: the server also reads files under its root.
 PATH_NOTE = "Or a path relative to the server's root."
 EXTERNAL_ID_DESCRIPTION = (
-    "Your id for the task. Omitted, one is derived from the arguments (and local files' "
-    "contents): an identical call returns the same task instead of paying again. Pass a new "
-    "one to make another task from the same arguments."
+    "Your id for the task; omitted, one is derived from the arguments, so an identical call "
+    "returns the same task. A new one makes another task."
 )
 DEFAULT_WAIT_TIMEOUT = 300
 MAX_WAIT_TIMEOUT = 1800

@@ -29,10 +29,17 @@ if TYPE_CHECKING:
 __all__ = ["build_server"]
 
 _INSTRUCTIONS = (
-    "Kling AI video, image and audio generation. Create tools start paid tasks and return at "
-    "once; wait_task follows one (with progress) and download_results saves its files. Task "
-    "creates are idempotent: repeating an identical call returns the same task. Local files "
-    "are read from and written to {root} only; give paths relative to it.{read_only}"
+    "Kling AI video, image and audio generation. Each create_* tool starts a paid task and "
+    "returns at once with its task_id, family and quote (what it costs at Kling's list prices; "
+    "the quote tool says it before creating); then call wait_task (it reports progress), "
+    "then download_results to save the files. Creates are idempotent: without an "
+    "external_task_id one is derived from the arguments (and local files' contents), so an "
+    "identical call returns the same task (marked existing) instead of paying twice; after a "
+    "timeout, just call again, and pass a new external_task_id to make another task from the "
+    "same arguments. tts, identify_face and image_recognize answer at once. Media arguments "
+    "take an https URL, base64, or a path relative to {root}, where files are also saved; "
+    "paths outside it are refused. Each tool sends only the fields its schema lists."
+    "{read_only}"
 )
 
 

@@ -10,10 +10,17 @@ from typing import Literal
 
 from .._families import ENDPOINTS, ROWS
 from .._params._common import JsonSchema
-from .._rows import NEW_STANDARD, Family, TaskRow
+from .._rows import NEW_STANDARD, Endpoint, Family, TaskRow
 from . import _schemas, _selections
 
-__all__ = ["LOOKUP_KINDS", "ToolDef", "ToolKind", "create_tool_name", "tool_defs"]
+__all__ = [
+    "ENDPOINT_TOOLS",
+    "LOOKUP_KINDS",
+    "ToolDef",
+    "ToolKind",
+    "create_tool_name",
+    "tool_defs",
+]
 
 ToolKind = Literal[
     "create",
@@ -29,6 +36,7 @@ ToolKind = Literal[
     "download",
     "selection",
     "quote",
+    "endpoint",
 ]
 #: The tools ``--read-only`` keeps: they neither create anything nor write files.
 LOOKUP_KINDS: frozenset[ToolKind] = frozenset(
@@ -45,17 +53,6 @@ LOOKUP_KINDS: frozenset[ToolKind] = frozenset(
     }
 )
 
-_IDEMPOTENT = (
-    "Idempotent: identical calls return the same task (marked existing) instead of paying "
-    "twice, because the external_task_id is derived from the arguments when you give none; "
-    "after a timeout, just call again. Pass a new external_task_id to make another task from "
-    "the same arguments."
-)
-_NEXT = (
-    "Returns at once with the task_id and family, and its quote (what it costs at Kling's list "
-    "prices; the quote tool says it before creating); then call wait_task, then "
-    "download_results."
-)
 #: What a create of each standard needs of the server, said after its route.
 _CREDENTIALS = {
     "legacy": "",
@@ -63,10 +60,8 @@ _CREDENTIALS = {
 }
 #: The older element library's row: its create tool's schema and route.
 _CUSTOM_ELEMENTS = ENDPOINTS["custom_elements"]
-_MEDIA = (
-    "Media arguments take an https URL, a path relative to the server's root, or base64; "
-    "paths outside the root are refused."
-)
+#: The synchronous endpoints served as tools of their own name: they answer at once.
+ENDPOINT_TOOLS = ("tts", "identify_face", "image_recognize")
 
 
 @dataclass(frozen=True)
@@ -79,6 +74,8 @@ class ToolDef:
     input_schema: JsonSchema
     row: TaskRow | None = None
     """The legacy family or new-standard product a create tool makes tasks of."""
+    endpoint: Endpoint | None = None
+    """The synchronous endpoint an ``endpoint`` tool calls (``tts``...)."""
     step: str | None = None
     """The step of the row's selection session a ``selection`` tool takes (``add``)."""
 
@@ -89,9 +86,9 @@ class ToolDef:
     @property
     def idempotent(self) -> bool:
         """Whether repeating an identical call does nothing more: not a selection step (it may
-        add twice), nor a create in the older element library (it has no id of yours to find an
-        earlier create by)."""
-        return self.kind not in ("selection", "create_custom_element")
+        add twice), nor a create in the older element library or a synchronous endpoint (they
+        take no id of yours to find an earlier call by)."""
+        return self.kind not in ("selection", "create_custom_element", "endpoint")
 
 
 def tool_defs(*, read_only: bool = False, rows: Iterable[TaskRow] = ROWS) -> list[ToolDef]:
@@ -102,7 +99,7 @@ def tool_defs(*, read_only: bool = False, rows: Iterable[TaskRow] = ROWS) -> lis
     tools = [*_lookup_tools(), _quote_tool(rows)]
     if read_only:
         return [tool for tool in tools if tool.read_only]
-    return [*_create_tools(rows), *_selection_tools(rows), *tools]
+    return [*_create_tools(rows), *_selection_tools(rows), *_endpoint_tools(), *tools]
 
 
 def create_tool_name(row: TaskRow) -> str:
@@ -116,8 +113,10 @@ def _create_tools(rows: Iterable[TaskRow]) -> list[ToolDef]:
             name=create_tool_name(row),
             kind="create",
             row=row,
+            # What every create shares (idempotence, media, what to call next) is said once,
+            # in the server's instructions: 25 tools repeating it made tools/list twice as long.
             description=f"{_sentence(row.summary)} Creates a paid Kling task (POST "
-            f"{row.route}{_CREDENTIALS[row.standard]}). {_NEXT} {_IDEMPOTENT} {_MEDIA}",
+            f"{row.route}{_CREDENTIALS[row.standard]}) and returns its task_id at once.",
             input_schema=_schemas.create_schema(row),
         )
         for row in rows
@@ -149,6 +148,20 @@ def _selection_tools(rows: Iterable[TaskRow]) -> list[ToolDef]:
         for row in rows
         if isinstance(row, Family) and row.selections is not None
         for step, description in _selections.STEPS.items()
+    ]
+
+
+def _endpoint_tools() -> list[ToolDef]:
+    return [
+        ToolDef(
+            name=name,
+            kind="endpoint",
+            description=f"{_sentence(ENDPOINTS[name].summary)} (POST {ENDPOINTS[name].path}; may "
+            "be billed; no task to wait for.)",
+            input_schema=_schemas.create_schema(ENDPOINTS[name]),
+            endpoint=ENDPOINTS[name],
+        )
+        for name in ENDPOINT_TOOLS
     ]
 
 
@@ -222,7 +235,7 @@ def _lookup_tools() -> list[ToolDef]:
             kind="create_custom_element",
             description="Create an element in Kling's older element library (POST "
             f"{_CUSTOM_ELEMENTS.path}) from a frontal image and 1-3 more views; answers at "
-            "once with its element_id. Not idempotent: every call makes another element. " + _MEDIA,
+            "once with its element_id. Not idempotent: every call makes another element.",
             input_schema=_schemas.create_schema(_CUSTOM_ELEMENTS),
         ),
         ToolDef(

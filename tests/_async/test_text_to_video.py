@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import AsyncIterable
 from datetime import datetime, timezone
+from typing import Any
 
 import httpx
 import pytest
@@ -13,6 +15,7 @@ from kling import (
     AsyncKlingClient,
     AuthenticationError,
     InvalidParameterError,
+    KlingError,
     TaskFailedError,
     WaitTimeoutError,
 )
@@ -138,6 +141,46 @@ async def test_list_of_an_empty_account_is_empty(
 ) -> None:
     api.get(PATH).mock(return_value=ok([]))
     assert [t async for t in client.text_to_video.list()] == []
+
+
+async def collect(tasks: AsyncIterable[Any], into: list[str]) -> None:
+    """Read a listing to its end (or its error), keeping each task's id in ``into``."""
+    async for listed in tasks:
+        into.append(listed.task_id)
+
+
+async def test_a_server_answering_the_same_full_page_ends_the_list_with_an_error(
+    client: AsyncKlingClient, api: respx.MockRouter
+) -> None:
+    # A server that ignores pageNum: without a check, the same two tasks page after page.
+    route = api.get(PATH).mock(return_value=ok([task("a0"), task("a1")]))
+    seen: list[str] = []
+    with pytest.raises(KlingError, match="page 2 with only items of earlier pages"):
+        await collect(client.text_to_video.list(page_size=2), seen)
+    assert seen == ["a0", "a1"]
+    assert route.call_count == 2
+
+
+async def test_a_task_met_on_two_pages_is_listed_once(
+    client: AsyncKlingClient, api: respx.MockRouter
+) -> None:
+    # A task created while listing pushes the previous page's last task onto the next page.
+    pages = {"1": ["a0", "a1"], "2": ["a1", "b0"], "3": ["b1"]}
+    api.get(PATH).mock(side_effect=lambda r: ok([task(i) for i in pages[r.url.params["pageNum"]]]))
+    ids = [t.task_id async for t in client.text_to_video.list(page_size=2)]
+    assert ids == ["a0", "a1", "b0", "b1"]
+
+
+async def test_full_pages_past_the_last_page_kling_serves_end_with_an_error(
+    client: AsyncKlingClient, api: respx.MockRouter
+) -> None:
+    numbers = itertools.count()
+    route = api.get(PATH).mock(side_effect=lambda r: ok([task(f"t{next(numbers)}")]))
+    seen: list[str] = []
+    with pytest.raises(KlingError, match="full pages at page 1000, the last page"):
+        await collect(client.text_to_video.list(page_size=1, page_num=999), seen)
+    assert seen == ["t0", "t1"]
+    assert [c.request.url.params["pageNum"] for c in route.calls] == ["999", "1000"]
 
 
 async def test_list_rejects_a_page_size_kling_would_refuse(client: AsyncKlingClient) -> None:

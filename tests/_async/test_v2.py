@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +20,10 @@ from kling import (
     AsyncKlingClient,
     AsyncTask,
     AsyncV2Task,
+    AuthenticationError,
     DuplicateTaskError,
     InvalidParameterError,
+    KlingError,
     MissingCredentialsError,
     NotFoundError,
     TaskFailedError,
@@ -376,6 +378,23 @@ async def test_a_client_with_both_signs_legacy_calls_and_sends_the_key_to_the_ne
     assert new.calls.last.request.headers["Authorization"] == f"Bearer {API_KEY}"
 
 
+async def test_a_refused_api_key_is_explained_as_an_api_key_not_a_key_pair(
+    api: respx.MockRouter, clock: FakeClock
+) -> None:
+    api.get("/tasks").mock(return_value=error(401, 1002, "api key invalid"))
+    api.get("/v1/videos/text2video/t1").mock(return_value=error(401, 1002, "bad token"))
+    async with AsyncKlingClient(ACCESS_KEY, SECRET_KEY, api_key=API_KEY) as both:
+        with pytest.raises(AuthenticationError) as new:
+            await both.v2.tasks.get("t1")
+        with pytest.raises(AuthenticationError) as legacy:
+            await both.text_to_video.get("t1")
+    assert "api key invalid. Check the API key (KLING_API_KEY or api_key=)" in str(new.value)
+    assert "Secret Key" not in str(new.value)
+    assert "Access Key" not in str(new.value)
+    # The legacy call signed with the pair: its hint is about the pair.
+    assert "KLING_SECRET_KEY its Secret Key" in str(legacy.value)
+
+
 # -- idempotent creates -----------------------------------------------------------------------
 
 
@@ -487,6 +506,45 @@ async def test_list_pages_by_cursor_with_filters_until_kling_says_no_more(
         "limit": 100,
     }
     assert second == {**first, "cursor": "c1"}
+
+
+async def collect(tasks: AsyncIterable[Any], into: list[str]) -> None:
+    """Read a listing to its end (or its error), keeping each task's id in ``into``."""
+    async for listed in tasks:
+        into.append(listed.task_id)
+
+
+async def test_list_ends_with_an_error_when_kling_repeats_a_cursor(
+    client: AsyncKlingClient, api: respx.MockRouter
+) -> None:
+    numbers = itertools.count()
+
+    def page(request: httpx.Request) -> httpx.Response:
+        result = [record(f"t{next(numbers)}")]
+        return ok({"result": result, "next_cursor": "again", "has_more": True})
+
+    route = api.post("/tasks").mock(side_effect=page)
+    seen: list[str] = []
+    with pytest.raises(KlingError, match="next_cursor 'again' a second time"):
+        await collect(client.v2.tasks.list(), seen)
+    assert seen == ["t0", "t1"]
+    assert route.call_count == 2
+
+
+async def test_list_ends_with_an_error_when_kling_pages_the_same_task_again(
+    client: AsyncKlingClient, api: respx.MockRouter
+) -> None:
+    cursors = (f"c{n}" for n in itertools.count())
+    route = api.post("/tasks").mock(
+        side_effect=lambda r: ok(
+            {"result": [record("t1")], "next_cursor": next(cursors), "has_more": True}
+        )
+    )
+    seen: list[str] = []
+    with pytest.raises(KlingError, match="a page of tasks it had already listed"):
+        await collect(client.v2.tasks.list(), seen)
+    assert seen == ["t1"]
+    assert route.call_count == 2
 
 
 async def test_list_refuses_an_unknown_status_before_sending(client: AsyncKlingClient) -> None:

@@ -6,7 +6,9 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from datetime import datetime, timezone
+from typing import Any
 
 import httpx
 import pytest
@@ -16,6 +18,7 @@ from kling import (
     AuthenticationError,
     InvalidParameterError,
     KlingClient,
+    KlingError,
     TaskFailedError,
     WaitTimeoutError,
 )
@@ -135,6 +138,44 @@ def test_list_limit_stops_fetching(client: KlingClient, api: respx.MockRouter) -
 def test_list_of_an_empty_account_is_empty(client: KlingClient, api: respx.MockRouter) -> None:
     api.get(PATH).mock(return_value=ok([]))
     assert [t for t in client.text_to_video.list()] == []
+
+
+def collect(tasks: Iterable[Any], into: list[str]) -> None:
+    """Read a listing to its end (or its error), keeping each task's id in ``into``."""
+    for listed in tasks:
+        into.append(listed.task_id)
+
+
+def test_a_server_answering_the_same_full_page_ends_the_list_with_an_error(
+    client: KlingClient, api: respx.MockRouter
+) -> None:
+    # A server that ignores pageNum: without a check, the same two tasks page after page.
+    route = api.get(PATH).mock(return_value=ok([task("a0"), task("a1")]))
+    seen: list[str] = []
+    with pytest.raises(KlingError, match="page 2 with only items of earlier pages"):
+        collect(client.text_to_video.list(page_size=2), seen)
+    assert seen == ["a0", "a1"]
+    assert route.call_count == 2
+
+
+def test_a_task_met_on_two_pages_is_listed_once(client: KlingClient, api: respx.MockRouter) -> None:
+    # A task created while listing pushes the previous page's last task onto the next page.
+    pages = {"1": ["a0", "a1"], "2": ["a1", "b0"], "3": ["b1"]}
+    api.get(PATH).mock(side_effect=lambda r: ok([task(i) for i in pages[r.url.params["pageNum"]]]))
+    ids = [t.task_id for t in client.text_to_video.list(page_size=2)]
+    assert ids == ["a0", "a1", "b0", "b1"]
+
+
+def test_full_pages_past_the_last_page_kling_serves_end_with_an_error(
+    client: KlingClient, api: respx.MockRouter
+) -> None:
+    numbers = itertools.count()
+    route = api.get(PATH).mock(side_effect=lambda r: ok([task(f"t{next(numbers)}")]))
+    seen: list[str] = []
+    with pytest.raises(KlingError, match="full pages at page 1000, the last page"):
+        collect(client.text_to_video.list(page_size=1, page_num=999), seen)
+    assert seen == ["t0", "t1"]
+    assert [c.request.url.params["pageNum"] for c in route.calls] == ["999", "1000"]
 
 
 def test_list_rejects_a_page_size_kling_would_refuse(client: KlingClient) -> None:

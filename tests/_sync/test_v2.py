@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +20,11 @@ import pytest
 import respx
 
 from kling import (
+    AuthenticationError,
     DuplicateTaskError,
     InvalidParameterError,
     KlingClient,
+    KlingError,
     MissingCredentialsError,
     NotFoundError,
     Task,
@@ -377,6 +379,23 @@ def test_a_client_with_both_signs_legacy_calls_and_sends_the_key_to_the_new_stan
     assert new.calls.last.request.headers["Authorization"] == f"Bearer {API_KEY}"
 
 
+def test_a_refused_api_key_is_explained_as_an_api_key_not_a_key_pair(
+    api: respx.MockRouter, clock: FakeClock
+) -> None:
+    api.get("/tasks").mock(return_value=error(401, 1002, "api key invalid"))
+    api.get("/v1/videos/text2video/t1").mock(return_value=error(401, 1002, "bad token"))
+    with KlingClient(ACCESS_KEY, SECRET_KEY, api_key=API_KEY) as both:
+        with pytest.raises(AuthenticationError) as new:
+            both.v2.tasks.get("t1")
+        with pytest.raises(AuthenticationError) as legacy:
+            both.text_to_video.get("t1")
+    assert "api key invalid. Check the API key (KLING_API_KEY or api_key=)" in str(new.value)
+    assert "Secret Key" not in str(new.value)
+    assert "Access Key" not in str(new.value)
+    # The legacy call signed with the pair: its hint is about the pair.
+    assert "KLING_SECRET_KEY its Secret Key" in str(legacy.value)
+
+
 # -- idempotent creates -----------------------------------------------------------------------
 
 
@@ -482,6 +501,45 @@ def test_list_pages_by_cursor_with_filters_until_kling_says_no_more(
         "limit": 100,
     }
     assert second == {**first, "cursor": "c1"}
+
+
+def collect(tasks: Iterable[Any], into: list[str]) -> None:
+    """Read a listing to its end (or its error), keeping each task's id in ``into``."""
+    for listed in tasks:
+        into.append(listed.task_id)
+
+
+def test_list_ends_with_an_error_when_kling_repeats_a_cursor(
+    client: KlingClient, api: respx.MockRouter
+) -> None:
+    numbers = itertools.count()
+
+    def page(request: httpx.Request) -> httpx.Response:
+        result = [record(f"t{next(numbers)}")]
+        return ok({"result": result, "next_cursor": "again", "has_more": True})
+
+    route = api.post("/tasks").mock(side_effect=page)
+    seen: list[str] = []
+    with pytest.raises(KlingError, match="next_cursor 'again' a second time"):
+        collect(client.v2.tasks.list(), seen)
+    assert seen == ["t0", "t1"]
+    assert route.call_count == 2
+
+
+def test_list_ends_with_an_error_when_kling_pages_the_same_task_again(
+    client: KlingClient, api: respx.MockRouter
+) -> None:
+    cursors = (f"c{n}" for n in itertools.count())
+    route = api.post("/tasks").mock(
+        side_effect=lambda r: ok(
+            {"result": [record("t1")], "next_cursor": next(cursors), "has_more": True}
+        )
+    )
+    seen: list[str] = []
+    with pytest.raises(KlingError, match="a page of tasks it had already listed"):
+        collect(client.v2.tasks.list(), seen)
+    assert seen == ["t1"]
+    assert route.call_count == 2
 
 
 def test_list_refuses_an_unknown_status_before_sending(client: KlingClient) -> None:

@@ -52,8 +52,8 @@ def real_keys(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def no_routing_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No proxy or certificate variables exported, so a .env can set them."""
-    for name in ("SSL_CERT_FILE", "SSL_CERT_DIR"):
+    """No proxy, certificate or key-log variables exported, so a .env could set them."""
+    for name in ("SSL_CERT_FILE", "SSL_CERT_DIR", "SSLKEYLOGFILE"):
         monkeypatch.delenv(name, raising=False)
     for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
         monkeypatch.delenv(name, raising=False)
@@ -201,55 +201,6 @@ def test_dotenv_base_url_built_with_expansion_is_refused_even_with_its_own_keys(
     assert server.url not in line
 
 
-@pytest.mark.usefixtures("real_keys", "no_routing_env")
-def test_dotenv_proxy_with_env_credentials_is_refused(
-    kling: KlingRunner, server: FakeKlingServer, in_tmp: Path
-) -> None:
-    # Even towards a host the user chose: the proxy would carry the keys.
-    env_file = write_env(in_tmp, HTTP_PROXY="http://127.0.0.1:9", https_proxy="http://127.0.0.1:9")
-
-    result = kling("--base-url", server.url, "tasks", "list", "text-to-video")
-
-    assert result.exit_code == 1
-    assert server.fake.requests == []
-    line = error_line(result.stderr)
-    assert f"{env_file} sets HTTP_PROXY to 127.0.0.1:9; https_proxy to 127.0.0.1:9" in line
-    assert "an exported HTTP_PROXY, an exported https_proxy" in line
-
-
-@pytest.mark.usefixtures("real_keys", "no_routing_env")
-@pytest.mark.parametrize("name", ["SSL_CERT_FILE", "SSL_CERT_DIR"])
-def test_dotenv_certificate_authority_with_env_credentials_is_refused(
-    kling: KlingRunner, server: FakeKlingServer, in_tmp: Path, name: str
-) -> None:
-    write_env(in_tmp, **{name: str(in_tmp / "attacker-ca")})
-
-    result = kling("--base-url", server.url, "tasks", "list", "text-to-video")
-
-    assert result.exit_code == 1
-    assert server.fake.requests == []
-    assert f"{name} (whom TLS trusts)" in error_line(result.stderr)
-
-
-@pytest.mark.usefixtures("no_routing_env")
-def test_dotenv_proxy_built_with_expansion_is_refused_even_with_its_own_keys(
-    kling: KlingRunner, server: FakeKlingServer, in_tmp: Path
-) -> None:
-    write_env(
-        in_tmp,
-        HTTP_PROXY="http://${KLING_SECRET_KEY}.example.net:3128",
-        KLING_ACCESS_KEY=server.access_key,
-        KLING_SECRET_KEY=server.secret_key,
-    )
-
-    result = kling("--base-url", server.url, "tasks", "list", "text-to-video")
-
-    assert result.exit_code == 1
-    assert server.fake.requests == []
-    assert "builds HTTP_PROXY with ${...}" in error_line(result.stderr)
-    assert server.secret_key not in result.output
-
-
 def test_refusal_never_shows_the_secret(server: FakeKlingServer, tmp_path: Path) -> None:
     write_env(tmp_path, KLING_BASE_URL=server.url)
     env = {**os.environ, "KLING_ACCESS_KEY": REAL_ACCESS, "KLING_SECRET_KEY": REAL_SECRET}
@@ -325,25 +276,6 @@ def test_dotenv_api_key_goes_to_its_own_base_url(
 
     assert result.exit_code == 0, result.output
     assert server.fake.requests[-1].headers["authorization"] == f"Bearer {server.api_key}"
-
-
-@pytest.mark.usefixtures("no_routing_env")
-def test_dotenv_proxy_with_credentials_from_same_file_is_used(
-    kling: KlingRunner, server: FakeKlingServer, in_tmp: Path
-) -> None:
-    # An https proxy: not used for the plain-http loopback server, so the request gets through.
-    write_env(
-        in_tmp,
-        HTTPS_PROXY="http://127.0.0.1:9",
-        KLING_BASE_URL=server.url,
-        KLING_ACCESS_KEY=server.access_key,
-        KLING_SECRET_KEY=server.secret_key,
-    )
-
-    result = kling("tasks", "list", "text-to-video")
-
-    assert result.exit_code == 0, result.output
-    assert server.fake.requests
 
 
 @pytest.mark.usefixtures("real_keys")
@@ -539,3 +471,36 @@ def test_dotenv_expansion_still_prefers_exported_variables(
 
     assert result.exit_code == 0, result.output
     assert server.fake.requests[-1].headers["authorization"] == f"Bearer {server.api_key}"
+
+
+# -- only the documented variables ------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("no_routing_env")
+def test_dotenv_sets_only_the_kling_variables_and_names_the_lines_it_ignored(
+    kling: KlingRunner, server: FakeKlingServer, in_tmp: Path
+) -> None:
+    # TLS would write its session secrets to SSLKEYLOGFILE; a proxy or a CA would read the keys.
+    env_file = write_env(
+        in_tmp,
+        f"SSLKEYLOGFILE={in_tmp / 'keys.log'}",
+        "HTTPS_PROXY=http://127.0.0.1:9",
+        f"SSL_CERT_FILE={in_tmp / 'attacker-ca.pem'}",
+        KLING_BASE_URL=server.url,
+        KLING_ACCESS_KEY=server.access_key,
+        KLING_SECRET_KEY=server.secret_key,
+    )
+
+    result = kling("tasks", "list", "text-to-video", "--json")
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == []
+    assert server.fake.requests
+    assert not (in_tmp / "keys.log").exists()
+    assert (
+        f"Ignored in {env_file}: line 1 (SSLKEYLOGFILE), line 2 (HTTPS_PROXY), line 3 "
+        "(SSL_CERT_FILE). kling reads only KLING_ACCESS_KEY, KLING_SECRET_KEY, KLING_API_KEY, "
+        "KLING_BASE_URL, KLING_LOG from a .env"
+    ) in " ".join(result.stderr.split())
+    for name in ("SSLKEYLOGFILE", "HTTPS_PROXY", "SSL_CERT_FILE"):
+        assert name not in os.environ

@@ -92,3 +92,21 @@ def test_mock_server_help_names_one_timing_option(kling: KlingRunner) -> None:
     assert "--mock-timing" in result.stdout
     assert "demo|instant" in result.stdout
     assert "--timing " not in result.stdout  # the old spelling works, hidden
+
+
+@pytest.mark.parametrize("name", [c.name for c in TASK_COMMANDS if c.product is not None])
+def test_the_new_standard_s_options_named_in_help_are_the_command_s_own(
+    kling: KlingRunner, name: str
+) -> None:
+    # A field the command takes as its positional argument (PROMPT) has no --option.
+    raw = kling(name, "--help").stdout
+    takes = flat(raw).split("takes: ", 1)[1].split(". ", 1)[0]
+    own = set(re.findall(r"^│ (--[a-z][a-z0-9-]*)", raw, re.MULTILINE))
+    for word in takes.split(", "):
+        assert word.isupper() or word in own, (name, word)
+
+
+def test_mcp_help_names_the_global_mock_option(kling: KlingRunner) -> None:
+    text = flat(kling("mcp", "--help").stdout)
+    before_examples = text.split("Examples:", 1)[0]
+    assert "--mock serves an in-process FakeKling" in before_examples

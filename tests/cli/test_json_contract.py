@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
+from kling.cli import _tasks
 from kling.testing import FakeKlingServer
 
 from .conftest import KlingRunner, flat, server_args
@@ -129,3 +132,39 @@ def test_help_documents_exit_codes_and_the_json_contract(kling: KlingRunner) -> 
     assert "2 usage error; 130 interrupted (Ctrl-C)" in text
     assert '{"error": {"type", "message", "code", "api_code", "request_id"' in text
     assert "Global options go before or after the command" in text
+
+
+def test_json_before_an_unknown_global_option_is_still_one_document(kling: KlingRunner) -> None:
+    result = kling("--json", "--bogus")
+
+    assert result.exit_code == 2
+    error = error_of(result.stdout)
+    assert error["type"] == "UsageError"
+    assert "--bogus" in error["message"]
+
+
+def test_an_unexpected_exception_is_one_document_and_one_error_line(
+    kling: KlingRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("something the CLI did not foresee")
+
+    monkeypatch.setattr(_tasks, "tasks_of", broken)
+    result = kling("--mock", "tasks", "list", "image", "--json")
+
+    assert result.exit_code == 1
+    error = error_of(result.stdout)
+    assert error["type"] == "RuntimeError"
+    assert "something the CLI did not foresee" in error["message"]
+    assert "Error: unexpected RuntimeError" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_command_s_option_among_the_global_ones_says_where_it_goes(kling: KlingRunner) -> None:
+    result = kling("--mock", "--model", "kling-3.0", "text-to-video", "a fox", "--json")
+
+    assert result.exit_code == 2
+    message = error_of(result.stdout)["message"]
+    assert "--model is an option of 'text-to-video': put it after the command" in message
+    assert "kling text-to-video --model ..." in flat(result.stderr)

@@ -28,7 +28,8 @@ def test_a_throttled_create_says_it_retries(kling: KlingRunner, server: FakeKlin
     result = kling(*server_args(server), "text-to-video", "a corgi")
 
     assert result.exit_code == 0, result.output
-    [line] = without_host_notice(result.stderr).splitlines()
+    line, follow = without_host_notice(result.stderr).splitlines()
+    assert follow.startswith("Follow it with: kling tasks get text-to-video ")
     assert line.startswith("Retrying in ")
     assert "(1/3): 429 " in line
     assert "(code 1303)" in line

@@ -168,3 +168,32 @@ def test_account_costs_shows_date_times(
     assert result.exit_code == 0, result.output
     assert re.search(r"Resource packs, \d{4}-\d\d-\d\d \d\d:\d\d:\d\d to ", result.stdout)
     assert len(re.findall(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", result.stdout)) == 4
+
+
+def test_tasks_list_keeps_each_url_whole_at_80_columns(
+    kling: KlingRunner, server: FakeKlingServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    created = create(kling, server, "image", "a cat", "--n", "2")
+    got = kling(*server_args(server), "--json", "tasks", "get", "image", str(created["task_id"]))
+    urls = [image["url"] for image in json.loads(got.stdout)["task_result"]["images"]]
+
+    result = kling(*server_args(server), "tasks", "list", "image")
+
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    for url in urls:
+        assert len(url) > 40  # too long for its column at 80 columns: it used to be folded
+        assert any(url in line for line in lines), result.stdout
+
+
+def test_a_create_without_wait_says_how_to_follow_the_task(
+    kling: KlingRunner, server: FakeKlingServer
+) -> None:
+    result = kling(*server_args(server), "text-to-video", "a fox")
+
+    assert result.exit_code == 0, result.output
+    task_id = re.search(r"Task (\S+):", result.stdout)
+    assert task_id is not None, result.stdout
+    follow = f"Follow it with: kling tasks get text-to-video {task_id.group(1)} --wait"
+    assert follow in without_host_notice(result.stderr)

@@ -126,6 +126,17 @@ def test_bad_options_are_refused_before_anything_starts(args: list[str], says: s
     assert result.stdout == ""
 
 
+async def test_the_readme_s_mock_server_starts_with_a_root_that_does_not_exist_yet(
+    tmp_path: Path, errlog: TextIO
+) -> None:
+    # README: kling mcp --mock --root /tmp/try, on a machine without /tmp/try.
+    root = tmp_path / "try"
+    async with launched(root, errlog, command=COMMAND) as mcp:
+        tools = await mcp.session.list_tools()
+    assert any(tool.name == "create_text_to_video" for tool in tools.tools)
+    assert root.is_dir()
+
+
 def test_importing_kling_and_kling_mcp_does_not_import_the_mcp_sdk() -> None:
     code = "import sys, kling, kling.mcp; print('mcp' in sys.modules, kling.mcp.serve.__name__)"
     result = subprocess.run(

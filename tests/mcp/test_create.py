@@ -309,3 +309,25 @@ async def test_v2_content_items_take_paths_with_ids_to_refer_to_in_the_prompt(
     assert base64.b64decode(contents["first_frame"]["url"]) == first
     assert base64.b64decode(contents["refer_image"]["url"]) == style
     assert contents["refer_image"]["id"] == "style"
+
+
+async def test_an_unknown_argument_is_not_told_to_use_extra_body(mcp: Mcp, fake: FakeKling) -> None:
+    answer = await mcp.call("create_text_to_video", {"prompt": "a corgi", "brand_new": 1})
+    assert answer.error["field"] == "brand_new"
+    assert "extra_body" not in answer.error["message"]
+    assert "a tool sends only the fields its schema lists" in answer.error["message"]
+    assert fake.requests == []
+
+
+async def test_the_instant_endpoints_are_tools_that_answer_at_once(
+    mcp: Mcp, fake: FakeKling, root: Path
+) -> None:
+    speech = await mcp.ok("tts", {"text": "hello", "voice_id": "genshin_vindi2"})
+    assert speech["tts"]["task_result"]["audios"][0]["url"]
+    (root / "photo.png").write_bytes(png(400, 300))
+    masks = await mcp.ok("image_recognize", {"image": "photo.png"})
+    assert masks["image_recognize"]["task_result"]["images"]
+    faces = await mcp.ok("identify_face", {"video_url": "https://cdn.example/v.mp4"})
+    assert faces["identify_face"]["session_id"]
+    paths = [r.path for r in fake.requests]
+    assert paths == ["/v1/audio/tts", "/v1/videos/image-recognize", "/v1/videos/identify-face"]

@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import httpx
 import pytest
 
+from kling import AsyncKlingClient
 from kling.testing import FakeKling
 
 from .conftest import Clock, Mcp, kling_client, mcp_session
@@ -54,3 +56,34 @@ async def test_no_secret_appears_in_tool_output_or_logs(
         for text in texts:
             assert secret not in text
         assert secret not in logs
+
+
+async def test_a_gateway_echoing_the_headers_passes_no_key_nor_token_to_the_agent(
+    root: Path, clock: Clock
+) -> None:
+    sent: list[httpx.Request] = []
+
+    def gateway(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        headers = "; ".join(f"{name}: {value}" for name, value in request.headers.items())
+        return httpx.Response(400, json={"code": 1200, "message": f"bad headers {headers}"})
+
+    keys = {
+        "access_key": "ak-echo-0123456789",
+        "secret_key": WRONG_SECRET,
+        "api_key": "api-echo-42",
+    }
+    async with (
+        httpx.AsyncClient(transport=httpx.MockTransport(gateway)) as http,
+        AsyncKlingClient(http_client=http, **keys) as client,
+        mcp_session(client, root) as mcp,
+    ):
+        legacy = await mcp.call("get_task", {"family": "text_to_video", "task_id": "1"})
+        v2 = await mcp.call("get_task", {"family": "v2", "task_id": "1"})
+    assert "bad headers" in legacy.error["message"]
+    assert "<redacted>" in v2.error["message"]
+    tokens = {r.headers["authorization"].removeprefix("Bearer ") for r in sent}
+    assert len(tokens) == 2  # the JWT and the API key
+    for secret in [*keys.values(), *tokens]:
+        assert secret not in legacy.text
+        assert secret not in v2.text

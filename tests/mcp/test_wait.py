@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
+import httpx
+
+from kling import AsyncKlingClient
 from kling.testing import FakeKling, Timing
+from tests._async.test_v2 import record
+from tests._helpers import ok
 
 from .conftest import FAKE_URL, Clock, Mcp, ProgressLog, kling_client, mcp_session
 
@@ -126,3 +132,21 @@ async def test_account_costs_lists_the_resource_packs(mcp: Mcp, fake: FakeKling)
     [request] = [r for r in fake.requests if r.path == "/account/costs"]
     start, end = int(request.query["start_time"]), int(request.query["end_time"])
     assert end - start == 7 * 86_400_000
+
+
+async def test_list_tasks_ends_with_an_error_when_kling_repeats_a_cursor(root: Path) -> None:
+    numbers = itertools.count()
+
+    def kling(request: httpx.Request) -> httpx.Response:
+        page = {"result": [record(f"t{next(numbers)}")], "next_cursor": "again", "has_more": True}
+        return ok(page)
+
+    transport = httpx.MockTransport(kling)
+    async with (
+        httpx.AsyncClient(transport=transport) as http,
+        AsyncKlingClient(api_key="api-key-kling-test", http_client=http) as client,
+        mcp_session(client, root) as mcp,
+    ):
+        answer = await mcp.call("list_tasks", {"family": "v2", "limit": 10})
+    assert "next_cursor 'again' a second time" in answer.error["message"]
+    assert next(numbers) == 2  # two pages asked, then the listing stopped
