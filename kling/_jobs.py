@@ -26,6 +26,7 @@ from typing import Any, Literal
 from ._errors import InvalidParameterError
 from ._ids import canonical_json, content_digest, derived_external_id
 from ._manifest import read_records, record_line
+from ._result_media import file_is_media
 from ._rows import TaskRow
 
 __all__ = [
@@ -126,6 +127,13 @@ class JobResult:
     adopted: bool = False
     """The task existed already (made by an earlier or a concurrent run) and was adopted."""
 
+    @property
+    def downloaded(self) -> bool:
+        """Whether every result file is saved, checked to be the media it should be (a job
+        without results: trivially). A succeeded job whose files are not is fetched again by
+        the next run."""
+        return len(self.files) == len(self.urls)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "line": self.line,
@@ -198,17 +206,27 @@ class BatchReport:
         return counts
 
     @property
+    def not_downloaded(self) -> list[JobResult]:
+        """Jobs whose task succeeded but whose files could not be saved (a result URL that
+        answered an error page, a full disk): the next run downloads them."""
+        return [r for r in self.results if r.status == "succeeded" and not r.downloaded]
+
+    @property
     def units_charged(self) -> float:
         """Resource-pack units of the tasks whose cost Kling reported."""
         return sum(r.units_charged or 0.0 for r in self.results)
 
     def summary(self) -> dict[str, Any]:
-        """Counts, units charged and wall time, as ``kling batch run --json`` prints them."""
-        return {
+        """Counts, units charged and wall time, as ``kling batch run --json`` prints them
+        (and ``not_downloaded`` when some succeeded job's files could not be saved)."""
+        summary: dict[str, Any] = {
             "counts": self.counts,
             "units_charged": round(self.units_charged, 3),
             "wall_time": round(self.wall_time, 3),
         }
+        if self.not_downloaded:
+            summary["not_downloaded"] = len(self.not_downloaded)
+        return summary
 
 
 @dataclass(frozen=True)
@@ -230,9 +248,10 @@ class ManifestEntry:
         return tuple(str(f) for f in self.record.get("files") or ())
 
     def downloaded(self, out: Path) -> bool:
-        """Whether every result file of the job is in ``out`` (none expected: trivially)."""
+        """Whether every result file of the job is in ``out`` and is the media it should be
+        (none expected: trivially)."""
         urls = self.record.get("urls") or ()
-        return len(self.files) == len(urls) and all((out / f).is_file() for f in self.files)
+        return len(self.files) == len(urls) and all(file_is_media(out / f) for f in self.files)
 
     def result(self) -> JobResult:
         """The job's result as this run reports it, from the manifest."""

@@ -49,6 +49,7 @@ from .._manifest import ManifestFile
 from .._params import prepare_body
 from .._paths import plan_targets
 from .._polling import DEFAULT_POLL_INTERVAL, Schedule
+from .._result_media import file_is_media
 from .._rows import TaskRow, resource_of
 from ._batch import AdaptiveLimit, check_concurrency, create_paced
 
@@ -355,8 +356,9 @@ class _Run:
             try:
                 targets = plan_targets(task.task_id, urls, self.out)
                 for url, target in zip(urls, targets, strict=True):
-                    # A result on disk (from an earlier run) is not fetched again.
-                    if not target.is_file():
+                    # A result on disk (from an earlier run) is not fetched again, unless it
+                    # is not the media it should be (an older version saved error pages).
+                    if not _compat.run_blocking(file_is_media, target):
                         self.client.download(url, target)
                     files.append(target.name)
                 self._count("downloaded")

@@ -188,7 +188,7 @@ class BatchIncomplete(CliError):
 
 def _end(report: BatchReport, output: Path, resume: str | None, *, json: bool) -> None:
     summary = {**report.summary(), "manifest": str(output / "manifest.jsonl")}
-    unsettled = [r for r in report.results if r.status != "succeeded"]
+    unsettled = [r for r in report.results if r.status != "succeeded" or not r.downloaded]
     if not json:
         _print_summary(report, output)
     _print_unsettled(unsettled)
@@ -196,16 +196,17 @@ def _end(report: BatchReport, output: Path, resume: str | None, *, json: bool) -
         if json:
             print_json(summary)
         return
-    counts = report.counts
+    counts = {**report.counts, "not_downloaded": len(report.not_downloaded)}
     total = len(report.results) + len(report.pending)
     parts = [
         f"{counts[status]} {words}"
         for status, words in (
             ("failed", "failed"),
             ("not_created", "could not be created"),
+            ("not_downloaded", "succeeded but their files could not be saved"),
             ("pending", "are still running"),
         )
-        if status in counts
+        if counts.get(status)
     ]
     hint = "run the same command again to resume"
     if "failed" in counts:

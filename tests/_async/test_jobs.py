@@ -15,7 +15,7 @@ import pytest
 from kling import AsyncKlingClient, BatchProgress, InvalidParameterError
 from kling._jobs import load_jobs
 from kling.testing import FakeKlingServer, Timing
-from tests._fake_helpers import serve
+from tests._fake_helpers import calls, files_in, is_mp4, serve
 
 from .conftest import FakeClock
 
@@ -284,3 +284,47 @@ async def test_a_batch_larger_than_the_accounts_slots_waits_for_them_and_finishe
     assert len(narrow_server.fake.tasks) == 8
     creates = [r for r in narrow_server.fake.requests if r.method == "POST"]
     assert len(creates) > 8  # some were refused for want of a slot, and tried again
+
+
+async def test_a_result_url_answering_a_page_is_not_downloaded_and_the_next_run_fetches_it(
+    client: AsyncKlingClient, server: FakeKlingServer, tmp_path: Path
+) -> None:
+    jobs = write_jobs(tmp_path / "jobs.jsonl", [JOBS[0]])
+    out = tmp_path / "out"
+    page = server.fake.faults.fail_next(
+        "GET", "/files/", kind="html", status=200, code=None, times=None
+    )
+    report = await client.batch.run(jobs, output_dir=out)
+    [result] = report.results
+    assert result.status == "succeeded"
+    assert not result.downloaded
+    assert result.files == ()
+    assert "answered HTTP 200 with text/html" in (result.message or "")
+    assert "the next run downloads it again" in (result.message or "")
+    assert report.not_downloaded == [result]
+    assert report.summary()["not_downloaded"] == 1
+    assert files_in(out) == ["manifest.jsonl"]
+
+    server.fake.faults.remove(page)
+    again = await client.batch.run(jobs, output_dir=out)
+    assert again.results[0].downloaded
+    assert is_mp4((out / again.results[0].files[0]).read_bytes())
+    assert len(server.fake.tasks) == 1  # the task was adopted, not paid again
+
+
+async def test_a_page_an_older_version_saved_as_the_video_is_fetched_again(
+    client: AsyncKlingClient, server: FakeKlingServer, tmp_path: Path
+) -> None:
+    jobs = write_jobs(tmp_path / "jobs.jsonl", [JOBS[0]])
+    out = tmp_path / "out"
+    first = await client.batch.run(jobs, output_dir=out)
+    video = out / first.results[0].files[0]
+    video.write_bytes(b"<!DOCTYPE html><html><title>Sign in</title></html>")
+    fetched = len(calls(server.fake, "GET", "/files/", prefix=True))
+
+    again = await client.batch.run(jobs, output_dir=out)
+
+    assert len(calls(server.fake, "GET", "/files/", prefix=True)) == fetched + 1
+    assert is_mp4(video.read_bytes())
+    assert again.results[0].files == first.results[0].files
+    assert len(server.fake.tasks) == 1

@@ -209,3 +209,32 @@ def test_progress_shows_on_a_terminal(
     assert "2/2" in shown
     assert "succeeded 2" in shown
     assert "downloaded 2" in shown
+
+
+def test_a_result_url_that_answers_a_page_is_not_a_success(
+    kling: KlingRunner, server: FakeKlingServer, tmp_path: Path
+) -> None:
+    jobs = tmp_path / "jobs.jsonl"
+    jobs.write_text(json.dumps(JOBS[0]) + "\n")
+    out = tmp_path / "out"
+    args = [*server_args(server), "batch", "run", str(jobs), "-o", str(out)]
+    page = server.fake.faults.fail_next(
+        "GET", "/files/", kind="html", status=200, code=None, times=None
+    )
+
+    result = kling(*args, "--json")
+
+    assert result.exit_code == 1
+    error = json.loads(result.stdout)["error"]
+    assert error["message"].startswith(
+        "of 1 jobs, 1 succeeded but their files could not be saved: see"
+    )
+    assert error["summary"]["not_downloaded"] == 1
+    assert "answered HTTP 200 with text/html" in flat(result.stderr)
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.jsonl"]
+
+    server.fake.faults.remove(page)
+    again = kling(*args)
+    assert again.exit_code == 0, again.stderr
+    assert sorted(p.suffix for p in out.iterdir()) == [".jsonl", ".mp4"]
+    assert len(server.fake.tasks) == 1
