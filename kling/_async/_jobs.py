@@ -44,7 +44,7 @@ from .._jobs import read_manifest as _read_manifest
 from .._logging import logger
 from .._manifest import ManifestFile
 from .._params import prepare_body
-from .._paths import plan_targets
+from .._paths import directory_problem, plan_targets
 from .._polling import DEFAULT_POLL_INTERVAL, Schedule
 from .._result_media import file_is_media
 from .._rows import TaskRow, resource_of
@@ -104,6 +104,12 @@ class AsyncBatch:
             taken = shard if isinstance(shard, Shard) else Shard.parse(shard)
             batch = [job for job in batch if taken.takes(job)]
         await _compat.run_blocking(self._validate, batch)
+        # The results must have somewhere to go before the first task is paid for.
+        problem = await _compat.run_blocking(directory_problem, out)
+        if problem is not None:
+            raise InvalidParameterError(
+                f"output_dir: {problem}; nothing was created", field="output_dir"
+            )
         await _compat.run_blocking(functools.partial(out.mkdir, parents=True, exist_ok=True))
         manifest = ManifestFile(out / MANIFEST)
         plan = _plan(batch, await _compat.run_blocking(_open, manifest), out, retry_failed)

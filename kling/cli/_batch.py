@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.markup import escape
 
+from ._checks import check_directory
 from ._errors import CliError, Interrupted
 from ._groups import KlingCommand, KlingSubGroup
 from ._lazy import add_typer_lazily
@@ -130,6 +131,7 @@ def run(
     from its content, so a rerun (after a crash, on another machine, or at the same time)
     adopts the tasks that exist instead of paying for them again, and skips results on disk.
     """
+    check_directory(output)  # before the first create: a batch writes its output before it pays
     state = get_state(ctx)
     if dry_run:
         from ._quotes import dry_run_batch

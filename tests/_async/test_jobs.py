@@ -16,6 +16,7 @@ from kling import AsyncKlingClient, BatchProgress, InvalidParameterError
 from kling._jobs import load_jobs
 from kling.testing import FakeKlingServer, Timing
 from tests._fake_helpers import calls, files_in, is_mp4, serve
+from tests._helpers import unwritable
 
 from .conftest import FakeClock
 
@@ -328,3 +329,17 @@ async def test_a_page_an_older_version_saved_as_the_video_is_fetched_again(
     assert is_mp4(video.read_bytes())
     assert again.results[0].files == first.results[0].files
     assert len(server.fake.tasks) == 1
+
+
+async def test_an_output_directory_that_cannot_take_a_file_is_refused_before_any_create(
+    client: AsyncKlingClient, server: FakeKlingServer, tmp_path: Path
+) -> None:
+    jobs = write_jobs(tmp_path / "jobs.jsonl", JOBS[:2])
+    with unwritable(tmp_path / "out") as out:
+        with pytest.raises(InvalidParameterError) as info:
+            await client.batch.run(jobs, output_dir=out)
+        assert files_in(out) == []  # the probe was removed too (nothing else could be made)
+    assert str(info.value).startswith(f"output_dir: cannot write into {str(out)!r} (")
+    assert str(info.value).endswith("; nothing was created")
+    assert info.value.field == "output_dir"
+    assert not server.fake.requests

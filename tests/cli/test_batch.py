@@ -12,6 +12,7 @@ import pytest
 from rich.console import Console
 
 from kling.testing import FakeKlingServer
+from tests._helpers import unwritable
 
 from .conftest import KlingRunner, flat, server_args, without_host_notice
 
@@ -238,3 +239,14 @@ def test_a_result_url_that_answers_a_page_is_not_a_success(
     assert again.exit_code == 0, again.stderr
     assert sorted(p.suffix for p in out.iterdir()) == [".jsonl", ".mp4"]
     assert len(server.fake.tasks) == 1
+
+
+def test_an_output_directory_that_cannot_take_a_file_is_a_usage_error_before_any_create(
+    kling: KlingRunner, server: FakeKlingServer, jobs: Path, tmp_path: Path
+) -> None:
+    with unwritable(tmp_path / "out") as out:
+        result = kling(*server_args(server), "batch", "run", str(jobs), "-o", str(out))
+
+    assert result.exit_code == 2
+    assert f"cannot write into {str(out)!r}" in flat(result.stderr)
+    assert not server.fake.requests
