@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from ._errors import InvalidParameterError
 from ._ids import canonical_json, content_digest, derived_external_id
-from ._manifest import read_records, record_line
+from ._manifest import RecordProblem, read_records, record_line
 from ._result_media import file_is_media
 from ._rows import TaskRow
 
@@ -38,6 +38,7 @@ __all__ = [
     "JobStatus",
     "ManifestEntry",
     "Shard",
+    "check_record",
     "jobs_from",
     "load_jobs",
     "manifest_entries",
@@ -339,14 +340,72 @@ def load_jobs(
 def read_manifest(path: Path) -> dict[str, ManifestEntry]:
     """The manifest's last entry per job (keyed by the job's first-attempt external id).
 
-    A line cut short by a crash is ignored: that job simply settles again.
+    The manifest never blocks a resume: a line that is not a record as a run writes it (cut
+    short by a crash, not UTF-8, nested too deeply, a field of the wrong type) is skipped with
+    a warning naming its line, and that job simply settles again. A ``files`` entry that is
+    not a plain name inside the output directory is ignored (with a warning), so the file is
+    downloaded again where it belongs (:func:`check_record`).
     """
-    return manifest_entries(read_records(path))
+    return manifest_entries(read_records(path, check_record))
 
 
 def manifest_entries(records: Iterable[dict[str, Any]]) -> dict[str, ManifestEntry]:
     """The last entry per job of a manifest's records (lines of other kinds are skipped)."""
     return {str(r["job_id"]): ManifestEntry(r) for r in records if "job_id" in r}
+
+
+_STATUSES = ("succeeded", "failed", "not_created")
+_OPTIONAL_TEXT = ("task_id", "message")
+
+
+def check_record(record: dict[str, Any]) -> list[str]:
+    """Check a manifest record as ``read_records`` reads it: :class:`RecordProblem` for one that
+    is not a record as a run writes it (the line is skipped); ``files`` outside the output
+    directory are dropped, and named in the notes returned (so they are downloaded again
+    where they belong)."""
+    problem = _record_problem(record)
+    if problem is not None:
+        raise RecordProblem(problem)
+    record.setdefault("urls", [])
+    files = record.setdefault("files", [])
+    record["files"] = [name for name in files if _is_plain_name(name)]
+    return [
+        f"file {name!r} is not in the output directory; ignored"
+        for name in files
+        if not _is_plain_name(name)
+    ]
+
+
+def _record_problem(record: dict[str, Any]) -> str | None:
+    for key in ("job_id", "external_task_id"):
+        if not isinstance(record.get(key), str):
+            return f"{key} must be a string, got {record.get(key)!r}"[:200]
+    if record.get("status") not in _STATUSES:
+        return f"status must be one of {', '.join(_STATUSES)}, got {record.get('status')!r}"[:200]
+    for key in ("line", "attempt"):
+        value = record.get(key, 0)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            return f"{key} must be a whole number, got {value!r}"[:200]
+    for key in _OPTIONAL_TEXT:
+        if not isinstance(record.get(key), (str, type(None))):
+            return f"{key} must be a string or null, got {record.get(key)!r}"[:200]
+    for key in ("urls", "files"):
+        value = record.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            return f"{key} must be a list of strings"
+    units = record.get("units_charged")
+    if isinstance(units, bool) or not isinstance(units, (int, float, type(None))):
+        return f"units_charged must be a number or null, got {units!r}"[:200]
+    if not isinstance(record.get("job", {}), dict):
+        return "job must be an object"
+    if not isinstance(record.get("adopted", False), bool):
+        return "adopted must be true or false"
+    return None
+
+
+def _is_plain_name(name: str) -> bool:
+    """A file name as the batch writes them: no directory part, so inside the output dir."""
+    return name not in ("", ".", "..") and "/" not in name and "\\" not in name and "\0" not in name
 
 
 def manifest_line(result: JobResult) -> str:

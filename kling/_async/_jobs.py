@@ -36,6 +36,7 @@ from .._jobs import (
     JobResult,
     ManifestEntry,
     Shard,
+    check_record,
     jobs_from,
     load_jobs,
     manifest_entries,
@@ -111,7 +112,7 @@ class AsyncBatch:
                 f"output_dir: {problem}; nothing was created", field="output_dir"
             )
         await _compat.run_blocking(functools.partial(out.mkdir, parents=True, exist_ok=True))
-        manifest = ManifestFile(out / MANIFEST)
+        manifest = ManifestFile(out / MANIFEST, check_record)
         plan = _plan(batch, await _compat.run_blocking(_open, manifest), out, retry_failed)
         progress = BatchProgress(total=len(batch), skipped=len(plan.done))
         run = _Run(self._client, out, manifest, progress, on_progress)

@@ -39,6 +39,7 @@ from .._jobs import (
     JobResult,
     ManifestEntry,
     Shard,
+    check_record,
     jobs_from,
     load_jobs,
     manifest_entries,
@@ -114,7 +115,7 @@ class Batch:
                 f"output_dir: {problem}; nothing was created", field="output_dir"
             )
         _compat.run_blocking(functools.partial(out.mkdir, parents=True, exist_ok=True))
-        manifest = ManifestFile(out / MANIFEST)
+        manifest = ManifestFile(out / MANIFEST, check_record)
         plan = _plan(batch, _compat.run_blocking(_open, manifest), out, retry_failed)
         progress = BatchProgress(total=len(batch), skipped=len(plan.done))
         run = _Run(self._client, out, manifest, progress, on_progress)

@@ -131,7 +131,6 @@ def run(
     from its content, so a rerun (after a crash, on another machine, or at the same time)
     adopts the tasks that exist instead of paying for them again, and skips results on disk.
     """
-    check_directory(output)  # before the first create: a batch writes its output before it pays
     state = get_state(ctx)
     if dry_run:
         from ._quotes import dry_run_batch
@@ -140,6 +139,7 @@ def run(
         return
     if output is None:
         raise typer.BadParameter("required unless --dry-run", param_hint="'--output'")
+    check_directory(output)  # before the first create: a batch writes its output before it pays
     client = state.client()
     unreachable = state.settings.unreachable_timeout
     options: dict[str, Any] = {}

@@ -9,6 +9,7 @@ Against a real FakeKling over loopback, whose task store outlives the runs, as K
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ import pytest
 from kling import BatchProgress, InvalidParameterError, KlingClient
 from kling._jobs import load_jobs
 from kling.testing import FakeKlingServer, Timing
-from tests._fake_helpers import calls, files_in, is_mp4, serve
+from tests._fake_helpers import PNG_SIGNATURE, calls, files_in, is_mp4, is_png, serve
 from tests._helpers import unwritable
 
 from .conftest import FakeClock
@@ -344,3 +345,47 @@ def test_an_output_directory_that_cannot_take_a_file_is_refused_before_any_creat
     assert str(info.value).endswith("; nothing was created")
     assert info.value.field == "output_dir"
     assert not server.fake.requests
+
+
+def test_bad_manifest_lines_are_skipped_with_a_warning_each_and_the_run_resumes(
+    client: KlingClient,
+    server: FakeKlingServer,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    jobs = write_jobs(tmp_path / "jobs.jsonl", JOBS[:2])
+    out = tmp_path / "out"
+    client.batch.run(jobs, output_dir=out)
+    video, images = sorted(manifest(out), key=lambda r: r["line"])
+    for name in images["files"]:
+        (out / name).unlink()
+    (tmp_path / "outside.png").write_bytes(PNG_SIGNATURE + bytes(64))  # a real image, elsewhere
+    lines = [
+        b'{"job_id": "kj-\xff\xfe"}',  # not UTF-8
+        json.dumps({**video, "line": "x"}).encode(),  # a field of the wrong type
+        b"[" * 100_000,  # nested too deeply for any parser
+        json.dumps(video).encode(),
+        json.dumps({**images, "files": ["../outside.png", str(tmp_path / "outside.png")]}).encode(),
+    ]
+    (out / "manifest.jsonl").write_bytes(b"\n".join(lines) + b"\n")
+    fetched = len(calls(server.fake, "GET", "/files/", prefix=True))
+
+    with caplog.at_level(logging.WARNING, logger="kling"):
+        report = client.batch.run(jobs, output_dir=out)
+
+    assert report.counts == {"succeeded": 2}
+    assert len(server.fake.tasks) == 2  # resumed: nothing created twice
+    # The images' files outside the output directory were not trusted: fetched into it.
+    assert len(calls(server.fake, "GET", "/files/", prefix=True)) == fetched + 2
+    assert all(is_png((out / name).read_bytes()) for name in report.results[1].files)
+    warned = [r.getMessage() for r in caplog.records if "manifest.jsonl line" in r.getMessage()]
+    where = f"{out / 'manifest.jsonl'} line"
+    assert warned == [
+        f"{where} 1: not UTF-8 text; skipped",
+        f"{where} 2: line must be a whole number, got 'x'; skipped",
+        f"{where} 3: nested too deeply; skipped",
+        f"{where} 5: file '../outside.png' is not in the output directory; ignored",
+        f"{where} 5: file {str(tmp_path / 'outside.png')!r} is not in the output directory; "
+        "ignored",
+    ]
+    assert client.batch.read_manifest(out)  # and reading it alone does not raise either
