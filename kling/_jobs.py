@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from ._errors import InvalidParameterError
+from ._errors import APIConnectionError, InvalidParameterError
 from ._ids import canonical_json, content_digest, derived_external_id
 from ._manifest import RecordProblem, read_records, record_line
 from ._result_media import file_is_media
@@ -195,6 +195,9 @@ class BatchReport:
     pending: list[Job]
     """Jobs left unsettled (the wait timed out, or Kling was unreachable): run again later."""
     wall_time: float
+    unreachable: APIConnectionError | None = None
+    """Set when Kling could not be reached for ``unreachable_timeout`` seconds (or a create
+    could not reach it): what left jobs unsettled. The tasks go on at Kling; run again later."""
 
     @property
     def counts(self) -> dict[str, int]:

@@ -84,16 +84,15 @@ class ManifestFile:
         self.check = check
 
     def open(self) -> list[dict[str, Any]]:
-        """What earlier runs recorded. A last line that a crash cut short gets its newline, so
-        that the next line appended does not run into it (and get lost with it)."""
+        """What earlier runs recorded; the file is created if missing. A last line that a crash
+        cut short gets its newline, so that the next line appended does not run into it (and
+        get lost with it)."""
         records = read_records(self.path, self.check)
-        try:
-            with self.path.open("rb") as file:
-                size = file.seek(0, os.SEEK_END)
-                file.seek(max(0, size - 1))
-                last = file.read(1)
-        except FileNotFoundError:
-            return records
+        self._write(b"")  # it exists from the start: every message of the run may point at it
+        with self.path.open("rb") as file:
+            size = file.seek(0, os.SEEK_END)
+            file.seek(max(0, size - 1))
+            last = file.read(1)
         if last not in (b"", b"\n"):
             self._write(b"\n")
         return records

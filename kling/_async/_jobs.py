@@ -46,7 +46,7 @@ from .._logging import logger
 from .._manifest import ManifestFile
 from .._params import prepare_body
 from .._paths import directory_problem, plan_targets
-from .._polling import DEFAULT_POLL_INTERVAL, Schedule
+from .._polling import DEFAULT_POLL_INTERVAL, DEFAULT_UNREACHABLE_TIMEOUT, Schedule
 from .._result_media import file_is_media
 from .._rows import TaskRow, resource_of
 from ._batch import AdaptiveLimit, check_concurrency, create_paced
@@ -59,8 +59,6 @@ if TYPE_CHECKING:
 __all__ = ["AsyncBatch"]
 
 _DOWNLOADERS = 4
-#: A batch runs overnight: it rides out a longer outage than a single wait does.
-_UNREACHABLE = 300.0
 #: How long creates may be throttled (the account's task slots full) before the rest of a
 #: chunk is left for the next run. Slots free up as the batch's own tasks finish, which can
 #: take as long as the longest video; create_many's default (15 min) is for a single burst.
@@ -84,7 +82,7 @@ class AsyncBatch:
         retry_failed: bool = False,
         concurrency: int = 16,
         timeout: float | None = None,
-        unreachable_timeout: float | None = _UNREACHABLE,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: Callable[[BatchProgress], Any] | None = None,
     ) -> BatchReport:
         """Run ``jobs`` (a ``.jsonl``/``.csv`` file, or dicts shaped like its lines) into
@@ -95,7 +93,9 @@ class AsyncBatch:
         ``retry_failed`` (a new attempt, so a new task). ``namespace`` sets apart runs of the
         same jobs; ``shard`` (``"i/N"``) takes a share of them, for several machines.
         ``timeout`` bounds the wait (None: until every task finishes); jobs still running then
-        are in ``report.pending``, and the next run picks them up.
+        are in ``report.pending``, and the next run picks them up. So are the jobs left when
+        Kling cannot be reached for ``unreachable_timeout`` seconds (the default of every
+        wait; None: wait until ``timeout``), and ``report.unreachable`` says so.
         """
         started = time.monotonic()
         check_concurrency(concurrency)
@@ -120,7 +120,7 @@ class AsyncBatch:
         pending = await run.go(plan.todo, concurrency, timeout, unreachable_timeout)
         by_line = {r.line: r for r in [*plan.done, *run.results]}
         results = [by_line[job.line] for job in batch if job.line in by_line]
-        return BatchReport(results, pending, time.monotonic() - started)
+        return BatchReport(results, pending, time.monotonic() - started, run.unreachable)
 
     def _validate(self, batch: Sequence[Job]) -> None:
         """Every job's body, before anything is created: the first bad one raises, with its line."""
@@ -221,6 +221,8 @@ class _Run:
         self.not_started: list[Job] = []
         self.stopped = False
         self.creating = True
+        #: The first sign that Kling cannot be reached (a wait gave up, a create failed).
+        self.unreachable: APIConnectionError | None = None
         self._waits: dict[str, _Waiter] = {}
         self._lock = threading.Lock()
 
@@ -233,6 +235,14 @@ class _Run:
     async def notify(self) -> None:
         if self.on_progress is not None:
             await _compat.call(self.on_progress, self.progress)
+
+    def lost(self, error: APIConnectionError) -> None:
+        """Kling cannot be reached: create nothing more, end every wait (the downloads of the
+        tasks that finished go on: they come from a CDN)."""
+        if self.unreachable is None:
+            self.unreachable = error
+        for waiter in self._waits.values():
+            waiter.end()
 
     def stop(self) -> None:
         """Something failed (or the caller interrupted): start nothing more, end every wait.
@@ -268,7 +278,11 @@ class _Run:
         async def create() -> None:
             # next() on a shared iterator is atomic, so two creators never take the same job.
             for job, attempt in jobs:
-                if self.stopped or (deadline is not None and _compat.monotonic() >= deadline):
+                if (
+                    self.stopped
+                    or self.unreachable is not None
+                    or (deadline is not None and _compat.monotonic() >= deadline)
+                ):
                     self.not_started.append(job)
                     continue
                 item = await self._create(job, attempt, limit)
@@ -342,6 +356,8 @@ class _Run:
             attempt=attempt,
             message=str(error),
         )
+        if isinstance(error, APIConnectionError) and self.unreachable is None:
+            self.unreachable = error
         if not isinstance(error, (RateLimitError, APIConnectionError)):
             # Kling refused it for good (a content policy, a bad input): settled. A throttled
             # or unreachable create is not: the next run tries it again.
@@ -450,9 +466,13 @@ class _Waiter:
                 for task_id, state in updates:
                     subscription.discard(task_id)
                     item = self._items.pop(task_id)
-                    if isinstance(state, KlingError):
-                        # Unreachable for too long, or a poll Kling refused: the task goes
-                        # on at Kling, and the next run adopts it.
+                    if isinstance(state, APIConnectionError):
+                        # Kling out of reach for unreachable_timeout: the same for every
+                        # task, so the run stops waiting (the report says so, and the next
+                        # run adopts the tasks, which go on at Kling).
+                        self._run.lost(state)
+                    elif isinstance(state, KlingError):
+                        # A poll Kling refused: the task goes on, the next run adopts it.
                         logger.warning("batch: line %d left unsettled: %s", item.job.line, state)
                     elif state.is_finished:
                         await self._finished.put((item, state))

@@ -17,6 +17,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.markup import escape
 
+from kling._errors import ServerUnreachableError
+from kling._polling import DEFAULT_UNREACHABLE_TIMEOUT
+
 from ._checks import check_directory
 from ._errors import CliError, Interrupted
 from ._groups import KlingCommand, KlingSubGroup
@@ -141,10 +144,9 @@ def run(
         raise typer.BadParameter("required unless --dry-run", param_hint="'--output'")
     check_directory(output)  # before the first create: a batch writes its output before it pays
     client = state.client()
-    unreachable = state.settings.unreachable_timeout
-    options: dict[str, Any] = {}
-    if unreachable is not None:  # else the batch's own default, longer than a single wait's
-        options["unreachable_timeout"] = unreachable or None
+    # Every wait's default (30 s, as --help says), or the option; 0: wait until --wait-timeout.
+    option = state.settings.unreachable_timeout
+    unreachable = DEFAULT_UNREACHABLE_TIMEOUT if option is None else option or None
     resume = None if state.settings.mock else _resume(jobs, output, family, namespace, shard)
     display = BatchDisplay(enabled=not state.json)
     try:
@@ -159,7 +161,7 @@ def run(
                 concurrency=concurrency,
                 timeout=wait_timeout or None,
                 on_progress=display.update,
-                **options,
+                unreachable_timeout=unreachable,
             )
     except KeyboardInterrupt:
         again = "run the same command again to resume; nothing is created twice"
@@ -170,7 +172,7 @@ def run(
             else "Interrupted: the mock server and its tasks are gone with it",
             details={"resume": resume, "manifest": str(output / "manifest.jsonl")},
         ) from None
-    _end(report, output, resume, json=state.json)
+    _end(report, output, resume, json=state.json, host=client.base_url, waited=unreachable)
 
 
 def _resume(
@@ -188,7 +190,15 @@ class BatchIncomplete(CliError):
     """A run that ended with jobs failed, not created, or still running (exit 1)."""
 
 
-def _end(report: BatchReport, output: Path, resume: str | None, *, json: bool) -> None:
+def _end(
+    report: BatchReport,
+    output: Path,
+    resume: str | None,
+    *,
+    json: bool,
+    host: str,
+    waited: float | None,
+) -> None:
     summary = {**report.summary(), "manifest": str(output / "manifest.jsonl")}
     unsettled = [r for r in report.results if r.status != "succeeded" or not r.downloaded]
     if not json:
@@ -210,12 +220,46 @@ def _end(report: BatchReport, output: Path, resume: str | None, *, json: bool) -
         )
         if counts.get(status)
     ]
+    if report.unreachable is not None:
+        raise _unreachable(report, output, resume, summary, host=host, waited=waited)
     hint = "run the same command again to resume"
     if "failed" in counts:
         hint += " (add --retry-failed to try the failed jobs again)"
     raise BatchIncomplete(
         f"of {total} jobs, {' and '.join(parts)}: see {output / 'manifest.jsonl'}; {hint}",
         details={"summary": summary, "resume": resume},
+    )
+
+
+def _unreachable(
+    report: BatchReport,
+    output: Path,
+    resume: str | None,
+    summary: dict[str, Any],
+    *,
+    host: str,
+    waited: float | None,
+) -> BatchIncomplete:
+    """Kling stopped answering: say so, what is left, and the command that resumes."""
+    error = report.unreachable
+    host = getattr(error, "host", None) or host
+    why = (
+        f"no answer for {waited:g} s (--unreachable-timeout)"
+        if isinstance(error, ServerUnreachableError) and waited
+        else f"{error}"
+    )
+    left = len(report.pending)
+    settled = sum(report.counts.get(status, 0) for status in ("succeeded", "failed"))
+    again = (
+        f"run {resume} again once it answers: it adopts the tasks that exist and creates the rest"
+        if resume
+        else "the mock server is gone with it"
+    )
+    return BatchIncomplete(
+        f"Kling at {host} is unreachable: {why}. {left} job{'s' if left != 1 else ''} "
+        f"left unsettled (created tasks go on at Kling); {settled} settled, recorded in "
+        f"{output / 'manifest.jsonl'}; {again}",
+        details={"summary": summary, "resume": resume, "host": host},
     )
 
 

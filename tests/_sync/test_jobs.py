@@ -16,8 +16,9 @@ from typing import Any
 
 import pytest
 
-from kling import BatchProgress, InvalidParameterError, KlingClient
+from kling import BatchProgress, InvalidParameterError, KlingClient, ServerUnreachableError
 from kling._jobs import load_jobs
+from kling._polling import DEFAULT_UNREACHABLE_TIMEOUT
 from kling.testing import FakeKlingServer, Timing
 from tests._fake_helpers import PNG_SIGNATURE, calls, files_in, is_mp4, is_png, serve
 from tests._helpers import unwritable
@@ -389,3 +390,37 @@ def test_bad_manifest_lines_are_skipped_with_a_warning_each_and_the_run_resumes(
         "ignored",
     ]
     assert client.batch.read_manifest(out)  # and reading it alone does not raise either
+
+
+def test_a_server_gone_during_the_batch_is_reported_unreachable_after_the_timeout(
+    client: KlingClient,
+    server: FakeKlingServer,
+    clock: FakeClock,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    many = [{"family": "text_to_video", "prompt": f"scene {i}"} for i in range(5)]
+    jobs = write_jobs(tmp_path / "jobs.jsonl", many)
+    out = tmp_path / "out"
+    server.fake.faults.disconnect("GET", None, times=None)  # every poll: the server is gone
+    started = clock.now
+
+    with caplog.at_level(logging.WARNING, logger="kling"):
+        report = client.batch.run(jobs, output_dir=out)
+
+    assert len(server.fake.tasks) == 5
+    assert [job.line for job in report.pending] == [1, 2, 3, 4, 5]
+    unreachable = report.unreachable
+    assert isinstance(unreachable, ServerUnreachableError)
+    assert unreachable.host == server.url
+    # The one default, documented for every wait: 30 s without an answer, not 5 minutes.
+    assert DEFAULT_UNREACHABLE_TIMEOUT <= clock.now - started < 2 * DEFAULT_UNREACHABLE_TIMEOUT
+    assert (out / "manifest.jsonl").is_file()  # what the report points at exists
+    # Said once, in the report, not as a warning per job.
+    assert not [r for r in caplog.records if "left unsettled" in r.getMessage()]
+
+    server.fake.faults.clear()
+    resumed = client.batch.run(jobs, output_dir=out)
+    assert resumed.counts == {"succeeded": 5}
+    assert resumed.unreachable is None
+    assert len(server.fake.tasks) == 5

@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from rich.console import Console
 
+from kling import BatchProgress
+from kling.cli._batch import BatchDisplay
 from kling.testing import FakeKlingServer
 from tests._helpers import unwritable
 
@@ -250,3 +252,41 @@ def test_an_output_directory_that_cannot_take_a_file_is_a_usage_error_before_any
     assert result.exit_code == 2
     assert f"cannot write into {str(out)!r}" in flat(result.stderr)
     assert not server.fake.requests
+
+
+def test_a_server_gone_during_the_batch_says_kling_is_unreachable_and_how_to_resume(
+    kling: KlingRunner,
+    slow_server: FakeKlingServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    update = BatchDisplay.update
+
+    def update_then_stop(self: BatchDisplay, progress: BatchProgress) -> None:
+        update(self, progress)
+        if progress.submitted == progress.total:  # every task created: now the server dies
+            slow_server.stop()
+
+    monkeypatch.setattr(BatchDisplay, "update", update_then_stop)
+    jobs = tmp_path / "jobs.jsonl"
+    jobs.write_text(
+        "".join(json.dumps({**JOBS[0], "prompt": f"shot {i}"}) + "\n" for i in range(3))
+    )
+    out = tmp_path / "dout"
+    args = [*server_args(slow_server), "--unreachable-timeout", "0.5", "--max-retries", "0"]
+
+    result = kling(*args, "batch", "run", str(jobs), "-o", str(out), "--json")
+
+    assert result.exit_code == 1
+    error = json.loads(result.stdout)["error"]
+    resume = f"kling batch run {jobs} -o {out}"
+    assert error["message"] == (
+        f"Kling at {slow_server.url} is unreachable: no answer for 0.5 s "
+        "(--unreachable-timeout). 3 jobs left unsettled (created tasks go on at Kling); "
+        f"0 settled, recorded in {out / 'manifest.jsonl'}; run {resume} again once it "
+        "answers: it adopts the tasks that exist and creates the rest"
+    )
+    assert error["resume"] == resume
+    assert error["host"] == slow_server.url
+    assert error["summary"]["counts"] == {"pending": 3}
+    assert (out / "manifest.jsonl").is_file()  # the file the message names exists
