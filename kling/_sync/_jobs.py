@@ -47,7 +47,6 @@ from .._jobs import (
 from .._jobs import read_manifest as _read_manifest
 from .._logging import logger
 from .._manifest import ManifestFile
-from .._params import prepare_body
 from .._paths import directory_problem, plan_targets
 from .._polling import DEFAULT_POLL_INTERVAL, DEFAULT_UNREACHABLE_TIMEOUT, Schedule
 from .._result_media import file_is_media
@@ -91,10 +90,11 @@ class Batch:
         """Run ``jobs`` (a ``.jsonl``/``.csv`` file, or dicts shaped like its lines) into
         ``output_dir``, whose ``manifest.jsonl`` records each job as it settles.
 
-        Every job is validated first (a bad one raises naming its line, and nothing is
-        created). Jobs the manifest shows settled are skipped, and failed ones too unless
-        ``retry_failed`` (a new attempt, so a new task). ``namespace`` sets apart runs of the
-        same jobs; ``shard`` (``"i/N"``) takes a share of them, for several machines.
+        Every job is validated first, the file read as a stream (the bad lines raise together,
+        each named by its number, and nothing is created). Jobs the manifest shows settled are
+        skipped, and failed ones too unless ``retry_failed`` (a new attempt, so a new task).
+        ``namespace`` sets apart runs of the same jobs; ``shard`` (``"i/N"``) takes a share of
+        them, for several machines.
         ``timeout`` bounds the wait (None: until every task finishes); jobs still running then
         are in ``report.pending``, and the next run picks them up. So are the jobs left when
         Kling cannot be reached for ``unreachable_timeout`` seconds (the default of every
@@ -107,7 +107,6 @@ class Batch:
         if shard is not None:
             taken = shard if isinstance(shard, Shard) else Shard.parse(shard)
             batch = [job for job in batch if taken.takes(job)]
-        _compat.run_blocking(self._validate, batch)
         # The results must have somewhere to go before the first task is paid for.
         problem = _compat.run_blocking(directory_problem, out)
         if problem is not None:
@@ -124,16 +123,6 @@ class Batch:
         by_line = {r.line: r for r in [*plan.done, *run.results]}
         results = [by_line[job.line] for job in batch if job.line in by_line]
         return BatchReport(results, pending, time.monotonic() - started, run.unreachable)
-
-    def _validate(self, batch: Sequence[Job]) -> None:
-        """Every job's body, before anything is created: the first bad one raises, with its line."""
-        for job in batch:
-            try:
-                prepare_body(_row(job), job.create_params)
-            except InvalidParameterError as exc:
-                raise InvalidParameterError(
-                    f"line {job.line}: {exc}; nothing was created", field=exc.field
-                ) from None
 
     @staticmethod
     def read_manifest(output_dir: str | os.PathLike[str]) -> list[JobResult]:

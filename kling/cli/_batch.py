@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import shlex
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Annotated, Any
@@ -17,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.markup import escape
 
-from kling._errors import ServerUnreachableError
+from kling._errors import InvalidParameterError, ServerUnreachableError
 from kling._polling import DEFAULT_UNREACHABLE_TIMEOUT
 
 from ._checks import check_directory
@@ -138,7 +140,8 @@ def run(
     if dry_run:
         from ._quotes import dry_run_batch
 
-        dry_run_batch(jobs, family=family, namespace=namespace, shard=shard, json=state.json)
+        with _bad_lines_apart():
+            dry_run_batch(jobs, family=family, namespace=namespace, shard=shard, json=state.json)
         return
     if output is None:
         raise typer.BadParameter("required unless --dry-run", param_hint="'--output'")
@@ -150,7 +153,7 @@ def run(
     resume = None if state.settings.mock else _resume(jobs, output, family, namespace, shard)
     display = BatchDisplay(enabled=not state.json)
     try:
-        with display, state.showing(display):
+        with display, state.showing(display), _bad_lines_apart():
             report = client.batch.run(
                 jobs,
                 output_dir=output,
@@ -184,6 +187,23 @@ def _resume(
         if value is not None:
             words += [option, value]
     return shlex.join(words)
+
+
+class InvalidJobs(CliError):
+    """Several lines of the jobs file are bad (exit 1): each shown on its own line, and in JSON
+    under ``bad_lines``; nothing was created."""
+
+
+@contextmanager
+def _bad_lines_apart() -> Iterator[None]:
+    # The SDK lists the bad lines one per line of its message; an error line is one line.
+    try:
+        yield
+    except InvalidParameterError as exc:
+        head, *lines = str(exc).splitlines()
+        if not lines:
+            raise
+        raise InvalidJobs(head, details={"bad_lines": lines}, notes=lines) from None
 
 
 class BatchIncomplete(CliError):
@@ -299,6 +319,7 @@ class BatchDisplay:
         self._lock = threading.Lock()
         self._last: BatchProgress | None = None
         self._trouble = ""
+        self._warned: set[str] = set()
 
     def __enter__(self) -> BatchDisplay:
         if self._enabled:
@@ -333,8 +354,15 @@ class BatchDisplay:
             self._render()
 
     def trouble(self, reason: str) -> None:
-        """A retry or a failed poll: shown under the bar until the next change."""
+        """A retry or a failed poll: shown under the bar until the next change. A warning (a
+        manifest line skipped, a model this SDK does not know) is printed once, to stay."""
         with self._lock:
+            if reason.startswith("Warning: "):
+                if reason not in self._warned:
+                    self._warned.add(reason)
+                    console = self._progress.console if self._progress else self._console
+                    console.print(reason, style="yellow", markup=False)
+                return
             self._trouble = reason
             self._render()
 

@@ -14,9 +14,11 @@ from typing import Any
 import pytest
 
 from kling import AsyncKlingClient, BatchProgress, InvalidParameterError, ServerUnreachableError
+from kling._families import PRODUCTS
 from kling._jobs import load_jobs
 from kling._polling import DEFAULT_UNREACHABLE_TIMEOUT
 from kling.testing import FakeKlingServer, Timing
+from kling.testing._files import make_png
 from tests._fake_helpers import PNG_SIGNATURE, calls, files_in, is_mp4, is_png, serve
 from tests._helpers import unwritable
 
@@ -159,8 +161,8 @@ def test_identical_jobs_are_distinct_tasks_and_a_namespace_sets_runs_apart(
 
 
 def test_a_job_is_the_same_whatever_its_local_file_is_called(tmp_path: Path) -> None:
-    (tmp_path / "a.png").write_bytes(b"same bytes")
-    (tmp_path / "b.png").write_bytes(b"same bytes")
+    (tmp_path / "a.png").write_bytes(make_png())
+    (tmp_path / "b.png").write_bytes(make_png())
     jobs = write_jobs(
         tmp_path / "jobs.jsonl",
         [{"family": "image_to_video", "image": "a.png"}],
@@ -423,3 +425,37 @@ async def test_a_server_gone_during_the_batch_is_reported_unreachable_after_the_
     assert resumed.counts == {"succeeded": 5}
     assert resumed.unreachable is None
     assert len(server.fake.tasks) == 5
+
+
+async def test_an_unknown_new_standard_model_is_warned_about_once_before_any_create_and_sent(
+    client: AsyncKlingClient,
+    server: FakeKlingServer,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    job = {"product": "text_to_video", "model": "kling-9.9", "prompt": "a cat", "duration": 5}
+    jobs = write_jobs(tmp_path / "jobs.jsonl", [job, {**job, "prompt": "a dog"}, JOBS[0]])
+    sent_before_warning: list[int] = []
+
+    class Spy(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if "kling-9.9" in record.getMessage():
+                sent_before_warning.append(len(server.fake.requests))
+
+    spy = Spy()
+    logging.getLogger("kling").addHandler(spy)
+    try:
+        with caplog.at_level(logging.WARNING, logger="kling"):
+            await client.batch.run(jobs, output_dir=tmp_path / "out")
+    finally:
+        logging.getLogger("kling").removeHandler(spy)
+
+    [warning] = [r.getMessage() for r in caplog.records if "kling-9.9" in r.getMessage()]
+    assert warning == (
+        "lines 1, 2: model 'kling-9.9' is not one this SDK knows for text_to_video (it knows "
+        "kling-3.0-turbo, kling-3.0, kling-2.6, kling-2.5-turbo); sent as written, since Kling "
+        "may have added it since this release"
+    )
+    assert sent_before_warning == [0]
+    sent = calls(server.fake, "POST", PRODUCTS["text_to_video"].create_path(job))
+    assert len(sent) == 2  # still sent: Kling may know it

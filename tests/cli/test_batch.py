@@ -290,3 +290,48 @@ def test_a_server_gone_during_the_batch_says_kling_is_unreachable_and_how_to_res
     assert error["host"] == slow_server.url
     assert error["summary"]["counts"] == {"pending": 3}
     assert (out / "manifest.jsonl").is_file()  # the file the message names exists
+
+
+def test_every_bad_line_is_listed_and_no_option_batch_run_lacks_is_suggested(
+    kling: KlingRunner, server: FakeKlingServer, tmp_path: Path
+) -> None:
+    jobs = tmp_path / "jobs.jsonl"
+    lines = [
+        JOBS[0],
+        {**JOBS[0], "bogus": 1},
+        {"family": "image_to_video", "image": "frame.png", "prompt": "waves"},
+        {"family": "text_to_video", "prompt": "frame.png"},  # a prompt, not a file name
+    ]
+    jobs.write_text("".join(json.dumps(job) + "\n" for job in lines))
+
+    result = kling(*server_args(server), "batch", "run", str(jobs), "-o", str(tmp_path / "out"))
+
+    assert result.exit_code == 1
+    assert without_host_notice(result.stderr).splitlines() == [
+        "Error: 2 bad lines; nothing was created:",
+        "line 2: unknown parameter 'bogus' for text_to_video",
+        "line 3: image: file not found: frame.png (relative to the jobs file)",
+    ]
+    assert not server.fake.requests
+
+    out = str(tmp_path / "out")
+    as_json = kling(*server_args(server), "--json", "batch", "run", str(jobs), "-o", out)
+    error = json.loads(as_json.stdout)["error"]
+    assert error["bad_lines"] == without_host_notice(result.stderr).splitlines()[1:]
+
+
+def test_warnings_of_a_batch_are_printed_where_no_progress_bar_shows_them(
+    kling: KlingRunner, server: FakeKlingServer, tmp_path: Path
+) -> None:
+    jobs = tmp_path / "jobs.jsonl"
+    job = {"product": "text_to_video", "model": "kling-9.9", "prompt": "a cat", "duration": 5}
+    jobs.write_text(json.dumps(job) + "\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "manifest.jsonl").write_bytes(b'{"job_id": "\xff"}\n')
+
+    result = kling(*server_args(server), "batch", "run", str(jobs), "-o", str(out))
+
+    stderr = flat(result.stderr)
+    assert f"Warning: {out / 'manifest.jsonl'} line 1: not UTF-8 text; skipped" in stderr
+    assert "Warning: line 1: model 'kling-9.9' is not one this SDK knows" in stderr
