@@ -244,7 +244,9 @@ class ServerUnreachableError(APIConnectionError):
 
 
 class DownloadError(KlingError):
-    """A result file could not be downloaded; ``status_code`` is set when the server answered."""
+    """A result file could not be downloaded, or what came back was not the media it should be
+    (a login page, a JSON error, an empty body): nothing was kept. ``status_code`` is set when
+    the server answered."""
 
     def __init__(self, message: str, *, url: str, status_code: int | None = None) -> None:
         super().__init__(message)

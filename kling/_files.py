@@ -45,6 +45,7 @@ __all__ = [
     "encode_url",
     "image_input",
     "image_size",
+    "media_format",
     "url_input",
 ]
 
@@ -300,6 +301,12 @@ def _describe(kind: str | None, wanted: str) -> str:
     if kind is None:
         return f"file is not {wanted} (unrecognised content)"
     return f"file is {_DESCRIPTIONS[kind]}"
+
+
+def media_format(data: bytes) -> str | None:
+    """The format of a file from its first bytes (``"png"``, ``"mp4"``, ``"mov"``, ``"mp3"``...),
+    or None when it is not a format this module recognises."""
+    return _sniff(data)
 
 
 def _sniff(data: bytes) -> str | None:

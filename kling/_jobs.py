@@ -12,20 +12,26 @@ journal (a run after a crash finds the tasks that were made). The runner is in
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import json
 import os
 import time
+import types
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from ._errors import InvalidParameterError
+from typing_extensions import NotRequired, Required, get_type_hints, is_typeddict
+
+from ._errors import APIConnectionError, InvalidParameterError
 from ._ids import canonical_json, content_digest, derived_external_id
-from ._manifest import read_records, record_line
+from ._logging import logger
+from ._manifest import RecordProblem, read_records, record_line
+from ._result_media import file_is_media
 from ._rows import TaskRow
 
 __all__ = [
@@ -37,6 +43,7 @@ __all__ = [
     "JobStatus",
     "ManifestEntry",
     "Shard",
+    "check_record",
     "jobs_from",
     "load_jobs",
     "manifest_entries",
@@ -126,6 +133,13 @@ class JobResult:
     adopted: bool = False
     """The task existed already (made by an earlier or a concurrent run) and was adopted."""
 
+    @property
+    def downloaded(self) -> bool:
+        """Whether every result file is saved, checked to be the media it should be (a job
+        without results: trivially). A succeeded job whose files are not is fetched again by
+        the next run."""
+        return len(self.files) == len(self.urls)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "line": self.line,
@@ -186,6 +200,9 @@ class BatchReport:
     pending: list[Job]
     """Jobs left unsettled (the wait timed out, or Kling was unreachable): run again later."""
     wall_time: float
+    unreachable: APIConnectionError | None = None
+    """Set when Kling could not be reached for ``unreachable_timeout`` seconds (or a create
+    could not reach it): what left jobs unsettled. The tasks go on at Kling; run again later."""
 
     @property
     def counts(self) -> dict[str, int]:
@@ -198,17 +215,27 @@ class BatchReport:
         return counts
 
     @property
+    def not_downloaded(self) -> list[JobResult]:
+        """Jobs whose task succeeded but whose files could not be saved (a result URL that
+        answered an error page, a full disk): the next run downloads them."""
+        return [r for r in self.results if r.status == "succeeded" and not r.downloaded]
+
+    @property
     def units_charged(self) -> float:
         """Resource-pack units of the tasks whose cost Kling reported."""
         return sum(r.units_charged or 0.0 for r in self.results)
 
     def summary(self) -> dict[str, Any]:
-        """Counts, units charged and wall time, as ``kling batch run --json`` prints them."""
-        return {
+        """Counts, units charged and wall time, as ``kling batch run --json`` prints them
+        (and ``not_downloaded`` when some succeeded job's files could not be saved)."""
+        summary: dict[str, Any] = {
             "counts": self.counts,
             "units_charged": round(self.units_charged, 3),
             "wall_time": round(self.wall_time, 3),
         }
+        if self.not_downloaded:
+            summary["not_downloaded"] = len(self.not_downloaded)
+        return summary
 
 
 @dataclass(frozen=True)
@@ -230,9 +257,10 @@ class ManifestEntry:
         return tuple(str(f) for f in self.record.get("files") or ())
 
     def downloaded(self, out: Path) -> bool:
-        """Whether every result file of the job is in ``out`` (none expected: trivially)."""
+        """Whether every result file of the job is in ``out`` and is the media it should be
+        (none expected: trivially)."""
         urls = self.record.get("urls") or ()
-        return len(self.files) == len(urls) and all((out / f).is_file() for f in self.files)
+        return len(self.files) == len(urls) and all(file_is_media(out / f) for f in self.files)
 
     def result(self) -> JobResult:
         """The job's result as this run reports it, from the manifest."""
@@ -253,6 +281,95 @@ class ManifestEntry:
         )
 
 
+def read_manifest(path: Path) -> dict[str, ManifestEntry]:
+    """The manifest's last entry per job (keyed by the job's first-attempt external id).
+
+    The manifest never blocks a resume: a line that is not a record as a run writes it (cut
+    short by a crash, not UTF-8, nested too deeply, a field of the wrong type) is skipped with
+    a warning naming its line, and that job simply settles again. A ``files`` entry that is
+    not a plain name inside the output directory is ignored (with a warning), so the file is
+    downloaded again where it belongs (:func:`check_record`).
+    """
+    return manifest_entries(read_records(path, check_record))
+
+
+def manifest_entries(records: Iterable[dict[str, Any]]) -> dict[str, ManifestEntry]:
+    """The last entry per job of a manifest's records (lines of other kinds are skipped)."""
+    return {str(r["job_id"]): ManifestEntry(r) for r in records if "job_id" in r}
+
+
+_STATUSES = ("succeeded", "failed", "not_created")
+_OPTIONAL_TEXT = ("task_id", "message")
+
+
+def check_record(record: dict[str, Any]) -> list[str]:
+    """Check a manifest record as ``read_records`` reads it: :class:`RecordProblem` for one that
+    is not a record as a run writes it (the line is skipped); ``files`` outside the output
+    directory are dropped, and named in the notes returned (so they are downloaded again
+    where they belong)."""
+    problem = _record_problem(record)
+    if problem is not None:
+        raise RecordProblem(problem)
+    record.setdefault("urls", [])
+    files = record.setdefault("files", [])
+    record["files"] = [name for name in files if _is_plain_name(name)]
+    return [
+        f"file {name!r} is not in the output directory; ignored"
+        for name in files
+        if not _is_plain_name(name)
+    ]
+
+
+def _record_problem(record: dict[str, Any]) -> str | None:
+    for key in ("job_id", "external_task_id"):
+        if not isinstance(record.get(key), str):
+            return f"{key} must be a string, got {record.get(key)!r}"[:200]
+    if record.get("status") not in _STATUSES:
+        return f"status must be one of {', '.join(_STATUSES)}, got {record.get('status')!r}"[:200]
+    for key in ("line", "attempt"):
+        value = record.get(key, 0)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            return f"{key} must be a whole number, got {value!r}"[:200]
+    for key in _OPTIONAL_TEXT:
+        if not isinstance(record.get(key), (str, type(None))):
+            return f"{key} must be a string or null, got {record.get(key)!r}"[:200]
+    for key in ("urls", "files"):
+        value = record.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            return f"{key} must be a list of strings"
+    units = record.get("units_charged")
+    if isinstance(units, bool) or not isinstance(units, (int, float, type(None))):
+        return f"units_charged must be a number or null, got {units!r}"[:200]
+    if not isinstance(record.get("job", {}), dict):
+        return "job must be an object"
+    if not isinstance(record.get("adopted", False), bool):
+        return "adopted must be true or false"
+    return None
+
+
+def _is_plain_name(name: str) -> bool:
+    """A file name as the batch writes them: no directory part, so inside the output dir."""
+    return name not in ("", ".", "..") and "/" not in name and "\\" not in name and "\0" not in name
+
+
+def manifest_line(result: JobResult) -> str:
+    """One manifest line: compact JSON and a newline."""
+    return record_line(result.to_json())
+
+
+# -- job files: read as a stream, every line checked before the first create ----------------------
+
+#: Bad lines shown in full; the rest are counted.
+_SHOWN_PROBLEMS = 20
+#: No path is longer (Linux's PATH_MAX): a longer media string is the file itself, in Base64.
+_PATH_MAX = 4096
+_INLINE = ("http://", "https://", "data:")
+_BOM = b"\xef\xbb\xbf"
+
+#: A line of a job file: its number, and the job as written or why it cannot be one.
+_Row = tuple[int, "dict[str, Any] | str"]
+
+
 def jobs_from(
     specs: Iterable[Mapping[str, Any]],
     *,
@@ -260,9 +377,18 @@ def jobs_from(
     namespace: str | None = None,
     base_dir: Path | None = None,
 ) -> list[Job]:
-    """Jobs from dicts written as JSONL lines are (``line`` counts from 1)."""
-    text = "\n".join(json.dumps(dict(spec), default=_path_text) for spec in specs)
-    return parse_jobs(text, family=family, namespace=namespace, base_dir=base_dir)
+    """Jobs from dicts written as JSONL lines are (``line`` counts from 1); see
+    :func:`load_jobs`. Local media paths are relative to ``base_dir`` (the working directory)."""
+    items = list(specs)
+
+    def rows() -> Iterator[_Row]:
+        for number, spec in enumerate(items, start=1):
+            try:
+                yield number, json.loads(json.dumps(dict(spec), default=_path_text))
+            except (TypeError, ValueError) as exc:
+                yield number, str(exc)
+
+    return _read(rows, family, namespace, base_dir or Path.cwd(), "the base directory")
 
 
 def _path_text(value: object) -> str:
@@ -279,23 +405,19 @@ def parse_jobs(
     namespace: str | None = None,
     base_dir: Path | None = None,
 ) -> list[Job]:
-    """Jobs from the text of a job file; a bad line raises naming its number and the reason.
+    """Jobs from the text of a job file; see :func:`load_jobs`.
 
     ``family`` is the family of every CSV row (and the default of JSONL lines that name none);
     ``base_dir`` is where relative media paths are found; ``namespace`` goes into every id, so
     that the same file run for two purposes makes two sets of tasks.
     """
-    rows = _csv_rows(text) if kind == "csv" else _jsonl_rows(text)
-    jobs: list[Job] = []
-    seen: Counter[str] = Counter()
-    for line, spec in rows:
-        job = _job(line, spec, family, base_dir or Path.cwd())
-        content = _canonical(job)
-        # Identical jobs are distinct tasks: the nth copy of a job gets its own id.
-        seen[content] += 1
-        digest = content_digest(f"{namespace or ''}\0{seen[content]}\0{content}")
-        jobs.append(replace(job, digest=digest, spec=dict(spec)))
-    return jobs
+
+    def rows() -> Iterator[_Row]:
+        if kind == "csv":
+            return _csv_rows(io.StringIO(text, newline=""))
+        return _jsonl_rows(io.BytesIO(text.encode("utf-8", "surrogatepass")))
+
+    return _read(rows, family, namespace, base_dir or Path.cwd(), "the base directory")
 
 
 def load_jobs(
@@ -305,60 +427,180 @@ def load_jobs(
     namespace: str | None = None,
 ) -> list[Job]:
     """Jobs from a ``.jsonl`` or ``.csv`` file (CSV needs ``family``); media paths are relative
-    to the file's directory."""
-    path = Path(path)
-    kind: Literal["jsonl", "csv"] = "csv" if path.suffix.lower() == ".csv" else "jsonl"
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidParameterError(
-            f"cannot read the job file {path}: {exc}", field="jobs"
-        ) from exc
-    return parse_jobs(text, kind=kind, family=family, namespace=namespace, base_dir=path.parent)
+    to the file's directory.
 
-
-def read_manifest(path: Path) -> dict[str, ManifestEntry]:
-    """The manifest's last entry per job (keyed by the job's first-attempt external id).
-
-    A line cut short by a crash is ignored: that job simply settles again.
+    Every line is checked first (its JSON, its family or product, its parameters as a create
+    checks them), reading the file as a stream in bounded memory, and nothing is kept until
+    all are good: the bad lines raise together (the first 20, then how many more), naming each
+    line's number and reason. Only media fields read files; a missing one is named relative to
+    the jobs file. A new-standard model this SDK does not know gets one warning naming the
+    models it knows, and is sent as written (Kling may have added it since this release).
     """
-    return manifest_entries(read_records(path))
+    path = Path(path)
+    csv_file = path.suffix.lower() == ".csv"
+
+    def rows() -> Iterator[_Row]:
+        try:
+            if csv_file:
+                with path.open(encoding="utf-8-sig", newline="") as text:
+                    yield from _csv_rows(text)
+            else:
+                with path.open("rb") as data:
+                    yield from _jsonl_rows(data)
+        except OSError as exc:
+            raise InvalidParameterError(
+                f"cannot read the job file {path}: {exc.strerror or exc}", field="jobs"
+            ) from exc
+
+    return _read(rows, family, namespace, path.parent, "the jobs file")
 
 
-def manifest_entries(records: Iterable[dict[str, Any]]) -> dict[str, ManifestEntry]:
-    """The last entry per job of a manifest's records (lines of other kinds are skipped)."""
-    return {str(r["job_id"]): ManifestEntry(r) for r in records if "job_id" in r}
+def _read(
+    rows: Callable[[], Iterator[_Row]],
+    family: str | None,
+    namespace: str | None,
+    base_dir: Path,
+    relative_to: str,
+) -> list[Job]:
+    """Two passes over ``rows``: check every line keeping nothing (so a bad last line of a huge
+    file is found in bounded memory), then, when all are good, make the jobs."""
+    problems = _Problems()
+    unknown: dict[tuple[str, str], list[int]] = {}
+    for line, spec in rows():
+        try:
+            if isinstance(spec, str):
+                raise InvalidParameterError(spec, field="jobs")
+            job = _job(spec, family, base_dir, relative_to)
+            _check(job)
+        except InvalidParameterError as exc:
+            problems.add(line, str(exc))
+            continue
+        if job.model is not None and not _known_model(job.name, job.model):
+            unknown.setdefault((job.name, job.model), []).append(line)
+    problems.raise_any()
+    _warn_unknown(unknown)
+    jobs: list[Job] = []
+    # Identical jobs are distinct tasks: the nth copy of a job gets its own id. Counted by a
+    # hash of the content, not the content itself, to keep a big file's memory down.
+    seen: Counter[bytes] = Counter()
+    for line, spec in rows():
+        if isinstance(spec, str):  # the file changed since it was checked
+            raise _bad_line(line, spec)
+        try:
+            job = replace(_job(spec, family, base_dir, relative_to), line=line, spec=spec)
+        except InvalidParameterError as exc:
+            raise _bad_line(line, str(exc)) from None
+        content = _canonical(job)
+        key = hashlib.sha256(content.encode("utf-8", "surrogatepass")).digest()
+        seen[key] += 1
+        digest = content_digest(f"{namespace or ''}\0{seen[key]}\0{content}")
+        jobs.append(replace(job, digest=digest))
+    return jobs
 
 
-def manifest_line(result: JobResult) -> str:
-    """One manifest line: compact JSON and a newline."""
-    return record_line(result.to_json())
+class _Problems:
+    """The bad lines of a job file: the first ones in full, the rest counted."""
+
+    def __init__(self) -> None:
+        self.shown: list[str] = []
+        self.count = 0
+
+    def add(self, line: int, reason: str) -> None:
+        self.count += 1
+        if len(self.shown) < _SHOWN_PROBLEMS:
+            self.shown.append(f"line {line}: {reason}")
+
+    def raise_any(self) -> None:
+        if self.count == 1:
+            raise InvalidParameterError(f"{self.shown[0]}; nothing was created", field="jobs")
+        if self.count:
+            more = self.count - len(self.shown)
+            text = "\n".join(self.shown) + (f"\n... and {more} more" if more else "")
+            raise InvalidParameterError(
+                f"{self.count} bad lines; nothing was created:\n{text}", field="jobs"
+            )
 
 
-# -- parsing -------------------------------------------------------------------------------------
+def _bad_line(line: int, reason: str) -> InvalidParameterError:
+    return InvalidParameterError(f"line {line}: {reason}; nothing was created", field="jobs")
 
 
-def _jsonl_rows(text: str) -> Iterable[tuple[int, dict[str, Any]]]:
-    for number, raw in enumerate(text.splitlines(), start=1):
-        if not raw.strip() or raw.lstrip().startswith("#"):
+def _check(job: Job) -> None:
+    """What a create of the job would refuse, refused now (files are read, nothing sent)."""
+    from ._params import prepare_body
+    from ._params._validate import EXTRA_BODY_HINT
+
+    assert job.row is not None
+    try:
+        prepare_body(job.row, job.create_params)
+    except InvalidParameterError as exc:
+        # A job has no extra_body: an unknown key is a typo to fix, not a field to send.
+        message = str(exc).replace(f" {EXTRA_BODY_HINT}", "")
+        raise InvalidParameterError(message, field=exc.field) from None
+
+
+def _known_model(product: str, model: str) -> bool:
+    from ._params._standard_models import rules_for
+
+    return rules_for(product, model) is not None
+
+
+def _warn_unknown(unknown: Mapping[tuple[str, str], list[int]]) -> None:
+    from ._params._standard_models import known_models
+
+    for (product, model), lines in unknown.items():
+        shown = ", ".join(map(str, lines[:_SHOWN_PROBLEMS])) + (
+            ", ..." if len(lines) > _SHOWN_PROBLEMS else ""
+        )
+        logger.warning(
+            "line%s %s: model %r is not one this SDK knows for %s (it knows %s); sent as "
+            "written, since Kling may have added it since this release",
+            "s" if len(lines) > 1 else "",
+            shown,
+            model,
+            product,
+            ", ".join(known_models(product)),
+        )
+
+
+def _jsonl_rows(data: Iterable[bytes]) -> Iterator[_Row]:
+    """The lines of a JSONL file, one at a time (a bad one is its reason, not an exception)."""
+    for number, raw in enumerate(data, start=1):
+        if number == 1 and raw.startswith(_BOM):
+            raw = raw[len(_BOM) :]
+        stripped = raw.strip()
+        if not stripped or stripped.startswith(b"#"):
             continue
         try:
-            value = json.loads(raw)
+            value = json.loads(stripped.decode("utf-8"))
+        except UnicodeDecodeError:
+            yield number, "not UTF-8 text"
+            continue
+        except RecursionError:
+            yield number, "nested too deeply"
+            continue
         except ValueError as exc:
-            raise _bad(number, f"not valid JSON ({exc})") from None
+            yield number, f"not valid JSON ({exc})"
+            continue
         if not isinstance(value, dict):
-            raise _bad(number, f"a job is a JSON object, got {type(value).__name__}")
+            yield number, f"a job is a JSON object, got {type(value).__name__}"
+            continue
         yield number, value
 
 
-def _csv_rows(text: str) -> Iterable[tuple[int, dict[str, Any]]]:
-    reader = csv.DictReader(io.StringIO(text))
-    for number, row in enumerate(reader, start=2):  # the header is line 1
-        if None in row:
-            raise _bad(number, "more cells than the header has columns")
-        values = {key: _cell(value) for key, value in row.items() if value not in (None, "")}
-        if values:
-            yield number, values
+def _csv_rows(text: Iterable[str]) -> Iterator[_Row]:
+    reader = csv.DictReader(text)
+    number = 1
+    try:
+        for number, row in enumerate(reader, start=2):  # the header is line 1
+            if None in row:
+                yield number, "more cells than the header has columns"
+                continue
+            values = {key: _cell(value) for key, value in row.items() if value not in (None, "")}
+            if values:
+                yield number, values
+    except (UnicodeDecodeError, csv.Error) as exc:
+        yield number + 1, f"cannot be read ({exc}); the rest of the file was not checked"
 
 
 def _cell(text: str) -> Any:
@@ -367,63 +609,119 @@ def _cell(text: str) -> Any:
     if stripped[:1] in "[{" or stripped in ("true", "false"):
         try:
             return json.loads(stripped)
-        except ValueError:
+        except (ValueError, RecursionError):
             return text
     return text
 
 
-def _job(line: int, spec: Mapping[str, Any], family: str | None, base_dir: Path) -> Job:
+def _job(spec: Mapping[str, Any], family: str | None, base_dir: Path, relative_to: str) -> Job:
+    """The job of one line (its ``line`` and ``digest`` are set by the caller)."""
     from ._families import FAMILIES, PRODUCTS
 
     params = dict(spec)
     if "external_task_id" in params:
         raise _bad(
-            line,
             "external_task_id is derived from the job's content (that is what makes a run "
-            "resumable); remove it, or use a namespace to tell runs apart",
+            "resumable); remove it, or use a namespace to tell runs apart"
         )
     product = params.pop("product", None)
     named = params.pop("family", None)
     model = params.pop("model", None)
     if product is not None or model is not None:
-        name = _name(line, product or named or family, PRODUCTS, "product")
+        name = _name(product or named or family, PRODUCTS, "product")
         if not isinstance(model, str) or not model:
             raise _bad(
-                line, f"a new-standard job needs a model, such as {PRODUCTS[name].example_model!r}"
+                f"a new-standard job needs a model, such as {PRODUCTS[name].example_model!r}"
             )
         row: TaskRow = PRODUCTS[name]
-        return Job(line, "new", name, _localize(params, base_dir), model, row=row)
-    name = _name(line, named or family, FAMILIES, "family")
-    return Job(line, "legacy", name, _localize(params, base_dir), row=FAMILIES[name])
+        local = _localize(row, params, base_dir, relative_to)
+        return Job(0, "new", name, local, model, row=row)
+    name = _name(named or family, FAMILIES, "family")
+    row = FAMILIES[name]
+    return Job(0, "legacy", name, _localize(row, params, base_dir, relative_to), row=row)
 
 
-def _name(line: int, value: object, known: Mapping[str, Any], what: str) -> str:
+def _name(value: object, known: Mapping[str, Any], what: str) -> str:
     if value is None:
-        raise _bad(line, f'no {what}: add "{what}" to the job (or pass --family)')
+        raise _bad(f'no {what}: add "{what}" to the job (or pass --family)')
     text = str(value).strip().lower().replace("-", "_")
     aliases = {"image": "images", "text2video": "text_to_video", "image2video": "image_to_video"}
     text = aliases.get(text, text)
     if text not in known:
-        raise _bad(line, f"unknown {what} {value!r}; one of: {', '.join(known)}")
+        raise _bad(f"unknown {what} {value!r}; one of: {', '.join(known)}")
     return text
 
 
-def _localize(params: dict[str, Any], base_dir: Path) -> dict[str, Any]:
-    """Relative file names that exist become Paths (under ``base_dir``); URLs stay as they are."""
+def _localize(
+    row: TaskRow, params: dict[str, Any], base_dir: Path, relative_to: str
+) -> dict[str, Any]:
+    """Media fields' file names become Paths (under ``base_dir``); every other value, a prompt
+    that happens to name a file included, stays as written."""
+    hints = _hints(row.params)
+    return {
+        key: _walk(hints[key], value, base_dir, relative_to, key) if key in hints else value
+        for key, value in params.items()
+    }
 
-    def visit(value: Any) -> Any:
-        if isinstance(value, str) and not value.startswith(("http://", "https://", "data:")):
-            candidate = (base_dir / value).expanduser() if not os.path.isabs(value) else Path(value)
-            if len(value) < 1024 and "." in value and candidate.is_file():
-                return candidate
-            return value
-        if isinstance(value, list):
-            return [visit(item) for item in value]
-        if isinstance(value, dict):
-            return {key: visit(item) for key, item in value.items()}
+
+@functools.cache
+def _hints(typed_dict: type) -> dict[str, Any]:
+    return get_type_hints(typed_dict, include_extras=True)
+
+
+def _bare(hint: Any) -> Any:
+    while get_origin(hint) in (Annotated, Required, NotRequired):
+        hint = get_args(hint)[0]
+    return hint
+
+
+def _is_media(hint: Any) -> bool:
+    """An image/audio input: ``str | os.PathLike[str] | bytes`` (sent as URL or Base64)."""
+    return any(arg is os.PathLike or get_origin(arg) is os.PathLike for arg in get_args(hint))
+
+
+def _walk(hint: Any, value: Any, base_dir: Path, relative_to: str, field: str) -> Any:
+    hint = _bare(hint)
+    origin = get_origin(hint)
+    if origin is Union or origin is types.UnionType:
+        if isinstance(value, str) and _is_media(hint):
+            return _media_file(value, base_dir, relative_to, field)
+        for arg in map(_bare, get_args(hint)):  # the branch of the value's shape
+            if (isinstance(value, list) and get_origin(arg) is list) or (
+                isinstance(value, dict) and is_typeddict(arg)
+            ):
+                return _walk(arg, value, base_dir, relative_to, field)
         return value
+    if origin is list and isinstance(value, list):
+        (item,) = get_args(hint)
+        return [
+            _walk(item, element, base_dir, relative_to, f"{field}[{index}]")
+            for index, element in enumerate(value)
+        ]
+    if is_typeddict(hint) and isinstance(value, dict):
+        keys = _hints(hint)
+        return {
+            key: _walk(keys[key], item, base_dir, relative_to, f"{field}.{key}")
+            if key in keys
+            else item
+            for key, item in value.items()
+        }
+    return value
 
-    return {key: visit(value) for key, value in params.items()}
+
+def _media_file(value: str, base_dir: Path, relative_to: str, field: str) -> str | Path:
+    """A media field's text: a URL, a ``data:`` URI or Base64 stays text; a file name becomes
+    the file's Path, or an error saying where it was looked for."""
+    if value.startswith(_INLINE) or len(value) > _PATH_MAX:
+        return value
+    path = Path(value).expanduser()
+    candidate = path if path.is_absolute() else base_dir / path
+    if candidate.is_file():
+        return candidate
+    if "." in value:  # Base64 never has a dot: this is a file name, and the file is not there
+        where = "" if path.is_absolute() else f" (relative to {relative_to})"
+        raise _bad(f"{field}: file not found: {value}{where}")
+    return value
 
 
 def _canonical(job: Job) -> str:
@@ -447,5 +745,5 @@ def _canonical(job: Job) -> str:
     return canonical_json(content)
 
 
-def _bad(line: int, reason: str) -> InvalidParameterError:
-    return InvalidParameterError(f"line {line}: {reason}; nothing was created", field="jobs")
+def _bad(reason: str) -> InvalidParameterError:
+    return InvalidParameterError(reason, field="jobs")

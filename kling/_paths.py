@@ -1,5 +1,5 @@
 """Downloads before any byte moves: which URLs may be fetched, and where their files go. IO-free
-but for creating the target directory.
+but for creating the target directory and trying that it takes a file.
 
 Result URLs come from the server, so they are checked like any untrusted input: https only (plain
 http just for loopback hosts, such as a local FakeKling), and file names derived from them can
@@ -10,13 +10,22 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from ._config import is_loopback
 from ._errors import InvalidParameterError, redact_url
 
-__all__ = ["check_url", "file_name", "plan_targets", "resolve_target", "safe_name", "safe_target"]
+__all__ = [
+    "check_url",
+    "directory_problem",
+    "file_name",
+    "plan_targets",
+    "resolve_target",
+    "safe_name",
+    "safe_target",
+]
 
 _EXTENSIONS = frozenset({".mp4", ".mov", ".png", ".jpg", ".jpeg", ".webp", ".mp3", ".wav", ".m4a"})
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -71,6 +80,32 @@ def safe_target(directory: Path, name: str) -> Path:
             f"refusing to write {name!r} outside {str(directory)!r}", field="path"
         )
     return target
+
+
+def directory_problem(directory: Path) -> str | None:
+    """Why files cannot be written into ``directory`` (created if missing), or None.
+
+    The directory (or the nearest one that exists, where it would be created) is tried with a
+    probe file, created and removed: permission bits alone are wrong for root, ACLs and
+    read-only mounts. Asked before anything is paid for, not after.
+    """
+    existing = directory
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    if existing != directory and not existing.is_dir():
+        return f"cannot create directory {str(directory)!r}: {str(existing)!r} is a file"
+    if not existing.is_dir():
+        return f"{str(directory)!r} is a file, not a directory"
+    probe = existing / f".kling-probe-{secrets.token_hex(4)}"
+    try:
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except OSError as exc:
+        return f"cannot write into {str(existing)!r} ({exc.strerror or exc})"
+    try:
+        probe.unlink()
+    except OSError as exc:
+        return f"cannot remove files from {str(existing)!r} ({exc.strerror or exc})"
+    return None
 
 
 def resolve_target(url: str, path: str | os.PathLike[str]) -> Path:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import subprocess
 from collections.abc import AsyncIterator, Iterator, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -104,3 +108,26 @@ def prepare_standard_body(
     from kling._params import prepare_body as prepare
 
     return prepare(product, {**params, "model": model})
+
+
+@contextlib.contextmanager
+def unwritable(directory: Path) -> Iterator[Path]:
+    """``directory`` (created) made unwritable for the duration: ``chmod 555``, or for root,
+    whom permission bits do not stop, the immutable attribute (skipped where neither works)."""
+    import pytest
+
+    directory.mkdir(parents=True, exist_ok=True)
+    root = os.geteuid() == 0
+    if root:
+        done = subprocess.run(["chattr", "+i", str(directory)], capture_output=True, check=False)
+        if done.returncode != 0:
+            pytest.skip("running as root without chattr +i: no directory is unwritable")
+    else:
+        directory.chmod(0o555)
+    try:
+        yield directory
+    finally:
+        if root:
+            subprocess.run(["chattr", "-i", str(directory)], check=True)
+        else:
+            directory.chmod(0o755)

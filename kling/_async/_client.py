@@ -378,7 +378,10 @@ class AsyncKlingClient(AsyncFamilyProperties):
         """Download one result URL to ``path``: a file name, or a directory to keep the URL's.
 
         Streams to a temporary file renamed when complete, resumes a dropped connection, and
-        checks the size against ``Content-Length``. No credentials are sent.
+        checks the size against ``Content-Length``. What comes back must be the media the URL
+        (or ``path``) names by its extension, any result media if neither does: a login page,
+        a JSON error or an empty body raises ``DownloadError`` and nothing is kept. No
+        credentials are sent.
         """
         from .._paths import check_url, resolve_target
         from ._download import download_url

@@ -2,7 +2,9 @@
 
 Kling's result URLs point at a CDN, not at the API: downloads use the client's connection pool
 but never its credentials. Results are deleted 30 days after generation, so a 403/404/410 is
-reported as an expired URL rather than a bare status code.
+reported as an expired URL rather than a bare status code. What comes back must be the media
+the URL promised (``kling._result_media``): a login page, a JSON error or an empty body is a
+``DownloadError``, and nothing is kept.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from kling import _compat_async as _compat
 from .._errors import DownloadError, redact_url
 from .._logging import logger
 from .._paths import check_url, url_problem
+from .._result_media import HEAD_BYTES, MediaKind, answer_problem, expected_kind
 from .._retry import retry_kwargs
 
 if TYPE_CHECKING:
@@ -36,12 +39,16 @@ _EXPIRED = (403, 404, 410)
 _REDIRECTS = (301, 302, 303, 307, 308)
 #: Result URLs may go through a CDN's redirects; more hops than this is a loop.
 MAX_REDIRECTS = 5
+#: A refused answer (an error page) is read to its end up to this size, then cut.
+_DRAIN = 64 * 1024
 #: Never sent to a result URL, even if the caller's http_client has them as defaults.
 _CREDENTIAL_HEADERS = ("authorization", "x-api-key", "x-api-secret", "cookie")
 
 
 @dataclass
 class _State:
+    kind: MediaKind | None
+    """The media the result must be (None: any result media)."""
     written: int = 0
     total: int | None = None
 
@@ -56,13 +63,18 @@ async def download_url(
     target: Path,
     *,
     on_progress: ProgressHook | None = None,
+    kind: MediaKind | None = None,
 ) -> Path:
-    """Stream ``url`` into ``target`` atomically; resume after a dropped connection."""
+    """Stream ``url`` into ``target`` atomically; resume after a dropped connection.
+
+    The answer must be ``kind`` of media (by default what the URL's, else the target's,
+    extension promises; any result media when neither tells), else ``DownloadError``.
+    """
     from tenacity import AsyncRetrying
 
     check_url(url)
     part = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
-    state = _State()
+    state = _State(kind or expected_kind(url, target.name))
     retrying = AsyncRetrying(
         **retry_kwargs(
             max_retries=client.max_retries,
@@ -181,17 +193,40 @@ async def _save(
         state.written = 0
         raise _Transient("the server resumed at the wrong offset")
     state.total = _expected_size(response, state.written) or state.total
+    # The first bytes are checked before any is written: a page is never saved as the video.
+    resumed = state.written > 0
+    head: bytes | None = b""
+    refused: DownloadError | None = None
+    drained = 0
     # No chunk size: httpx would buffer up to it and lose the buffer on a drop.
     # aclosing: a cancelled download closes the body's iterators at once, not at GC.
     async with (
-        await _compat.open_file(part, "ab" if state.written else "wb") as out,
+        await _compat.open_file(part, "ab" if resumed else "wb") as out,
         aclosing(response.aiter_bytes()) as chunks,  # type: ignore[type-var]
     ):
         async for chunk in chunks:
-            await out.write(chunk)
-            state.written += len(chunk)
-            if on_progress is not None:
-                await _compat.call(on_progress, state.written, state.total)
+            if refused is not None:
+                # Read a refused page to its end, so httpx's body iterators finish rather
+                # than being left to the garbage collector; a long one is cut short.
+                drained += len(chunk)
+                if drained > _DRAIN:
+                    break
+                continue
+            if head is not None:
+                head += chunk
+                if len(head) < HEAD_BYTES:
+                    continue
+                refused = _refusal(url, response, head, state.kind, resumed)
+                if refused is not None:
+                    continue
+                chunk, head = head, None
+            await _write(out, chunk, state, on_progress)
+        if refused is None and head is not None:  # a body shorter than HEAD_BYTES (or empty)
+            refused = _refusal(url, response, head, state.kind, resumed)
+            if refused is None:
+                await _write(out, head, state, on_progress)
+    if refused is not None:
+        raise refused
     sent = response.headers.get("content-length", "")
     if sent.isdigit() and response.num_bytes_downloaded < int(sent):
         # The connection ended early but cleanly: fewer bytes than promised is a cut, not
@@ -201,6 +236,34 @@ async def _save(
         raise _Transient(
             f"the connection closed after {response.num_bytes_downloaded} of {sent} bytes"
         )
+
+
+async def _write(out: Any, data: bytes, state: _State, on_progress: ProgressHook | None) -> None:
+    if not data:
+        return
+    await out.write(data)
+    state.written += len(data)
+    if on_progress is not None:
+        await _compat.call(on_progress, state.written, state.total)
+
+
+def _refusal(
+    url: str, response: httpx.Response, head: bytes, kind: MediaKind | None, resumed: bool
+) -> DownloadError | None:
+    """The error naming who sent what, unless the answer is the media ``url`` promised."""
+    content_type = response.headers.get("content-type")
+    problem = answer_problem(content_type, head, kind, resumed=resumed)
+    if problem is None:
+        return None
+    host = response.request.url.host
+    asked = httpx.URL(url).host
+    origin = host if host == asked else f"{host} (redirected from {asked})"
+    return DownloadError(
+        f"download of {redact_url(url)} failed: {origin} answered HTTP {response.status_code} "
+        f"with {problem}; nothing was saved",
+        url=url,
+        status_code=response.status_code,
+    )
 
 
 def _range_start(response: httpx.Response) -> int | None:

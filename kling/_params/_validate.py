@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from pydantic_core import ErrorDetails, ValidationError
 
 _TASK_OPTIONS = ("callback_url", "external_task_id", "watermark_info")
-_EXTRA_BODY_HINT = "(use extra_body= to send fields this SDK does not know)"
+EXTRA_BODY_HINT = "(use extra_body= to send fields this SDK does not know)"
 # Shown in full; the rest of a long error list is summarised.
 _MAX_MESSAGES = 4
 
@@ -156,7 +156,7 @@ def _translate(exc: ValidationError, spec: Endpoint) -> InvalidParameterError:
         message += f" (also: {shown}" + (f"; and {more} more" if more > 0 else "") + ")"
     # extra_body= can add top-level fields; a nested typo can only be fixed. Said once, at the end.
     if any(error["type"] == "extra_forbidden" and len(error["loc"]) == 1 for error in errors):
-        message += f" {_EXTRA_BODY_HINT}"
+        message += f" {EXTRA_BODY_HINT}"
     return InvalidParameterError(message, field=field)
 
 

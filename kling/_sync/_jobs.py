@@ -40,6 +40,7 @@ from .._jobs import (
     JobResult,
     ManifestEntry,
     Shard,
+    check_record,
     jobs_from,
     load_jobs,
     manifest_entries,
@@ -47,9 +48,9 @@ from .._jobs import (
 from .._jobs import read_manifest as _read_manifest
 from .._logging import logger
 from .._manifest import ManifestFile
-from .._params import prepare_body
-from .._paths import plan_targets
-from .._polling import DEFAULT_POLL_INTERVAL, Schedule
+from .._paths import directory_problem, plan_targets
+from .._polling import DEFAULT_POLL_INTERVAL, DEFAULT_UNREACHABLE_TIMEOUT, Schedule
+from .._result_media import file_is_media
 from .._rows import TaskRow, resource_of
 from ._batch import AdaptiveLimit, check_concurrency, create_paced
 
@@ -62,8 +63,6 @@ if TYPE_CHECKING:
 __all__ = ["Batch"]
 
 _DOWNLOADERS = 4
-#: A batch runs overnight: it rides out a longer outage than a single wait does.
-_UNREACHABLE = 300.0
 #: How long creates may be throttled (the account's task slots full) before the rest of a
 #: chunk is left for the next run. Slots free up as the batch's own tasks finish, which can
 #: take as long as the longest video; create_many's default (15 min) is for a single burst.
@@ -87,22 +86,25 @@ class Batch:
         retry_failed: bool = False,
         concurrency: int = 16,
         timeout: float | None = None,
-        unreachable_timeout: float | None = _UNREACHABLE,
+        unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: Callable[[BatchProgress], Any] | None = None,
         max_units: BudgetLike | None = None,
     ) -> BatchReport:
         """Run ``jobs`` (a ``.jsonl``/``.csv`` file, or dicts shaped like its lines) into
         ``output_dir``, whose ``manifest.jsonl`` records each job as it settles.
 
-        Every job is validated first (a bad one raises naming its line, and nothing is
-        created). Jobs the manifest shows settled are skipped, and failed ones too unless
-        ``retry_failed`` (a new attempt, so a new task). ``namespace`` sets apart runs of the
-        same jobs; ``shard`` (``"i/N"``) takes a share of them, for several machines.
+        Every job is validated first, the file read as a stream (the bad lines raise together,
+        each named by its number, and nothing is created). Jobs the manifest shows settled are
+        skipped, and failed ones too unless ``retry_failed`` (a new attempt, so a new task).
+        ``namespace`` sets apart runs of the same jobs; ``shard`` (``"i/N"``) takes a share of
+        them, for several machines.
         ``timeout`` bounds the wait (None: until every task finishes); jobs still running then
-        are in ``report.pending``, and the next run picks them up. ``max_units`` caps what the
-        jobs may spend, earlier runs' tasks included (a number of units of all packages, or a
-        :class:`~kling.Budget`): a run whose jobs would pass it raises ``BudgetExceededError``
-        before the first create, and a run never creates past it.
+        are in ``report.pending``, and the next run picks them up. So are the jobs left when
+        Kling cannot be reached for ``unreachable_timeout`` seconds (the default of every
+        wait; None: wait until ``timeout``), and ``report.unreachable`` says so. ``max_units``
+        caps what the jobs may spend, earlier runs' tasks included (a number of units of all
+        packages, or a :class:`~kling.Budget`): a run whose jobs would pass it raises
+        ``BudgetExceededError`` before the first create, and a run never creates past it.
         """
         started = time.monotonic()
         check_concurrency(concurrency)
@@ -111,9 +113,14 @@ class Batch:
         if shard is not None:
             taken = shard if isinstance(shard, Shard) else Shard.parse(shard)
             batch = [job for job in batch if taken.takes(job)]
-        _compat.run_blocking(self._validate, batch)
+        # The results must have somewhere to go before the first task is paid for.
+        problem = _compat.run_blocking(directory_problem, out)
+        if problem is not None:
+            raise InvalidParameterError(
+                f"output_dir: {problem}; nothing was created", field="output_dir"
+            )
         _compat.run_blocking(functools.partial(out.mkdir, parents=True, exist_ok=True))
-        manifest = ManifestFile(out / MANIFEST)
+        manifest = ManifestFile(out / MANIFEST, check_record)
         entries = _compat.run_blocking(_open, manifest)
         plan = _plan(batch, entries, out, retry_failed)
         client = self._client
@@ -128,17 +135,7 @@ class Batch:
         pending = run.go(plan.todo, concurrency, timeout, unreachable_timeout)
         by_line = {r.line: r for r in [*plan.done, *run.results]}
         results = [by_line[job.line] for job in batch if job.line in by_line]
-        return BatchReport(results, pending, time.monotonic() - started)
-
-    def _validate(self, batch: Sequence[Job]) -> None:
-        """Every job's body, before anything is created: the first bad one raises, with its line."""
-        for job in batch:
-            try:
-                prepare_body(_row(job), job.create_params)
-            except InvalidParameterError as exc:
-                raise InvalidParameterError(
-                    f"line {job.line}: {exc}; nothing was created", field=exc.field
-                ) from None
+        return BatchReport(results, pending, time.monotonic() - started, run.unreachable)
 
     @staticmethod
     def read_manifest(output_dir: str | os.PathLike[str]) -> list[JobResult]:
@@ -229,6 +226,8 @@ class _Run:
         self.not_started: list[Job] = []
         self.stopped = False
         self.creating = True
+        #: The first sign that Kling cannot be reached (a wait gave up, a create failed).
+        self.unreachable: APIConnectionError | None = None
         self._waits: dict[str, _Waiter] = {}
         self._lock = threading.Lock()
 
@@ -241,6 +240,14 @@ class _Run:
     def notify(self) -> None:
         if self.on_progress is not None:
             _compat.call(self.on_progress, self.progress)
+
+    def lost(self, error: APIConnectionError) -> None:
+        """Kling cannot be reached: create nothing more, end every wait (the downloads of the
+        tasks that finished go on: they come from a CDN)."""
+        if self.unreachable is None:
+            self.unreachable = error
+        for waiter in self._waits.values():
+            waiter.end()
 
     def stop(self) -> None:
         """Something failed (or the caller interrupted): start nothing more, end every wait.
@@ -276,7 +283,11 @@ class _Run:
         def create() -> None:
             # next() on a shared iterator is atomic, so two creators never take the same job.
             for job, attempt in jobs:
-                if self.stopped or (deadline is not None and _compat.monotonic() >= deadline):
+                if (
+                    self.stopped
+                    or self.unreachable is not None
+                    or (deadline is not None and _compat.monotonic() >= deadline)
+                ):
                     self.not_started.append(job)
                     continue
                 item = self._create(job, attempt, limit)
@@ -350,6 +361,8 @@ class _Run:
             attempt=attempt,
             message=str(error),
         )
+        if isinstance(error, APIConnectionError) and self.unreachable is None:
+            self.unreachable = error
         if not isinstance(error, (RateLimitError, APIConnectionError, BudgetExceededError)):
             # Kling refused it for good (a content policy, a bad input): settled. A throttled
             # or unreachable create is not, nor one over max_units: the next run tries it.
@@ -368,8 +381,9 @@ class _Run:
             try:
                 targets = plan_targets(task.task_id, urls, self.out)
                 for url, target in zip(urls, targets, strict=True):
-                    # A result on disk (from an earlier run) is not fetched again.
-                    if not target.is_file():
+                    # A result on disk (from an earlier run) is not fetched again, unless it
+                    # is not the media it should be (an older version saved error pages).
+                    if not _compat.run_blocking(file_is_media, target):
                         self.client.download(url, target)
                     files.append(target.name)
                 self._count("downloaded")
@@ -457,9 +471,13 @@ class _Waiter:
                 for task_id, state in updates:
                     subscription.discard(task_id)
                     item = self._items.pop(task_id)
-                    if isinstance(state, KlingError):
-                        # Unreachable for too long, or a poll Kling refused: the task goes
-                        # on at Kling, and the next run adopts it.
+                    if isinstance(state, APIConnectionError):
+                        # Kling out of reach for unreachable_timeout: the same for every
+                        # task, so the run stops waiting (the report says so, and the next
+                        # run adopts the tasks, which go on at Kling).
+                        self._run.lost(state)
+                    elif isinstance(state, KlingError):
+                        # A poll Kling refused: the task goes on, the next run adopts it.
                         logger.warning("batch: line %d left unsettled: %s", item.job.line, state)
                     elif state.is_finished:
                         self._finished.put((item, state))

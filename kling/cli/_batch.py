@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import shlex
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Annotated, Any
@@ -17,6 +19,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.markup import escape
 
+from kling._errors import InvalidParameterError, ServerUnreachableError
+from kling._polling import DEFAULT_UNREACHABLE_TIMEOUT
+
+from ._checks import check_directory
 from ._errors import CliError, Interrupted
 from ._groups import KlingCommand, KlingSubGroup
 from ._lazy import add_typer_lazily
@@ -154,16 +160,18 @@ def run(
     if dry_run:
         from ._quotes import dry_run_batch
 
-        dry_run_batch(jobs, family=family, namespace=namespace, shard=shard, json=state.json)
+        with _bad_lines_apart():
+            dry_run_batch(jobs, family=family, namespace=namespace, shard=shard, json=state.json)
         return
     if output is None:
         raise typer.BadParameter("required unless --dry-run", param_hint="'--output'")
+    check_directory(output)  # before the first create: a batch writes its output before it pays
     client = state.client()
-    unreachable = state.settings.unreachable_timeout
-    options: dict[str, Any] = {}
-    if unreachable is not None:  # else the batch's own default, longer than a single wait's
-        options["unreachable_timeout"] = unreachable or None
+    # Every wait's default (30 s, as --help says), or the option; 0: wait until --wait-timeout.
+    option = state.settings.unreachable_timeout
+    unreachable = DEFAULT_UNREACHABLE_TIMEOUT if option is None else option or None
     resume = None if state.settings.mock else _resume(jobs, output, family, namespace, shard)
+    options: dict[str, Any] = {}
     if max_units is not None:
         from kling import Budget
 
@@ -174,7 +182,7 @@ def run(
             )
     display = BatchDisplay(enabled=not state.json)
     try:
-        with display, state.showing(display):
+        with display, state.showing(display), _bad_lines_apart():
             report = client.batch.run(
                 jobs,
                 output_dir=output,
@@ -185,6 +193,7 @@ def run(
                 concurrency=concurrency,
                 timeout=wait_timeout or None,
                 on_progress=display.update,
+                unreachable_timeout=unreachable,
                 **options,
             )
     except KeyboardInterrupt:
@@ -196,7 +205,7 @@ def run(
             else "Interrupted: the mock server and its tasks are gone with it",
             details={"resume": resume, "manifest": str(output / "manifest.jsonl")},
         ) from None
-    _end(report, output, resume, json=state.json)
+    _end(report, output, resume, json=state.json, host=client.base_url, waited=unreachable)
 
 
 def _resume(
@@ -210,13 +219,38 @@ def _resume(
     return shlex.join(words)
 
 
+class InvalidJobs(CliError):
+    """Several lines of the jobs file are bad (exit 1): each shown on its own line, and in JSON
+    under ``bad_lines``; nothing was created."""
+
+
+@contextmanager
+def _bad_lines_apart() -> Iterator[None]:
+    # The SDK lists the bad lines one per line of its message; an error line is one line.
+    try:
+        yield
+    except InvalidParameterError as exc:
+        head, *lines = str(exc).splitlines()
+        if not lines:
+            raise
+        raise InvalidJobs(head, details={"bad_lines": lines}, notes=lines) from None
+
+
 class BatchIncomplete(CliError):
     """A run that ended with jobs failed, not created, or still running (exit 1)."""
 
 
-def _end(report: BatchReport, output: Path, resume: str | None, *, json: bool) -> None:
+def _end(
+    report: BatchReport,
+    output: Path,
+    resume: str | None,
+    *,
+    json: bool,
+    host: str,
+    waited: float | None,
+) -> None:
     summary = {**report.summary(), "manifest": str(output / "manifest.jsonl")}
-    unsettled = [r for r in report.results if r.status != "succeeded"]
+    unsettled = [r for r in report.results if r.status != "succeeded" or not r.downloaded]
     if not json:
         _print_summary(report, output)
     _print_unsettled(unsettled)
@@ -224,23 +258,58 @@ def _end(report: BatchReport, output: Path, resume: str | None, *, json: bool) -
         if json:
             print_json(summary)
         return
-    counts = report.counts
+    counts = {**report.counts, "not_downloaded": len(report.not_downloaded)}
     total = len(report.results) + len(report.pending)
     parts = [
         f"{counts[status]} {words}"
         for status, words in (
             ("failed", "failed"),
             ("not_created", "could not be created"),
+            ("not_downloaded", "succeeded but their files could not be saved"),
             ("pending", "are still running"),
         )
-        if status in counts
+        if counts.get(status)
     ]
+    if report.unreachable is not None:
+        raise _unreachable(report, output, resume, summary, host=host, waited=waited)
     hint = "run the same command again to resume"
     if "failed" in counts:
         hint += " (add --retry-failed to try the failed jobs again)"
     raise BatchIncomplete(
         f"of {total} jobs, {' and '.join(parts)}: see {output / 'manifest.jsonl'}; {hint}",
         details={"summary": summary, "resume": resume},
+    )
+
+
+def _unreachable(
+    report: BatchReport,
+    output: Path,
+    resume: str | None,
+    summary: dict[str, Any],
+    *,
+    host: str,
+    waited: float | None,
+) -> BatchIncomplete:
+    """Kling stopped answering: say so, what is left, and the command that resumes."""
+    error = report.unreachable
+    host = getattr(error, "host", None) or host
+    why = (
+        f"no answer for {waited:g} s (--unreachable-timeout)"
+        if isinstance(error, ServerUnreachableError) and waited
+        else f"{error}"
+    )
+    left = len(report.pending)
+    settled = sum(report.counts.get(status, 0) for status in ("succeeded", "failed"))
+    again = (
+        f"run {resume} again once it answers: it adopts the tasks that exist and creates the rest"
+        if resume
+        else "the mock server is gone with it"
+    )
+    return BatchIncomplete(
+        f"Kling at {host} is unreachable: {why}. {left} job{'s' if left != 1 else ''} "
+        f"left unsettled (created tasks go on at Kling); {settled} settled, recorded in "
+        f"{output / 'manifest.jsonl'}; {again}",
+        details={"summary": summary, "resume": resume, "host": host},
     )
 
 
@@ -280,6 +349,7 @@ class BatchDisplay:
         self._lock = threading.Lock()
         self._last: BatchProgress | None = None
         self._trouble = ""
+        self._warned: set[str] = set()
 
     def __enter__(self) -> BatchDisplay:
         if self._enabled:
@@ -314,8 +384,15 @@ class BatchDisplay:
             self._render()
 
     def trouble(self, reason: str) -> None:
-        """A retry or a failed poll: shown under the bar until the next change."""
+        """A retry or a failed poll: shown under the bar until the next change. A warning (a
+        manifest line skipped, a model this SDK does not know) is printed once, to stay."""
         with self._lock:
+            if reason.startswith("Warning: "):
+                if reason not in self._warned:
+                    self._warned.add(reason)
+                    console = self._progress.console if self._progress else self._console
+                    console.print(reason, style="yellow", markup=False)
+                return
             self._trouble = reason
             self._render()
 

@@ -89,17 +89,11 @@ def names_one_file(target: str) -> bool:
 
 
 def directory_problem(directory: Path) -> str | None:
-    """Why files cannot be written into ``directory`` (created if missing), or None."""
-    existing = directory
-    while not existing.exists() and existing.parent != existing:
-        existing = existing.parent
-    if existing != directory and not existing.is_dir():
-        return f"cannot create directory {str(directory)!r}: {str(existing)!r} is a file"
-    if not existing.is_dir():
-        return f"{str(directory)!r} is a file, not a directory"
-    if not os.access(existing, os.W_OK | os.X_OK):
-        return f"cannot write into {str(existing)!r} (permission denied)"
-    return None
+    """Why files cannot be written into ``directory`` (created if missing), or None: the SDK's
+    probe (``kling._paths.directory_problem``)."""
+    from kling._paths import directory_problem as problem
+
+    return problem(directory)
 
 
 def check_directory(directory: Path) -> None:

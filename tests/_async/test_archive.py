@@ -213,7 +213,7 @@ async def test_an_error_page_served_as_a_result_is_never_archived_and_the_next_r
 
     assert not report.ok
     assert report.saved == []
-    assert "text page" in report.failures[0].message
+    assert "answered HTTP 200 with text/html" in report.failures[0].message
     assert result_files(tmp_path) == []
     assert not (tmp_path / "archive.jsonl").exists() or manifest(tmp_path) == []
 

@@ -13,7 +13,7 @@ import pytest
 import respx
 
 from kling import DownloadError, InvalidParameterError, KlingClient, KlingError
-from tests._fake_helpers import files_in
+from tests._fake_helpers import PNG_SIGNATURE, files_in
 from tests._helpers import DroppingStream, ok, task
 
 from .conftest import ACCESS_KEY, SECRET_KEY, FakeClock
@@ -132,7 +132,7 @@ def test_only_http_urls_are_downloaded(client: KlingClient, tmp_path: Path, url:
 def test_url_names_cannot_escape_the_target_directory(
     client: KlingClient, cdn: respx.MockRouter, tmp_path: Path, evil: str
 ) -> None:
-    cdn.get(url__regex=r".*").mock(return_value=httpx.Response(200, content=b"x"))
+    cdn.get(url__regex=r".*").mock(return_value=httpx.Response(200, content=VIDEO))
     target = tmp_path / "out"
     path = client.download(CDN + evil, f"{target}/")
     assert path.parent == target.resolve()
@@ -146,12 +146,13 @@ def test_task_download_saves_every_result_file(
     api.get("/v1/images/generations/t9").mock(
         return_value=ok(task("t9", "succeed", task_result={"images": images}))
     )
-    cdn.get("/img0.png").mock(return_value=httpx.Response(200, content=b"png0"))
-    cdn.get("/img1.png").mock(return_value=httpx.Response(200, content=b"png1"))
+    pngs = [PNG_SIGNATURE + b"png0", PNG_SIGNATURE + b"png1"]
+    cdn.get("/img0.png").mock(return_value=httpx.Response(200, content=pngs[0]))
+    cdn.get("/img1.png").mock(return_value=httpx.Response(200, content=pngs[1]))
     done = client.images.get("t9")
     paths = done.download(tmp_path / "out")
     assert [p.name for p in paths] == ["t9-0.png", "t9-1.png"]
-    assert [p.read_bytes() for p in paths] == [b"png0", b"png1"]
+    assert [p.read_bytes() for p in paths] == pngs
 
 
 def test_task_download_to_one_file_name_needs_one_result(
@@ -393,3 +394,99 @@ def test_a_refused_redirect_hides_the_targets_password(
     with pytest.raises(DownloadError, match="redirected") as info:
         client.download(f"{CDN}/v.mp4", tmp_path)
     assert "hunter2" not in str(info.value)
+
+
+# -- what came back must be the media the URL promised ---------------------------------------------
+
+LOGIN_PAGE = b"<!DOCTYPE html><html><head><title>Sign in</title></head><body>...</body></html>"
+MEDIA = {
+    "v.mp4": VIDEO,
+    "v.mov": b"\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00" + bytes(100),
+    "i.png": PNG_SIGNATURE + bytes(100),
+    "i.jpg": b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(100),
+    "i.webp": b"RIFF\x64\x00\x00\x00WEBPVP8 " + bytes(100),
+    "a.mp3": b"ID3\x04\x00\x00\x00\x00\x00\x00" + bytes(100),
+    "a.wav": b"RIFF\x64\x00\x00\x00WAVEfmt " + bytes(100),
+    "a.m4a": b"\x00\x00\x00\x18ftypM4A \x00\x00\x00\x00M4A isom" + bytes(100),
+}
+
+
+@pytest.mark.parametrize("name", list(MEDIA))
+def test_every_result_format_is_saved(
+    client: KlingClient, cdn: respx.MockRouter, tmp_path: Path, name: str
+) -> None:
+    cdn.get(f"/{name}").mock(return_value=httpx.Response(200, content=MEDIA[name]))
+    path = client.download(f"{CDN}/{name}", tmp_path)
+    assert path.read_bytes() == MEDIA[name]
+
+
+def test_a_redirect_to_a_login_page_is_not_saved_as_the_video(
+    client: KlingClient, cdn: respx.MockRouter, tmp_path: Path
+) -> None:
+    cdn.get("/out/video.mp4").mock(return_value=redirect("https://login.example/sso"))
+    cdn.get("https://login.example/sso").mock(
+        return_value=httpx.Response(
+            200, content=LOGIN_PAGE, headers={"Content-Type": "text/html; charset=utf-8"}
+        )
+    )
+    with pytest.raises(DownloadError) as info:
+        client.download(f"{CDN}/out/video.mp4", tmp_path / "video.mp4")
+    message = str(info.value)
+    assert "login.example (redirected from cdn.example) answered HTTP 200 with text/html" in message
+    assert "'<!DOCTYPE html><html><head><title>Sign in</title>" in message
+    assert "not a video; nothing was saved" in message
+    assert files_in(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "found"),
+    [
+        ("text/html", LOGIN_PAGE, "text/html, '<!DOCTYPE html>"),
+        ("application/json", b'{"error": "AccessDenied"}', 'application/json, \'{"error"'),
+        ("video/mp4", b"", "video/mp4, an empty body"),
+        (None, b"", "no content type, an empty body"),
+        ("image/png", PNG_SIGNATURE + bytes(100), "image/png, PNG data"),
+        # The right bytes under a page's label: something in between is rewriting answers.
+        ("text/html", VIDEO, "text/html, MP4 data"),
+    ],
+    ids=["html", "json", "empty", "empty-unlabelled", "an-image-for-a-video", "labelled-html"],
+)
+def test_a_200_that_is_not_the_video_is_an_error_and_keeps_no_file(
+    client: KlingClient,
+    cdn: respx.MockRouter,
+    tmp_path: Path,
+    content_type: str | None,
+    body: bytes,
+    found: str,
+) -> None:
+    headers = {"Content-Type": content_type} if content_type else {}
+    cdn.get("/v.mp4").mock(return_value=httpx.Response(200, content=body, headers=headers))
+    with pytest.raises(DownloadError) as info:
+        client.download(f"{CDN}/v.mp4", tmp_path)
+    assert f"cdn.example answered HTTP 200 with {found}" in str(info.value)
+    assert str(info.value).endswith("not a video; nothing was saved")
+    assert info.value.status_code == 200
+    assert files_in(tmp_path) == []
+
+
+def test_a_bad_answer_does_not_replace_a_good_file_already_there(
+    client: KlingClient, cdn: respx.MockRouter, tmp_path: Path
+) -> None:
+    (tmp_path / "v.mp4").write_bytes(VIDEO)
+    cdn.get("/v.mp4").mock(return_value=httpx.Response(200, content=LOGIN_PAGE))
+    with pytest.raises(DownloadError, match="not a video"):
+        client.download(f"{CDN}/v.mp4", tmp_path)
+    assert (tmp_path / "v.mp4").read_bytes() == VIDEO
+    assert files_in(tmp_path) == ["v.mp4"]
+
+
+def test_a_url_without_an_extension_takes_any_result_media_but_not_a_page(
+    client: KlingClient, cdn: respx.MockRouter, tmp_path: Path
+) -> None:
+    cdn.get("/blob/1").mock(return_value=httpx.Response(200, content=MEDIA["a.mp3"]))
+    cdn.get("/blob/2").mock(return_value=httpx.Response(200, content=LOGIN_PAGE))
+    path = client.download(f"{CDN}/blob/1", tmp_path / "one")
+    assert path.read_bytes() == MEDIA["a.mp3"]
+    with pytest.raises(DownloadError, match="not media; nothing was saved"):
+        client.download(f"{CDN}/blob/2", tmp_path / "two")
+    assert files_in(tmp_path) == ["one"]

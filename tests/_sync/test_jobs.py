@@ -9,16 +9,21 @@ Against a real FakeKling over loopback, whose task store outlives the runs, as K
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from kling import BatchProgress, InvalidParameterError, KlingClient
+from kling import BatchProgress, InvalidParameterError, KlingClient, ServerUnreachableError
+from kling._families import PRODUCTS
 from kling._jobs import load_jobs
+from kling._polling import DEFAULT_UNREACHABLE_TIMEOUT
 from kling.testing import FakeKlingServer, Timing
-from tests._fake_helpers import serve
+from kling.testing._files import make_png
+from tests._fake_helpers import PNG_SIGNATURE, calls, files_in, is_mp4, is_png, serve
+from tests._helpers import unwritable
 
 from .conftest import FakeClock
 
@@ -159,8 +164,8 @@ def test_identical_jobs_are_distinct_tasks_and_a_namespace_sets_runs_apart(
 
 
 def test_a_job_is_the_same_whatever_its_local_file_is_called(tmp_path: Path) -> None:
-    (tmp_path / "a.png").write_bytes(b"same bytes")
-    (tmp_path / "b.png").write_bytes(b"same bytes")
+    (tmp_path / "a.png").write_bytes(make_png())
+    (tmp_path / "b.png").write_bytes(make_png())
     jobs = write_jobs(
         tmp_path / "jobs.jsonl",
         [{"family": "image_to_video", "image": "a.png"}],
@@ -285,3 +290,173 @@ def test_a_batch_larger_than_the_accounts_slots_waits_for_them_and_finishes(
     assert len(narrow_server.fake.tasks) == 8
     creates = [r for r in narrow_server.fake.requests if r.method == "POST"]
     assert len(creates) > 8  # some were refused for want of a slot, and tried again
+
+
+def test_a_result_url_answering_a_page_is_not_downloaded_and_the_next_run_fetches_it(
+    client: KlingClient, server: FakeKlingServer, tmp_path: Path
+) -> None:
+    jobs = write_jobs(tmp_path / "jobs.jsonl", [JOBS[0]])
+    out = tmp_path / "out"
+    page = server.fake.faults.fail_next(
+        "GET", "/files/", kind="html", status=200, code=None, times=None
+    )
+    report = client.batch.run(jobs, output_dir=out)
+    [result] = report.results
+    assert result.status == "succeeded"
+    assert not result.downloaded
+    assert result.files == ()
+    assert "answered HTTP 200 with text/html" in (result.message or "")
+    assert "the next run downloads it again" in (result.message or "")
+    assert report.not_downloaded == [result]
+    assert report.summary()["not_downloaded"] == 1
+    assert files_in(out) == ["manifest.jsonl"]
+
+    server.fake.faults.remove(page)
+    again = client.batch.run(jobs, output_dir=out)
+    assert again.results[0].downloaded
+    assert is_mp4((out / again.results[0].files[0]).read_bytes())
+    assert len(server.fake.tasks) == 1  # the task was adopted, not paid again
+
+
+def test_a_page_an_older_version_saved_as_the_video_is_fetched_again(
+    client: KlingClient, server: FakeKlingServer, tmp_path: Path
+) -> None:
+    jobs = write_jobs(tmp_path / "jobs.jsonl", [JOBS[0]])
+    out = tmp_path / "out"
+    first = client.batch.run(jobs, output_dir=out)
+    video = out / first.results[0].files[0]
+    video.write_bytes(b"<!DOCTYPE html><html><title>Sign in</title></html>")
+    fetched = len(calls(server.fake, "GET", "/files/", prefix=True))
+
+    again = client.batch.run(jobs, output_dir=out)
+
+    assert len(calls(server.fake, "GET", "/files/", prefix=True)) == fetched + 1
+    assert is_mp4(video.read_bytes())
+    assert again.results[0].files == first.results[0].files
+    assert len(server.fake.tasks) == 1
+
+
+def test_an_output_directory_that_cannot_take_a_file_is_refused_before_any_create(
+    client: KlingClient, server: FakeKlingServer, tmp_path: Path
+) -> None:
+    jobs = write_jobs(tmp_path / "jobs.jsonl", JOBS[:2])
+    with unwritable(tmp_path / "out") as out:
+        with pytest.raises(InvalidParameterError) as info:
+            client.batch.run(jobs, output_dir=out)
+        assert files_in(out) == []  # the probe was removed too (nothing else could be made)
+    assert str(info.value).startswith(f"output_dir: cannot write into {str(out)!r} (")
+    assert str(info.value).endswith("; nothing was created")
+    assert info.value.field == "output_dir"
+    assert not server.fake.requests
+
+
+def test_bad_manifest_lines_are_skipped_with_a_warning_each_and_the_run_resumes(
+    client: KlingClient,
+    server: FakeKlingServer,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    jobs = write_jobs(tmp_path / "jobs.jsonl", JOBS[:2])
+    out = tmp_path / "out"
+    client.batch.run(jobs, output_dir=out)
+    video, images = sorted(manifest(out), key=lambda r: r["line"])
+    for name in images["files"]:
+        (out / name).unlink()
+    (tmp_path / "outside.png").write_bytes(PNG_SIGNATURE + bytes(64))  # a real image, elsewhere
+    lines = [
+        b'{"job_id": "kj-\xff\xfe"}',  # not UTF-8
+        json.dumps({**video, "line": "x"}).encode(),  # a field of the wrong type
+        b"[" * 100_000,  # nested too deeply for any parser
+        json.dumps(video).encode(),
+        json.dumps({**images, "files": ["../outside.png", str(tmp_path / "outside.png")]}).encode(),
+    ]
+    (out / "manifest.jsonl").write_bytes(b"\n".join(lines) + b"\n")
+    fetched = len(calls(server.fake, "GET", "/files/", prefix=True))
+
+    with caplog.at_level(logging.WARNING, logger="kling"):
+        report = client.batch.run(jobs, output_dir=out)
+
+    assert report.counts == {"succeeded": 2}
+    assert len(server.fake.tasks) == 2  # resumed: nothing created twice
+    # The images' files outside the output directory were not trusted: fetched into it.
+    assert len(calls(server.fake, "GET", "/files/", prefix=True)) == fetched + 2
+    assert all(is_png((out / name).read_bytes()) for name in report.results[1].files)
+    warned = [r.getMessage() for r in caplog.records if "manifest.jsonl line" in r.getMessage()]
+    where = f"{out / 'manifest.jsonl'} line"
+    assert warned == [
+        f"{where} 1: not UTF-8 text; skipped",
+        f"{where} 2: line must be a whole number, got 'x'; skipped",
+        f"{where} 3: nested too deeply; skipped",
+        f"{where} 5: file '../outside.png' is not in the output directory; ignored",
+        f"{where} 5: file {str(tmp_path / 'outside.png')!r} is not in the output directory; "
+        "ignored",
+    ]
+    assert client.batch.read_manifest(out)  # and reading it alone does not raise either
+
+
+def test_a_server_gone_during_the_batch_is_reported_unreachable_after_the_timeout(
+    client: KlingClient,
+    server: FakeKlingServer,
+    clock: FakeClock,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    many = [{"family": "text_to_video", "prompt": f"scene {i}"} for i in range(5)]
+    jobs = write_jobs(tmp_path / "jobs.jsonl", many)
+    out = tmp_path / "out"
+    server.fake.faults.disconnect("GET", None, times=None)  # every poll: the server is gone
+    started = clock.now
+
+    with caplog.at_level(logging.WARNING, logger="kling"):
+        report = client.batch.run(jobs, output_dir=out)
+
+    assert len(server.fake.tasks) == 5
+    assert [job.line for job in report.pending] == [1, 2, 3, 4, 5]
+    unreachable = report.unreachable
+    assert isinstance(unreachable, ServerUnreachableError)
+    assert unreachable.host == server.url
+    # The one default, documented for every wait: 30 s without an answer, not 5 minutes.
+    assert DEFAULT_UNREACHABLE_TIMEOUT <= clock.now - started < 2 * DEFAULT_UNREACHABLE_TIMEOUT
+    assert (out / "manifest.jsonl").is_file()  # what the report points at exists
+    # Said once, in the report, not as a warning per job.
+    assert not [r for r in caplog.records if "left unsettled" in r.getMessage()]
+
+    server.fake.faults.clear()
+    resumed = client.batch.run(jobs, output_dir=out)
+    assert resumed.counts == {"succeeded": 5}
+    assert resumed.unreachable is None
+    assert len(server.fake.tasks) == 5
+
+
+def test_an_unknown_new_standard_model_is_warned_about_once_before_any_create_and_sent(
+    client: KlingClient,
+    server: FakeKlingServer,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    job = {"product": "text_to_video", "model": "kling-9.9", "prompt": "a cat", "duration": 5}
+    jobs = write_jobs(tmp_path / "jobs.jsonl", [job, {**job, "prompt": "a dog"}, JOBS[0]])
+    sent_before_warning: list[int] = []
+
+    class Spy(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if "kling-9.9" in record.getMessage():
+                sent_before_warning.append(len(server.fake.requests))
+
+    spy = Spy()
+    logging.getLogger("kling").addHandler(spy)
+    try:
+        with caplog.at_level(logging.WARNING, logger="kling"):
+            client.batch.run(jobs, output_dir=tmp_path / "out")
+    finally:
+        logging.getLogger("kling").removeHandler(spy)
+
+    [warning] = [r.getMessage() for r in caplog.records if "kling-9.9" in r.getMessage()]
+    assert warning == (
+        "lines 1, 2: model 'kling-9.9' is not one this SDK knows for text_to_video (it knows "
+        "kling-3.0-turbo, kling-3.0, kling-2.6, kling-2.5-turbo); sent as written, since Kling "
+        "may have added it since this release"
+    )
+    assert sent_before_warning == [0]
+    sent = calls(server.fake, "POST", PRODUCTS["text_to_video"].create_path(job))
+    assert len(sent) == 2  # still sent: Kling may know it

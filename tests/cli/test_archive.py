@@ -103,7 +103,7 @@ def test_a_file_not_saved_is_exit_1_with_the_summary_and_how_to_go_on(
     assert "1 of the lists or files could not be saved" in error["message"]
     assert error["summary"]["failed"] == 1
     assert error["resume"] == f"kling archive {out} --family text-to-video"
-    assert "the download is a text page" in flat(result.stderr)
+    assert "answered HTTP 200 with text/html" in flat(result.stderr)
     again = kling(*key_args(server), "archive", str(out), "--family", "text-to-video", "--json")
     assert json.loads(again.stdout)["saved"] == 1
 

@@ -11,7 +11,10 @@ from typing import Any
 import pytest
 from rich.console import Console
 
+from kling import BatchProgress
+from kling.cli._batch import BatchDisplay
 from kling.testing import FakeKlingServer
+from tests._helpers import unwritable
 
 from .conftest import KlingRunner, flat, server_args, without_host_notice
 
@@ -209,3 +212,126 @@ def test_progress_shows_on_a_terminal(
     assert "2/2" in shown
     assert "succeeded 2" in shown
     assert "downloaded 2" in shown
+
+
+def test_a_result_url_that_answers_a_page_is_not_a_success(
+    kling: KlingRunner, server: FakeKlingServer, tmp_path: Path
+) -> None:
+    jobs = tmp_path / "jobs.jsonl"
+    jobs.write_text(json.dumps(JOBS[0]) + "\n")
+    out = tmp_path / "out"
+    args = [*server_args(server), "batch", "run", str(jobs), "-o", str(out)]
+    page = server.fake.faults.fail_next(
+        "GET", "/files/", kind="html", status=200, code=None, times=None
+    )
+
+    result = kling(*args, "--json")
+
+    assert result.exit_code == 1
+    error = json.loads(result.stdout)["error"]
+    assert error["message"].startswith(
+        "of 1 jobs, 1 succeeded but their files could not be saved: see"
+    )
+    assert error["summary"]["not_downloaded"] == 1
+    assert "answered HTTP 200 with text/html" in flat(result.stderr)
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.jsonl"]
+
+    server.fake.faults.remove(page)
+    again = kling(*args)
+    assert again.exit_code == 0, again.stderr
+    assert sorted(p.suffix for p in out.iterdir()) == [".jsonl", ".mp4"]
+    assert len(server.fake.tasks) == 1
+
+
+def test_an_output_directory_that_cannot_take_a_file_is_a_usage_error_before_any_create(
+    kling: KlingRunner, server: FakeKlingServer, jobs: Path, tmp_path: Path
+) -> None:
+    with unwritable(tmp_path / "out") as out:
+        result = kling(*server_args(server), "batch", "run", str(jobs), "-o", str(out))
+
+    assert result.exit_code == 2
+    assert f"cannot write into {str(out)!r}" in flat(result.stderr)
+    assert not server.fake.requests
+
+
+def test_a_server_gone_during_the_batch_says_kling_is_unreachable_and_how_to_resume(
+    kling: KlingRunner,
+    slow_server: FakeKlingServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    update = BatchDisplay.update
+
+    def update_then_stop(self: BatchDisplay, progress: BatchProgress) -> None:
+        update(self, progress)
+        if progress.submitted == progress.total:  # every task created: now the server dies
+            slow_server.stop()
+
+    monkeypatch.setattr(BatchDisplay, "update", update_then_stop)
+    jobs = tmp_path / "jobs.jsonl"
+    jobs.write_text(
+        "".join(json.dumps({**JOBS[0], "prompt": f"shot {i}"}) + "\n" for i in range(3))
+    )
+    out = tmp_path / "dout"
+    args = [*server_args(slow_server), "--unreachable-timeout", "0.5", "--max-retries", "0"]
+
+    result = kling(*args, "batch", "run", str(jobs), "-o", str(out), "--json")
+
+    assert result.exit_code == 1
+    error = json.loads(result.stdout)["error"]
+    resume = f"kling batch run {jobs} -o {out}"
+    assert error["message"] == (
+        f"Kling at {slow_server.url} is unreachable: no answer for 0.5 s "
+        "(--unreachable-timeout). 3 jobs left unsettled (created tasks go on at Kling); "
+        f"0 settled, recorded in {out / 'manifest.jsonl'}; run {resume} again once it "
+        "answers: it adopts the tasks that exist and creates the rest"
+    )
+    assert error["resume"] == resume
+    assert error["host"] == slow_server.url
+    assert error["summary"]["counts"] == {"pending": 3}
+    assert (out / "manifest.jsonl").is_file()  # the file the message names exists
+
+
+def test_every_bad_line_is_listed_and_no_option_batch_run_lacks_is_suggested(
+    kling: KlingRunner, server: FakeKlingServer, tmp_path: Path
+) -> None:
+    jobs = tmp_path / "jobs.jsonl"
+    lines = [
+        JOBS[0],
+        {**JOBS[0], "bogus": 1},
+        {"family": "image_to_video", "image": "frame.png", "prompt": "waves"},
+        {"family": "text_to_video", "prompt": "frame.png"},  # a prompt, not a file name
+    ]
+    jobs.write_text("".join(json.dumps(job) + "\n" for job in lines))
+
+    result = kling(*server_args(server), "batch", "run", str(jobs), "-o", str(tmp_path / "out"))
+
+    assert result.exit_code == 1
+    assert without_host_notice(result.stderr).splitlines() == [
+        "Error: 2 bad lines; nothing was created:",
+        "line 2: unknown parameter 'bogus' for text_to_video",
+        "line 3: image: file not found: frame.png (relative to the jobs file)",
+    ]
+    assert not server.fake.requests
+
+    out = str(tmp_path / "out")
+    as_json = kling(*server_args(server), "--json", "batch", "run", str(jobs), "-o", out)
+    error = json.loads(as_json.stdout)["error"]
+    assert error["bad_lines"] == without_host_notice(result.stderr).splitlines()[1:]
+
+
+def test_warnings_of_a_batch_are_printed_where_no_progress_bar_shows_them(
+    kling: KlingRunner, server: FakeKlingServer, tmp_path: Path
+) -> None:
+    jobs = tmp_path / "jobs.jsonl"
+    job = {"product": "text_to_video", "model": "kling-9.9", "prompt": "a cat", "duration": 5}
+    jobs.write_text(json.dumps(job) + "\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "manifest.jsonl").write_bytes(b'{"job_id": "\xff"}\n')
+
+    result = kling(*server_args(server), "batch", "run", str(jobs), "-o", str(out))
+
+    stderr = flat(result.stderr)
+    assert f"Warning: {out / 'manifest.jsonl'} line 1: not UTF-8 text; skipped" in stderr
+    assert "Warning: line 1: model 'kling-9.9' is not one this SDK knows" in stderr
