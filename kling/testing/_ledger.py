@@ -30,6 +30,7 @@ STARTING_BALANCE = Decimal(1000)
 
 #: The new standard's message for 1102, as observed live; the legacy API's is the code table's.
 _STANDARD_1102 = "Account balance not enough"
+_KEPT = ("remaining_quantity", "status")
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,7 @@ class Ledger:
                 # Every pack of its type ran out while it rendered: the last one takes it.
                 pack = next((p for p in reversed(packs) if pack_type(p) == kind), None)
             if pack is not None:
-                kept = {k: pack[k] for k in ("remaining_quantity", "status") if k in pack}
+                kept: dict[str, Any] = {k: pack[k] for k in _KEPT if k in pack}
                 self._before.setdefault(id(pack), (pack, kept))
                 before = _left(pack)
                 after = max(Decimal(0), before - units)
