@@ -49,6 +49,7 @@ __all__ = [
     "manifest_entries",
     "manifest_line",
     "parse_jobs",
+    "quoted_units",
     "read_manifest",
 ]
 
@@ -132,6 +133,8 @@ class JobResult:
     units_charged: float | None = None
     adopted: bool = False
     """The task existed already (made by an earlier or a concurrent run) and was adopted."""
+    units_quoted: float | None = None
+    """What the job costs by Kling's price table (:func:`quoted_units`); None: unpriced."""
 
     @property
     def downloaded(self) -> bool:
@@ -154,6 +157,7 @@ class JobResult:
             "files": list(self.files),
             "units_charged": self.units_charged,
             "adopted": self.adopted,
+            "units_quoted": self.units_quoted,
         }
 
 
@@ -225,12 +229,24 @@ class BatchReport:
         """Resource-pack units of the tasks whose cost Kling reported."""
         return sum(r.units_charged or 0.0 for r in self.results)
 
+    @property
+    def units_quoted(self) -> float:
+        """What the jobs that succeeded cost by Kling's price table (the priced ones): held
+        against :attr:`units_charged`, a difference says the table is stale."""
+        return sum(r.units_quoted or 0.0 for r in self.results if r.status == "succeeded")
+
+    @property
+    def unpriced(self) -> int:
+        """Jobs that succeeded whose cost the price table does not give."""
+        return sum(1 for r in self.results if r.status == "succeeded" and r.units_quoted is None)
+
     def summary(self) -> dict[str, Any]:
         """Counts, units charged and wall time, as ``kling batch run --json`` prints them
         (and ``not_downloaded`` when some succeeded job's files could not be saved)."""
         summary: dict[str, Any] = {
             "counts": self.counts,
             "units_charged": round(self.units_charged, 3),
+            "units_quoted": round(self.units_quoted, 3),
             "wall_time": round(self.wall_time, 3),
         }
         if self.not_downloaded:
@@ -278,6 +294,7 @@ class ManifestEntry:
             files=self.files,
             units_charged=r.get("units_charged"),
             adopted=bool(r.get("adopted")),
+            units_quoted=r.get("units_quoted"),
         )
 
 
@@ -368,6 +385,18 @@ _BOM = b"\xef\xbb\xbf"
 
 #: A line of a job file: its number, and the job as written or why it cannot be one.
 _Row = tuple[int, "dict[str, Any] | str"]
+
+
+def quoted_units(job: Job) -> float | None:
+    """What ``job``'s create costs by Kling's price table, in units; None when unpriced (or
+    spanning several packages)."""
+    from ._quote import quote_for
+
+    assert job.row is not None, "jobs come from parse_jobs, which resolves their row"
+    quote = quote_for(job.row, job.create_params)
+    if not quote.priced or len(quote.packages) != 1:
+        return None
+    return float(quote.units)
 
 
 def jobs_from(

@@ -11,6 +11,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from typing_extensions import Unpack
 
@@ -19,6 +20,26 @@ from kling.testing import FakeKling, FakeKlingOptions, FakeKlingServer, Recorded
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 T2V = "/v1/videos/text2video"
 """The text-to-video family's path: the family most fault tests drive."""
+
+
+VIDEO_PACK = "fake-pack-video"
+IMAGE_PACK = "fake-pack-image"
+
+
+def packs(video: float = 100.0, image: float = 100.0) -> list[dict[str, Any]]:
+    """A video and an image resource pack holding ``video`` and ``image`` units, as
+    ``/account/costs`` lists packs (their names say their type)."""
+    return [
+        {
+            "resource_pack_name": f"Test-{kind.title()}-Pack",
+            "resource_pack_id": pack_id,
+            "resource_pack_type": "decreasing_total",
+            "total_quantity": units,
+            "remaining_quantity": units,
+            "status": "online",
+        }
+        for kind, pack_id, units in (("video", VIDEO_PACK, video), ("image", IMAGE_PACK, image))
+    ]
 
 
 @contextlib.contextmanager

@@ -41,6 +41,7 @@ from .._jobs import (
     jobs_from,
     load_jobs,
     manifest_entries,
+    quoted_units,
 )
 from .._jobs import read_manifest as _read_manifest
 from .._logging import logger
@@ -402,6 +403,7 @@ class _Run:
             files=tuple(files) if len(files) == len(urls) else (),
             units_charged=task.units_charged,
             adopted=item.adopted,
+            units_quoted=quoted_units(item.job),
         )
         await _compat.run_blocking(self.manifest.append, result.to_json())
         self.results.append(result)

@@ -121,6 +121,17 @@ async def budgeted(
     return result
 
 
+def _quote_or_none(row: TaskRow, params: Mapping[str, Any]) -> Quote | None:
+    """The quote of a create that went through, for the charge check of its wait."""
+    from .._quote import quote_for
+
+    try:
+        return quote_for(row, params)
+    except Exception:  # the task exists and is paid for: never lose it to a quote
+        logger.debug("no quote for a %s create", row.name, exc_info=True)
+        return None
+
+
 class AsyncTaskReader(Generic[TaskT]):
     """Gets and waits for the tasks of one source: a legacy family's, or ``/tasks``.
 
@@ -395,7 +406,9 @@ class AsyncTaskResource(AsyncTaskReader[TaskT]):
             fetch=functools.partial(self.get, external_task_id=external_id) if lookup else None,
             auth=auth,
         )
-        return await budgeted(self._client, self.row, params, external_id, send)
+        task = await budgeted(self._client, self.row, params, external_id, send)
+        task._quote = _quote_or_none(self.row, params)
+        return task
 
     async def _quote(self, params: Mapping[str, Any]) -> Quote:
         """What a create with ``params`` would cost: checked as the create checks them (files

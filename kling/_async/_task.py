@@ -19,6 +19,7 @@ from .._models import TaskBase
 from .._paths import plan_targets
 
 if TYPE_CHECKING:
+    from .._quote import Quote
     from ._client import AsyncKlingClient
     from ._download import ProgressHook
     from ._task_v2 import AsyncV2Task
@@ -92,6 +93,9 @@ class AsyncTask(AsyncResultFiles, TaskBase):
     _family: str | None = PrivateAttr(default=None)
     #: Its ``STATE_FIELDS`` as a poll read them (None: not built by a poll).
     _state: tuple[Any, ...] | None = PrivateAttr(default=None)
+    #: What its create cost by the price table, when this client created it (compared with
+    #: Kling's charge when a wait sees it finish: ``kling._charges``).
+    _quote: Quote | None = PrivateAttr(default=None)
 
     def __getstate__(self) -> dict[Any, Any]:
         return self._unbound_state(super().__getstate__())

@@ -14,6 +14,7 @@ from .._models_v2 import V2TaskBase
 from ._task import AsyncResultFiles
 
 if TYPE_CHECKING:
+    from .._quote import Quote
     from ._client import AsyncKlingClient
 
 __all__ = ["AsyncV2Task"]
@@ -28,6 +29,9 @@ class AsyncV2Task(AsyncResultFiles, V2TaskBase):
     _client: AsyncKlingClient | None = PrivateAttr(default=None)
     #: Its ``STATE_FIELDS`` as a poll read them (None: not built by a poll).
     _state: tuple[Any, ...] | None = PrivateAttr(default=None)
+    #: What its create cost by the price table, when this client created it (compared with
+    #: Kling's charge when a wait sees it finish: ``kling._charges``).
+    _quote: Quote | None = PrivateAttr(default=None)
 
     def __getstate__(self) -> dict[Any, Any]:
         return self._unbound_state(super().__getstate__())

@@ -18,12 +18,14 @@ from typing import TYPE_CHECKING
 
 from kling import _compat_sync as _compat
 
+from .._charges import check_charge
 from .._errors import APIConnectionError, KlingError, ServerUnreachableError
 from .._logging import logger
 from .._polling import Schedule, task_age
 from .._retry import is_retryable
 
 if TYPE_CHECKING:
+    from .._quote import Quote
     from ._task import AnyAsyncTask
 
 __all__ = ["FetchStates", "Poller", "Subscription"]
@@ -47,6 +49,7 @@ class _Entry:
         "due",
         "final",
         "interval",
+        "quote",
         "schedule",
         "seen",
         "start",
@@ -62,6 +65,9 @@ class _Entry:
         self.task = task
         #: Read once: a new-standard task's ``task_id`` is a property, and rounds ask often.
         self.task_id = task.task_id
+        #: What the task's create was quoted, when this client created it: held against
+        #: Kling's charge once, when the task is seen finished.
+        self.quote: Quote | None = (task.__pydantic_private__ or {}).get("_quote")
         #: The finished state or the error that ended polling: handed to late subscribers too.
         self.final: AnyAsyncTask | KlingError | None = None
         self.schedule = schedule
@@ -294,6 +300,8 @@ class Poller:
                 if isinstance(state, KlingError) or state.is_finished:
                     entry.final = state
                     entry.due = float("inf")  # never polled again
+                    if entry.quote is not None and not isinstance(state, KlingError):
+                        check_charge(entry.quote, state)
                 else:
                     final = False
                     entry.task = state

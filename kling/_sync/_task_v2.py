@@ -17,6 +17,7 @@ from .._models_v2 import V2TaskBase
 from ._task import ResultFiles
 
 if TYPE_CHECKING:
+    from .._quote import Quote
     from ._client import KlingClient
 
 __all__ = ["V2Task"]
@@ -31,6 +32,9 @@ class V2Task(ResultFiles, V2TaskBase):
     _client: KlingClient | None = PrivateAttr(default=None)
     #: Its ``STATE_FIELDS`` as a poll read them (None: not built by a poll).
     _state: tuple[Any, ...] | None = PrivateAttr(default=None)
+    #: What its create cost by the price table, when this client created it (compared with
+    #: Kling's charge when a wait sees it finish: ``kling._charges``).
+    _quote: Quote | None = PrivateAttr(default=None)
 
     def __getstate__(self) -> dict[Any, Any]:
         return self._unbound_state(super().__getstate__())

@@ -1,17 +1,22 @@
 """``kling account costs``: your resource packs and what is left in them; ``kling account
-balance-deductions`` and ``unit-deductions``: what each task was charged."""
+balance-deductions`` and ``unit-deductions``: what each task was charged; ``kling account
+spend``: those charges added up by model, day or API key."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from ._groups import KlingCommand, KlingSubGroup
 from ._lazy import add_typer_lazily
-from ._output import format_time, print_json, print_table
+from ._output import format_time, out_console, print_json, print_table
 from ._state import get_state
+
+if TYPE_CHECKING:
+    from kling._spend import SpendRow
 
 __all__ = ["group", "parse_time", "register"]
 
@@ -195,6 +200,81 @@ def _print_deductions(as_json: bool, title: str, rows: list[Any], extra: tuple[s
             for row in rows
         ],
     )
+
+
+_BAR_WIDTH = 20
+
+
+@group.command("spend", cls=KlingCommand)
+def spend(
+    ctx: typer.Context,
+    since: Annotated[
+        str,
+        typer.Option(metavar="AGE", help="How far back: 7d, 12h, 2w (tasks created since then)."),
+    ] = "30d",
+    by: Annotated[
+        str,
+        typer.Option(metavar="model|day|api-key", help="Add the charges up by this."),
+    ] = "model",
+) -> None:
+    """What was spent, from the billing details: units per pack, cash, and list price in USD,
+    with a bar per row."""
+    from kling._archive import parse_age
+    from kling._errors import InvalidParameterError
+    from kling._spend import BY, spend
+
+    if by not in BY:
+        raise typer.BadParameter(f"one of {', '.join(BY)}, got {by!r}", param_hint="'--by'")
+    try:
+        age = parse_age(since)
+    except InvalidParameterError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--since'") from None
+    end_time = datetime.now(timezone.utc)
+    start_time = end_time - age
+    state = get_state(ctx)
+    account = state.client().account
+    units = list(account.unit_deductions(start_time, end_time))
+    cash = list(account.balance_deductions(start_time, end_time))
+    rows = spend(units, cash, by)
+    if state.json:
+        print_json(
+            {
+                "since": start_time.isoformat(),
+                "until": end_time.isoformat(),
+                "by": by,
+                "rows": [row.to_json() for row in rows],
+                "usd": round(sum(row.usd for row in rows), 4),
+            }
+        )
+        return
+    _print_spend(f"Spent {format_time(start_time)} to {format_time(end_time)}, by {by}", by, rows)
+
+
+def _print_spend(title: str, by: str, rows: list[SpendRow]) -> None:
+    """The spend table: a bar per row, the costliest the full width, never folded."""
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left", header_style="bold")
+    for column in (by, "tasks", "units", "cash", "list price"):
+        table.add_column(column, overflow="fold")
+    table.add_column("", no_wrap=True, min_width=_BAR_WIDTH, style="cyan")
+    top = max((row.usd for row in rows), default=0.0)
+    for row in rows:
+        bar = "█" * max(1, round(_BAR_WIDTH * row.usd / top)) if top and row.usd else ""
+        table.add_row(
+            escape(row.key),
+            str(row.tasks),
+            _amounts(row.units, "{value:g} {name}") or "-",
+            _amounts(row.cash, "{value:.2f} {name}") or "-",
+            f"${row.usd:,.2f}",
+            bar,
+        )
+    out_console().print(table, soft_wrap=False)
+
+
+def _amounts(values: dict[str, float], form: str) -> str:
+    """``12 video + 16 image``."""
+    return " + ".join(form.format(value=round(v, 4), name=k) for k, v in values.items() if v)
 
 
 def _number(value: float | None) -> str:

@@ -317,9 +317,16 @@ def _print_summary(report: BatchReport, output: Path) -> None:
     counts = ", ".join(f"{n} {status.replace('_', ' ')}" for status, n in report.counts.items())
     out_console().print(
         f"{sum(report.counts.values())} jobs in {report.wall_time:.0f}s: {counts}; "
-        f"{report.units_charged:g} units charged; manifest: {output / 'manifest.jsonl'}",
+        f"{_units(report)}; manifest: {output / 'manifest.jsonl'}",
         markup=False,
     )
+
+
+def _units(report: BatchReport) -> str:
+    """``7.5 units quoted, 7.5 units charged``: the price table's total for the jobs that
+    succeeded, and Kling's."""
+    unpriced = f" ({report.unpriced} unpriced)" if report.unpriced else ""
+    return f"{report.units_quoted:g} units quoted{unpriced}, {report.units_charged:g} units charged"
 
 
 def _print_unsettled(unsettled: list[JobResult]) -> None:

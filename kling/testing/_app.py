@@ -36,6 +36,7 @@ from ._controls import Controls
 from ._envelope import ApiError
 from ._faults import FaultPlan
 from ._http import RECORD_KEY
+from ._ledger import Ledger
 from ._loopback import LISTEN_HOST_KEY, is_loopback_host
 from ._recorded import RecordedRequest, RequestLog
 from ._router import build_app
@@ -75,6 +76,7 @@ class FakeKlingOptions(TypedDict, total=False):
     fail_marker: str | None
     fail_message: str
     resource_packs: Sequence[Mapping[str, Any]] | None
+    postpaid: bool | None
     callback_transport: httpx.AsyncBaseTransport | None
     callback_timeout: float
     allow_external_callbacks: bool
@@ -180,7 +182,15 @@ class FakeKling(Controls):
         webhook_secret: ``whsec_<base64>``; when set, callbacks carry Standard Webhooks signatures.
         fail_marker: tasks whose prompt-like fields contain it end ``failed`` (``None``: never).
         fail_message: the ``task_status_msg`` of such tasks.
-        resource_packs: what ``/account/costs`` lists (default: one trial video pack).
+        resource_packs: what ``/account/costs`` lists (default: one trial video pack). Each
+            task that succeeds is charged what Kling's pricing pages say (``final_unit_deduction``,
+            ``billing[]``) to the first online pack of its type (``video``, ``image``,
+            ``try-on``: a pack's ``product_type`` key, else its name), whose
+            ``remaining_quantity`` goes down; the billing details list each charge.
+        postpaid: whether the account pays from its cash balance what no pack can. ``None``:
+            only without ``resource_packs`` (the default trial pack never stops a test). When
+            False and the account has packs, a create whose packs are all used up or expired is
+            refused 429/1102, as Kling refuses it.
         callback_transport: httpx transport for callback POSTs (e.g. an ``ASGITransport``).
         callback_timeout: seconds before a callback POST is abandoned.
         allow_external_callbacks: POST callbacks to any host. By default only loopback
@@ -218,6 +228,7 @@ class FakeKling(Controls):
         fail_marker: str | None = "FAIL",
         fail_message: str = "Content risk control",
         resource_packs: Sequence[Mapping[str, Any]] | None = None,
+        postpaid: bool | None = None,
         callback_transport: httpx.AsyncBaseTransport | None = None,
         callback_timeout: float = 10.0,
         allow_external_callbacks: bool = False,
@@ -259,6 +270,9 @@ class FakeKling(Controls):
             fail_marker=fail_marker,
             fail_message=fail_message,
         )
+        self.postpaid = resource_packs is None if postpaid is None else postpaid
+        """Whether charges no pack can take go to the cash balance (assignable)."""
+        self._store.ledger = Ledger(lambda: self.resource_packs, lambda: self.postpaid, wall_clock)
         self._callbacks = CallbackDispatcher(
             self._store,
             webhook_secret=webhook_secret,

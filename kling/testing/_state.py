@@ -11,13 +11,17 @@ import threading
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._envelope import ApiError
 from ._families import Family
 from ._index import TaskIndex
+from ._prices import charge_of
 from ._task import FakeTask, TaskStatus
 from .legacy.context import EditSession, FaceSession
+
+if TYPE_CHECKING:
+    from ._ledger import Charge, Ledger
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,9 @@ class TaskStore:
         self.custom_elements: dict[str, dict[str, Any]] = {}
         """The older element library (``/v1/general/custom-elements``): elements by id, in
         creation order, as its list returns them."""
+        self.ledger: Ledger | None = None
+        """Charges each task that succeeds and refuses creates the account cannot pay for
+        (set by ``FakeKling``); without one a task only carries its charge."""
 
     # ------------------------------------------------------------------------------ reading
 
@@ -284,6 +291,9 @@ class TaskStore:
     def admit(self, task: FakeTask) -> None:
         """Store a new ``submitted`` task built by the caller; 1303 when no slot is free."""
         with self.lock:
+            if self.ledger is not None and self.ledger.enforcing():
+                self.settle()  # the tasks finished by now have paid: what is left counts
+                self.ledger.check(task)
             limit = self.concurrency_limit
             if limit is not None and self._busy_slots() + task.slots > limit:
                 raise ApiError(1303, "parallel task over resource pack limit")
@@ -350,6 +360,14 @@ class TaskStore:
                     return task
         raise ApiError(1201, f"{family.result[:-1]} {result_id} not found")
 
+    def charges(self) -> list[Charge]:
+        """Every charge of the account, oldest first, every task advanced first: what the
+        billing details list (an export of the whole account touches every task)."""
+        with self.lock:
+            for task in self._index.order:
+                self.advance(task)
+            return self.ledger.all() if self.ledger is not None else []
+
     def succeeded(self) -> list[FakeTask]:
         """Every task that succeeded, oldest first, each advanced first: what the billing
         details list. It touches every task, as an export of the whole account must."""
@@ -358,10 +376,19 @@ class TaskStore:
                 self.advance(task)
             return [task for task in self._index.order if task.task_status == "succeed"]
 
+    def settle(self) -> None:
+        """Advance every unfinished task (a finished one cannot change): what the account has
+        paid depends on which tasks have finished. Costs time per unfinished task only."""
+        with self.lock:
+            for task in list(self._index.unfinished.values()):
+                self.advance(task)
+
     def clear(self) -> None:
         """Forget every task."""
         with self.lock:
             self._index.clear()
+            if self.ledger is not None:
+                self.ledger.clear()
             self.sessions.clear()
             self.custom_elements.clear()
 
@@ -380,6 +407,10 @@ class TaskStore:
 
     def _transition(self, task: FakeTask, status: TaskStatus, at: float) -> None:
         task.task_status = status
+        if status == "succeed" and task.charged is None:
+            # Kling deducts a task's cost when it finishes, and its answers say how much.
+            ledger = self.ledger
+            task.charged = ledger.charge(task) if ledger is not None else charge_of(task)
         self._index.track(task)
         task.task_status_msg = (task.failure or "") if status == "failed" else ""
         task.stage_started = at

@@ -8,6 +8,7 @@ created through, so downloads work against whatever address the fake is served o
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
 from ._families import Family
@@ -47,6 +48,8 @@ class FakeTask:
     details: dict[str, Any] = field(default_factory=dict)
     """What validation worked out for a legacy task (``model_name``, result ``duration``,
     ``parent_video``, ``result_type``): see :class:`~kling.testing.legacy.context.Plan`."""
+    charged: Decimal | None = None
+    """Units it cost, set when it succeeds (``kling.testing._prices``)."""
 
     @property
     def external_task_id(self) -> str | None:
@@ -95,7 +98,9 @@ class FakeTask:
             "updated_at": self.updated_at,
         }
         if self.is_finished:
-            data["final_unit_deduction"] = "1" if self.task_status == "succeed" else "0"
+            # Kling's own spelling of a decimal ("2.4", "3"); a failed task costs nothing.
+            charged = self.charged if self.task_status == "succeed" else None
+            data["final_unit_deduction"] = format(charged.normalize(), "f") if charged else "0"
         watermark = self.body.get("watermark_info")
         if isinstance(watermark, dict):
             data["watermark_info"] = {"enabled": bool(watermark.get("enabled"))}

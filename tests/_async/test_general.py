@@ -13,7 +13,7 @@ import respx
 
 from kling import AsyncKlingClient, InvalidParameterError, KlingError, NotFoundError
 from kling.testing import FakeKlingServer, Timing
-from tests._fake_helpers import calls, is_png, serve
+from tests._fake_helpers import IMAGE_PACK, VIDEO_PACK, calls, is_png, packs, serve
 
 from .conftest import ACCESS_KEY, SECRET_KEY, FakeClock
 
@@ -89,8 +89,13 @@ FAR_END_MS = 4_000_000_000_000
 async def test_unit_deductions_list_each_paid_task_with_the_window_and_filters_sent(
     client: AsyncKlingClient, server: FakeKlingServer
 ) -> None:
-    first = await client.images.create_and_wait(prompt="a fox")
-    second = await client.text_to_video.create_and_wait(prompt="a corgi", mode="pro")
+    server.fake.resource_packs = packs()
+    # 8 units an image (Kling Image 3.0), 0.5 units a second at 1080p (Kling 2.5 Turbo):
+    # https://github.com/aself101/kling-api/blob/main/docs/api/kling-pricing-image.md
+    first = await client.images.create_and_wait(prompt="a fox", model_name="kling-v3")
+    second = await client.text_to_video.create_and_wait(
+        prompt="a corgi", model_name="kling-v2-5-turbo", mode="pro", duration="5"
+    )
     rows = [
         row
         async for row in client.account.unit_deductions(
@@ -98,11 +103,12 @@ async def test_unit_deductions_list_each_paid_task_with_the_window_and_filters_s
         )
     ]
     assert [row.task_id for row in rows] == [first.task_id, second.task_id]
-    assert [row.unit_before_deduction for row in rows] == [100.0, 99.0]
-    assert [row.unit_after_deduction for row in rows] == [99.0, 98.0]
+    assert [row.unit_before_deduction for row in rows] == [100.0, 100.0]
+    assert [row.deduction_amount for row in rows] == [8.0, 2.5]
+    assert [row.unit_after_deduction for row in rows] == [92.0, 97.5]
     assert [row.product_type for row in rows] == ["image", "video"]
     assert rows[1].resolution == "1080p"
-    assert rows[0].package_id == "fake-pack-0001"
+    assert [row.package_id for row in rows] == [IMAGE_PACK, VIDEO_PACK]
     assert rows[0].deduction_time is not None
     (sent,) = bodies(server, "POST", "/account/billing/package")
     assert sent == {
@@ -119,7 +125,11 @@ async def test_unit_deductions_list_each_paid_task_with_the_window_and_filters_s
 async def test_unit_deductions_follow_the_cursor_page_by_page_up_to_the_limit(
     client: AsyncKlingClient, server: FakeKlingServer
 ) -> None:
-    made = [(await client.images.create_and_wait(prompt=f"fox {n}")).task_id for n in range(3)]
+    server.fake.resource_packs = packs()
+    made = [
+        (await client.images.create_and_wait(prompt=f"fox {n}", model_name="kling-v3")).task_id
+        for n in range(3)
+    ]
     pages = client.account.unit_deductions(START_MS, FAR_END_MS, page_size=1)
     assert [row.task_id async for row in pages] == made
     sent = bodies(server, "POST", "/account/billing/package")

@@ -44,7 +44,9 @@ def test_a_run_saves_every_result_and_says_what_it_did(
 
     assert result.exit_code == 0, result.stderr
     assert re.fullmatch(
-        rf"2 jobs in \d+s: 2 succeeded; 2 units charged; manifest: {out}/manifest.jsonl",
+        # kling-v1 (both jobs' default model) has no published price: nothing quoted or charged.
+        rf"2 jobs in \d+s: 2 succeeded; 0 units quoted \(2 unpriced\), 0 units charged; "
+        rf"manifest: {out}/manifest.jsonl",
         flat(result.stdout),
     )
     assert len(server.fake.tasks) == 2
@@ -61,7 +63,7 @@ def test_json_prints_the_summary_as_one_document(
     assert result.exit_code == 0, result.stderr
     summary = json.loads(result.stdout)
     assert summary["counts"] == {"succeeded": 2}
-    assert summary["units_charged"] == 2.0  # a unit a task (the fake's price)
+    assert summary["units_charged"] == summary["units_quoted"] == 0.0  # kling-v1: unpriced
     assert summary["manifest"] == str(out / "manifest.jsonl")
     assert isinstance(summary["wall_time"], float)
 

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from kling.testing import FakeKlingServer
+from tests._fake_helpers import packs
 
 from .conftest import KlingRunner, server_args
 from .test_tasks import create
@@ -37,14 +38,15 @@ def test_ai_multi_shot_refuses_one_file_name_for_nine_results(
 def test_unit_deductions_show_what_each_task_cost(
     kling: KlingRunner, server: FakeKlingServer
 ) -> None:
-    task = create(kling, server, "image", "a fox", "--wait")
+    server.fake.resource_packs = packs()
+    task = create(kling, server, "image", "a fox", "--model-name", "kling-v3", "--wait")
     result = kling(
         *server_args(server), "--json", "account", "unit-deductions", "--product-type", "image"
     )
     assert result.exit_code == 0, result.output
     (row,) = json.loads(result.stdout)
     assert row["task_id"] == task["task_id"]
-    assert row["unit_after_deduction"] == 99.0
+    assert row["unit_after_deduction"] == 92.0  # 8 units an image (Kling Image 3.0)
     table = kling(*server_args(server), "account", "unit-deductions")
     assert table.exit_code == 0, table.output
     assert table.stdout.startswith("Unit deductions, ")
@@ -54,7 +56,8 @@ def test_unit_deductions_show_what_each_task_cost(
 def test_balance_deductions_of_an_account_paying_by_pack_are_empty(
     kling: KlingRunner, server: FakeKlingServer
 ) -> None:
-    create(kling, server, "image", "a fox", "--wait")
+    server.fake.resource_packs = packs()
+    create(kling, server, "image", "a fox", "--model-name", "kling-v3", "--wait")
     result = kling(*server_args(server), "--json", "account", "balance-deductions", "--days", "2")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kling.testing import FakeKling
+from tests._fake_helpers import packs
 
 from .conftest import Mcp, creates
 from .test_tools import tools
@@ -32,12 +33,13 @@ async def test_ai_multi_shot_creates_waits_and_downloads_nine_views(
 async def test_unit_deductions_list_the_charge_of_a_finished_task(
     mcp: Mcp, fake: FakeKling
 ) -> None:
-    created = await mcp.ok("create_images", {"prompt": "a fox"})
+    fake.resource_packs = packs()
+    created = await mcp.ok("create_images", {"prompt": "a fox", "model_name": "kling-v3"})
     await mcp.ok("wait_task", {"family": "images", "task_id": created["task_id"]})
     answer = await mcp.ok("account_unit_deductions", {"days": 3, "product_type": ["image"]})
     (charge,) = answer["charges"]
     assert charge["task_id"] == created["task_id"]
-    assert charge["unit_after_deduction"] == 99.0
+    assert charge["unit_after_deduction"] == 92.0  # 8 units an image (Kling Image 3.0)
     (request,) = [r for r in fake.requests if r.path == "/account/billing/package"]
     assert request.json["end_time"] - request.json["start_time"] == 3 * 86_400_000
     assert request.json["filters"] == [{"key": "product_type", "values": ["image"]}]

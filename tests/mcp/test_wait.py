@@ -18,7 +18,9 @@ from .conftest import FAKE_URL, Clock, Mcp, ProgressLog, kling_client, mcp_sessi
 async def test_wait_reports_progress_and_returns_the_finished_task(
     mcp: Mcp, fake: FakeKling
 ) -> None:
-    created = await mcp.ok("create_text_to_video", {"prompt": "a fox in the snow"})
+    created = await mcp.ok(
+        "create_text_to_video", {"prompt": "a fox in the snow", "model_name": "kling-v2-5-turbo"}
+    )
     seen: ProgressLog = []
 
     async def progress(value: float, total: float | None, message: str | None) -> None:
@@ -33,7 +35,7 @@ async def test_wait_reports_progress_and_returns_the_finished_task(
     assert done["finished"] is True
     [url] = done["result_urls"]
     assert url.startswith(f"{FAKE_URL}/files/{created['task_id']}")
-    assert done["units_charged"] == 1.0
+    assert done["units_charged"] == 1.5  # 5 s at 720p (std) of Kling 2.5 Turbo, 0.3 units/s
     assert "download_results" in done["next"]
     statuses = [message.split()[2] for _, _, message in seen if message]
     assert statuses == ["submitted", "processing", "succeed"]

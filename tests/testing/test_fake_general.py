@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from kling.testing import FakeKling, Timing
+from tests._fake_helpers import packs
 
 from .test_fake_kling import assert_error, client
 
@@ -50,9 +51,11 @@ async def test_billing_refuses_what_the_pages_rule_out(
 
 
 async def test_billing_pages_by_cursor_and_the_cursor_keeps_the_query() -> None:
-    async with client(FakeKling(timing=Timing.instant())) as http:
+    async with client(FakeKling(timing=Timing.instant(), resource_packs=packs())) as http:
         for n in range(3):
-            created = await http.post("/v1/images/generations", json={"prompt": f"fox {n}"})
+            created = await http.post(
+                "/v1/images/generations", json={"prompt": f"fox {n}", "model_name": "kling-v3"}
+            )
             assert created.status_code == 200
         first = (await http.post("/account/billing/package", json={**WINDOW, "limit": 2})).json()
         page = first["data"]
@@ -65,7 +68,9 @@ async def test_billing_pages_by_cursor_and_the_cursor_keeps_the_query() -> None:
     assert rest["has_more"] is False
     assert rest["next_cursor"] == ""
     units = [row["unit_after_deduction"] for row in page["result"]["detail"]]
-    assert [*units, rest["result"]["detail"][0]["unit_after_deduction"]] == [99.0, 98.0, 97.0]
+    # 8 units an image of Kling Image 3.0:
+    # https://github.com/aself101/kling-api/blob/main/docs/api/kling-pricing-image.md
+    assert [*units, rest["result"]["detail"][0]["unit_after_deduction"]] == [92.0, 84.0, 76.0]
 
 
 @pytest.mark.parametrize(

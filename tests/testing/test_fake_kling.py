@@ -283,7 +283,8 @@ async def test_get_by_task_id_and_by_external_task_id() -> None:
     assert by_id["task_id"] == by_external["task_id"] == created["task_id"]
     assert by_id["task_status"] == "succeed"  # instant timing: done at the first query
     assert by_id["task_status_msg"] == ""
-    assert by_id["final_unit_deduction"] == "1"
+    # kling-v1 (the default model) has no published price: the fake charges nothing for it.
+    assert by_id["final_unit_deduction"] == "0"
     video = by_id["task_result"]["videos"][0]
     assert video["url"] == f"http://fake.test/files/{created['task_id']}-0.mp4"
     assert video["duration"] == "5"

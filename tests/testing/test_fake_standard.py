@@ -1125,8 +1125,8 @@ async def test_legacy_tasks_are_visible_through_get_tasks_in_the_new_shape() -> 
         video_task, image_task = (await http.get("/tasks", params={"task_ids": ids})).json()["data"]
     assert (video_task["status"], video_task["external_id"]) == ("succeeded", "L")
     assert [o["type"] for o in video_task["outputs"]] == ["video"]
-    assert video_task["billing"] == [
-        {"charge_type": "unit", "amount": "1", "package_type": "video"}
+    assert video_task["billing"] == [  # kling-v1: no published price, nothing charged
+        {"charge_type": "unit", "amount": "0", "package_type": "video"}
     ]
     assert [set(o) for o in image_task["outputs"]] == [{"type", "url"}] * 2  # no id, no index
     assert image_task["billing"][0]["package_type"] == "image"

@@ -1,8 +1,7 @@
 """The billing details (``POST /account/billing/balance`` and ``/account/billing/package``): a
-row per task the account paid for, read from the fake's own tasks.
-
-With a resource pack the fake charges units to its first pack (``/package`` lists them); with
-none, the cash balance (``/balance``). Kling's pages, which the checks follow:
+row per task the account paid for, read from the fake's ledger (``kling.testing._ledger``):
+charges to a resource pack in ``/package``, in units; charges to the cash balance in
+``/balance``, in dollars. Kling's pages, which the checks follow:
 
 * https://github.com/aself101/kling-api/blob/main/docs/api/kling-assets-balance.md
 * https://github.com/aself101/kling-api/blob/main/docs/api/kling-assets-package.md
@@ -21,6 +20,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from .. import _rulebook as R
+from .._ledger import Charge
 from .._task import FakeTask
 from .fields import reject
 
@@ -35,8 +35,6 @@ FILTER_KEYS: Mapping[Kind, tuple[str, ...]] = {
 PRODUCT_TYPES = ("video", "image", "try-on")
 API_KEY_NAME = "default"
 """The name of the one API key every fake task is billed to."""
-STARTING_BALANCE = Decimal(1000)
-"""What the fake's cash balance holds before its first charge (``balance_before_deduction``)."""
 _RESOLUTIONS = {"std": "720p", "pro": "1080p", "4k": "4k"}  # "Legacy: mode parameter mapped"
 
 
@@ -72,39 +70,32 @@ def page(rows: Sequence[dict[str, Any]], wanted: dict[str, Any], offset: int) ->
     return data
 
 
-def rows(
-    kind: Kind,
-    tasks: Sequence[FakeTask],
-    packs: Sequence[Mapping[str, Any]],
-    wanted: dict[str, Any],
-) -> list[dict[str, Any]]:
-    """The rows of ``kind`` for the succeeded ``tasks`` (oldest charge first) that ``wanted``
-    selects: created inside its window, matching every filter."""
-    pack = packs[0] if packs else None
-    if (kind == "package") != (pack is not None):
-        return []  # the account pays the other way
+def rows(kind: Kind, charges: Sequence[Charge], wanted: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows of ``kind`` for the account's ``charges`` (oldest first) that ``wanted``
+    selects: tasks created inside its window, matching every filter."""
     found = []
-    left = STARTING_BALANCE if pack is None else Decimal(str(pack.get("total_quantity") or 0))
-    for task in sorted(tasks, key=lambda task: task.updated_at):
-        units = _units(task)
-        row = _row(task, units)
+    for charge in charges:
+        task, pack = charge.task, charge.pack
+        if (kind == "package") != (pack is not None):
+            continue  # paid the other way
+        row = _row(task, charge.amount)
+        after = charge.before - charge.amount
         if pack is None:
             row |= {
                 "cash_type": "balance",
-                "balance_before_deduction": float(left),
-                "balance_after_deduction": float(left - units),
-                "list_price": float(units),
+                "balance_before_deduction": float(charge.before),
+                "balance_after_deduction": float(after),
+                "list_price": float(charge.amount),
                 "currency": "USD",
             }
         else:
             row = {
                 "package_id": str(pack.get("resource_pack_id") or ""),
-                "product_type": _product_type(task),
+                "product_type": charge.product_type,
                 **row,
-                "unit_before_deduction": float(left),
-                "unit_after_deduction": float(left - units),
+                "unit_before_deduction": float(charge.before),
+                "unit_after_deduction": float(max(after, Decimal(0))),
             }
-        left -= units
         if wanted["start"] <= task.created_at <= wanted["end"] and _matches(
             row, pack, wanted["filters"]
         ):
@@ -149,32 +140,24 @@ def _matches(
     return all(values.get(key) in wanted for key, wanted in filters.items())
 
 
-def _units(task: FakeTask) -> Decimal:
-    amount = getattr(task, "amount", None)  # a new-standard task's rate x duration
-    return Decimal(amount) if isinstance(amount, str) else Decimal(1)
-
-
 def _row(task: FakeTask, units: Decimal) -> dict[str, Any]:
     details, body = task.details, task.body
     mode = details.get("mode") or body.get("mode")
+    model = details.get("model_name") or body.get("model_name") or getattr(task, "model", "")
+    settings = getattr(task, "settings", {})  # a new-standard task's
     row: dict[str, Any] = {
         "task_id": task.task_id,
         "api_key_name": API_KEY_NAME,
-        "product_function": task.family.name.replace("_", " ").title(),
-        "model_name": str(details.get("model_name") or body.get("model_name") or ""),
-        "resolution": _RESOLUTIONS.get(str(mode), ""),
+        "product_function": task.family.name.replace("_", " ").replace("-", " ").title(),
+        "model_name": str(model or ""),
+        "resolution": settings.get("resolution") or _RESOLUTIONS.get(str(mode), ""),
         "deduction_time": str(task.updated_at),
         "deduction_amount": float(units),
     }
     if task.family.result in ("videos", "video_audios"):
-        row["duration"] = str(details.get("duration") or body.get("duration") or "5")
+        seconds = details.get("duration") or body.get("duration") or getattr(task, "duration", 5)
+        row["duration"] = str(seconds)
     return row
-
-
-def _product_type(task: FakeTask) -> str:
-    if task.family.name == "virtual_try_on":
-        return "try-on"
-    return "image" if task.family.result == "images" else "video"
 
 
 def _encode(wanted: dict[str, Any], offset: int) -> str:

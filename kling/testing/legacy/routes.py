@@ -23,6 +23,7 @@ from .._presets import (
     PRESET_VOICE_IDS,
     PRESET_VOICES,
 )
+from .._prices import call_charge
 from .._state import TaskStore, new_task_id
 from .._task import CREATOR_ID
 from . import billing
@@ -181,7 +182,7 @@ class _Api:
                 "task_status": "succeed",
                 "task_status_msg": "",
                 "task_result": {"audios": [audio]},
-                "final_unit_deduction": "1",
+                "final_unit_deduction": call_charge("Avatar", "TTS"),
                 "created_at": now,
                 "updated_at": now,
             },
@@ -204,7 +205,12 @@ class _Api:
                 session_id, self._now_ms(), {"0": (0, video_ms)}, video_ms
             )
         return ok(
-            request, {"session_id": session_id, "final_unit_deduction": "0", "face_data": [face]}
+            request,
+            {
+                "session_id": session_id,
+                "final_unit_deduction": call_charge("Lip Sync", "Face Recognition"),
+                "face_data": [face],
+            },
         )
 
     async def image_recognize(self, request: Request) -> Response:
@@ -341,8 +347,9 @@ class _Api:
         if times[1] < times[0]:
             raise ApiError(1201, "Invalid parameter: end_time is before start_time")
         wanted = request.query_params.get("resource_pack_name")
+        self.store.settle()  # the tasks finished by now have been charged to the packs
         packs = [
-            dict(pack)
+            {key: value for key, value in pack.items() if key != "product_type"}  # the fake's
             for pack in self.resource_packs()
             if not wanted or pack.get("resource_pack_name") == wanted
         ]
@@ -355,7 +362,7 @@ class _Api:
         async def endpoint(request: Request) -> Response:
             body = await json_body(request)
             wanted, offset = billing.query(kind, body)
-            rows = billing.rows(kind, self.store.succeeded(), self.resource_packs(), wanted)
+            rows = billing.rows(kind, self.store.charges(), wanted)
             return ok(request, billing.page(rows, wanted, offset))
 
         return endpoint
