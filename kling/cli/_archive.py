@@ -9,11 +9,9 @@ when a file could not be saved, the summary under ``"summary"`` either way).
 from __future__ import annotations
 
 import shlex
-import threading
 from datetime import datetime, timedelta
 from pathlib import Path
-from types import TracebackType
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -21,12 +19,11 @@ from ._account import parse_time
 from ._errors import CliError, Interrupted
 from ._groups import KlingCommand
 from ._lazy import add_function_lazily
+from ._live import LiveBar, duration
 from ._output import err_console, out_console, print_json
 from ._state import get_state
 
 if TYPE_CHECKING:
-    from rich.progress import Progress
-
     from kling import ArchiveProgress, ArchiveReport
 
 __all__ = ["archive", "register"]
@@ -210,80 +207,21 @@ def _size(count: int) -> str:
     return f"{size:.1f} GB"  # pragma: no cover - the loop returns
 
 
-class ArchiveDisplay:
+class ArchiveDisplay(LiveBar["ArchiveProgress"]):
     """Live progress on stderr while an archive runs: the lists being read, then a bar of the
-    files settled, the counts and the bytes saved.
+    files settled, the counts and the bytes saved."""
 
-    Only on a terminal, and not with ``--json``. ``update`` may be called from the SDK's
-    threads: rich's progress is thread-safe, and the counts are read under a lock.
-    """
+    noun = "files"
+    starting = "reading the lists"
 
-    def __init__(self, *, enabled: bool = True) -> None:
-        self._console = err_console()
-        self._enabled = enabled and self._console.is_terminal
-        self._progress: Progress | None = None
-        self._bar: Any = None
-        self._lock = threading.Lock()
-        self._last: ArchiveProgress | None = None
-        self._trouble = ""
-
-    def __enter__(self) -> ArchiveDisplay:
-        if self._enabled:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-            self._progress = Progress(
-                TextColumn("files"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("{task.fields[counts]}"),
-                console=self._console,
-                transient=True,
-            )
-            self._progress.__enter__()
-            self._bar = self._progress.add_task("files", total=None, counts="reading the lists")
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if self._progress is not None:
-            self._progress.__exit__(exc_type, exc, tb)
-            self._progress = None
-
-    def update(self, progress: ArchiveProgress) -> None:
-        """``on_progress`` of ``client.archive``."""
-        with self._lock:
-            self._last, self._trouble = progress, ""
-            self._render()
-
-    def trouble(self, reason: str) -> None:
-        """A retry: shown under the bar until the next change."""
-        with self._lock:
-            self._trouble = reason
-            self._render()
-
-    def _render(self) -> None:
-        from rich.markup import escape
-
-        progress = self._last
-        if self._progress is None or progress is None:
-            return
+    def counts(self, progress: ArchiveProgress) -> str:
         if progress.total is None:
-            counts = f"reading the lists: {progress.listing or ''} ({progress.tasks} tasks found)"
-        else:
-            eta = progress.eta
-            counts = (
-                f"[green]saved {progress.saved}[/green]  skipped {progress.skipped}  "
-                f"[red]failed {progress.failed}[/red]  {_size(progress.bytes)}"
-                + (f"  ETA {int(eta) // 60}m{int(eta) % 60:02d}s" if eta else "")
-            )
-        if self._trouble:
-            counts += f"\n[dim]{escape(self._trouble)}[/dim]"
-        self._progress.update(
-            self._bar, total=progress.total, completed=progress.settled, counts=counts
+            return f"reading the lists: {progress.listing or ''} ({progress.tasks} tasks found)"
+        eta = progress.eta
+        return (
+            f"[green]saved {progress.saved}[/green]  skipped {progress.skipped}  "
+            f"[red]failed {progress.failed}[/red]  {_size(progress.bytes)}"
+            + (f"  ETA {duration(eta)}" if eta else "")
         )
 
 

@@ -9,15 +9,12 @@ the next run, the summary under ``"summary"`` either way).
 from __future__ import annotations
 
 import shlex
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
 
 from kling._errors import InvalidParameterError, ServerUnreachableError
 from kling._polling import DEFAULT_UNREACHABLE_TIMEOUT
@@ -26,12 +23,11 @@ from ._checks import check_directory
 from ._errors import CliError, Interrupted
 from ._groups import KlingCommand, KlingSubGroup
 from ._lazy import add_typer_lazily
+from ._live import LiveBar, duration
 from ._output import err_console, out_console, print_json
 from ._state import get_state
 
 if TYPE_CHECKING:
-    from rich.progress import Progress
-
     from kling import BatchProgress, BatchReport, JobResult
 
 __all__ = ["group", "register"]
@@ -339,92 +335,21 @@ def _print_unsettled(unsettled: list[JobResult]) -> None:
         err_console().print(f"... and {len(unsettled) - 10} more in the manifest")
 
 
-class BatchDisplay:
-    """Live progress on stderr while a batch runs: a bar of settled jobs, the counts, an ETA.
+class BatchDisplay(LiveBar["BatchProgress"]):
+    """Live progress on stderr while a batch runs: a bar of settled jobs, the counts, an ETA."""
 
-    Only on a terminal, and not with ``--json``; elsewhere it stays quiet (the summary says it
-    all). Retries and failed polls (:meth:`trouble`, fed by ``_logs``) show under the bar.
-    ``update`` is called from the SDK's threads: rich's progress is thread-safe, and the
-    counts are read under a lock.
-    """
+    noun = "jobs"
+    starting = "reading the jobs"
 
-    def __init__(self, *, enabled: bool = True) -> None:
-        self._console = err_console()
-        self._enabled = enabled and self._console.is_terminal
-        self._progress: Progress | None = None
-        self._bar: Any = None
-        self._lock = threading.Lock()
-        self._last: BatchProgress | None = None
-        self._trouble = ""
-        self._warned: set[str] = set()
-
-    def __enter__(self) -> BatchDisplay:
-        if self._enabled:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-            self._progress = Progress(
-                TextColumn("jobs"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("{task.fields[counts]}"),
-                console=self._console,
-                transient=True,
-            )
-            self._progress.__enter__()
-            self._bar = self._progress.add_task("jobs", total=None, counts="reading the jobs")
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if self._progress is not None:
-            self._progress.__exit__(exc_type, exc, tb)
-            self._progress = None
-
-    def update(self, progress: BatchProgress) -> None:
-        """``on_progress`` of ``batch.run``."""
-        with self._lock:
-            self._last, self._trouble = progress, ""
-            self._render()
-
-    def trouble(self, reason: str) -> None:
-        """A retry or a failed poll: shown under the bar until the next change. A warning (a
-        manifest line skipped, a model this SDK does not know) is printed once, to stay."""
-        with self._lock:
-            if reason.startswith("Warning: "):
-                if reason not in self._warned:
-                    self._warned.add(reason)
-                    console = self._progress.console if self._progress else self._console
-                    console.print(reason, style="yellow", markup=False)
-                return
-            self._trouble = reason
-            self._render()
-
-    def _render(self) -> None:
-        progress = self._last
-        if self._progress is None or progress is None:
-            return
+    def counts(self, progress: BatchProgress) -> str:
         eta = progress.eta
-        counts = (
+        return (
             f"submitted {progress.submitted}  running {progress.running}  "
             f"[green]succeeded {progress.succeeded}[/green]  "
             f"[red]failed {progress.failed}[/red]  downloaded {progress.downloaded}"
             + (f"  skipped {progress.skipped}" if progress.skipped else "")
-            + (f"  ETA {_duration(eta)}" if eta else "")
-            + (f"\n[dim]{escape(self._trouble)}[/dim]" if self._trouble else "")
+            + (f"  ETA {duration(eta)}" if eta else "")
         )
-        self._progress.update(
-            self._bar, total=progress.total, completed=progress.settled, counts=counts
-        )
-
-
-def _duration(seconds: float) -> str:
-    minutes, secs = divmod(int(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{secs:02d}s"
 
 
 def register(app: typer.Typer) -> None:

@@ -78,7 +78,7 @@ def test_progress_shows_on_a_terminal(
     make_tasks(server)
     screen = io.StringIO()
     terminal = Console(file=screen, force_terminal=True, width=200)
-    monkeypatch.setattr("kling.cli._archive.err_console", lambda: terminal)
+    monkeypatch.setattr("kling.cli._live.err_console", lambda: terminal)
 
     result = kling(*key_args(server), "archive", str(tmp_path / "backup"))
 

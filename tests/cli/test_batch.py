@@ -205,7 +205,7 @@ def test_progress_shows_on_a_terminal(
 ) -> None:
     screen = io.StringIO()
     terminal = Console(file=screen, force_terminal=True, width=200)
-    monkeypatch.setattr("kling.cli._batch.err_console", lambda: terminal)
+    monkeypatch.setattr("kling.cli._live.err_console", lambda: terminal)
 
     result = kling(*server_args(server), "batch", "run", str(jobs), "-o", str(tmp_path / "o"))
 
