@@ -32,7 +32,10 @@ async def async_client(client: AsyncKlingClient) -> None:
     assert_type(await client.omni_video.create(prompt="x", aspect_ratio="16:9"), AsyncTask)
     await client.text_to_audio.create(prompt="rain")  # type: ignore[call-arg]
     await client.video_effects.create_and_wait(effect_scene="hug", image="https://x/a.png")
-    results = await client.elements.create_many([{"element_name": "Mochi"}])
+    results = await client.elements.create_many(
+        [{"element_name": "Mochi", "element_description": "a cat", "reference_type": "image_refer"}]
+    )
+    await client.elements.create_many([{"element_name": "Mochi"}])  # type: ignore[typeddict-item]
     assert_type(results, list[AsyncTask | KlingError])
     await client.avatar.create_many([{"image": "x", "sound": "on"}])  # type: ignore[typeddict-unknown-key]
 
