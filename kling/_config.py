@@ -285,20 +285,20 @@ def _check_timeout(timeout: object) -> None:
         )
 
 
-def clean_headers(headers: dict[str, str] | None) -> dict[str, str]:
+def clean_headers(headers: dict[str, str] | None, field: str = "default_headers") -> dict[str, str]:
     """Extra headers, refusing CR/LF and other control characters (header injection)."""
     cleaned: dict[str, str] = {}
     for name, value in (headers or {}).items():
         if not isinstance(name, str) or not isinstance(value, str):
             raise InvalidParameterError(
-                f"default_headers must map str to str, got {name!r}: {type(value).__name__}",
-                field="default_headers",
+                f"{field} must map str to str, got {name!r}: {type(value).__name__}",
+                field=field,
             )
         if any(not c.isprintable() for c in name + value) or not name.strip():
             raise InvalidParameterError(
-                f"default_headers[{name!r}] contains a line break or control character; "
+                f"{field}[{name!r}] contains a line break or control character; "
                 "header values must be a single printable line",
-                field="default_headers",
+                field=field,
             )
         cleaned[name] = value
     return cleaned

@@ -23,6 +23,7 @@ TABLE = "kling/_families.py"
 RESOURCES = "_generated_families.py"
 PROPERTIES = "_generated_properties.py"
 PRODUCTS = "_generated_products.py"
+RAW = "_generated_raw.py"
 #: Where each flavour goes, and how its code differs: the class prefix, ``async``, ``await``.
 FLAVOURS: dict[str, dict[str, str]] = {
     "kling/_async": {"A": "Async", "async_": "async ", "await_": "await ", "with_": "async with"},
@@ -161,6 +162,7 @@ def render(root: Path) -> dict[str, str]:
         RESOURCES: _resources(rows),
         PROPERTIES: _properties(rows),
         PRODUCTS: _products(products),
+        RAW: _raw(rows, products),
     }
     return {
         f"{package}/{name}": _flavour(code, flavour)
@@ -191,6 +193,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from .._call_options import NOT_GIVEN
 from .._families import FAMILIES
 from ._legacy import {A}FamilyResource, {A}LibraryResource
 @selections@
@@ -199,6 +202,8 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
+    from .._call_options import Headers, Query
+    from .._config import TimeoutTypes
     from .._errors import KlingError
     from .._params import @params@
     from .._quote import Quote
@@ -226,10 +231,18 @@ class @cls@(@base@):
     row = FAMILIES["@name@"]
 
     {async_}def create(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[@params@]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        **params: Unpack[@params@],
     ) -> {A}Task:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return {await_}self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return {await_}call._create(params, extra_body)
 
     {async_}def quote(self, **params: Unpack[@params@]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -238,11 +251,18 @@ class @cls@(@base@):
         return {await_}self._quote(params)
 
     {async_}def create_and_wait(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[@waits@]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[@waits@],
     ) -> {A}Task:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return {await_}self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return {await_}call._create_and_wait(params, extra_body)
 
     {async_}def create_many(
         self, items: Iterable[@params@], **options: Unpack[CreateManyOptions]
@@ -354,6 +374,7 @@ from collections.abc import Iterable, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from .._call_options import NOT_GIVEN
 from .._families import PRODUCTS
 from ._v2 import {A}ProductResource, {A}V2Tasks
 
@@ -362,6 +383,8 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
+    from .._call_options import Headers, Query
+    from .._config import TimeoutTypes
     from .._errors import KlingError
     from .._params import @imports@
     from .._quote import Quote
@@ -388,12 +411,17 @@ class @cls@({A}ProductResource):
         self,
         *,
         model: @models@ | str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
         **params: Unpack[@params@],
     ) -> {A}V2Task:
         """Submit a task (returned ``submitted``); ``extra_body`` merges into the body
-        (``{"settings": {...}}`` adds settings)."""
-        return {await_}self._create({"model": model, **params}, extra_body)
+        (``{"settings": {...}}`` adds settings). ``extra_headers``, ``extra_query`` and
+        ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return {await_}call._create({"model": model, **params}, extra_body)
 
     {async_}def quote(self, *, model: @models@ | str, **params: Unpack[@params@]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -405,12 +433,16 @@ class @cls@({A}ProductResource):
         self,
         *,
         model: @models@ | str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[@waits@],
     ) -> {A}V2Task:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return {await_}self._create_and_wait({"model": model, **params}, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return {await_}call._create_and_wait({"model": model, **params}, extra_body)
 
     {async_}def create_many(
         self,
@@ -490,3 +522,111 @@ def _products(rows: list[ProductRow]) -> str:
     for row in rows:
         text += _fill(_V2_PROPERTY, name=row.name, cls=row.cls, summary=row.summary)
     return text
+
+
+_RAW_HEAD = '''\
+"""``client.with_raw_response``'s typed mirrors of the task resources, generated from the table
+in ``kling/_families.py``.
+
+A mirror holds its resource's methods that send one request (``create``, ``get``...), each
+wrapped by ``to_raw_response``: the same arguments, and a ``RawResponse`` of what the method
+returns, so that ``parse()`` has the method's own type.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from ._call import to_raw_response
+
+if TYPE_CHECKING:
+    from ._client import {A}KlingClient
+    from ._generated_families import @families@
+    from ._generated_products import @products@
+    from ._v2 import {A}V2Tasks
+
+__all__ = ["{A}FamiliesWithRawResponse", "{A}V2TasksWithRawResponse", "{A}V2WithRawResponse"]
+'''
+
+_RAW_MIRROR = '''
+
+class @cls@WithRawResponse:
+    """``client.with_raw_response.@name@``: @verbs@, raw."""
+
+    def __init__(self, resource: @cls@) -> None:
+@lines@'''
+
+_RAW_TAIL = '''
+
+class {A}V2TasksWithRawResponse:
+    """``client.with_raw_response.v2.tasks``: ``get``, returning a ``RawResponse``."""
+
+    def __init__(self, resource: {A}V2Tasks) -> None:
+        self.get = to_raw_response(resource.get)
+
+
+class {A}V2WithRawResponse:
+    """``client.with_raw_response.v2``: a mirror per product, and ``tasks``."""
+
+    def __init__(self, client: {A}KlingClient) -> None:
+        self._client = client
+
+    @cached_property
+    def tasks(self) -> {A}V2TasksWithRawResponse:
+        """``get``, raw."""
+        return {A}V2TasksWithRawResponse(self._client.v2.tasks)
+@v2_properties@
+
+class {A}FamiliesWithRawResponse:
+    """A mirror per task family, and ``v2``; ``{A}KlingWithRawResponse`` adds the rest."""
+
+    def __init__(self, client: {A}KlingClient) -> None:
+        self._client = client
+
+    @cached_property
+    def v2(self) -> {A}V2WithRawResponse:
+        """The new standard's products and ``tasks``, raw."""
+        return {A}V2WithRawResponse(self._client)
+@properties@'''
+
+_RAW_PROPERTY = '''
+    @cached_property
+    def @name@(self) -> @cls@WithRawResponse:
+        """``client.@path@``, raw."""
+        return @cls@WithRawResponse(self._client.@path@)
+'''
+
+
+def _raw(rows: list[Row], products: list[ProductRow]) -> str:
+    text = _fill(
+        _RAW_HEAD,
+        families=", ".join(sorted(row.cls for row in rows)),
+        products=", ".join(sorted(row.cls for row in products)),
+    )
+    mirrors: list[tuple[str, str, list[str]]] = []
+    for row in rows:
+        verbs = ["create", "get"]
+        verbs += ["delete"] if row.library else []
+        verbs += ["init_selection"] if row.selections else []
+        mirrors.append((row.cls, row.name, verbs))
+    for product in products:
+        mirrors.append((product.cls, f"v2.{product.name}", ["create", "get"]))
+    for cls, name, verbs in mirrors:
+        lines = "".join(
+            f"        self.{verb} = to_raw_response(resource.{verb})\n" for verb in verbs
+        )
+        text += _fill(
+            _RAW_MIRROR,
+            cls=cls,
+            name=name,
+            verbs=", ".join(f"``{verb}``" for verb in verbs),
+            lines=lines,
+        )
+    v2_properties = "".join(
+        _fill(_RAW_PROPERTY, name=row.name, cls=row.cls, path=f"v2.{row.name}") for row in products
+    )
+    properties = "".join(
+        _fill(_RAW_PROPERTY, name=row.name, cls=row.cls, path=row.name) for row in rows
+    )
+    return text + _fill(_RAW_TAIL, v2_properties=v2_properties, properties=properties)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from .._call_options import NOT_GIVEN
 from .._families import FAMILIES
 from ._legacy import AsyncFamilyResource, AsyncLibraryResource
 from ._multi_elements import AsyncMultiElementsResource
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
+    from .._call_options import Headers, Query
+    from .._config import TimeoutTypes
     from .._errors import KlingError
     from .._params import (
         AdvancedLipSyncParams,
@@ -150,10 +153,18 @@ class AsyncTextToVideo(AsyncFamilyResource):
     row = FAMILIES["text_to_video"]
 
     async def create(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[TextToVideoParams]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        **params: Unpack[TextToVideoParams],
     ) -> AsyncTask:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return await self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return await call._create(params, extra_body)
 
     async def quote(self, **params: Unpack[TextToVideoParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -162,11 +173,18 @@ class AsyncTextToVideo(AsyncFamilyResource):
         return await self._quote(params)
 
     async def create_and_wait(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_TextToVideoAndWait]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[_TextToVideoAndWait],
     ) -> AsyncTask:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return await self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return await call._create_and_wait(params, extra_body)
 
     async def create_many(
         self, items: Iterable[TextToVideoParams], **options: Unpack[CreateManyOptions]
@@ -195,10 +213,18 @@ class AsyncImageToVideo(AsyncFamilyResource):
     row = FAMILIES["image_to_video"]
 
     async def create(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[ImageToVideoParams]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        **params: Unpack[ImageToVideoParams],
     ) -> AsyncTask:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return await self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return await call._create(params, extra_body)
 
     async def quote(self, **params: Unpack[ImageToVideoParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -207,11 +233,18 @@ class AsyncImageToVideo(AsyncFamilyResource):
         return await self._quote(params)
 
     async def create_and_wait(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_ImageToVideoAndWait]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[_ImageToVideoAndWait],
     ) -> AsyncTask:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return await self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return await call._create_and_wait(params, extra_body)
 
     async def create_many(
         self, items: Iterable[ImageToVideoParams], **options: Unpack[CreateManyOptions]
@@ -242,11 +275,16 @@ class AsyncMultiImageToVideo(AsyncFamilyResource):
     async def create(
         self,
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
         **params: Unpack[MultiImageToVideoParams],
     ) -> AsyncTask:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return await self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return await call._create(params, extra_body)
 
     async def quote(self, **params: Unpack[MultiImageToVideoParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -257,12 +295,16 @@ class AsyncMultiImageToVideo(AsyncFamilyResource):
     async def create_and_wait(
         self,
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[_MultiImageToVideoAndWait],
     ) -> AsyncTask:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return await self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return await call._create_and_wait(params, extra_body)
 
     async def create_many(
         self, items: Iterable[MultiImageToVideoParams], **options: Unpack[CreateManyOptions]
@@ -291,10 +333,18 @@ class AsyncVideoExtend(AsyncFamilyResource):
     row = FAMILIES["video_extend"]
 
     async def create(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[VideoExtendParams]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        **params: Unpack[VideoExtendParams],
     ) -> AsyncTask:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return await self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return await call._create(params, extra_body)
 
     async def quote(self, **params: Unpack[VideoExtendParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -303,11 +353,18 @@ class AsyncVideoExtend(AsyncFamilyResource):
         return await self._quote(params)
 
     async def create_and_wait(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_VideoExtendAndWait]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[_VideoExtendAndWait],
     ) -> AsyncTask:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return await self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return await call._create_and_wait(params, extra_body)
 
     async def create_many(
         self, items: Iterable[VideoExtendParams], **options: Unpack[CreateManyOptions]
@@ -336,10 +393,18 @@ class AsyncLipSync(AsyncFamilyResource):
     row = FAMILIES["lip_sync"]
 
     async def create(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[LipSyncParams]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        **params: Unpack[LipSyncParams],
     ) -> AsyncTask:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return await self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return await call._create(params, extra_body)
 
     async def quote(self, **params: Unpack[LipSyncParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -348,11 +413,18 @@ class AsyncLipSync(AsyncFamilyResource):
         return await self._quote(params)
 
     async def create_and_wait(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_LipSyncAndWait]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[_LipSyncAndWait],
     ) -> AsyncTask:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return await self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return await call._create_and_wait(params, extra_body)
 
     async def create_many(
         self, items: Iterable[LipSyncParams], **options: Unpack[CreateManyOptions]
@@ -383,11 +455,16 @@ class AsyncAdvancedLipSync(AsyncFamilyResource):
     async def create(
         self,
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
         **params: Unpack[AdvancedLipSyncParams],
     ) -> AsyncTask:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return await self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return await call._create(params, extra_body)
 
     async def quote(self, **params: Unpack[AdvancedLipSyncParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -398,12 +475,16 @@ class AsyncAdvancedLipSync(AsyncFamilyResource):
     async def create_and_wait(
         self,
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[_AdvancedLipSyncAndWait],
     ) -> AsyncTask:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return await self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return await call._create_and_wait(params, extra_body)
 
     async def create_many(
         self, items: Iterable[AdvancedLipSyncParams], **options: Unpack[CreateManyOptions]
@@ -432,10 +513,18 @@ class AsyncMultiElements(AsyncMultiElementsResource):
     row = FAMILIES["multi_elements"]
 
     async def create(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[MultiElementsParams]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        **params: Unpack[MultiElementsParams],
     ) -> AsyncTask:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return await self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return await call._create(params, extra_body)
 
     async def quote(self, **params: Unpack[MultiElementsParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -446,12 +535,16 @@ class AsyncMultiElements(AsyncMultiElementsResource):
     async def create_and_wait(
         self,
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[_MultiElementsAndWait],
     ) -> AsyncTask:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return await self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return await call._create_and_wait(params, extra_body)
 
     async def create_many(
         self, items: Iterable[MultiElementsParams], **options: Unpack[CreateManyOptions]
@@ -480,10 +573,18 @@ class AsyncVideoEffects(AsyncFamilyResource):
     row = FAMILIES["video_effects"]
 
     async def create(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[VideoEffectsParams]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        **params: Unpack[VideoEffectsParams],
     ) -> AsyncTask:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return await self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return await call._create(params, extra_body)
 
     async def quote(self, **params: Unpack[VideoEffectsParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -492,11 +593,18 @@ class AsyncVideoEffects(AsyncFamilyResource):
         return await self._quote(params)
 
     async def create_and_wait(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_VideoEffectsAndWait]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[_VideoEffectsAndWait],
     ) -> AsyncTask:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return await self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return await call._create_and_wait(params, extra_body)
 
     async def create_many(
         self, items: Iterable[VideoEffectsParams], **options: Unpack[CreateManyOptions]
@@ -525,10 +633,18 @@ class AsyncAvatar(AsyncFamilyResource):
     row = FAMILIES["avatar"]
 
     async def create(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[AvatarParams]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        **params: Unpack[AvatarParams],
     ) -> AsyncTask:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return await self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return await call._create(params, extra_body)
 
     async def quote(self, **params: Unpack[AvatarParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -537,11 +653,18 @@ class AsyncAvatar(AsyncFamilyResource):
         return await self._quote(params)
 
     async def create_and_wait(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_AvatarAndWait]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[_AvatarAndWait],
     ) -> AsyncTask:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return await self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return await call._create_and_wait(params, extra_body)
 
     async def create_many(
         self, items: Iterable[AvatarParams], **options: Unpack[CreateManyOptions]
@@ -570,10 +693,18 @@ class AsyncMotionControl(AsyncFamilyResource):
     row = FAMILIES["motion_control"]
 
     async def create(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[MotionControlParams]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        **params: Unpack[MotionControlParams],
     ) -> AsyncTask:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return await self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return await call._create(params, extra_body)
 
     async def quote(self, **params: Unpack[MotionControlParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -584,12 +715,16 @@ class AsyncMotionControl(AsyncFamilyResource):
     async def create_and_wait(
         self,
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[_MotionControlAndWait],
     ) -> AsyncTask:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return await self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return await call._create_and_wait(params, extra_body)
 
     async def create_many(
         self, items: Iterable[MotionControlParams], **options: Unpack[CreateManyOptions]
@@ -618,10 +753,18 @@ class AsyncOmniVideo(AsyncFamilyResource):
     row = FAMILIES["omni_video"]
 
     async def create(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[OmniVideoParams]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        **params: Unpack[OmniVideoParams],
     ) -> AsyncTask:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return await self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return await call._create(params, extra_body)
 
     async def quote(self, **params: Unpack[OmniVideoParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -630,11 +773,18 @@ class AsyncOmniVideo(AsyncFamilyResource):
         return await self._quote(params)
 
     async def create_and_wait(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_OmniVideoAndWait]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[_OmniVideoAndWait],
     ) -> AsyncTask:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return await self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return await call._create_and_wait(params, extra_body)
 
     async def create_many(
         self, items: Iterable[OmniVideoParams], **options: Unpack[CreateManyOptions]
@@ -665,11 +815,16 @@ class AsyncImages(AsyncFamilyResource):
     async def create(
         self,
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
         **params: Unpack[ImageGenerationParams],
     ) -> AsyncTask:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return await self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return await call._create(params, extra_body)
 
     async def quote(self, **params: Unpack[ImageGenerationParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -678,11 +833,18 @@ class AsyncImages(AsyncFamilyResource):
         return await self._quote(params)
 
     async def create_and_wait(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_ImagesAndWait]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[_ImagesAndWait],
     ) -> AsyncTask:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return await self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return await call._create_and_wait(params, extra_body)
 
     async def create_many(
         self, items: Iterable[ImageGenerationParams], **options: Unpack[CreateManyOptions]
@@ -711,10 +873,18 @@ class AsyncOmniImage(AsyncFamilyResource):
     row = FAMILIES["omni_image"]
 
     async def create(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[OmniImageParams]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        **params: Unpack[OmniImageParams],
     ) -> AsyncTask:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return await self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return await call._create(params, extra_body)
 
     async def quote(self, **params: Unpack[OmniImageParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -723,11 +893,18 @@ class AsyncOmniImage(AsyncFamilyResource):
         return await self._quote(params)
 
     async def create_and_wait(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_OmniImageAndWait]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[_OmniImageAndWait],
     ) -> AsyncTask:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return await self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return await call._create_and_wait(params, extra_body)
 
     async def create_many(
         self, items: Iterable[OmniImageParams], **options: Unpack[CreateManyOptions]
@@ -758,11 +935,16 @@ class AsyncMultiImageToImage(AsyncFamilyResource):
     async def create(
         self,
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
         **params: Unpack[MultiImageToImageParams],
     ) -> AsyncTask:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return await self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return await call._create(params, extra_body)
 
     async def quote(self, **params: Unpack[MultiImageToImageParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -773,12 +955,16 @@ class AsyncMultiImageToImage(AsyncFamilyResource):
     async def create_and_wait(
         self,
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[_MultiImageToImageAndWait],
     ) -> AsyncTask:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return await self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return await call._create_and_wait(params, extra_body)
 
     async def create_many(
         self, items: Iterable[MultiImageToImageParams], **options: Unpack[CreateManyOptions]
@@ -807,10 +993,18 @@ class AsyncImageExpand(AsyncFamilyResource):
     row = FAMILIES["image_expand"]
 
     async def create(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[ImageExpandParams]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        **params: Unpack[ImageExpandParams],
     ) -> AsyncTask:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return await self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return await call._create(params, extra_body)
 
     async def quote(self, **params: Unpack[ImageExpandParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -819,11 +1013,18 @@ class AsyncImageExpand(AsyncFamilyResource):
         return await self._quote(params)
 
     async def create_and_wait(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_ImageExpandAndWait]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[_ImageExpandAndWait],
     ) -> AsyncTask:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return await self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return await call._create_and_wait(params, extra_body)
 
     async def create_many(
         self, items: Iterable[ImageExpandParams], **options: Unpack[CreateManyOptions]
@@ -852,10 +1053,18 @@ class AsyncVirtualTryOn(AsyncFamilyResource):
     row = FAMILIES["virtual_try_on"]
 
     async def create(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[VirtualTryOnParams]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        **params: Unpack[VirtualTryOnParams],
     ) -> AsyncTask:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return await self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return await call._create(params, extra_body)
 
     async def quote(self, **params: Unpack[VirtualTryOnParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -864,11 +1073,18 @@ class AsyncVirtualTryOn(AsyncFamilyResource):
         return await self._quote(params)
 
     async def create_and_wait(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_VirtualTryOnAndWait]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[_VirtualTryOnAndWait],
     ) -> AsyncTask:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return await self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return await call._create_and_wait(params, extra_body)
 
     async def create_many(
         self, items: Iterable[VirtualTryOnParams], **options: Unpack[CreateManyOptions]
@@ -897,10 +1113,18 @@ class AsyncTextToAudio(AsyncFamilyResource):
     row = FAMILIES["text_to_audio"]
 
     async def create(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[TextToAudioParams]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        **params: Unpack[TextToAudioParams],
     ) -> AsyncTask:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return await self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return await call._create(params, extra_body)
 
     async def quote(self, **params: Unpack[TextToAudioParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -909,11 +1133,18 @@ class AsyncTextToAudio(AsyncFamilyResource):
         return await self._quote(params)
 
     async def create_and_wait(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_TextToAudioAndWait]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[_TextToAudioAndWait],
     ) -> AsyncTask:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return await self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return await call._create_and_wait(params, extra_body)
 
     async def create_many(
         self, items: Iterable[TextToAudioParams], **options: Unpack[CreateManyOptions]
@@ -942,10 +1173,18 @@ class AsyncVideoToAudio(AsyncFamilyResource):
     row = FAMILIES["video_to_audio"]
 
     async def create(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[VideoToAudioParams]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        **params: Unpack[VideoToAudioParams],
     ) -> AsyncTask:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return await self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return await call._create(params, extra_body)
 
     async def quote(self, **params: Unpack[VideoToAudioParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -954,11 +1193,18 @@ class AsyncVideoToAudio(AsyncFamilyResource):
         return await self._quote(params)
 
     async def create_and_wait(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_VideoToAudioAndWait]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[_VideoToAudioAndWait],
     ) -> AsyncTask:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return await self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return await call._create_and_wait(params, extra_body)
 
     async def create_many(
         self, items: Iterable[VideoToAudioParams], **options: Unpack[CreateManyOptions]
@@ -987,10 +1233,18 @@ class AsyncElements(AsyncLibraryResource):
     row = FAMILIES["elements"]
 
     async def create(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[ElementCreateParams]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        **params: Unpack[ElementCreateParams],
     ) -> AsyncTask:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return await self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return await call._create(params, extra_body)
 
     async def quote(self, **params: Unpack[ElementCreateParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -999,11 +1253,18 @@ class AsyncElements(AsyncLibraryResource):
         return await self._quote(params)
 
     async def create_and_wait(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_ElementsAndWait]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[_ElementsAndWait],
     ) -> AsyncTask:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return await self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return await call._create_and_wait(params, extra_body)
 
     async def create_many(
         self, items: Iterable[ElementCreateParams], **options: Unpack[CreateManyOptions]
@@ -1032,10 +1293,18 @@ class AsyncVoices(AsyncLibraryResource):
     row = FAMILIES["voices"]
 
     async def create(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[VoiceCreateParams]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        **params: Unpack[VoiceCreateParams],
     ) -> AsyncTask:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return await self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return await call._create(params, extra_body)
 
     async def quote(self, **params: Unpack[VoiceCreateParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -1044,11 +1313,18 @@ class AsyncVoices(AsyncLibraryResource):
         return await self._quote(params)
 
     async def create_and_wait(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_VoicesAndWait]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[_VoicesAndWait],
     ) -> AsyncTask:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return await self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return await call._create_and_wait(params, extra_body)
 
     async def create_many(
         self, items: Iterable[VoiceCreateParams], **options: Unpack[CreateManyOptions]
@@ -1077,10 +1353,18 @@ class AsyncAiMultiShot(AsyncFamilyResource):
     row = FAMILIES["ai_multi_shot"]
 
     async def create(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[AiMultiShotParams]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        **params: Unpack[AiMultiShotParams],
     ) -> AsyncTask:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return await self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return await call._create(params, extra_body)
 
     async def quote(self, **params: Unpack[AiMultiShotParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -1089,11 +1373,18 @@ class AsyncAiMultiShot(AsyncFamilyResource):
         return await self._quote(params)
 
     async def create_and_wait(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_AiMultiShotAndWait]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[_AiMultiShotAndWait],
     ) -> AsyncTask:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return await self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return await call._create_and_wait(params, extra_body)
 
     async def create_many(
         self, items: Iterable[AiMultiShotParams], **options: Unpack[CreateManyOptions]

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from .._call_options import NOT_GIVEN
 from .._families import PRODUCTS
 from ._v2 import AsyncProductResource, AsyncV2Tasks
 
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
+    from .._call_options import Headers, Query
+    from .._config import TimeoutTypes
     from .._errors import KlingError
     from .._params import (
         ImageToVideoV2Model,
@@ -76,12 +79,17 @@ class AsyncTextToVideoV2(AsyncProductResource):
         self,
         *,
         model: TextToVideoV2Model | str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
         **params: Unpack[TextToVideoV2Params],
     ) -> AsyncV2Task:
         """Submit a task (returned ``submitted``); ``extra_body`` merges into the body
-        (``{"settings": {...}}`` adds settings)."""
-        return await self._create({"model": model, **params}, extra_body)
+        (``{"settings": {...}}`` adds settings). ``extra_headers``, ``extra_query`` and
+        ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return await call._create({"model": model, **params}, extra_body)
 
     async def quote(
         self, *, model: TextToVideoV2Model | str, **params: Unpack[TextToVideoV2Params]
@@ -95,12 +103,16 @@ class AsyncTextToVideoV2(AsyncProductResource):
         self,
         *,
         model: TextToVideoV2Model | str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[_TextToVideoV2AndWait],
     ) -> AsyncV2Task:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return await self._create_and_wait({"model": model, **params}, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return await call._create_and_wait({"model": model, **params}, extra_body)
 
     async def create_many(
         self,
@@ -139,12 +151,17 @@ class AsyncImageToVideoV2(AsyncProductResource):
         self,
         *,
         model: ImageToVideoV2Model | str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
         **params: Unpack[ImageToVideoV2Params],
     ) -> AsyncV2Task:
         """Submit a task (returned ``submitted``); ``extra_body`` merges into the body
-        (``{"settings": {...}}`` adds settings)."""
-        return await self._create({"model": model, **params}, extra_body)
+        (``{"settings": {...}}`` adds settings). ``extra_headers``, ``extra_query`` and
+        ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return await call._create({"model": model, **params}, extra_body)
 
     async def quote(
         self, *, model: ImageToVideoV2Model | str, **params: Unpack[ImageToVideoV2Params]
@@ -158,12 +175,16 @@ class AsyncImageToVideoV2(AsyncProductResource):
         self,
         *,
         model: ImageToVideoV2Model | str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[_ImageToVideoV2AndWait],
     ) -> AsyncV2Task:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return await self._create_and_wait({"model": model, **params}, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return await call._create_and_wait({"model": model, **params}, extra_body)
 
     async def create_many(
         self,
@@ -202,12 +223,17 @@ class AsyncOmniVideoV2(AsyncProductResource):
         self,
         *,
         model: OmniVideoV2Model | str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
         **params: Unpack[OmniVideoV2Params],
     ) -> AsyncV2Task:
         """Submit a task (returned ``submitted``); ``extra_body`` merges into the body
-        (``{"settings": {...}}`` adds settings)."""
-        return await self._create({"model": model, **params}, extra_body)
+        (``{"settings": {...}}`` adds settings). ``extra_headers``, ``extra_query`` and
+        ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return await call._create({"model": model, **params}, extra_body)
 
     async def quote(
         self, *, model: OmniVideoV2Model | str, **params: Unpack[OmniVideoV2Params]
@@ -221,12 +247,16 @@ class AsyncOmniVideoV2(AsyncProductResource):
         self,
         *,
         model: OmniVideoV2Model | str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[_OmniVideoV2AndWait],
     ) -> AsyncV2Task:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return await self._create_and_wait({"model": model, **params}, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return await call._create_and_wait({"model": model, **params}, extra_body)
 
     async def create_many(
         self,
@@ -265,12 +295,17 @@ class AsyncMotionControlV2(AsyncProductResource):
         self,
         *,
         model: MotionControlV2Model | str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
         **params: Unpack[MotionControlV2Params],
     ) -> AsyncV2Task:
         """Submit a task (returned ``submitted``); ``extra_body`` merges into the body
-        (``{"settings": {...}}`` adds settings)."""
-        return await self._create({"model": model, **params}, extra_body)
+        (``{"settings": {...}}`` adds settings). ``extra_headers``, ``extra_query`` and
+        ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return await call._create({"model": model, **params}, extra_body)
 
     async def quote(
         self, *, model: MotionControlV2Model | str, **params: Unpack[MotionControlV2Params]
@@ -284,12 +319,16 @@ class AsyncMotionControlV2(AsyncProductResource):
         self,
         *,
         model: MotionControlV2Model | str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[_MotionControlV2AndWait],
     ) -> AsyncV2Task:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return await self._create_and_wait({"model": model, **params}, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return await call._create_and_wait({"model": model, **params}, extra_body)
 
     async def create_many(
         self,

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote
 
+from .._call_options import NOT_GIVEN
 from .._errors import BadRequestError, InvalidParameterError, NotFoundError
 from .._models import ms_to_datetime
 from .._polling import oldest_created
@@ -23,6 +24,8 @@ from .._rows import Family, Library
 from ._resources import AsyncTaskResource
 
 if TYPE_CHECKING:
+    from .._call_options import Headers, Query
+    from .._config import TimeoutTypes
     from .._errors import KlingError
     from ._client import AsyncKlingClient
     from ._pagination import AsyncPaginator
@@ -57,22 +60,40 @@ class AsyncFamilyResource(AsyncTaskResource["AsyncTask"]):
             raise
 
     async def get(
-        self, task_id: str | None = None, *, external_task_id: str | None = None
+        self,
+        task_id: str | None = None,
+        *,
+        external_task_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
     ) -> AsyncTask:
-        """Fetch a task by Kling's ``task_id`` or by the ``external_task_id`` you gave it."""
+        """Fetch a task by Kling's ``task_id`` or by the ``external_task_id`` you gave it.
+
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only.
+        """
         ident = self._task_ref(task_id, external_task_id)
-        return await self._client._request(
+        return await self._with(extra_headers, extra_query, timeout)._client._request(
             "GET", f"{self.row.path}/{quote(ident, safe='')}", parse=self._task
         )
 
     def list(
-        self, *, page_size: int = _DEFAULT_PAGE_SIZE, page_num: int = 1, limit: int | None = None
+        self,
+        *,
+        page_size: int = _DEFAULT_PAGE_SIZE,
+        page_num: int = 1,
+        limit: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
     ) -> AsyncPaginator[AsyncTask]:
         """Iterate this family's tasks, newest first, fetching pages of ``page_size`` as needed.
 
         ``limit`` stops after that many tasks; ``page_num`` starts at a later page.
+        ``extra_headers``, ``extra_query`` and ``timeout`` go with each page's request.
         """
-        return self._paginate(self.row.path, page_size, page_num, limit)
+        call = self._with(extra_headers, extra_query, timeout)
+        return call._paginate(self.row.path, page_size, page_num, limit)
 
     def _paginate(
         self, path: str, page_size: int, page_num: int, limit: int | None
@@ -183,14 +204,29 @@ class AsyncLibraryResource(AsyncFamilyResource):
         return self.row.library
 
     def presets(
-        self, *, page_size: int = _DEFAULT_PAGE_SIZE, limit: int | None = None
+        self,
+        *,
+        page_size: int = _DEFAULT_PAGE_SIZE,
+        limit: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
     ) -> AsyncPaginator[AsyncTask]:
         """Kling's ready-made items, as tasks whose ``task_result`` holds them."""
-        return self._paginate(self._library.presets_path, page_size, 1, limit)
+        call = self._with(extra_headers, extra_query, timeout)
+        return call._paginate(self._library.presets_path, page_size, 1, limit)
 
-    async def delete(self, item_id: str) -> None:
+    async def delete(
+        self,
+        item_id: str,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+    ) -> None:
         """Delete one of your own items by its id (not the task id)."""
-        await delete_item(self._client, self._library, item_id)
+        client = self._client._for_call(extra_headers, extra_query, timeout)
+        await delete_item(client, self._library, item_id)
 
 
 async def delete_item(client: AsyncKlingClient, library: Library, item_id: str) -> None:

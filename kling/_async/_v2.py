@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from kling import _compat_async as _compat
 
+from .._call_options import NOT_GIVEN
 from .._errors import InvalidParameterError, KlingError, NotFoundError
 from .._params._common import unix_ms
 from .._polling import oldest_created
@@ -28,6 +29,8 @@ from ._resources import AsyncTaskReader, AsyncTaskResource
 
 if TYPE_CHECKING:
     from .._auth import KlingAuth
+    from .._call_options import Headers, Query
+    from .._config import TimeoutTypes
     from ._poller import AsyncPoller
     from ._task import AnyAsyncTask
     from ._task_v2 import AsyncV2Task
@@ -62,10 +65,25 @@ class AsyncProductResource(AsyncTaskResource["AsyncV2Task"]):
         return self._client.v2.tasks
 
     async def get(
-        self, task_id: str | None = None, *, external_task_id: str | None = None
+        self,
+        task_id: str | None = None,
+        *,
+        external_task_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
     ) -> AsyncV2Task:
-        """One task by Kling's id or by the ``external_task_id`` you gave it (``/tasks``)."""
-        return await self._tasks.get(task_id, external_task_id=external_task_id)
+        """One task by Kling's id or by the ``external_task_id`` you gave it (``/tasks``).
+
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only.
+        """
+        return await self._tasks.get(
+            task_id,
+            external_task_id=external_task_id,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
 
     async def _find(self, external_id: str) -> AsyncV2Task | None:
         return await self._tasks._find(external_id)
@@ -101,19 +119,27 @@ class AsyncV2Tasks(AsyncTaskReader["AnyAsyncTask"]):
         return self._client._v2_auth()
 
     async def get(
-        self, task_id: str | None = None, *, external_task_id: str | None = None
+        self,
+        task_id: str | None = None,
+        *,
+        external_task_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
     ) -> AsyncV2Task:
         """One task by Kling's id or by the ``external_task_id`` you gave it.
 
         Kling answers an unknown id with an empty list; the SDK raises ``NotFoundError``.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only.
         """
+        call = self._with(extra_headers, extra_query, timeout)
         if (task_id is None) == (external_task_id is None):
             raise InvalidParameterError(
                 "pass exactly one of task_id or external_task_id", field="task_id"
             )
         by_external = task_id is None
         ident = _id(external_task_id if by_external else task_id, by_external)
-        found = await self._query([ident], by_external=by_external, retries=True, auth=self._auth())
+        found = await call._query([ident], by_external=by_external, retries=True, auth=self._auth())
         if not found:
             name = "external_task_id" if by_external else "task_id"
             raise NotFoundError(f"Kling knows no task with {name} {ident!r}", code=404)
@@ -124,11 +150,16 @@ class AsyncV2Tasks(AsyncTaskReader["AnyAsyncTask"]):
         task_ids: Iterable[str] = (),
         *,
         external_task_ids: Iterable[str] = (),
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
     ) -> builtins.list[AsyncV2Task]:
         """Many tasks, 20 ids a request; in the order asked, leaving out ids Kling does not know.
 
-        Give ``task_ids`` or ``external_task_ids`` (not both).
+        Give ``task_ids`` or ``external_task_ids`` (not both). ``extra_headers``,
+        ``extra_query`` and ``timeout`` go with each request.
         """
+        call = self._with(extra_headers, extra_query, timeout)
         ids = [_id(value, False) for value in task_ids]
         external_ids = [_id(value, True) for value in external_task_ids]
         if ids and external_ids:
@@ -146,7 +177,7 @@ class AsyncV2Tasks(AsyncTaskReader["AnyAsyncTask"]):
 
         async def worker() -> None:
             for chunk in queue:
-                for task in await self._query(chunk, by_external, retries=True, auth=auth):
+                for task in await call._query(chunk, by_external, retries=True, auth=auth):
                     key = task.external_id if by_external else task.id
                     found[key or task.id] = task
 
@@ -162,14 +193,19 @@ class AsyncV2Tasks(AsyncTaskReader["AnyAsyncTask"]):
         end_time: datetime | int | None = None,
         page_size: int = 100,
         limit: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
     ) -> AsyncCursorPaginator[AsyncV2Task]:
         """Iterate tasks of both standards, newest first (``POST /tasks``, cursor pages).
 
         Filter by ``status`` (``submitted``, ``processing``, ``succeeded``, ``failed``),
         ``product_type`` (``video``, ``image``, ``try_on``) and a time window (datetimes or
         Unix milliseconds; Kling's default is the last 30 days). ``limit`` stops after that
-        many tasks.
+        many tasks. ``extra_headers``, ``extra_query`` and ``timeout`` go with each page's
+        request.
         """
+        call = self._with(extra_headers, extra_query, timeout)
         body: dict[str, Any] = {}
         filters = [
             filter_entry("status", status, _STATUSES),
@@ -188,8 +224,8 @@ class AsyncV2Tasks(AsyncTaskReader["AnyAsyncTask"]):
         async def fetch(cursor: str | None) -> tuple[Sequence[AsyncV2Task], str | None, bool]:
             # With a cursor Kling ignores the window; the filters are sent again, as it asks.
             page_body = {**body, "cursor": cursor} if cursor else body
-            return await self._client._request(
-                "POST", "/tasks", body=page_body, parse=self._page, auth=auth
+            return await call._client._request(
+                "POST", "/tasks", body=page_body, parse=call._page, auth=auth
             )
 
         return AsyncCursorPaginator(fetch, limit=limit, key=_task_id)

@@ -24,6 +24,7 @@ from .._logging import logger
 from .._retry import MAX_RETRY_AFTER, jittered
 
 if TYPE_CHECKING:
+    from .._call_options import Headers, Query
     from ._task import AnyAsyncTask
 
     class Creates(Protocol):
@@ -67,6 +68,10 @@ class CreateManyOptions(TypedDict, total=False):
     throttle_timeout: float
     """Give up on the rest after this many seconds without a create getting through (default
     900)."""
+    extra_headers: Headers | None
+    """Headers added to every create (and, in ``create_as_completed``, every poll)."""
+    extra_query: Query | None
+    """Query parameters added likewise."""
 
 
 class AdaptiveLimit:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
+import weakref
 from collections.abc import Callable, Mapping
 from functools import cache, cached_property
 from pathlib import Path
@@ -23,6 +24,7 @@ from typing_extensions import Unpack
 from kling import _compat_sync as _compat
 
 from .._auth import KlingAuth
+from .._call_options import NOT_GIVEN, CallOptions
 from .._config import (
     DEFAULT_MAX_CONCURRENT_REQUESTS,
     DEFAULT_MAX_RETRIES,
@@ -34,6 +36,7 @@ from .._config import (
 )
 from .._errors import APIConnectionError, APITimeoutError, KlingError, MissingCredentialsError
 from .._logging import setup_logging
+from .._raw_response import LAST_RESPONSE
 from .._response import list_items, parse_response
 from .._retry import CallPolicy, note_attempts, retry_kwargs
 from .._version import __version__
@@ -45,6 +48,7 @@ if TYPE_CHECKING:
 
     from .._archive import ArchiveReport
     from .._budget import Budget, BudgetLike
+    from .._call_options import Headers, Query
     from .._models_endpoints import FaceIdentification, ImageRecognition
     from .._params import IdentifyFaceParams, ImageRecognizeParams
     from ._archive import ArchiveOptions
@@ -53,6 +57,7 @@ if TYPE_CHECKING:
     from ._endpoints import TTS, Account
     from ._generated_products import V2
     from ._jobs import Batch
+    from ._raw import KlingWithRawResponse
     from ._task import AnyAsyncTask, Task
     from ._task_v2 import V2Task
 
@@ -61,14 +66,6 @@ __all__ = ["KlingClient"]
 T = TypeVar("T")
 
 _USER_AGENT = f"kling-python/{__version__}"
-
-
-class _NotGiven:
-    def __repr__(self) -> str:
-        return "NOT_GIVEN"
-
-
-NOT_GIVEN: Any = _NotGiven()
 
 
 class _Shared:
@@ -90,6 +87,11 @@ class _Shared:
         self.pool_defaults = pool_defaults
         #: (family name, auth) -> that family's poller: copies with other keys poll apart.
         self.pollers: dict[tuple[str, object], Any] = {}
+        #: The pollers of waits given extra_headers or extra_query, by those too: held weakly,
+        #: so that one per trace id does not outlive its waits.
+        self.call_pollers: weakref.WeakValueDictionary[tuple[object, ...], Any] = (
+            weakref.WeakValueDictionary()
+        )
 
 
 class KlingClient(FamilyProperties):
@@ -170,6 +172,7 @@ class KlingClient(FamilyProperties):
         http_client: httpx.Client,
         shared: _Shared,
         headers: dict[str, str],
+        call: CallOptions | None = None,
     ) -> None:
         setup_logging()
         self._config = config
@@ -179,6 +182,8 @@ class KlingClient(FamilyProperties):
         self._shared = shared
         self._limiter = shared.limiter
         self._default_headers = headers
+        #: The client the tasks read are bound to: itself, or the one a call's copy was made of.
+        self._plain = self
         pooled_headers, pooled_timeout = shared.pool_defaults or (None, None)
         #: What each request passes to httpx: the settings the pool does not already have.
         self._request_headers: dict[str, str] | None = (
@@ -189,6 +194,14 @@ class KlingClient(FamilyProperties):
             if httpx.Timeout(config.timeout) == pooled_timeout
             else config.timeout
         )
+        #: One call's options (``_for_call``), and the query they add to each request.
+        self._call_options = call
+        self._extra_query = dict(call.query) if call and call.query else None
+        if call is not None:
+            if call.headers:
+                self._request_headers = _headers(self._default_headers, dict(call.headers))
+            if call.timeout is not NOT_GIVEN:
+                self._request_timeout = cast("TimeoutTypes", call.timeout)
 
     # -- configuration ----------------------------------------------------------------------------
 
@@ -252,6 +265,28 @@ class KlingClient(FamilyProperties):
         )
         return clone
 
+    def _for_call(
+        self, extra_headers: Headers | None, extra_query: Query | None, timeout: TimeoutTypes
+    ) -> Self:
+        """A copy for one call with its options (itself without any): it shares everything
+        with this client, and its ``_send`` adds the options to each request. Tasks it reads
+        are bound to this client, so that nothing the call asked for outlives it."""
+        call = CallOptions.of(extra_headers, extra_query, timeout)
+        if call is None:
+            return self
+        clone = object.__new__(type(self))
+        clone._owns_http = False
+        clone._setup(
+            self._config,
+            (self._auth, self._auth_v2),
+            self._http,
+            self._shared,
+            self._default_headers,
+            call,
+        )
+        clone._plain = self._plain
+        return clone
+
     def _spending(self, budget: Budget) -> Self:
         """A copy whose creates spend from ``budget`` (made ``_within`` this client's own, if
         any): a batch's ``max_units``. It shares the in-flight limit, not the pollers, so that
@@ -300,6 +335,19 @@ class KlingClient(FamilyProperties):
         return V2(self)
 
     @cached_property
+    def with_raw_response(self) -> KlingWithRawResponse:
+        """The same methods, each returning a :class:`~kling.RawResponse` of its HTTP answer.
+
+        ``raw = client.with_raw_response.text_to_video.create(prompt=...)``:
+        ``raw.status_code``, ``raw.headers``, ``raw.request_id``, ``raw.json()``, and
+        ``raw.parse()`` for the task. For the calls that send one request (create, get, the
+        synchronous endpoints, account pages), not for waits or listings.
+        """
+        from ._raw import KlingWithRawResponse
+
+        return KlingWithRawResponse(self)
+
+    @cached_property
     def batch(self) -> Batch:
         """Batch jobs from a file, resumable and exactly once, with a manifest.
 
@@ -331,8 +379,20 @@ class KlingClient(FamilyProperties):
 
         return CustomElements(self)
 
-    def identify_face(self, **params: Unpack[IdentifyFaceParams]) -> FaceIdentification:
-        """Find the faces in a video (``video_id`` or ``video_url``) for advanced lip-sync."""
+    def identify_face(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        **params: Unpack[IdentifyFaceParams],
+    ) -> FaceIdentification:
+        """Find the faces in a video (``video_id`` or ``video_url``) for advanced lip-sync.
+
+        ``extra_headers``, ``extra_query``, ``extra_body`` and ``timeout`` apply to this call
+        only.
+        """
         from .._families import ENDPOINTS
         from .._ids import random_external_id
         from .._models_endpoints import FaceIdentification
@@ -340,19 +400,32 @@ class KlingClient(FamilyProperties):
         from ._resources import budgeted
 
         endpoint = ENDPOINTS["identify_face"]
-        body = prepare(endpoint, params)
+        client = self._for_call(extra_headers, extra_query, timeout)
+        body = prepare(endpoint, params, extra_body)
         send = functools.partial(
-            self._request,
+            client._request,
             "POST",
             endpoint.path,
             body=body,
             parse=FaceIdentification.model_validate,
             idempotent=False,
         )
-        return budgeted(self, endpoint, params, random_external_id(), send)
+        return budgeted(client, endpoint, params, random_external_id(), send)
 
-    def image_recognize(self, **params: Unpack[ImageRecognizeParams]) -> ImageRecognition:
-        """Segment an ``image`` into subject, head, face and clothing masks."""
+    def image_recognize(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        **params: Unpack[ImageRecognizeParams],
+    ) -> ImageRecognition:
+        """Segment an ``image`` into subject, head, face and clothing masks.
+
+        ``extra_headers``, ``extra_query``, ``extra_body`` and ``timeout`` apply to this call
+        only.
+        """
         from .._families import ENDPOINTS
         from .._ids import random_external_id
         from .._models_endpoints import ImageRecognition
@@ -360,16 +433,17 @@ class KlingClient(FamilyProperties):
         from ._resources import budgeted
 
         endpoint = ENDPOINTS["image_recognize"]
-        body = prepare(endpoint, params)
+        client = self._for_call(extra_headers, extra_query, timeout)
+        body = prepare(endpoint, params, extra_body)
         send = functools.partial(
-            self._request,
+            client._request,
             "POST",
             endpoint.path,
             body=body,
             parse=ImageRecognition.model_validate,
             idempotent=False,
         )
-        return budgeted(self, endpoint, params, random_external_id(), send)
+        return budgeted(client, endpoint, params, random_external_id(), send)
 
     def download(
         self,
@@ -410,7 +484,7 @@ class KlingClient(FamilyProperties):
     def _task(self, data: Any, family: str | None = None) -> Task:
         """A legacy task model bound to this client (so ``task.download()`` works)."""
         task = _legacy_task_model().model_validate(data)
-        task._client = self
+        task._client = self._plain
         task._family = family
         if self._shared.budget is not None:
             self._shared.budget._observe(task)
@@ -457,7 +531,7 @@ class KlingClient(FamilyProperties):
     def _v2_task(self, data: Any) -> V2Task:
         """A new-standard task model bound to this client."""
         task = _v2_task_model().model_validate(data)
-        task._client = self
+        task._client = self._plain
         if self._shared.budget is not None:
             self._shared.budget._observe(task)
         return task
@@ -572,6 +646,8 @@ class KlingClient(FamilyProperties):
     ) -> T:
         """One request, no retry. ``poll=True`` marks a poll of waited-for tasks: it takes the
         limiter's priority lane, so a poll round never queues behind the creates of a batch."""
+        if self._extra_query is not None:  # a call's extra_query, over its own parameters
+            params = {**(params or {}), **self._extra_query}
         try:
             with self._limiter.priority if poll else self._limiter:
                 # Built once a slot is free: building costs about 0.1 ms, and a thousand
@@ -587,6 +663,9 @@ class KlingClient(FamilyProperties):
                 # Never follow a redirect, even when the caller's http_client would: the
                 # credentials must go to base_url's origin only.
                 response = self._http.send(request, auth=auth or self._auth, follow_redirects=False)
+            raw = LAST_RESPONSE.get()
+            if raw is not None:  # a with_raw_response call: it keeps its last response
+                raw.append(response)
         except httpx.PoolTimeout as exc:
             raise APITimeoutError(
                 f"{method} {path}: no free connection in the pool within the timeout; lower "

@@ -6,22 +6,25 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from typing_extensions import Unpack
 
+from .._call_options import NOT_GIVEN
 from .._errors import InvalidParameterError
 from .._families import ENDPOINTS
 from .._models_endpoints import BalanceDeduction, CostsResult, Speech, UnitDeduction
 from .._params import TtsParams
 from .._params._common import unix_ms
 from .._response import EnvelopeError
+from ._call import Resource
 from ._prepare import prepare
 
 if TYPE_CHECKING:
-    from ._client import KlingClient
+    from .._call_options import Headers, Query
+    from .._config import TimeoutTypes
     from ._pagination import CursorPaginator
 
 T = TypeVar("T")
@@ -34,51 +37,63 @@ PACKAGE_TYPES = ("video", "image", "try-on")
 __all__ = ["TTS", "Account"]
 
 
-class TTS:
+class TTS(Resource):
     """Text to speech: ``POST /v1/audio/tts``."""
 
-    def __init__(self, client: KlingClient) -> None:
-        self._client = client
-
-    def create(self, **params: Unpack[TtsParams]) -> Speech:
+    def create(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        **params: Unpack[TtsParams],
+    ) -> Speech:
         """Synthesize ``text`` with ``voice_id``; the result holds the audio URL at once.
 
-        Not retried on server errors: each call is billed.
+        Not retried on server errors: each call is billed. ``extra_headers``, ``extra_query``,
+        ``extra_body`` and ``timeout`` apply to this call only.
         """
         from .._ids import random_external_id
         from ._resources import budgeted
 
+        client = self._client._for_call(extra_headers, extra_query, timeout)
         endpoint = ENDPOINTS["tts"]
-        body = prepare(endpoint, params)
+        body = prepare(endpoint, params, extra_body)
         send = functools.partial(
-            self._client._request,
+            client._request,
             "POST",
             endpoint.path,
             body=body,
             parse=Speech.model_validate,
             idempotent=False,
         )
-        return budgeted(self._client, endpoint, params, random_external_id(), send)
+        return budgeted(client, endpoint, params, random_external_id(), send)
 
 
-class Account:
+class Account(Resource):
     """Account information: ``/account/costs`` and the billing details
-    (``/account/billing/balance``, ``/account/billing/package``)."""
+    (``/account/billing/balance``, ``/account/billing/package``).
 
-    def __init__(self, client: KlingClient) -> None:
-        self._client = client
+    Each method takes ``extra_headers``, ``extra_query`` and ``timeout`` for that call only.
+    """
 
     def costs(
         self,
         start_time: datetime | int,
         end_time: datetime | int,
         resource_pack_name: str | None = None,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
     ) -> CostsResult:
         """The resource packs active between ``start_time`` and ``end_time``.
 
         Times are datetimes (naive ones are local time) or Unix milliseconds. Kling asks
         callers to keep this endpoint under one request per second.
         """
+        client = self._client._for_call(extra_headers, extra_query, timeout)
         start = unix_ms(start_time, "start_time")
         end = unix_ms(end_time, "end_time")
         if start >= end:
@@ -86,7 +101,7 @@ class Account:
         params: dict[str, Any] = {"start_time": start, "end_time": end}
         if resource_pack_name is not None:
             params["resource_pack_name"] = resource_pack_name
-        return self._client._request("GET", "/account/costs", params=params, parse=_costs)
+        return client._request("GET", "/account/costs", params=params, parse=_costs)
 
     def balance_deductions(
         self,
@@ -96,6 +111,9 @@ class Account:
         api_key_name: str | Sequence[str] | None = None,
         page_size: int = MAX_DEDUCTIONS_PAGE,
         limit: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
     ) -> CursorPaginator[BalanceDeduction]:
         """Iterate the charges to the cash balance of tasks created between ``start_time`` and
         ``end_time`` (datetimes, naive ones local, or Unix milliseconds), a page of
@@ -107,7 +125,7 @@ class Account:
         from ._pagination import filter_entry
 
         filters = [filter_entry("api_key_name", api_key_name)]
-        return self._deductions(
+        return self._with(extra_headers, extra_query, timeout)._deductions(
             "/account/billing/balance",
             BalanceDeduction.model_validate,
             start_time,
@@ -128,6 +146,9 @@ class Account:
         package_id: str | Sequence[str] | None = None,
         page_size: int = MAX_DEDUCTIONS_PAGE,
         limit: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
     ) -> CursorPaginator[UnitDeduction]:
         """Iterate the resource-pack units charged for tasks created between ``start_time``
         and ``end_time``, as ``balance_deductions`` does.
@@ -150,7 +171,7 @@ class Account:
             filter_entry("package_name", package_name),
             filter_entry("package_id", package_id),
         ]
-        return self._deductions(
+        return self._with(extra_headers, extra_query, timeout)._deductions(
             "/account/billing/package",
             UnitDeduction.model_validate,
             start_time,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from .._call_options import NOT_GIVEN
 from .._families import FAMILIES
 from ._legacy import FamilyResource, LibraryResource
 from ._multi_elements import MultiElementsResource
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
+    from .._call_options import Headers, Query
+    from .._config import TimeoutTypes
     from .._errors import KlingError
     from .._params import (
         AdvancedLipSyncParams,
@@ -150,10 +153,18 @@ class TextToVideo(FamilyResource):
     row = FAMILIES["text_to_video"]
 
     def create(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[TextToVideoParams]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        **params: Unpack[TextToVideoParams],
     ) -> Task:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return call._create(params, extra_body)
 
     def quote(self, **params: Unpack[TextToVideoParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -162,11 +173,18 @@ class TextToVideo(FamilyResource):
         return self._quote(params)
 
     def create_and_wait(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_TextToVideoAndWait]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[_TextToVideoAndWait],
     ) -> Task:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return call._create_and_wait(params, extra_body)
 
     def create_many(
         self, items: Iterable[TextToVideoParams], **options: Unpack[CreateManyOptions]
@@ -195,10 +213,18 @@ class ImageToVideo(FamilyResource):
     row = FAMILIES["image_to_video"]
 
     def create(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[ImageToVideoParams]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        **params: Unpack[ImageToVideoParams],
     ) -> Task:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return call._create(params, extra_body)
 
     def quote(self, **params: Unpack[ImageToVideoParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -207,11 +233,18 @@ class ImageToVideo(FamilyResource):
         return self._quote(params)
 
     def create_and_wait(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_ImageToVideoAndWait]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[_ImageToVideoAndWait],
     ) -> Task:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return call._create_and_wait(params, extra_body)
 
     def create_many(
         self, items: Iterable[ImageToVideoParams], **options: Unpack[CreateManyOptions]
@@ -242,11 +275,16 @@ class MultiImageToVideo(FamilyResource):
     def create(
         self,
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
         **params: Unpack[MultiImageToVideoParams],
     ) -> Task:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return call._create(params, extra_body)
 
     def quote(self, **params: Unpack[MultiImageToVideoParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -257,12 +295,16 @@ class MultiImageToVideo(FamilyResource):
     def create_and_wait(
         self,
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[_MultiImageToVideoAndWait],
     ) -> Task:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return call._create_and_wait(params, extra_body)
 
     def create_many(
         self, items: Iterable[MultiImageToVideoParams], **options: Unpack[CreateManyOptions]
@@ -291,10 +333,18 @@ class VideoExtend(FamilyResource):
     row = FAMILIES["video_extend"]
 
     def create(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[VideoExtendParams]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        **params: Unpack[VideoExtendParams],
     ) -> Task:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return call._create(params, extra_body)
 
     def quote(self, **params: Unpack[VideoExtendParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -303,11 +353,18 @@ class VideoExtend(FamilyResource):
         return self._quote(params)
 
     def create_and_wait(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_VideoExtendAndWait]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[_VideoExtendAndWait],
     ) -> Task:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return call._create_and_wait(params, extra_body)
 
     def create_many(
         self, items: Iterable[VideoExtendParams], **options: Unpack[CreateManyOptions]
@@ -336,10 +393,18 @@ class LipSync(FamilyResource):
     row = FAMILIES["lip_sync"]
 
     def create(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[LipSyncParams]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        **params: Unpack[LipSyncParams],
     ) -> Task:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return call._create(params, extra_body)
 
     def quote(self, **params: Unpack[LipSyncParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -348,11 +413,18 @@ class LipSync(FamilyResource):
         return self._quote(params)
 
     def create_and_wait(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_LipSyncAndWait]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[_LipSyncAndWait],
     ) -> Task:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return call._create_and_wait(params, extra_body)
 
     def create_many(
         self, items: Iterable[LipSyncParams], **options: Unpack[CreateManyOptions]
@@ -383,11 +455,16 @@ class AdvancedLipSync(FamilyResource):
     def create(
         self,
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
         **params: Unpack[AdvancedLipSyncParams],
     ) -> Task:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return call._create(params, extra_body)
 
     def quote(self, **params: Unpack[AdvancedLipSyncParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -398,12 +475,16 @@ class AdvancedLipSync(FamilyResource):
     def create_and_wait(
         self,
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[_AdvancedLipSyncAndWait],
     ) -> Task:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return call._create_and_wait(params, extra_body)
 
     def create_many(
         self, items: Iterable[AdvancedLipSyncParams], **options: Unpack[CreateManyOptions]
@@ -432,10 +513,18 @@ class MultiElements(MultiElementsResource):
     row = FAMILIES["multi_elements"]
 
     def create(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[MultiElementsParams]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        **params: Unpack[MultiElementsParams],
     ) -> Task:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return call._create(params, extra_body)
 
     def quote(self, **params: Unpack[MultiElementsParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -446,12 +535,16 @@ class MultiElements(MultiElementsResource):
     def create_and_wait(
         self,
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[_MultiElementsAndWait],
     ) -> Task:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return call._create_and_wait(params, extra_body)
 
     def create_many(
         self, items: Iterable[MultiElementsParams], **options: Unpack[CreateManyOptions]
@@ -480,10 +573,18 @@ class VideoEffects(FamilyResource):
     row = FAMILIES["video_effects"]
 
     def create(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[VideoEffectsParams]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        **params: Unpack[VideoEffectsParams],
     ) -> Task:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return call._create(params, extra_body)
 
     def quote(self, **params: Unpack[VideoEffectsParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -492,11 +593,18 @@ class VideoEffects(FamilyResource):
         return self._quote(params)
 
     def create_and_wait(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_VideoEffectsAndWait]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[_VideoEffectsAndWait],
     ) -> Task:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return call._create_and_wait(params, extra_body)
 
     def create_many(
         self, items: Iterable[VideoEffectsParams], **options: Unpack[CreateManyOptions]
@@ -525,10 +633,18 @@ class Avatar(FamilyResource):
     row = FAMILIES["avatar"]
 
     def create(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[AvatarParams]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        **params: Unpack[AvatarParams],
     ) -> Task:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return call._create(params, extra_body)
 
     def quote(self, **params: Unpack[AvatarParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -537,11 +653,18 @@ class Avatar(FamilyResource):
         return self._quote(params)
 
     def create_and_wait(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_AvatarAndWait]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[_AvatarAndWait],
     ) -> Task:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return call._create_and_wait(params, extra_body)
 
     def create_many(
         self, items: Iterable[AvatarParams], **options: Unpack[CreateManyOptions]
@@ -570,10 +693,18 @@ class MotionControl(FamilyResource):
     row = FAMILIES["motion_control"]
 
     def create(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[MotionControlParams]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        **params: Unpack[MotionControlParams],
     ) -> Task:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return call._create(params, extra_body)
 
     def quote(self, **params: Unpack[MotionControlParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -584,12 +715,16 @@ class MotionControl(FamilyResource):
     def create_and_wait(
         self,
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[_MotionControlAndWait],
     ) -> Task:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return call._create_and_wait(params, extra_body)
 
     def create_many(
         self, items: Iterable[MotionControlParams], **options: Unpack[CreateManyOptions]
@@ -618,10 +753,18 @@ class OmniVideo(FamilyResource):
     row = FAMILIES["omni_video"]
 
     def create(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[OmniVideoParams]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        **params: Unpack[OmniVideoParams],
     ) -> Task:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return call._create(params, extra_body)
 
     def quote(self, **params: Unpack[OmniVideoParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -630,11 +773,18 @@ class OmniVideo(FamilyResource):
         return self._quote(params)
 
     def create_and_wait(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_OmniVideoAndWait]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[_OmniVideoAndWait],
     ) -> Task:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return call._create_and_wait(params, extra_body)
 
     def create_many(
         self, items: Iterable[OmniVideoParams], **options: Unpack[CreateManyOptions]
@@ -665,11 +815,16 @@ class Images(FamilyResource):
     def create(
         self,
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
         **params: Unpack[ImageGenerationParams],
     ) -> Task:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return call._create(params, extra_body)
 
     def quote(self, **params: Unpack[ImageGenerationParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -678,11 +833,18 @@ class Images(FamilyResource):
         return self._quote(params)
 
     def create_and_wait(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_ImagesAndWait]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[_ImagesAndWait],
     ) -> Task:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return call._create_and_wait(params, extra_body)
 
     def create_many(
         self, items: Iterable[ImageGenerationParams], **options: Unpack[CreateManyOptions]
@@ -711,10 +873,18 @@ class OmniImage(FamilyResource):
     row = FAMILIES["omni_image"]
 
     def create(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[OmniImageParams]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        **params: Unpack[OmniImageParams],
     ) -> Task:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return call._create(params, extra_body)
 
     def quote(self, **params: Unpack[OmniImageParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -723,11 +893,18 @@ class OmniImage(FamilyResource):
         return self._quote(params)
 
     def create_and_wait(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_OmniImageAndWait]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[_OmniImageAndWait],
     ) -> Task:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return call._create_and_wait(params, extra_body)
 
     def create_many(
         self, items: Iterable[OmniImageParams], **options: Unpack[CreateManyOptions]
@@ -758,11 +935,16 @@ class MultiImageToImage(FamilyResource):
     def create(
         self,
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
         **params: Unpack[MultiImageToImageParams],
     ) -> Task:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return call._create(params, extra_body)
 
     def quote(self, **params: Unpack[MultiImageToImageParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -773,12 +955,16 @@ class MultiImageToImage(FamilyResource):
     def create_and_wait(
         self,
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[_MultiImageToImageAndWait],
     ) -> Task:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return call._create_and_wait(params, extra_body)
 
     def create_many(
         self, items: Iterable[MultiImageToImageParams], **options: Unpack[CreateManyOptions]
@@ -807,10 +993,18 @@ class ImageExpand(FamilyResource):
     row = FAMILIES["image_expand"]
 
     def create(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[ImageExpandParams]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        **params: Unpack[ImageExpandParams],
     ) -> Task:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return call._create(params, extra_body)
 
     def quote(self, **params: Unpack[ImageExpandParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -819,11 +1013,18 @@ class ImageExpand(FamilyResource):
         return self._quote(params)
 
     def create_and_wait(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_ImageExpandAndWait]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[_ImageExpandAndWait],
     ) -> Task:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return call._create_and_wait(params, extra_body)
 
     def create_many(
         self, items: Iterable[ImageExpandParams], **options: Unpack[CreateManyOptions]
@@ -852,10 +1053,18 @@ class VirtualTryOn(FamilyResource):
     row = FAMILIES["virtual_try_on"]
 
     def create(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[VirtualTryOnParams]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        **params: Unpack[VirtualTryOnParams],
     ) -> Task:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return call._create(params, extra_body)
 
     def quote(self, **params: Unpack[VirtualTryOnParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -864,11 +1073,18 @@ class VirtualTryOn(FamilyResource):
         return self._quote(params)
 
     def create_and_wait(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_VirtualTryOnAndWait]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[_VirtualTryOnAndWait],
     ) -> Task:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return call._create_and_wait(params, extra_body)
 
     def create_many(
         self, items: Iterable[VirtualTryOnParams], **options: Unpack[CreateManyOptions]
@@ -897,10 +1113,18 @@ class TextToAudio(FamilyResource):
     row = FAMILIES["text_to_audio"]
 
     def create(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[TextToAudioParams]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        **params: Unpack[TextToAudioParams],
     ) -> Task:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return call._create(params, extra_body)
 
     def quote(self, **params: Unpack[TextToAudioParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -909,11 +1133,18 @@ class TextToAudio(FamilyResource):
         return self._quote(params)
 
     def create_and_wait(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_TextToAudioAndWait]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[_TextToAudioAndWait],
     ) -> Task:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return call._create_and_wait(params, extra_body)
 
     def create_many(
         self, items: Iterable[TextToAudioParams], **options: Unpack[CreateManyOptions]
@@ -942,10 +1173,18 @@ class VideoToAudio(FamilyResource):
     row = FAMILIES["video_to_audio"]
 
     def create(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[VideoToAudioParams]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        **params: Unpack[VideoToAudioParams],
     ) -> Task:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return call._create(params, extra_body)
 
     def quote(self, **params: Unpack[VideoToAudioParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -954,11 +1193,18 @@ class VideoToAudio(FamilyResource):
         return self._quote(params)
 
     def create_and_wait(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_VideoToAudioAndWait]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[_VideoToAudioAndWait],
     ) -> Task:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return call._create_and_wait(params, extra_body)
 
     def create_many(
         self, items: Iterable[VideoToAudioParams], **options: Unpack[CreateManyOptions]
@@ -987,10 +1233,18 @@ class Elements(LibraryResource):
     row = FAMILIES["elements"]
 
     def create(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[ElementCreateParams]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        **params: Unpack[ElementCreateParams],
     ) -> Task:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return call._create(params, extra_body)
 
     def quote(self, **params: Unpack[ElementCreateParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -999,11 +1253,18 @@ class Elements(LibraryResource):
         return self._quote(params)
 
     def create_and_wait(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_ElementsAndWait]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[_ElementsAndWait],
     ) -> Task:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return call._create_and_wait(params, extra_body)
 
     def create_many(
         self, items: Iterable[ElementCreateParams], **options: Unpack[CreateManyOptions]
@@ -1032,10 +1293,18 @@ class Voices(LibraryResource):
     row = FAMILIES["voices"]
 
     def create(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[VoiceCreateParams]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        **params: Unpack[VoiceCreateParams],
     ) -> Task:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return call._create(params, extra_body)
 
     def quote(self, **params: Unpack[VoiceCreateParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -1044,11 +1313,18 @@ class Voices(LibraryResource):
         return self._quote(params)
 
     def create_and_wait(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_VoicesAndWait]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[_VoicesAndWait],
     ) -> Task:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return call._create_and_wait(params, extra_body)
 
     def create_many(
         self, items: Iterable[VoiceCreateParams], **options: Unpack[CreateManyOptions]
@@ -1077,10 +1353,18 @@ class AiMultiShot(FamilyResource):
     row = FAMILIES["ai_multi_shot"]
 
     def create(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[AiMultiShotParams]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        **params: Unpack[AiMultiShotParams],
     ) -> Task:
-        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are."""
-        return self._create(params, extra_body)
+        """Submit a task (returned ``submitted``); ``extra_body`` adds fields as they are.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return call._create(params, extra_body)
 
     def quote(self, **params: Unpack[AiMultiShotParams]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -1089,11 +1373,18 @@ class AiMultiShot(FamilyResource):
         return self._quote(params)
 
     def create_and_wait(
-        self, *, extra_body: Mapping[str, Any] | None = None, **params: Unpack[_AiMultiShotAndWait]
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        **params: Unpack[_AiMultiShotAndWait],
     ) -> Task:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return self._create_and_wait(params, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return call._create_and_wait(params, extra_body)
 
     def create_many(
         self, items: Iterable[AiMultiShotParams], **options: Unpack[CreateManyOptions]

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from .._call_options import NOT_GIVEN
 from .._families import PRODUCTS
 from ._v2 import ProductResource, V2Tasks
 
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
+    from .._call_options import Headers, Query
+    from .._config import TimeoutTypes
     from .._errors import KlingError
     from .._params import (
         ImageToVideoV2Model,
@@ -70,12 +73,17 @@ class TextToVideoV2(ProductResource):
         self,
         *,
         model: TextToVideoV2Model | str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
         **params: Unpack[TextToVideoV2Params],
     ) -> V2Task:
         """Submit a task (returned ``submitted``); ``extra_body`` merges into the body
-        (``{"settings": {...}}`` adds settings)."""
-        return self._create({"model": model, **params}, extra_body)
+        (``{"settings": {...}}`` adds settings). ``extra_headers``, ``extra_query`` and
+        ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return call._create({"model": model, **params}, extra_body)
 
     def quote(
         self, *, model: TextToVideoV2Model | str, **params: Unpack[TextToVideoV2Params]
@@ -89,12 +97,16 @@ class TextToVideoV2(ProductResource):
         self,
         *,
         model: TextToVideoV2Model | str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[_TextToVideoV2AndWait],
     ) -> V2Task:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return self._create_and_wait({"model": model, **params}, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return call._create_and_wait({"model": model, **params}, extra_body)
 
     def create_many(
         self,
@@ -133,12 +145,17 @@ class ImageToVideoV2(ProductResource):
         self,
         *,
         model: ImageToVideoV2Model | str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
         **params: Unpack[ImageToVideoV2Params],
     ) -> V2Task:
         """Submit a task (returned ``submitted``); ``extra_body`` merges into the body
-        (``{"settings": {...}}`` adds settings)."""
-        return self._create({"model": model, **params}, extra_body)
+        (``{"settings": {...}}`` adds settings). ``extra_headers``, ``extra_query`` and
+        ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return call._create({"model": model, **params}, extra_body)
 
     def quote(
         self, *, model: ImageToVideoV2Model | str, **params: Unpack[ImageToVideoV2Params]
@@ -152,12 +169,16 @@ class ImageToVideoV2(ProductResource):
         self,
         *,
         model: ImageToVideoV2Model | str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[_ImageToVideoV2AndWait],
     ) -> V2Task:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return self._create_and_wait({"model": model, **params}, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return call._create_and_wait({"model": model, **params}, extra_body)
 
     def create_many(
         self,
@@ -196,12 +217,17 @@ class OmniVideoV2(ProductResource):
         self,
         *,
         model: OmniVideoV2Model | str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
         **params: Unpack[OmniVideoV2Params],
     ) -> V2Task:
         """Submit a task (returned ``submitted``); ``extra_body`` merges into the body
-        (``{"settings": {...}}`` adds settings)."""
-        return self._create({"model": model, **params}, extra_body)
+        (``{"settings": {...}}`` adds settings). ``extra_headers``, ``extra_query`` and
+        ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return call._create({"model": model, **params}, extra_body)
 
     def quote(self, *, model: OmniVideoV2Model | str, **params: Unpack[OmniVideoV2Params]) -> Quote:
         """What ``create`` with these parameters would cost at Kling's list prices: checked
@@ -213,12 +239,16 @@ class OmniVideoV2(ProductResource):
         self,
         *,
         model: OmniVideoV2Model | str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[_OmniVideoV2AndWait],
     ) -> V2Task:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return self._create_and_wait({"model": model, **params}, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return call._create_and_wait({"model": model, **params}, extra_body)
 
     def create_many(
         self,
@@ -257,12 +287,17 @@ class MotionControlV2(ProductResource):
         self,
         *,
         model: MotionControlV2Model | str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
         **params: Unpack[MotionControlV2Params],
     ) -> V2Task:
         """Submit a task (returned ``submitted``); ``extra_body`` merges into the body
-        (``{"settings": {...}}`` adds settings)."""
-        return self._create({"model": model, **params}, extra_body)
+        (``{"settings": {...}}`` adds settings). ``extra_headers``, ``extra_query`` and
+        ``timeout`` apply to this call only."""
+        call = self._with(extra_headers, extra_query, timeout)
+        return call._create({"model": model, **params}, extra_body)
 
     def quote(
         self, *, model: MotionControlV2Model | str, **params: Unpack[MotionControlV2Params]
@@ -276,12 +311,16 @@ class MotionControlV2(ProductResource):
         self,
         *,
         model: MotionControlV2Model | str,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         extra_body: Mapping[str, Any] | None = None,
         **params: Unpack[_MotionControlV2AndWait],
     ) -> V2Task:
         """``create``, then ``wait`` with its options (``timeout``, ``on_progress``...): the
-        finished task, or ``TaskFailedError``."""
-        return self._create_and_wait({"model": model, **params}, extra_body)
+        finished task, or ``TaskFailedError``. ``extra_headers`` and ``extra_query`` go
+        with the create and every poll; ``timeout`` is the wait's (see ``wait``)."""
+        call = self._with(extra_headers, extra_query)
+        return call._create_and_wait({"model": model, **params}, extra_body)
 
     def create_many(
         self,

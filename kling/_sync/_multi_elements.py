@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from kling import _compat_sync as _compat
 
+from .._call_options import NOT_GIVEN
 from .._errors import InvalidParameterError
 from .._params._multi_elements import (
     MAX_FRAMES,
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
 
     from typing_extensions import Unpack
 
+    from .._call_options import Headers, Query
+    from .._config import TimeoutTypes
     from .._models_multi_elements import (
         SelectionAnswer,
         SelectionInfo,
@@ -62,11 +65,21 @@ class MultiElementsResource(FamilyResource):
         assert self.row.selections is not None, f"{self.row.name} has no selection session"
         return self.row.selections
 
-    def init_selection(self, **params: Unpack[InitSelectionParams]) -> EditingSession:
+    def init_selection(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+        **params: Unpack[InitSelectionParams],
+    ) -> EditingSession:
         """Start a selection session on ``video_id`` (a Kling video of the last 30 days) or
         ``video_url`` (.mp4/.mov); both must last 2-5 s or 7-10 s. The session is valid 24 h.
 
-        Not retried on server errors: each call may be billed.
+        Not retried on server errors: each call may be billed. ``extra_headers``,
+        ``extra_query``, ``extra_body`` and ``timeout`` apply to this call only (the
+        session's steps take their own).
         """
         from .._models_multi_elements import SelectionInfo
 
@@ -77,8 +90,9 @@ class MultiElementsResource(FamilyResource):
             summary="Start a selection session.",
             rules=(one_of("video_id", "video_url"),),
         )
-        body = prepare(endpoint, params)
-        info = self._client._request(
+        client = self._client._for_call(extra_headers, extra_query, timeout)
+        body = prepare(endpoint, params, extra_body)
+        info = client._request(
             "POST",
             endpoint.path,
             body=body,
@@ -112,6 +126,8 @@ class EditingSession:
     Points are checked before anything is sent: ``x`` and ``y`` in [0, 1], at most 10 points
     a frame and 10 frames, counting what this object has marked (add-selection on
     https://github.com/aself101/kling-api/blob/main/docs/api/kling-multi-element-video-editing.md).
+    Each step takes ``extra_headers``, ``extra_query``, ``extra_body`` and ``timeout`` for that
+    call only.
     """
 
     def __init__(
@@ -154,7 +170,16 @@ class EditingSession:
         """URL of the video as initialized: the frames selections are made on."""
         return self.info.normalized_video if self.info else None
 
-    def add_selection(self, frame_index: int, points: Sequence[PointLike]) -> SelectionResult:
+    def add_selection(
+        self,
+        frame_index: int,
+        points: Sequence[PointLike],
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+    ) -> SelectionResult:
         """Mark the element under ``points`` (``(x, y)`` fractions of the frame, 1 to 10) on
         frame ``frame_index``; the answer holds the frame's masks (``result.masks``)."""
         checked = selection_points(frame_index, points)
@@ -175,17 +200,28 @@ class EditingSession:
             self._resource._selections.add_path,
             {"frame_index": frame_index, "points": checked},
             _selection_result,
+            (extra_headers, extra_query, extra_body, timeout),
         )
         self.selections[frame_index] = [*marked, *checked]
         return result
 
-    def delete_selection(self, frame_index: int, points: Sequence[PointLike]) -> SelectionResult:
+    def delete_selection(
+        self,
+        frame_index: int,
+        points: Sequence[PointLike],
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+    ) -> SelectionResult:
         """Take back points marked on ``frame_index`` (the same coordinates as added)."""
         checked = selection_points(frame_index, points)
         result = self._step(
             self._resource._selections.delete_path,
             {"frame_index": frame_index, "points": checked},
             _selection_result,
+            (extra_headers, extra_query, extra_body, timeout),
         )
         left = [point for point in self.selections.get(frame_index, []) if point not in checked]
         if left:
@@ -194,34 +230,57 @@ class EditingSession:
             self.selections.pop(frame_index, None)
         return result
 
-    def clear_selection(self) -> SelectionAnswer:
+    def clear_selection(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+    ) -> SelectionAnswer:
         """Take back every selection of the session."""
         from .._models_multi_elements import SelectionAnswer
 
         result = self._step(
-            self._resource._selections.clear_path, {}, SelectionAnswer.model_validate
+            self._resource._selections.clear_path,
+            {},
+            SelectionAnswer.model_validate,
+            (extra_headers, extra_query, extra_body, timeout),
         )
         self.selections.clear()
         return result
 
-    def preview(self) -> SelectionPreview:
+    def preview(
+        self,
+        *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+    ) -> SelectionPreview:
         """Render the selection through the video: URLs of the masked video, its cover and
         the per-frame tracking output."""
         from .._models_multi_elements import SelectionPreview
 
         return self._step(
-            self._resource._selections.preview_path, {}, SelectionPreview.model_validate
+            self._resource._selections.preview_path,
+            {},
+            SelectionPreview.model_validate,
+            (extra_headers, extra_query, extra_body, timeout),
         )
 
-    def _step(self, path: str, fields: dict[str, Any], parse: Callable[[Any], T]) -> T:
+    def _step(
+        self,
+        path: str,
+        fields: dict[str, Any],
+        parse: Callable[[Any], T],
+        options: tuple[Headers | None, Query | None, Mapping[str, Any] | None, TimeoutTypes],
+    ) -> T:
+        extra_headers, extra_query, extra_body, timeout = options
+        client = self._resource._client._for_call(extra_headers, extra_query, timeout)
+        body = {"session_id": self.session_id, **fields, **(extra_body or {})}
         # Not retried on server errors: a step may be billed (final_unit_deduction).
-        return self._resource._client._request(
-            "POST",
-            path,
-            body={"session_id": self.session_id, **fields},
-            parse=parse,
-            idempotent=False,
-        )
+        return client._request("POST", path, body=body, parse=parse, idempotent=False)
 
 
 def _selection_result(data: Any) -> SelectionResult:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import builtins
 import functools
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
@@ -33,10 +33,12 @@ from .._polling import (
 )
 from .._retry import is_retryable
 from .._rows import NEW_STANDARD, Endpoint, Family, Product, TaskRow, tasks_of
+from ._call import Resource
 from ._prepare import prepare
 
 if TYPE_CHECKING:
     from .._auth import KlingAuth
+    from .._call_options import Headers, Query
     from .._quote import Quote
     from ._client import KlingClient
     from ._finishing import Finished
@@ -135,7 +137,7 @@ def _quote_or_none(row: TaskRow, params: Mapping[str, Any]) -> Quote | None:
         return None
 
 
-class TaskReader(Generic[TaskT]):
+class TaskReader(Resource, Generic[TaskT]):
     """Gets and waits for the tasks of one source: a legacy family's, or ``/tasks``.
 
     A wait given a task of another source (a new-standard task, a legacy task of another
@@ -146,9 +148,6 @@ class TaskReader(Generic[TaskT]):
     #: Ids one read request can ask for, and how many such requests go at once.
     _ids_per_get: ClassVar[int] = 1
     _get_concurrency: ClassVar[int] = 8
-
-    def __init__(self, client: KlingClient) -> None:
-        self._client = client
 
     @property
     def source(self) -> str:
@@ -189,17 +188,22 @@ class TaskReader(Generic[TaskT]):
         max_poll_interval: float | None = None,
         unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
         on_progress: ProgressCallback | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
     ) -> TaskT:
         """Poll until the task finishes; return it when it succeeded.
 
         Raises ``TaskFailedError`` when it failed and ``WaitTimeoutError`` (holding the last
         state) when ``timeout`` seconds pass first. Concurrent waits on one client share their
         polls: a thousand of them cost about what one ``wait_all`` of a thousand costs.
+        ``extra_headers`` and ``extra_query`` go with every poll of this wait (waits with the
+        same ones share polls); ``timeout`` is the whole wait's, and each request's comes from
+        the client (``client.with_options(timeout=...)``).
         """
         from . import _waiting  # the waiting code comes with the first wait, not the resource
 
         done = _waiting.wait(
-            self._reader_for(task),
+            self._with(extra_headers, extra_query)._reader_for(task),
             task,
             timeout=timeout,
             poll_interval=poll_interval,
@@ -217,19 +221,23 @@ class TaskReader(Generic[TaskT]):
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
         unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
     ) -> builtins.list[TaskT | KlingError]:
         """Wait for all tasks at once; in input order each finished task or its error.
 
         A failed task appears as ``TaskFailedError``, one unfinished at the deadline as
         ``WaitTimeoutError``; nothing is raised for them. Tasks of different sources (both
         standards, several families) are polled at the same time, each source together.
+        ``extra_headers``, ``extra_query`` and ``timeout`` as ``wait`` takes them.
         """
         from . import _waiting
 
         Schedule.of(timeout, poll_interval, max_poll_interval, unreachable_timeout)
+        call = self._with(extra_headers, extra_query)
         groups: dict[TaskReader[Any], builtins.list[int]] = {}
         for index, task in enumerate(tasks):
-            groups.setdefault(self._reader_for(task), []).append(index)
+            groups.setdefault(call._reader_for(task), []).append(index)
         results: builtins.list[Any] = [None] * len(tasks)
         jobs = iter(groups.items())
 
@@ -257,16 +265,20 @@ class TaskReader(Generic[TaskT]):
         poll_interval: float = DEFAULT_POLL_INTERVAL,
         max_poll_interval: float | None = None,
         unreachable_timeout: float | None = DEFAULT_UNREACHABLE_TIMEOUT,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
     ) -> Iterator[TaskT]:
         """Yield tasks as they finish (check ``task.is_failed``), polling them together.
 
         Takes the tasks this resource reads (``wait_all`` takes tasks of both standards).
         Raises ``WaitTimeoutError`` (``.pending`` lists the rest) at the deadline.
+        ``extra_headers``, ``extra_query`` and ``timeout`` as ``wait`` takes them.
         """
         from . import _waiting
 
+        call = self._with(extra_headers, extra_query)
         for task in tasks:
-            if self._reader_for(task) is not self:
+            if call._reader_for(task) is not call:
                 raise InvalidParameterError(
                     f"as_completed() here takes {self._label} tasks; use the as_completed() of the "
                     "task's own resource, or wait_all() for tasks of both standards",
@@ -275,7 +287,7 @@ class TaskReader(Generic[TaskT]):
         return cast(
             "Iterator[TaskT]",
             _waiting.as_completed(
-                self,
+                call,
                 tasks,
                 timeout=timeout,
                 poll_interval=poll_interval,
@@ -305,11 +317,15 @@ class TaskReader(Generic[TaskT]):
     # -- what the shared waiting code needs ----------------------------------------------------
 
     def _poller(self) -> Poller:
-        """This source's poller on this client (copies with the same credentials share it)."""
+        """This source's poller on this client (copies with the same credentials share it, and
+        calls with the same extra_headers and extra_query)."""
         from ._poller import Poller
 
-        pollers = self._client._shared.pollers
-        key = (self.source, self._auth() or self._client._auth)
+        client = self._client
+        key: tuple[object, ...] = (self.source, self._auth() or client._auth)
+        pollers: MutableMapping[tuple[Any, ...], Any] = client._shared.pollers
+        if client._call_options is not None:
+            key, pollers = (*key, client._call_options.key), client._shared.call_pollers
         poller = pollers.get(key)
         if poller is None:
             poller = pollers.setdefault(
@@ -440,6 +456,8 @@ class TaskResource(TaskReader[TaskT]):
         self,
         items: Iterable[Mapping[str, Any]],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         concurrency: int = DEFAULT_CONCURRENCY,
         extra_body: Mapping[str, Any] | None = None,
         on_progress: Callable[[int, int], Any] | None = None,
@@ -457,9 +475,10 @@ class TaskResource(TaskReader[TaskT]):
         from ._finishing import finishing
 
         schedule = Schedule.of(timeout, poll_interval, max_poll_interval, unreachable_timeout)
+        call = self._with(extra_headers, extra_query)
         return finishing(
-            self,
-            self._poller(),
+            call,
+            call._poller(),
             items,
             concurrency=concurrency,
             extra_body=extra_body,
@@ -474,6 +493,8 @@ class TaskResource(TaskReader[TaskT]):
         self,
         items: Iterable[Mapping[str, Any]],
         *,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
         concurrency: int = DEFAULT_CONCURRENCY,
         extra_body: Mapping[str, Any] | None = None,
         on_progress: Callable[[int, int], Any] | None = None,
@@ -493,7 +514,7 @@ class TaskResource(TaskReader[TaskT]):
         from . import _batch
 
         results = _batch.create_many(
-            self,
+            self._with(extra_headers, extra_query),
             items,
             concurrency=concurrency,
             extra_body=extra_body,

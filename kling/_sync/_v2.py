@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from kling import _compat_sync as _compat
 
+from .._call_options import NOT_GIVEN
 from .._errors import InvalidParameterError, KlingError, NotFoundError
 from .._params._common import unix_ms
 from .._polling import oldest_created
@@ -31,6 +32,8 @@ from ._resources import TaskReader, TaskResource
 
 if TYPE_CHECKING:
     from .._auth import KlingAuth
+    from .._call_options import Headers, Query
+    from .._config import TimeoutTypes
     from ._poller import Poller
     from ._task import AnyAsyncTask
     from ._task_v2 import V2Task
@@ -64,9 +67,26 @@ class ProductResource(TaskResource["V2Task"]):
     def _tasks(self) -> V2Tasks:
         return self._client.v2.tasks
 
-    def get(self, task_id: str | None = None, *, external_task_id: str | None = None) -> V2Task:
-        """One task by Kling's id or by the ``external_task_id`` you gave it (``/tasks``)."""
-        return self._tasks.get(task_id, external_task_id=external_task_id)
+    def get(
+        self,
+        task_id: str | None = None,
+        *,
+        external_task_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+    ) -> V2Task:
+        """One task by Kling's id or by the ``external_task_id`` you gave it (``/tasks``).
+
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only.
+        """
+        return self._tasks.get(
+            task_id,
+            external_task_id=external_task_id,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+        )
 
     def _find(self, external_id: str) -> V2Task | None:
         return self._tasks._find(external_id)
@@ -101,18 +121,28 @@ class V2Tasks(TaskReader["AnyAsyncTask"]):
     def _auth(self) -> KlingAuth:
         return self._client._v2_auth()
 
-    def get(self, task_id: str | None = None, *, external_task_id: str | None = None) -> V2Task:
+    def get(
+        self,
+        task_id: str | None = None,
+        *,
+        external_task_id: str | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
+    ) -> V2Task:
         """One task by Kling's id or by the ``external_task_id`` you gave it.
 
         Kling answers an unknown id with an empty list; the SDK raises ``NotFoundError``.
+        ``extra_headers``, ``extra_query`` and ``timeout`` apply to this call only.
         """
+        call = self._with(extra_headers, extra_query, timeout)
         if (task_id is None) == (external_task_id is None):
             raise InvalidParameterError(
                 "pass exactly one of task_id or external_task_id", field="task_id"
             )
         by_external = task_id is None
         ident = _id(external_task_id if by_external else task_id, by_external)
-        found = self._query([ident], by_external=by_external, retries=True, auth=self._auth())
+        found = call._query([ident], by_external=by_external, retries=True, auth=self._auth())
         if not found:
             name = "external_task_id" if by_external else "task_id"
             raise NotFoundError(f"Kling knows no task with {name} {ident!r}", code=404)
@@ -123,11 +153,16 @@ class V2Tasks(TaskReader["AnyAsyncTask"]):
         task_ids: Iterable[str] = (),
         *,
         external_task_ids: Iterable[str] = (),
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
     ) -> builtins.list[V2Task]:
         """Many tasks, 20 ids a request; in the order asked, leaving out ids Kling does not know.
 
-        Give ``task_ids`` or ``external_task_ids`` (not both).
+        Give ``task_ids`` or ``external_task_ids`` (not both). ``extra_headers``,
+        ``extra_query`` and ``timeout`` go with each request.
         """
+        call = self._with(extra_headers, extra_query, timeout)
         ids = [_id(value, False) for value in task_ids]
         external_ids = [_id(value, True) for value in external_task_ids]
         if ids and external_ids:
@@ -145,7 +180,7 @@ class V2Tasks(TaskReader["AnyAsyncTask"]):
 
         def worker() -> None:
             for chunk in queue:
-                for task in self._query(chunk, by_external, retries=True, auth=auth):
+                for task in call._query(chunk, by_external, retries=True, auth=auth):
                     key = task.external_id if by_external else task.id
                     found[key or task.id] = task
 
@@ -161,14 +196,19 @@ class V2Tasks(TaskReader["AnyAsyncTask"]):
         end_time: datetime | int | None = None,
         page_size: int = 100,
         limit: int | None = None,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
     ) -> CursorPaginator[V2Task]:
         """Iterate tasks of both standards, newest first (``POST /tasks``, cursor pages).
 
         Filter by ``status`` (``submitted``, ``processing``, ``succeeded``, ``failed``),
         ``product_type`` (``video``, ``image``, ``try_on``) and a time window (datetimes or
         Unix milliseconds; Kling's default is the last 30 days). ``limit`` stops after that
-        many tasks.
+        many tasks. ``extra_headers``, ``extra_query`` and ``timeout`` go with each page's
+        request.
         """
+        call = self._with(extra_headers, extra_query, timeout)
         body: dict[str, Any] = {}
         filters = [
             filter_entry("status", status, _STATUSES),
@@ -187,8 +227,8 @@ class V2Tasks(TaskReader["AnyAsyncTask"]):
         def fetch(cursor: str | None) -> tuple[Sequence[V2Task], str | None, bool]:
             # With a cursor Kling ignores the window; the filters are sent again, as it asks.
             page_body = {**body, "cursor": cursor} if cursor else body
-            return self._client._request(
-                "POST", "/tasks", body=page_body, parse=self._page, auth=auth
+            return call._client._request(
+                "POST", "/tasks", body=page_body, parse=call._page, auth=auth
             )
 
         return CursorPaginator(fetch, limit=limit, key=_task_id)

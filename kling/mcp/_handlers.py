@@ -305,7 +305,7 @@ class Toolbox:
         limit = _inputs.integer(
             arguments, "limit", low=1, high=MAX_LIST_LIMIT, default=DEFAULT_LIST_LIMIT
         )
-        chosen = {name: _inputs.texts(arguments, name) for name in filters}
+        chosen: dict[str, Any] = {name: _inputs.texts(arguments, name) for name in filters}
         end = int(time.time() * 1000)
         account = self._client.account
         listing = (
