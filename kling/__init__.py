@@ -83,6 +83,7 @@ if TYPE_CHECKING:
     from ._models_v2 import Billing, Output, V2TaskBase
     from ._prices import Price
     from ._quote import Quote
+    from ._raw_response import RawResponse
     from ._sync._client import KlingClient
     from ._sync._multi_elements import EditingSession
     from ._sync._task import Task
@@ -139,6 +140,7 @@ __all__ = [
     "Price",
     "Quote",
     "RateLimitError",
+    "RawResponse",
     "RecognitionResult",
     "RecognizedImage",
     "ResourcePack",
@@ -208,6 +210,7 @@ _LAZY = {
     "models": "kling._catalogue",
     "Price": "kling._prices",
     "Quote": "kling._quote",
+    "RawResponse": "kling._raw_response",
     "Budget": "kling._budget",
     "AsyncEditingSession": "kling._async._multi_elements",
     "EditingSession": "kling._sync._multi_elements",
