@@ -133,3 +133,25 @@ async def test_a_raw_call_reports_its_last_request_and_other_calls_are_untouched
     api.get(f"{PATH}/t2").mock(return_value=ok(task("t2")))
     plain = await client.text_to_video.get("t2")
     assert isinstance(plain, AsyncTask)
+
+
+async def test_raw_library_and_selection_calls(
+    client: AsyncKlingClient, api: respx.MockRouter
+) -> None:
+    api.post("/v1/general/delete-advanced-elements").mock(return_value=ok(None, request_id="r-d"))
+    api.post("/v1/videos/multi-elements/init-selection").mock(
+        return_value=ok({"session_id": "s1", "status": 0}, request_id="r-s")
+    )
+    element = {"element_id": 1, "element_name": "Mochi"}
+    api.post("/v1/general/custom-elements").mock(return_value=ok(element, request_id="r-c"))
+    deleted = await client.with_raw_response.elements.delete("e1")
+    assert (deleted.request_id, deleted.parse()) == ("r-d", None)
+    session = await client.with_raw_response.multi_elements.init_selection(video_id="v1")
+    assert (session.request_id, session.parse().session_id) == ("r-s", "s1")
+    created = await client.with_raw_response.custom_elements.create(
+        element_name="Mochi",
+        element_description="a white cat",
+        element_frontal_image="https://cdn.example/front.png",
+        element_refer_list=[{"image_url": "https://cdn.example/side.png"}],
+    )
+    assert (created.request_id, created.parse().element_id) == ("r-c", "1")
