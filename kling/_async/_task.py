@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from pydantic import PrivateAttr
 
+from .._call_options import NOT_GIVEN
 from .._errors import KlingError
 from .._models import TaskBase
 from .._paths import plan_targets
 
 if TYPE_CHECKING:
+    from .._config import TimeoutTypes
     from .._quote import Quote
     from ._client import AsyncKlingClient
     from ._download import ProgressHook
@@ -51,12 +53,18 @@ class AsyncResultFiles:
         return [url for url in urls if url]
 
     async def download(
-        self, target: str | os.PathLike[str] = ".", *, on_progress: ProgressHook | None = None
+        self,
+        target: str | os.PathLike[str] = ".",
+        *,
+        on_progress: ProgressHook | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
     ) -> list[Path]:
         """Download the results into directory ``target`` (or to file ``target`` if just one).
 
         Files are named ``<task_id>-<n><ext>``; each is written to a temporary file and renamed
-        when complete, so a half-written file never appears under the final name.
+        when complete, so a half-written file never appears under the final name. ``timeout``
+        replaces the client's for these downloads' requests (the extra headers of the call
+        that got the task never go to the file's host).
         """
         from ._download import download_url  # with the first download, not the first task
 
@@ -69,8 +77,11 @@ class AsyncResultFiles:
                 "wait for it to succeed first"
             )
         targets = plan_targets(self.task_id, urls, target)
+        client = (
+            self._client if timeout is NOT_GIVEN else self._client.with_options(timeout=timeout)
+        )
         return [
-            await download_url(self._client, url, dest, on_progress=on_progress)
+            await download_url(client, url, dest, on_progress=on_progress)
             for url, dest in zip(urls, targets, strict=True)
         ]
 

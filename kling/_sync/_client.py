@@ -451,6 +451,7 @@ class KlingClient(FamilyProperties):
         path: str | os.PathLike[str] = ".",
         *,
         on_progress: ProgressHook | None = None,
+        timeout: TimeoutTypes = NOT_GIVEN,
     ) -> Path:
         """Download one result URL to ``path``: a file name, or a directory to keep the URL's.
 
@@ -458,13 +459,15 @@ class KlingClient(FamilyProperties):
         checks the size against ``Content-Length``. What comes back must be the media the URL
         (or ``path``) names by its extension, any result media if neither does: a login page,
         a JSON error or an empty body raises ``DownloadError`` and nothing is kept. No
-        credentials are sent.
+        credentials are sent, nor any header but the SDK's. ``timeout`` replaces the
+        client's for this download's requests.
         """
         from .._paths import check_url, resolve_target
         from ._download import download_url
 
         check_url(url)
-        return download_url(self, url, resolve_target(url, path), on_progress=on_progress)
+        client = self if timeout is NOT_GIVEN else self.with_options(timeout=timeout)
+        return download_url(client, url, resolve_target(url, path), on_progress=on_progress)
 
     def archive(
         self, directory: str | os.PathLike[str], **options: Unpack[ArchiveOptions]

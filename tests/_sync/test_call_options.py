@@ -327,7 +327,11 @@ def test_a_task_got_with_options_downloads_without_them(
         files = cdn.get("/out.mp4").mock(return_value=httpx.Response(200, content=body))
         done = client.text_to_video.get("t1", extra_headers=TRACE, extra_query={"q": "1"})
         done.download(tmp_path)
-    request = files.calls.last.request
-    assert "x-trace-id" not in request.headers
-    assert "authorization" not in request.headers
-    assert "q" not in request.url.params
+        client.download(f"{CDN}/out.mp4", tmp_path / "again.mp4", timeout=4)
+    first, second = (call.request for call in files.calls)
+    assert "x-trace-id" not in first.headers
+    assert "authorization" not in first.headers
+    assert "q" not in first.url.params
+    assert timeouts(first)["read"] == client.timeout
+    # A download's own timeout is for that download.
+    assert timeouts(second)["read"] == 4.0
