@@ -8,14 +8,23 @@ process, so its CPU time and peak RSS are its own:
   handlers each create and await their own task does;
 * **create_as_completed**: ``create_many`` and ``as_completed`` at once (the SDK's
   ``create_as_completed``), each task handed back as it finishes;
-* **wait_all**: ``create_many``, then ``wait_all`` of every task;
+* **wait_all**: ``create_many``, then ``wait_all`` of every task (which hands every task back
+  at once when the last has finished: its finish-to-seen figures are reported, with no goal);
 * **raw httpx** (the baseline): ``asyncio.gather`` of one coroutine per task that POSTs with
-  raw httpx, then GETs the task every second until it has finished.
+  raw httpx, then GETs the task every second until it has finished, over a pool of 32
+  connections (the SDK's default) with at most 32 requests in flight: an ``asyncio.Semaphore``
+  around each request, as a raw-httpx user sending thousands at once writes. Unbounded, the
+  10,000 requests queue inside httpcore 1.0's pool, whose every request and release scans
+  each queued request against each connection: the baseline then spent 24 minutes of CPU in
+  the pool. A pool of 100 costs too (the pool counts its idle connections once per
+  connection: 100 x 100 checks per request), 7x the CPU of 32 at 1,000 tasks.
 
 For every task handed back, *finish-to-seen* is how long after the task finished on the server
 (created + 3 s) the caller had it; the schedule promises max(2 s, a tenth of the task's age).
 The event loop is watched all along: its longest stall is reported as measured and without the
-garbage collections inside it, with the number of full (generation 2) collections.
+garbage collections inside it, with the number of full (generation 2) collections. Beside it,
+the process's CPU time during that stall (much less than the stall: the machine was running
+something else) and when in the run it happened.
 
 *Poll rounds* are measured apart, in the steady state of a long wait: 10,000 tasks that stay
 ``processing`` (no latency, so that only CPU counts), one round to learn them, then ten rounds
@@ -51,6 +60,8 @@ RAW_POLL = 1.0
 TIMEOUT = 900.0
 MODEL = "kling-3.0-turbo"
 CONCURRENCY = 32
+#: The raw baseline's connections and requests in flight: the SDK's default (32 of each).
+RAW_POOL = CONCURRENCY
 
 #: Goals (issue #22): finish-to-seen p50 and p99, CPU per round against raw, GC per round,
 #: the loop's longest stall outside the raw baseline's own GC, requests per task.
@@ -79,6 +90,10 @@ class _Watch:
     def __init__(self) -> None:
         self.stall = 0.0
         self.own_stall = 0.0
+        #: Seconds into the run when the longest stall outside GC ended, and the process's CPU
+        #: time during it (far less than the stall: the machine ran something else meanwhile).
+        self.own_stall_at = 0.0
+        self.own_stall_cpu = 0.0
         self.gc_seconds = 0.0
         self.full_collections = 0
         self.rounds = 0
@@ -94,12 +109,16 @@ class _Watch:
             self.gc_seconds += time.monotonic() - self._gc_started
 
     async def watch_loop(self) -> None:
+        start = time.monotonic()
         while not self._stop:
-            tick, collected = time.monotonic(), self.gc_seconds
+            tick, collected, cpu = time.monotonic(), self.gc_seconds, time.process_time()
             await asyncio.sleep(0.01)
             late = time.monotonic() - tick - 0.01
             self.stall = max(self.stall, late)
-            self.own_stall = max(self.own_stall, late - (self.gc_seconds - collected))
+            own = late - (self.gc_seconds - collected)
+            if own > self.own_stall:
+                self.own_stall, self.own_stall_at = own, time.monotonic() - start
+                self.own_stall_cpu = time.process_time() - cpu - (self.gc_seconds - collected)
 
     def stop(self) -> None:
         self._stop = True
@@ -166,7 +185,9 @@ async def _sdk(pattern: str, standard: str, url: str, api_key: str, n: int) -> d
             created = await resource.create_many(items, **model, concurrency=CONCURRENCY)
             tasks = [t for t in created if not isinstance(t, KlingError)]
             done = await resource.wait_all(tasks, timeout=TIMEOUT)
-            ok = sum(1 for t in done if not isinstance(t, KlingError) and t.is_succeeded)
+            for task in done:  # the caller has every task when wait_all returns
+                if not isinstance(task, KlingError):
+                    note(task)
     return {"delays": delays, "succeeded": ok}
 
 
@@ -174,7 +195,14 @@ async def _raw(url: str, api_key: str, n: int) -> dict[str, Any]:
     import httpx
 
     headers = {"Authorization": f"Bearer {api_key}"}
-    limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+    limits = httpx.Limits(max_connections=RAW_POOL, max_keepalive_connections=RAW_POOL)
+    # At most one request per connection in flight, as any raw-httpx user sending thousands at
+    # once bounds them: with 10,000 requests queued in httpcore 1.0's pool instead, each request
+    # and each release re-scans every queued request against every connection (and hands a
+    # freed connection to many waiters, which wake, lose and queue again), so the baseline spent
+    # its CPU in the pool, not in the pattern (encode/httpcore#1035, pydantic/httpx2#1075).
+    # The pool's size is the SDK's: the pool's idle count is quadratic in its connections.
+    in_flight = asyncio.Semaphore(RAW_POOL)
     delays: list[float] = []
     async with httpx.AsyncClient(limits=limits, timeout=120) as http:
 
@@ -186,13 +214,17 @@ async def _raw(url: str, api_key: str, n: int) -> dict[str, Any]:
             return result
 
         async def create_and_wait(i: int) -> bool:
-            response = await http.post(
-                url + FAMILY_PATH, json={"prompt": f"scale task {i}"}, headers=headers
-            )
+            async with in_flight:
+                response = await http.post(
+                    url + FAMILY_PATH, json={"prompt": f"scale task {i}"}, headers=headers
+                )
             task = data(response)
             while task["task_status"] not in ("succeed", "failed"):
                 await asyncio.sleep(RAW_POLL)
-                response = await http.get(f"{url}{FAMILY_PATH}/{task['task_id']}", headers=headers)
+                async with in_flight:
+                    response = await http.get(
+                        f"{url}{FAMILY_PATH}/{task['task_id']}", headers=headers
+                    )
                 task = data(response)
             delays.append(time.time() - (task["created_at"] / 1000 + TASK_SECONDS))
             return bool(task["task_status"] == "succeed")
@@ -340,6 +372,8 @@ def _child(pattern: str, options: dict[str, Any]) -> None:
             "wall": wall,
             "stall": watch.stall,
             "own_stall": watch.own_stall,
+            "own_stall_at": watch.own_stall_at,
+            "own_stall_cpu": watch.own_stall_cpu,
             "full_collections": watch.full_collections,
             "rounds": watch.rounds,
         }
@@ -490,7 +524,8 @@ def run(quick: bool) -> Section:
                 fmt(r["cpu"], "s"),
                 fmt(r["wall"], "s"),
                 fmt(r["rss_peak"], "MiB"),
-                f"{fmt(r['stall'], 'ms')} ({fmt(r['own_stall'], 'ms')} outside GC)",
+                f"{fmt(r['stall'], 'ms')} ({fmt(r['own_stall'], 'ms')} outside GC, "
+                f"{fmt(r['own_stall_cpu'], 'ms')} of it on CPU, at {r['own_stall_at']:.1f} s)",
                 f"{r['full_collections']} in {r.get('rounds') or 0} rounds",
             ]
         )

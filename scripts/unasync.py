@@ -32,6 +32,7 @@ import tokenize
 from pathlib import Path
 
 import family_code  # beside this script: the first stage
+import root_help  # beside this script: kling --help's listing
 import rules_doc  # beside this script: docs/rules.md
 
 # Explicit NAME renames (async -> sync).  Applied to NAME tokens and, on whole words, to the
@@ -308,6 +309,9 @@ def _generate(root: Path) -> tuple[dict[Path, str], set[str]]:
     outputs = _families(root)
     try:
         outputs.update(rules_doc.render(root))
+        for target, code in root_help.render(root).items():
+            text = header(root_help.SOURCE, edit=root_help.EDIT) + code
+            outputs[target] = _format(text, target=target, root=root)
     except RuntimeError as exc:
         raise GenerationError(str(exc)) from exc
     fired: set[str] = set()

@@ -15,11 +15,20 @@ _INSTALL_HINT = "The kling command needs extra packages: pip install 'kling[cli]
 
 def main() -> None:
     """Entry point of the ``kling`` console script."""
-    if sys.argv[1:] == ["--version"]:
+    args = sys.argv[1:]
+    if args == ["--version"]:
         # Answered before the commands are built: scripts and shells ask this often.
         from kling import __version__
 
         print(f"kling {__version__}")
+        return
+    if args in ([], ["--help"], ["-h"]):
+        # The root listing, generated from the commands: nothing of the application imported.
+        from ._root_help import print_root_help
+
+        print_root_help()
+        if not args:  # as Click ends a group called without a command
+            raise SystemExit(2)
         return
     try:
         from ._app import app

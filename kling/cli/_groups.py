@@ -33,6 +33,7 @@ from ._errors import (
 )
 from ._lazy import LazyGroup
 from ._output import err_console, print_error, print_json
+from ._root_help import root_help
 from ._state import CliState
 
 __all__ = ["KlingCommand", "KlingGroup", "KlingSubGroup", "PlainFlags"]
@@ -69,7 +70,16 @@ class KlingGroup(PlainFlags, LazyGroup):
     Its commands are built when used (``_lazy``): ``kling --help`` lists them unbuilt.
     """
 
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        # The listing ``kling --help`` prints without building the application.
+        formatter.write(root_help())
+
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if not args and self.no_args_is_help and not ctx.resilient_parsing:
+            # Typer prints no help for Click's NoArgsIsHelpError but counts on its rich help
+            # having printed itself: the plain listing is printed here, with Click's status.
+            typer.echo(ctx.get_help())
+            ctx.exit(2)
         lifted = lift_global_options(self, ctx, args)
         given = list(lifted)  # Click's parser consumes the list it reads
         try:

@@ -21,7 +21,7 @@ from typing import Any, ClassVar, NamedTuple, cast
 
 import typer
 import typer.main
-from typer._click import Command, Context, HelpFormatter
+from typer._click import Command, Context
 from typer.core import TyperCommand, TyperGroup
 from typer.models import TyperInfo
 
@@ -171,7 +171,7 @@ class LazyCommands(MutableMapping[str, Command]):
 class LazyGroup(TyperGroup):
     """A Typer group that builds the commands of its :class:`LazyTyper` when used.
 
-    Its own help (``kling --help``, ``kling`` alone) lists them from their stand-ins.
+    Its help listing (``kling --help``, ``_root_help``) reads them from their stand-ins.
     """
 
     #: The app whose lazy commands this group has (set on the subclass the app makes).
@@ -179,21 +179,8 @@ class LazyGroup(TyperGroup):
 
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
-        self._listing = False
         if self.app is not None:
             self.commands = LazyCommands(self.commands, self.app.lazy, self.app.build)
 
     def list_commands(self, ctx: Context) -> list[str]:
         return list(self.commands)  # the names, in order: nothing built
-
-    def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
-        if self._listing and isinstance(self.commands, LazyCommands):
-            return self.commands.listed(cmd_name)
-        return super().get_command(ctx, cmd_name)
-
-    def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
-        self._listing = True
-        try:
-            super().format_help(ctx, formatter)
-        finally:
-            self._listing = False
