@@ -90,6 +90,8 @@ class _Shared:
         self.pool_defaults = pool_defaults
         #: (family name, auth) -> that family's poller: copies with other keys poll apart.
         self.pollers: dict[tuple[str, object], Any] = {}
+        #: Cache file -> that account's task history, for estimates (``kling._eta``).
+        self.histories: dict[object, Any] = {}
 
 
 class KlingClient(FamilyProperties):
