@@ -92,12 +92,12 @@ def format_seconds(seconds: float, *, short: bool = False) -> str:
     total = max(0, round(seconds))
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
+    if seconds < 0.5:
+        return "<1s" if short else "under 1 s"
     if short:
         if hours:
             return f"{hours}h{minutes:02d}m"
         return f"{minutes}m{secs:02d}s" if minutes else f"{secs}s"
-    if seconds < 0.5:
-        return "<1s" if short else "under 1 s"
     if hours:
         return f"{hours} h {minutes} min" if minutes else f"{hours} h"
     if minutes:

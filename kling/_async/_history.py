@@ -3,9 +3,11 @@
 A wait whose callback takes the estimate (``kling._eta.takes_estimate``) makes one
 :class:`AsyncEstimator`. Its :meth:`~AsyncEstimator.refresh` reads the list of the task's
 source (the family's list, or ``/tasks``) when the cached history is stale; the wait runs it
-as a child of its own task group, beside its polls, so the first poll never waits for it, and
-stops it when the wait ends (nothing outlives the call: see ``_poller``). Until it arrives,
-the estimates come from the cache. A failed read never fails the wait (logged at DEBUG).
+as a child of its own task group, beside its polls, so the first poll never waits for it.
+When the task finishes first, the read stops after the page in flight (counted, not lost),
+and the wait returns once it has: nothing outlives the call (see ``_poller``). Until it
+arrives, the estimates come from the cache. A failed read never fails the wait (logged at
+DEBUG); a wait that is cancelled or raises cancels it.
 """
 
 from __future__ import annotations
@@ -77,7 +79,7 @@ class AsyncEstimator:
         """Read the newest finished tasks of the source into the history, if it is stale."""
         source, history = self._source, self.history
         started = _compat.wall_clock()
-        if not history.claim(source, started):
+        if self.stopped or not history.claim(source, started):
             return
         done: float | None = None
         try:

@@ -120,7 +120,7 @@ async def wait(
             resource, current, schedule, start, deadline, timeout, unreachable_timeout, on_progress
         )
     assert on_progress is not None
-    # The history is read beside the polls, never before the first; the wait stops it.
+    # The history is read beside the polls, never before the first.
     async with _compat.TaskGroup() as group:
         group.start_soon(estimator.refresh)
         try:
@@ -135,8 +135,8 @@ async def wait(
                 functools.partial(_with_estimate, on_progress, estimator),
             )
         finally:
+            # A read in flight ends with its page (and is counted); none starts after.
             estimator.stopped = True
-            group.cancel()
 
 
 async def _with_estimate(
