@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ def finished(task_id: str, seconds: float, *, family: str | None = "text_to_vide
     return done
 
 
-def history_of(durations: dict[str, float], kinds: dict[str, tuple[str, ...]]) -> History:
+def history_of(durations: Mapping[str, float], kinds: Mapping[str, tuple[str, ...]]) -> History:
     history = History()
     for task_id, kind in kinds.items():
         history.remember_kind(task_id, kind)
