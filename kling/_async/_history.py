@@ -12,6 +12,7 @@ DEBUG); a wait that is cancelled or raises cancels it.
 
 from __future__ import annotations
 
+from contextlib import aclosing
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -87,14 +88,14 @@ class AsyncEstimator:
             options: dict[str, Any] = {"page_size": HISTORY_PAGE_SIZE, "limit": HISTORY_TASKS}
             if source == NEW_STANDARD:
                 options["status"] = "succeeded"
-            tasks = []
-            async for task in reader.list(**options):
-                if self.stopped:
-                    break
-                tasks.append(task)
-            else:
-                done = started
-            history.add(tasks, source)
+            # aclosing: stopping between pages closes them at once, not when collected.
+            async with aclosing(reader.list(**options).iter_pages()) as pages:
+                async for page in pages:
+                    history.add(page, source)
+                    if self.stopped:
+                        break
+                else:
+                    done = started
         except Exception as exc:  # an estimate is never worth failing a wait for
             logger.debug("reading the %s task history failed: %s", source, exc)
         finally:

@@ -15,6 +15,7 @@ DEBUG); a wait that is cancelled or raises cancels it.
 
 from __future__ import annotations
 
+from contextlib import closing
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -90,14 +91,14 @@ class Estimator:
             options: dict[str, Any] = {"page_size": HISTORY_PAGE_SIZE, "limit": HISTORY_TASKS}
             if source == NEW_STANDARD:
                 options["status"] = "succeeded"
-            tasks = []
-            for task in reader.list(**options):
-                if self.stopped:
-                    break
-                tasks.append(task)
-            else:
-                done = started
-            history.add(tasks, source)
+            # closing: stopping between pages closes them at once, not when collected.
+            with closing(reader.list(**options).iter_pages()) as pages:
+                for page in pages:
+                    history.add(page, source)
+                    if self.stopped:
+                        break
+                else:
+                    done = started
         except Exception as exc:  # an estimate is never worth failing a wait for
             logger.debug("reading the %s task history failed: %s", source, exc)
         finally:
