@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from ._logging import logger
 
@@ -340,10 +341,18 @@ def _estimate(durations: list[float], kind: Kind, age: float) -> Estimate:
     return Estimate(remaining, age + remaining, age, len(durations), basis, False, p50, p90, p99)
 
 
+_LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
 def cache_path(key: str | None, base_url: str) -> Path | None:
     """The history file of the account with access key or API key ``key`` at ``base_url``."""
     if not key:
         return None
+    url = urlsplit(base_url)
+    if url.hostname in _LOOPBACK:
+        # A server on this machine (FakeKling under ``kling --mock``) listens on a new port
+        # each run: its history is one file, not one per port.
+        base_url = f"{url.scheme}://{url.hostname}{url.path}"
     root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     digest = hashlib.sha256(f"{key}\0{base_url}".encode()).hexdigest()[:24]
     return Path(root) / "kling" / f"history-{digest}.json"
