@@ -15,13 +15,14 @@ DEBUG); a wait that is cancelled or raises cancels it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from contextlib import closing
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from kling import _compat_sync as _compat
 
-from .._eta import Estimate, History, cache_path
+from .._eta import Estimate, History, Kind, cache_path
 from .._logging import logger
 from .._polling import task_age
 from .._rows import NEW_STANDARD, tasks_of
@@ -30,7 +31,13 @@ if TYPE_CHECKING:
     from ._client import KlingClient
     from ._task import AnyAsyncTask
 
-__all__ = ["HISTORY_PAGE_SIZE", "HISTORY_TASKS", "Estimator", "history_of"]
+__all__ = [
+    "HISTORY_PAGE_SIZE",
+    "HISTORY_TASKS",
+    "Estimator",
+    "history_of",
+    "last_to_finish",
+]
 
 #: How many of the newest tasks a refresh reads, and in pages of how many.
 HISTORY_TASKS = 1000
@@ -58,12 +65,12 @@ def history_of(client: KlingClient) -> History:
 class Estimator:
     """Estimates for one wait, and the history refresh that runs beside it."""
 
-    def __init__(self, client: KlingClient, source: str, task: AnyAsyncTask) -> None:
+    def __init__(self, client: KlingClient, source: str, task: AnyAsyncTask | None = None) -> None:
         self._client = client
         self._source = source
         self.history = history_of(client)
         # The states polls bring are new models: the kind its create gave goes by its id.
-        self._kind_changed = self._remember(task)
+        self._kind_changed = task is not None and self.remember(task)
         #: Set when the wait ends: a refresh still reading stops before its next page.
         self.stopped = False
 
@@ -106,12 +113,40 @@ class Estimator:
         if done is not None:
             _compat.run_blocking(history.save)
 
-    def _remember(self, task: AnyAsyncTask) -> bool:
+    def remember(self, task: AnyAsyncTask) -> bool:
+        """Keep the kind ``task``'s create gave it (by its id); True if it is new."""
         kind = (task.__pydantic_private__ or {}).get("_kind")
         return kind is not None and self.history.remember_kind(task.task_id, kind)
 
-    def finished(self, task: AnyAsyncTask) -> None:
-        """The wait saw ``task`` finish: count it, and keep its kind, in the cache too."""
-        changed = self._remember(task) or self._kind_changed
-        if self.history.add([task], self._source) or changed:
+    def finished(self, task: AnyAsyncTask, *, save: bool = True) -> None:
+        """The wait saw ``task`` finish: count it, and keep its kind, in the cache too (or
+        later: ``save=False``, for a batch, which saves once at its end)."""
+        changed = self.remember(task) or self._kind_changed
+        if (self.history.add([task], self._source) or changed) and save:
             _compat.run_blocking(self.history.save)
+
+
+def last_to_finish(running: Iterable[tuple[Estimator, AnyAsyncTask]]) -> Estimate | None:
+    """The estimate of the running task expected to finish last (a batch's time left).
+
+    The youngest task of each kind is the last of that kind to finish; the kind whose youngest
+    has the most left wins. A kind without history is passed over when another has some (the
+    estimate names its kind); a slow task only counts when no other has a number.
+    """
+    youngest: dict[tuple[int, Kind], tuple[Estimator, AnyAsyncTask]] = {}
+    for estimator, task in running:
+        key = (id(estimator), estimator.history.kind_for(task, estimator._source))
+        known = youngest.get(key)
+        if known is None or _created(task) > _created(known[1]):
+            youngest[key] = (estimator, task)
+    estimates = [estimator.estimate(task, 0.0) for estimator, task in youngest.values()]
+    if not estimates:
+        return None
+    timed = [e for e in estimates if e.remaining is not None]
+    if timed:
+        return max(timed, key=lambda e: e.remaining or 0.0)
+    return next((e for e in estimates if e.slow), estimates[0])
+
+
+def _created(task: AnyAsyncTask) -> float:
+    return task.created_at.timestamp() if task.created_at else 0.0

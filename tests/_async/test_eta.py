@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,9 @@ import respx
 from kling import AsyncKlingClient, AsyncTask, Estimate
 from kling import _compat_async as _compat
 from kling._async import _history
+from kling._eta import cache_path
+from kling.testing import Timing
+from tests._fake_helpers import serve
 from tests._helpers import TASK_CREATED_AT, error, ok, sent_json, task
 
 from .conftest import ACCESS_KEY, SECRET_KEY, FakeClock
@@ -326,3 +330,42 @@ async def test_a_new_standard_wait_reads_the_succeeded_tasks_of_tasks(
     }
     # Kling's records do not say their product: the estimate says it is from any task.
     assert seen[1].endswith("(from 3 tasks of any kind)")
+
+
+def fresh_history(key: str, base_url: str, durations: list[float]) -> Path:
+    """The account's history cache, just read: text-to-video tasks that took ``durations``."""
+    path = cache_path(key, base_url)
+    assert path is not None
+    now = time.time()
+    samples = {f"old{n}": [["text_to_video"], s, now - 60] for n, s in enumerate(durations)}
+    data = {"version": 1, "samples": samples, "kinds": {}, "fetched": {"text_to_video": now}}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data))
+    return path
+
+
+async def test_a_batch_reports_how_long_its_running_tasks_have_left(
+    clock: FakeClock, tmp_path: Path
+) -> None:
+    jobs = tmp_path / "jobs.jsonl"
+    lines = [{"family": "text_to_video", "prompt": f"scene {n}", "mode": "pro"} for n in range(3)]
+    jobs.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    seen: list[Estimate] = []
+    with serve(timing=Timing.polls(1, 1)) as server:
+        path = fresh_history(server.access_key, server.url, [100] * 5)
+        async with AsyncKlingClient(server.access_key, server.secret_key, server.url) as client:
+            await client.batch.run(
+                jobs,
+                output_dir=tmp_path / "out",
+                on_progress=lambda p: seen.append(p.time_left) if p.time_left else None,
+            )
+        listed = [r for r in server.fake.requests if "pageNum" in r.query]
+
+    assert seen[0].basis == "5 text_to_video tasks"
+    assert 0 < (seen[0].remaining or 0) <= 100
+    # Once the run's own tasks finish, they are history too (of their finer kind).
+    assert {x.basis for x in seen} <= {"5 text_to_video tasks", "3 pro text_to_video tasks"}
+    assert not listed  # the history was fresh: no list read
+    # The run's tasks are kept, by kind, for the next estimates: one write at the end.
+    kinds = json.loads(path.read_text())["kinds"]
+    assert sorted(kinds.values()) == [["text_to_video", "-", "pro", "-"]] * 3

@@ -9,8 +9,9 @@ import time
 
 from rich.console import Console
 
-from kling import Estimate, TaskBase
+from kling import BatchProgress, Estimate, TaskBase
 from kling._eta import cache_path
+from kling.cli._batch import BatchDisplay
 from kling.cli._output import WaitDisplay
 from kling.testing import DEFAULT_ACCESS_KEY
 
@@ -65,3 +66,18 @@ def test_on_a_terminal_the_live_line_shows_the_estimate() -> None:
     assert re.search(r"text-to-video 1: processing \d+s, ~1m20s left$", with_left)
     assert re.search(r"text-to-video 1: processing \d+s, slow$", with_slow)
     assert re.search(r"text-to-video 1: processing \d+s$", without)
+
+
+def test_the_batch_bar_shows_how_long_the_running_tasks_have_left() -> None:
+    progress = BatchProgress(total=10, submitted=4, succeeded=1)
+    display = BatchDisplay(enabled=False)
+
+    without = display.counts(progress)
+    progress.time_left = Estimate(80.0, 100.0, 20.0, 37, "37 text_to_video tasks", slow=False)
+    with_left = display.counts(progress)
+    progress.time_left = Estimate(None, None, 20.0, 0, "", slow=False)
+    no_history = display.counts(progress)
+
+    assert "running 3  " in without
+    assert "running 3 (~1m20s left)  " in with_left
+    assert "running 3 (no history)  " in no_history
