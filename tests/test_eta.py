@@ -204,6 +204,8 @@ def test_the_cache_file_is_per_account_and_never_names_the_secret(
     assert one != cache_path("ak-one", "https://api-beijing.klingai.com")
     assert "ak-one" not in str(one)
     assert cache_path(None, "https://api-singapore.klingai.com") is None
+    # FakeKling under ``kling --mock`` listens on a new port each run: one history for it.
+    assert cache_path("ak", "http://127.0.0.1:4001") == cache_path("ak", "http://127.0.0.1:4002")
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setenv("HOME", str(tmp_path))
     home = cache_path("ak-one", "https://x")

@@ -10,7 +10,8 @@ as a child of its own task group, beside its polls, so the first poll never wait
 When the task finishes first, the read stops after the page in flight (counted, not lost),
 and the wait returns once it has: nothing outlives the call (see ``_poller``). Until it
 arrives, the estimates come from the cache. A failed read never fails the wait (logged at
-DEBUG); a wait that is cancelled or raises cancels it.
+DEBUG). A wait that is cancelled or raises cancels it (the sync twin's thread, which cannot be
+cancelled, ends with the page it is reading).
 """
 
 from __future__ import annotations
