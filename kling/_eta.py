@@ -24,6 +24,7 @@ import math
 import os
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -185,6 +186,7 @@ class History:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
         self._lock = threading.Lock()
+        self._saving = threading.Lock()
         #: task id -> (kind, seconds it took, when it finished: Unix seconds).
         self._samples: dict[str, tuple[Kind, float, float]] = {}
         #: task id -> its full kind, for tasks created through the SDK.
@@ -302,9 +304,16 @@ class History:
                 self._fetched[source] = max(at, self._fetched.get(source, 0.0))
 
     def save(self) -> None:
-        """Write the cache file atomically; a failure is logged at DEBUG, never raised."""
+        """Write the cache file atomically, with what another process wrote there since it
+        was read; a failure is logged at DEBUG, never raised."""
         if self.path is None:
             return
+        # One save at a time, each with the newest state: the last file written is complete.
+        with self._saving:
+            self.load(time.time())
+            self._write(self.path)
+
+    def _write(self, path: Path) -> None:
         with self._lock:
             newest = sorted(self._samples.items(), key=lambda item: item[1][2])[-MAX_SAMPLES:]
             data = {
@@ -314,19 +323,17 @@ class History:
                 "fetched": dict(self._fetched),
             }
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(
-                dir=self.path.parent, prefix=".history-", suffix=".tmp"
-            )
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".history-", suffix=".tmp")
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as out:
                     json.dump(data, out, separators=(",", ":"))
-                os.replace(temporary, self.path)
+                os.replace(temporary, path)
             except BaseException:
                 os.unlink(temporary)
                 raise
         except OSError as exc:
-            logger.debug("could not write the task history cache %s: %s", self.path, exc)
+            logger.debug("could not write the task history cache %s: %s", path, exc)
 
 
 def _estimate(durations: list[float], kind: Kind, age: float) -> Estimate:

@@ -154,6 +154,18 @@ def test_the_cache_is_written_and_read_back(tmp_path: Path) -> None:
     assert [p.name for p in path.parent.iterdir()] == ["history.json"]  # no temporary left
 
 
+def test_a_save_keeps_what_another_process_saved_meanwhile(tmp_path: Path) -> None:
+    path = tmp_path / "history.json"
+    one, two = History(path), History(path)  # two runs of the CLI at once
+    one.add([finished("a1", 30.0)], "text_to_video")
+    two.add([finished("b1", 40.0)], "text_to_video")
+
+    one.save()
+    two.save()
+
+    assert set(json.loads(path.read_text())["samples"]) == {"a1", "b1"}
+
+
 @pytest.mark.parametrize(
     "content", ["{not json", '{"version": 1}', '{"version": 99, "samples": {}}', "[]", ""]
 )
