@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -21,9 +22,16 @@ V2_T2V = next(row for row in ROWS if row.name == "text_to_video" and row.standar
 FULL = ("text_to_video", "kling-v2-6", "pro", "5")
 
 
-def finished(task_id: str, seconds: float, *, family: str | None = "text_to_video") -> Task:
+def finished(
+    task_id: str,
+    seconds: float,
+    *,
+    family: str | None = "text_to_video",
+    created_ms: int = TASK_CREATED_AT,
+) -> Task:
     """A succeeded legacy task that took ``seconds``, as a list item gives it."""
-    data = task(task_id, "succeed", updated_at=TASK_CREATED_AT + round(seconds * 1000))
+    ended = created_ms + round(seconds * 1000)
+    data = task(task_id, "succeed", created_at=created_ms, updated_at=ended)
     done = Task.model_validate(data)
     done._family = family
     return done
@@ -157,8 +165,9 @@ def test_the_cache_is_written_and_read_back(tmp_path: Path) -> None:
 def test_a_save_keeps_what_another_process_saved_meanwhile(tmp_path: Path) -> None:
     path = tmp_path / "history.json"
     one, two = History(path), History(path)  # two runs of the CLI at once
-    one.add([finished("a1", 30.0)], "text_to_video")
-    two.add([finished("b1", 40.0)], "text_to_video")
+    now_ms = round(time.time() * 1000)  # the file keeps the last 30 days
+    one.add([finished("a1", 30.0, created_ms=now_ms)], "text_to_video")
+    two.add([finished("b1", 40.0, created_ms=now_ms)], "text_to_video")
 
     one.save()
     two.save()
