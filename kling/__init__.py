@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from ._budget import Budget
     from ._catalogue import ModelInfo, ModelUse, models
     from ._config import DEFAULT_BASE_URL
+    from ._eta import Estimate
     from ._jobs import BatchProgress, BatchReport, Job, JobResult
     from ._models import (
         Audio,
@@ -118,6 +119,7 @@ __all__ = [
     "DuplicateTaskError",
     "EditingSession",
     "Element",
+    "Estimate",
     "FaceData",
     "FaceIdentification",
     "Image",
@@ -211,6 +213,7 @@ _LAZY = {
     "Price": "kling._prices",
     "Quote": "kling._quote",
     "RawResponse": "kling._raw_response",
+    "Estimate": "kling._eta",
     "Budget": "kling._budget",
     "AsyncEditingSession": "kling._async._multi_elements",
     "EditingSession": "kling._sync._multi_elements",

@@ -192,6 +192,11 @@ class TaskGroup:
     def start_soon(self, function: Callable[[], Coroutine[Any, Any, None]]) -> None:
         self._group.start_soon(self._run, function)
 
+    def cancel(self) -> None:
+        """Cancel the tasks still running (the sync twin's threads cannot be: they check a
+        flag of their own and end soon after)."""
+        self._group.cancel_scope.cancel()
+
     async def _run(self, function: Callable[[], Coroutine[Any, Any, None]]) -> None:
         try:
             await function()

@@ -169,6 +169,10 @@ class TaskGroup:
         self._threads.append(thread)
         thread.start()
 
+    def cancel(self) -> None:
+        """Threads cannot be cancelled: the functions started check a flag of their own (as
+        the async twin's tasks are cancelled), and leaving the block waits for them."""
+
     def _run(self, function: Callable[[], None]) -> None:
         try:
             function()

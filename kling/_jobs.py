@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
 
 from typing_extensions import NotRequired, Required, get_type_hints, is_typeddict
 
@@ -32,6 +32,9 @@ from ._ids import canonical_json, content_digest, derived_external_id
 from ._logging import logger
 from ._manifest import RecordProblem, read_records, record_line
 from ._result_media import file_is_media
+
+if TYPE_CHECKING:
+    from ._eta import Estimate
 from ._rows import TaskRow
 
 __all__ = [
@@ -175,6 +178,9 @@ class BatchProgress:
     refused: int = 0
     """Jobs Kling refused to create (a content policy, an input it rejects); counted in failed."""
     started: float = field(default_factory=time.monotonic)
+    time_left: Estimate | None = None
+    """With ``on_progress``: how long the running task expected to finish last has left, from
+    the account's own finished tasks of its kind (``kling._eta``); None while none runs."""
 
     @property
     def running(self) -> int:

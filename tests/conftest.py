@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import itertools
 
 import pytest
 
@@ -27,7 +28,14 @@ def anyio_backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test sees the developer's real credentials, and KLING_LOG starts unset."""
+def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No test sees the developer's real credentials, and KLING_LOG starts unset; the task
+    history cache (``kling._eta``) is written under a directory of the test's own."""
     for name in KLING_ENV:
         monkeypatch.delenv(name, raising=False)
+    cache = tmp_path_factory.getbasetemp() / "cache" / str(next(_CACHES))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))  # made only when a test writes there
+
+
+#: Numbers the test's cache directories (under pytest's own temporary directory).
+_CACHES = itertools.count()

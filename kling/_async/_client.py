@@ -89,6 +89,8 @@ class _Shared:
         self.call_pollers: weakref.WeakValueDictionary[tuple[object, ...], Any] = (
             weakref.WeakValueDictionary()
         )
+        #: Cache file -> that account's task history, for estimates (``kling._eta``).
+        self.histories: dict[object, Any] = {}
 
 
 class AsyncKlingClient(AsyncFamilyProperties):

@@ -55,6 +55,7 @@ from ._batch import AdaptiveLimit, check_concurrency, create_paced
 if TYPE_CHECKING:
     from .._budget import BudgetLike
     from ._client import AsyncKlingClient
+    from ._history import AsyncEstimator
     from ._poller import AsyncSubscription
     from ._task import AnyAsyncTask
 
@@ -227,6 +228,8 @@ class _Run:
         #: The first sign that Kling cannot be reached (a wait gave up, a create failed).
         self.unreachable: APIConnectionError | None = None
         self._waits: dict[str, _Waiter] = {}
+        #: Per waiter, with ``on_progress``: the history behind ``BatchProgress.time_left``.
+        self._estimators: dict[str, AsyncEstimator] = {}
         self._lock = threading.Lock()
 
     def _count(self, *fields: str) -> None:
@@ -237,6 +240,14 @@ class _Run:
 
     async def notify(self) -> None:
         if self.on_progress is not None:
+            if self._estimators:
+                from ._history import last_to_finish
+
+                running = [
+                    (self._estimators[_group(item.job)], item.task)
+                    for item in list(self.unsettled.values())
+                ]
+                self.progress.time_left = last_to_finish(running)
             await _compat.call(self.on_progress, self.progress)
 
     def lost(self, error: APIConnectionError) -> None:
@@ -275,6 +286,10 @@ class _Run:
                 self._waits[key] = _Waiter(
                     self, resource, schedule, deadline, unreachable_timeout, finished
                 )
+                if self.on_progress is not None:
+                    from ._history import AsyncEstimator
+
+                    self._estimators[key] = AsyncEstimator(self.client, key)
         limit = AdaptiveLimit(concurrency, _THROTTLE_PATIENCE)
         jobs = iter(todo)
 
@@ -310,6 +325,8 @@ class _Run:
                         group.start_soon(waiter.run)
             finally:
                 finished.close()
+                for estimator in self._estimators.values():
+                    estimator.stopped = True  # a history read ends with its page
 
         async def download() -> None:
             while not self.stopped and (item := await finished.get()) is not None:
@@ -317,10 +334,17 @@ class _Run:
 
         with finished:
             async with _compat.TaskGroup(on_error=self.stop) as group:
+                # The account's history, read beside the creates and polls (``_history``).
+                for estimator in self._estimators.values():
+                    group.start_soon(estimator.refresh)
                 group.start_soon(creators)
                 group.start_soon(waiters)
                 for _ in range(_DOWNLOADERS):
                     group.start_soon(download)
+        # What this run's tasks took, for the next estimates: one write for the run.
+        histories = {id(e.history): e.history for e in self._estimators.values()}
+        for history in histories.values():
+            await _compat.run_blocking(history.save)
         left = [item.job for item in self.unsettled.values()] + self.not_started
         return sorted(left, key=_line)
 
@@ -346,6 +370,9 @@ class _Run:
 
     async def _submitted(self, item: _Tracked) -> _Tracked:
         self._count("submitted")
+        estimator = self._estimators.get(_group(item.job))
+        if estimator is not None:
+            estimator.remember(item.task)
         await self.notify()
         return item
 
@@ -371,6 +398,9 @@ class _Run:
         await self.notify()
 
     async def _finish(self, item: _Tracked, task: AnyAsyncTask) -> None:
+        estimator = self._estimators.get(_group(item.job))
+        if estimator is not None:
+            await estimator.finished(task, save=False)
         urls = task.result_urls()
         files: list[str] = []
         message = task.task_status_msg or None

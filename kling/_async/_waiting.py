@@ -6,6 +6,7 @@ client cost what one batch wait costs, and all of them follow one schedule (``kl
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -17,11 +18,18 @@ from .._errors import InvalidParameterError, KlingError, TaskFailedError, WaitTi
 from .._polling import Schedule
 
 if TYPE_CHECKING:
+    from ._client import AsyncKlingClient
+    from ._history import AsyncEstimator
     from ._poller import AsyncPoller
     from ._task import AnyAsyncTask
 
     class Waits(Protocol):
         """What the waits need of a resource: a get, a batch get, and its shared poller."""
+
+        _client: AsyncKlingClient
+
+        @property
+        def source(self) -> str: ...
 
         def get(self, task_id: str) -> _compat.Awaitable[Any]: ...
 
@@ -43,8 +51,10 @@ __all__ = [
 ]
 
 #: ``on_progress(task, elapsed_seconds)``, called with the task's state as given and after
-#: every poll; a plain function or a coroutine function.
-ProgressCallback = Callable[[Any, float], Any]
+#: every poll; a plain function or a coroutine function. One that takes a third positional
+#: argument is called ``on_progress(task, elapsed_seconds, estimate)`` with a
+#: :class:`kling.Estimate` of the time left (decided once per wait: ``kling._eta``).
+ProgressCallback = Callable[[Any, float], Any] | Callable[[Any, float, Any], Any]
 
 
 class PollOptions(TypedDict, total=False):
@@ -64,7 +74,8 @@ class WaitOptions(PollOptions, total=False):
     """The options of ``wait``, which ``create_and_wait`` takes too."""
 
     on_progress: ProgressCallback | None
-    """Called as ``on_progress(task, elapsed_seconds)`` with each state seen."""
+    """Called as ``on_progress(task, elapsed_seconds)`` with each state seen; one that takes
+    a third positional argument also gets a :class:`kling.Estimate` of the time left."""
 
 
 #: The keys of :class:`WaitOptions`, told apart from a create's parameters by name.
@@ -96,6 +107,57 @@ async def wait(
             f"wait() takes a task or a task_id string, got {task!r}", field="task"
         )
     deadline = None if timeout is None else start + timeout
+    estimator = None
+    if on_progress is not None:
+        from .._eta import takes_estimate
+
+        if takes_estimate(on_progress):
+            from ._history import AsyncEstimator
+
+            estimator = AsyncEstimator(resource._client, resource.source, current)
+    if estimator is None:
+        return await _follow(
+            resource, current, schedule, start, deadline, timeout, unreachable_timeout, on_progress
+        )
+    assert on_progress is not None
+    # The history is read beside the polls, never before the first.
+    async with _compat.TaskGroup() as group:
+        group.start_soon(estimator.refresh)
+        try:
+            return await _follow(
+                resource,
+                current,
+                schedule,
+                start,
+                deadline,
+                timeout,
+                unreachable_timeout,
+                functools.partial(_with_estimate, on_progress, estimator),
+            )
+        finally:
+            # A read in flight ends with its page (and is counted); none starts after.
+            estimator.stopped = True
+
+
+async def _with_estimate(
+    on_progress: Callable[..., Any], estimator: AsyncEstimator, task: AnyAsyncTask, elapsed: float
+) -> None:
+    if task.is_finished:
+        await estimator.finished(task)
+    await _compat.call(on_progress, task, elapsed, estimator.estimate(task, elapsed))
+
+
+async def _follow(
+    resource: Waits,
+    current: AnyAsyncTask,
+    schedule: Schedule,
+    start: float,
+    deadline: float | None,
+    timeout: float | None,
+    unreachable_timeout: float | None,
+    on_progress: Callable[..., Any] | None,
+) -> AnyAsyncTask:
+    """Poll ``current`` until it finishes, reporting each state to ``on_progress``."""
     if on_progress is not None:
         await _compat.call(on_progress, current, _compat.monotonic() - start)
     subscription = (

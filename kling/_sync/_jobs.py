@@ -58,6 +58,7 @@ from ._batch import AdaptiveLimit, check_concurrency, create_paced
 if TYPE_CHECKING:
     from .._budget import BudgetLike
     from ._client import KlingClient
+    from ._history import Estimator
     from ._poller import Subscription
     from ._task import AnyAsyncTask
 
@@ -230,6 +231,8 @@ class _Run:
         #: The first sign that Kling cannot be reached (a wait gave up, a create failed).
         self.unreachable: APIConnectionError | None = None
         self._waits: dict[str, _Waiter] = {}
+        #: Per waiter, with ``on_progress``: the history behind ``BatchProgress.time_left``.
+        self._estimators: dict[str, Estimator] = {}
         self._lock = threading.Lock()
 
     def _count(self, *fields: str) -> None:
@@ -240,6 +243,14 @@ class _Run:
 
     def notify(self) -> None:
         if self.on_progress is not None:
+            if self._estimators:
+                from ._history import last_to_finish
+
+                running = [
+                    (self._estimators[_group(item.job)], item.task)
+                    for item in list(self.unsettled.values())
+                ]
+                self.progress.time_left = last_to_finish(running)
             _compat.call(self.on_progress, self.progress)
 
     def lost(self, error: APIConnectionError) -> None:
@@ -278,6 +289,10 @@ class _Run:
                 self._waits[key] = _Waiter(
                     self, resource, schedule, deadline, unreachable_timeout, finished
                 )
+                if self.on_progress is not None:
+                    from ._history import Estimator
+
+                    self._estimators[key] = Estimator(self.client, key)
         limit = AdaptiveLimit(concurrency, _THROTTLE_PATIENCE)
         jobs = iter(todo)
 
@@ -313,6 +328,8 @@ class _Run:
                         group.start_soon(waiter.run)
             finally:
                 finished.close()
+                for estimator in self._estimators.values():
+                    estimator.stopped = True  # a history read ends with its page
 
         def download() -> None:
             while not self.stopped and (item := finished.get()) is not None:
@@ -320,10 +337,17 @@ class _Run:
 
         with finished:
             with _compat.TaskGroup(on_error=self.stop) as group:
+                # The account's history, read beside the creates and polls (``_history``).
+                for estimator in self._estimators.values():
+                    group.start_soon(estimator.refresh)
                 group.start_soon(creators)
                 group.start_soon(waiters)
                 for _ in range(_DOWNLOADERS):
                     group.start_soon(download)
+        # What this run's tasks took, for the next estimates: one write for the run.
+        histories = {id(e.history): e.history for e in self._estimators.values()}
+        for history in histories.values():
+            _compat.run_blocking(history.save)
         left = [item.job for item in self.unsettled.values()] + self.not_started
         return sorted(left, key=_line)
 
@@ -349,6 +373,9 @@ class _Run:
 
     def _submitted(self, item: _Tracked) -> _Tracked:
         self._count("submitted")
+        estimator = self._estimators.get(_group(item.job))
+        if estimator is not None:
+            estimator.remember(item.task)
         self.notify()
         return item
 
@@ -374,6 +401,9 @@ class _Run:
         self.notify()
 
     def _finish(self, item: _Tracked, task: AnyAsyncTask) -> None:
+        estimator = self._estimators.get(_group(item.job))
+        if estimator is not None:
+            estimator.finished(task, save=False)
         urls = task.result_urls()
         files: list[str] = []
         message = task.task_status_msg or None

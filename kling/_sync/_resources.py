@@ -423,6 +423,9 @@ class TaskResource(TaskReader[TaskT]):
         )
         task = budgeted(self._client, self.row, params, external_id, send)
         task._quote = _quote_or_none(self.row, params)
+        from .._eta import kind_of
+
+        task._kind = kind_of(self.row, params)
         return task
 
     def _quote(self, params: Mapping[str, Any]) -> Quote:

@@ -110,6 +110,9 @@ class Task(ResultFiles, TaskBase):
     #: What its create cost by the price table, when this client created it (compared with
     #: Kling's charge when a wait sees it finish: ``kling._charges``).
     _quote: Quote | None = PrivateAttr(default=None)
+    #: Its kind, when this client created it: ``(row, model, mode or resolution, duration)``,
+    #: which Kling's list items do not echo (``kling._eta``).
+    _kind: tuple[str, ...] | None = PrivateAttr(default=None)
 
     def __getstate__(self) -> dict[Any, Any]:
         return self._unbound_state(super().__getstate__())

@@ -336,15 +336,19 @@ def _print_unsettled(unsettled: list[JobResult]) -> None:
 
 
 class BatchDisplay(LiveBar["BatchProgress"]):
-    """Live progress on stderr while a batch runs: a bar of settled jobs, the counts, an ETA."""
+    """Live progress on stderr while a batch runs: a bar of settled jobs, the counts, the time
+    left of the running tasks (from the account's history) and an ETA at the pace so far."""
 
     noun = "jobs"
     starting = "reading the jobs"
 
     def counts(self, progress: BatchProgress) -> str:
         eta = progress.eta
+        left = progress.time_left
+        # The running task expected to finish last, from the account's history of its kind.
+        running = f" ({left.short()})" if left is not None and progress.running else ""
         return (
-            f"submitted {progress.submitted}  running {progress.running}  "
+            f"submitted {progress.submitted}  running {progress.running}{running}  "
             f"[green]succeeded {progress.succeeded}[/green]  "
             f"[red]failed {progress.failed}[/red]  downloaded {progress.downloaded}"
             + (f"  skipped {progress.skipped}" if progress.skipped else "")

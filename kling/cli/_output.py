@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from rich.progress import Progress
     from rich.spinner import Spinner
 
-    from kling import KlingClient, Task, TaskBase, V2Task, V2TaskBase
+    from kling import Estimate, KlingClient, Task, TaskBase, V2Task, V2TaskBase
 
     AnyTask = TaskBase | V2TaskBase
 
@@ -151,7 +151,8 @@ def print_table(
 
 
 class WaitDisplay:
-    """The live status line while waiting: spinner, status, elapsed seconds (on stderr).
+    """The live status line while waiting: spinner, status, elapsed seconds and the estimate
+    of the time left from the account's own finished tasks (on stderr).
 
     On a terminal the line redraws in place and disappears at the end; elsewhere (CI logs,
     pipes) each status change is printed once. ``enabled=False`` (``--json``) shows nothing.
@@ -171,6 +172,8 @@ class WaitDisplay:
         #: When Kling last answered about the task.
         self.seen_at = datetime.now(timezone.utc)
         self._trouble: str | None = None
+        #: The estimate of the time left, as the line shows it (``""``: none yet).
+        self._estimate = ""
         from rich.spinner import Spinner  # as rich.progress: not at every start-up
 
         self._spinner = Spinner("dots")
@@ -206,18 +209,22 @@ class WaitDisplay:
             f"{escape(self._label)}: {styled_status(self._status)} after {elapsed:.0f}s"
         )
 
-    def update(self, task: AnyTask, elapsed: float) -> None:
-        """``on_progress`` for ``wait``: remember the state; off a terminal, print changes."""
+    def update(self, task: AnyTask, elapsed: float, estimate: Estimate | None = None) -> None:
+        """``on_progress`` for ``wait``: remember the state and the estimate of the time left
+        (``~1m20s left``, ``no history``, ``slow``); off a terminal, print changes."""
         recovered = self._trouble is not None
         self.task, self._trouble = task, None
+        self._estimate = "" if estimate is None or task.is_finished else estimate.short()
         self._seen, self.seen_at = time.monotonic(), datetime.now(timezone.utc)
         if not self._enabled or self._live is not None:
             return
         if self._status != self._printed or recovered:
             self._printed = self._status
             again = ", Kling answers again" if recovered else ""
+            left = f", {self._estimate}" if self._estimate else ""
             self._console.print(
-                f"{escape(self._label)}: {styled_status(self._status)} ({elapsed:.0f}s{again})"
+                f"{escape(self._label)}: {styled_status(self._status)} "
+                f"({elapsed:.0f}s{left}{again})"
             )
 
     def trouble(self, reason: str) -> None:
@@ -238,7 +245,10 @@ class WaitDisplay:
 
     def __rich__(self) -> Spinner:
         elapsed = time.monotonic() - self._start
-        text = f"{escape(self._label)}: {styled_status(self._status)} [dim]{elapsed:.0f}s[/dim]"
+        left = f", {self._estimate}" if self._estimate else ""
+        text = (
+            f"{escape(self._label)}: {styled_status(self._status)} [dim]{elapsed:.0f}s{left}[/dim]"
+        )
         if self._trouble is not None:
             text = f"{escape(self._label)}: {self._last_seen()} [dim]{escape(self._trouble)}[/dim]"
         self._spinner.update(text=text)

@@ -37,13 +37,15 @@ from ._tools import ToolDef, tool_defs
 
 if TYPE_CHECKING:
     from .._async._client import AsyncKlingClient
+    from .._eta import Estimate
 
 __all__ = ["Outcome", "Progress", "Toolbox"]
 
 logger = logging.getLogger("kling.mcp")
 
-#: ``progress(value, message)``: report how a long call is going (a no-op without a token).
-Progress = Callable[[float, str], Awaitable[None]]
+#: ``progress(value, total, message)``: report how a long call is going (a no-op without a
+#: token); ``total`` when it is known, else None.
+Progress = Callable[[float, float | None, str], Awaitable[None]]
 #: A tool's answer: the JSON payload, and whether it is a tool error.
 Outcome = tuple[dict[str, Any], bool]
 
@@ -371,14 +373,16 @@ class Toolbox:
 
 
 class _Reporter:
-    """The SDK's ``on_progress(task, elapsed)`` as MCP progress: the seconds waited so far
-    (always increasing, as the protocol asks), and the task's status as the message."""
+    """The SDK's ``on_progress(task, elapsed, estimate)`` as MCP progress: the seconds waited
+    so far (always increasing, as the protocol asks), the task's status and the estimate of
+    the time left as the message, and the expected total once the account's history gives
+    one (``kling._eta``: never a made-up number)."""
 
     def __init__(self, progress: Progress) -> None:
         self._progress = progress
         self._last: float | None = None
 
-    async def __call__(self, task: Any, elapsed: float) -> None:
+    async def __call__(self, task: Any, elapsed: float, estimate: Estimate) -> None:
         value = round(elapsed, 1)
         if self._last is not None and value <= self._last:
             value = round(self._last + 0.1, 1)
@@ -386,7 +390,12 @@ class _Reporter:
         message = f"task {task.task_id} {task.task_status} after {elapsed:.0f} s"
         if task.task_status_msg:
             message += f": {task.task_status_msg}"
-        await self._progress(value, message)
+        total = None
+        if not task.is_finished:
+            message += f"; {estimate.describe()}"
+            if estimate.remaining is not None:
+                total = round(value + estimate.remaining, 1)
+        await self._progress(value, total, message)
 
 
 def _body(row: TaskRow, params: Mapping[str, Any]) -> dict[str, Any]:

@@ -85,9 +85,9 @@ def _server(toolbox: Toolbox) -> Server[Any]:
     async def call_tool(
         ctx: ServerRequestContext[Any], params: types.CallToolRequestParams
     ) -> types.CallToolResult:
-        async def progress(value: float, message: str) -> None:
+        async def progress(value: float, total: float | None, message: str) -> None:
             # A no-op unless the client sent a progressToken with the call.
-            await ctx.session.report_progress(value, None, message)
+            await ctx.session.report_progress(value, total, message)
 
         payload, is_error = await toolbox.call(params.name, params.arguments, progress)
         return types.CallToolResult(

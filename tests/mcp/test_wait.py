@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import itertools
+import json
+import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from kling import AsyncKlingClient
+from kling._eta import cache_path
 from kling.testing import FakeKling, Timing
 from tests._async.test_v2 import record
 from tests._helpers import ok
@@ -15,9 +19,24 @@ from tests._helpers import ok
 from .conftest import FAKE_URL, Clock, Mcp, ProgressLog, kling_client, mcp_session
 
 
+def fresh_history(fake: FakeKling, durations: list[float]) -> None:
+    """The account's history cache, just read: text-to-video tasks that took ``durations``.
+
+    Fresh, so a wait reads no list (which the fake would count as a poll of the task).
+    """
+    path = cache_path(fake.access_key, FAKE_URL)
+    assert path is not None
+    now = time.time()
+    samples = {f"old{n}": [["text_to_video"], s, now - 60] for n, s in enumerate(durations)}
+    data = {"version": 1, "samples": samples, "kinds": {}, "fetched": {"text_to_video": now}}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data))
+
+
 async def test_wait_reports_progress_and_returns_the_finished_task(
     mcp: Mcp, fake: FakeKling
 ) -> None:
+    fresh_history(fake, [])
     created = await mcp.ok(
         "create_text_to_video", {"prompt": "a fox in the snow", "model_name": "kling-v2-5-turbo"}
     )
@@ -42,6 +61,30 @@ async def test_wait_reports_progress_and_returns_the_finished_task(
     values = [value for value, _, _ in seen]
     assert values == sorted(set(values))  # always increasing, as the protocol asks
     assert all(total is None for _, total, _ in seen)  # how long a task takes is unknown
+    assert seen[0][2] is not None
+    assert seen[0][2].endswith("; no history yet for this kind")
+
+
+async def test_wait_progress_says_how_long_is_left_from_the_accounts_history(
+    mcp: Mcp, fake: FakeKling, clock: Clock
+) -> None:
+    fresh_history(fake, [100, 100, 100, 100, 100])
+    created = await mcp.ok("create_text_to_video", {"prompt": "a fox in the snow"})
+    seen: ProgressLog = []
+
+    async def progress(value: float, total: float | None, message: str | None) -> None:
+        seen.append((value, total, message))
+
+    await mcp.call(
+        "wait_task", {"family": "text_to_video", "task_id": created["task_id"]}, progress
+    )
+
+    (value, total, message), *_ = seen
+    assert message is not None
+    assert " submitted after 0 s; about 1 min 40 s left (from 5 text_to_video tasks)" in message
+    assert total is not None
+    assert total == pytest.approx(value + 100, abs=1)
+    assert seen[-1][1] is None  # finished: nothing is left to estimate
 
 
 async def test_a_wait_by_external_id_finds_the_task(mcp: Mcp) -> None:
