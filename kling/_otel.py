@@ -59,6 +59,8 @@ _OWNER: ContextVar[_CreateAndWait | None] = ContextVar("kling_otel_owner", defau
 #: and names that say so.
 _SECRET_QUERY = ("awsaccesskeyid", "signature", "sig", "x-goog-signature")
 _SECRET_WORDS = ("token", "secret", "key", "signature", "credential", "auth", "password")
+#: What the global provider is before the application sets one, or when it sets none.
+_NO_PROVIDERS = (trace.ProxyTracerProvider, trace.NoOpTracerProvider)
 #: Links a poll round keeps (a round may poll a thousand tasks; exporters cap links anyway).
 _MAX_LINKS = 32
 
@@ -70,6 +72,21 @@ class Tracing:
         self.tracer = trace.get_tracer("kling", __version__)
         #: Whether task spans carry the create's prompt (``KLING_OTEL_CAPTURE_PROMPTS``).
         self.capture_prompts = capture_prompts
+        self._live = False
+
+    def idle(self) -> bool:
+        """Whether no tracer provider is set (the API alone: every span a no-op), so that a
+        request skips making spans nobody records.
+
+        Once the application has set one it stays set (OpenTelemetry allows one), so the
+        check ends with the first request that finds it.
+        """
+        if self._live:
+            return False
+        if isinstance(trace.get_tracer_provider(), _NO_PROVIDERS):
+            return True
+        self._live = True
+        return False
 
     def call(self, method: str, path: str, body: Mapping[str, Any] | None) -> _Call:
         """The span of one logical call (``_request``): sends, retries, lookups."""
@@ -219,13 +236,16 @@ class _Call:
 class _Request:
     """The CLIENT span of one request to Kling."""
 
-    __slots__ = ("_base_url", "_method", "_path", "_token", "_tracing", "span")
+    __slots__ = ("_base_url", "_method", "_path", "_seen", "_token", "_tracing", "span")
 
     def __init__(self, tracing: Tracing, method: str, path: str, base_url: str) -> None:
         self._tracing = tracing
         self._method = method
         self._path = path
         self._base_url = base_url
+        #: What the answer said, set on the span in one go when it ends (each call to the
+        #: SDK's span takes its lock).
+        self._seen: dict[str, Any] = {}
 
     def __enter__(self) -> _Request:
         method, path = self._method, self._path
@@ -250,20 +270,17 @@ class _Request:
 
     def parse(self, response: httpx.Response, parse: Callable[[Any], T]) -> T:
         """``parse_response``, noting the status, the URL and Kling's envelope on the span."""
-        self.span.set_attributes(
-            {
-                "http.response.status_code": response.status_code,
-                "url.full": _full_url(response.request.url, every_query=False),
-            }
-        )
+        seen = self._seen
+        seen["http.response.status_code"] = response.status_code
+        seen["url.full"] = _full_url(response.request.url, every_query=False)
         return parse_response(response, parse, self._envelope)
 
     def _envelope(self, body: dict[str, Any]) -> None:
         request_id, code = body.get("request_id"), body.get("code")
         if isinstance(request_id, str):
-            self.span.set_attribute("kling.request_id", request_id)
+            self._seen["kling.request_id"] = request_id
         if type(code) is int:
-            self.span.set_attribute("kling.code", code)
+            self._seen["kling.code"] = code
 
     def __exit__(
         self,
@@ -272,10 +289,12 @@ class _Request:
         tb: TracebackType | None,
     ) -> None:
         otel_context.detach(self._token)
-        if exc is not None:
+        if exc is not None and "url.full" not in self._seen:
             request = _request_of(exc.__cause__)
             if request is not None:
-                self.span.set_attribute("url.full", _full_url(request.url, every_query=False))
+                self._seen["url.full"] = _full_url(request.url, every_query=False)
+        self.span.set_attributes(self._seen)
+        if exc is not None:
             _failed(self.span, exc)
         self.span.end()
 

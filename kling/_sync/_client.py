@@ -583,7 +583,7 @@ class KlingClient(FamilyProperties):
         ``max_retries + 1`` sends and as many lookups. ``auth`` replaces the legacy auth
         (new-standard calls pass their API-key auth).
         """
-        if self._tracer is None:
+        if self._tracer is None or self._tracer.idle():
             return self._call(
                 method, path, parse, params, body, idempotent, retry_rate_limits, recover, auth
             )
@@ -678,7 +678,7 @@ class KlingClient(FamilyProperties):
     ) -> T:
         """One request, no retry. ``poll=True`` marks a poll of waited-for tasks: it takes the
         limiter's priority lane, so a poll round never queues behind the creates of a batch."""
-        if self._tracer is None:
+        if self._tracer is None or self._tracer.idle():
             response = self._exchange(method, path, params, body, auth, poll)
             return parse_response(response, parse)
         with self._tracer.request(method, path, self._config.base_url) as span:  # CLIENT span
