@@ -424,11 +424,9 @@ def _request_of(cause: BaseException | None) -> httpx.Request | None:
 def _full_url(url: httpx.URL, *, every_query: bool) -> str:
     """``url`` for ``url.full``: no user information, and no value of a query parameter that
     could be a credential (with ``every_query``, no query value at all)."""
-    if not url.userinfo and not url.query:
-        return str(url)
     if url.userinfo:
         url = url.copy_with(username="REDACTED", password="REDACTED")
-    if url.query:
+    if url.query and (every_query or any(_secret(key) for key in url.params)):
         params = [
             (key, "REDACTED" if every_query or _secret(key) else value)
             for key, value in url.params.multi_items()

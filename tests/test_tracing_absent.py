@@ -132,3 +132,29 @@ def test_spans_go_to_the_global_provider_without_any_code_change() -> None:
         "kling.task",
         "kling.task.create_and_wait",
     ]
+
+
+def test_no_span_is_made_until_the_application_sets_a_tracer_provider() -> None:
+    # The API alone makes every span a no-op: the calls skip them (and the task records) until
+    # a provider is set, and trace from then on.
+    program = (
+        "import httpx\n"
+        "from opentelemetry import trace\n"
+        "from opentelemetry.sdk.trace import TracerProvider\n"
+        "from kling import KlingClient\n"
+        + _MOCK
+        + "with httpx.Client(transport=httpx.MockTransport(answer)) as http:\n"
+        "    client = KlingClient(api_key='k', http_client=http)\n"
+        "    before = client.text_to_video.create(prompt='a corgi')\n"
+        "    trace.set_tracer_provider(TracerProvider())\n"
+        "    after = client.text_to_video.create(prompt='a corgi')\n"
+        "print(json.dumps([before._trace is None, after._trace is None]))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", "import json, sys\n" + program],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert json.loads(result.stdout.splitlines()[-1]) == [True, False]
