@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from ._otel import Tracing
     from ._rows import TaskRow
 
-__all__ = ["NO_SPAN", "active", "create_and_wait", "download", "poll_round", "task_finished"]
+__all__ = ["NO_SPAN", "active", "create_and_wait", "download", "poll_round"]
 
 _UNDECIDED: Any = object()
 _decision: Tracing | None = _UNDECIDED
@@ -101,12 +101,3 @@ def poll_round(source: str, records: Iterable[Any]) -> _NoSpan | Any:
 def download(tracer: Tracing | None, url: str) -> _NoSpan | Any:
     """A CLIENT span for one download request (no headers, no query values)."""
     return NO_SPAN if tracer is None else tracer.download(url)
-
-
-def task_finished(task: object, final: Any) -> None:
-    """Close the task span of ``task`` (as created by this client) now that a wait saw it
-    finish as ``final``; nothing for a task this process did not create."""
-    private = getattr(task, "__pydantic_private__", None)
-    record = private.get("_trace") if private else None
-    if record is not None:
-        record.finish(final)
