@@ -168,6 +168,19 @@ def test_no_credential_reaches_a_span(
     assert "Bearer" not in recorded
 
 
+def test_a_call_s_extra_query_shows_in_url_full_without_its_secrets(
+    client: KlingClient, api: respx.MockRouter, spans: Recorded
+) -> None:
+    route = api.get(GET).mock(return_value=ok(task("t1")))
+    client.text_to_video.get("t1", extra_query={"trace": "on", "access_token": "t0k3n"})
+    assert route.calls.last.request.url.params["access_token"] == "t0k3n"  # sent as given
+    [request] = spans.named("GET /v1/videos/text2video/{task_id}")
+    assert attributes_of(request)["url.full"] == (
+        "https://api-singapore.klingai.com/v1/videos/text2video/t1?trace=on&access_token=REDACTED"
+    )
+    assert "t0k3n" not in spans.everything()
+
+
 def test_a_download_is_a_client_span_without_query_values(
     client: KlingClient, spans: Recorded, tmp_path: Path
 ) -> None:
