@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import os
 import time
 from collections.abc import Callable, Iterable, Mapping
 from contextvars import ContextVar
@@ -73,6 +74,8 @@ class Tracing:
         #: Whether task spans carry the create's prompt (``KLING_OTEL_CAPTURE_PROMPTS``).
         self.capture_prompts = capture_prompts
         self._live = False
+        #: Whether the API would make the provider the environment names on first use.
+        self._provider_from_env = "OTEL_PYTHON_TRACER_PROVIDER" in os.environ
 
     def idle(self) -> bool:
         """Whether no tracer provider is set (the API alone: every span a no-op), so that a
@@ -83,6 +86,10 @@ class Tracing:
         """
         if self._live:
             return False
+        # The API's own global, read first: get_tracer_provider() looks at os.environ on every
+        # call until a provider is set, a microsecond per request for nothing.
+        if getattr(trace, "_TRACER_PROVIDER", self) is None and not self._provider_from_env:
+            return True
         if isinstance(trace.get_tracer_provider(), _NO_PROVIDERS):
             return True
         self._live = True
