@@ -16,6 +16,8 @@ Sections (one module each):
   ``wait()`` per task gathered (requests per task, and how late each returns).
 * ``memory`` (``_memory.py``): RSS and event-loop stalls of 1,000 in-flight waits, and a
   tracemalloc leak check.
+* ``tracing`` (``_tracing.py``): per-call cost of ``create``/``get`` with OpenTelemetry absent,
+  with the API alone, and with the SDK recording every span, each in processes of its own.
 
 Helpers: ``_machine.py`` (what ran it), ``_report.py`` (table and ``RESULTS.md``),
 ``_server.py`` (FakeKling on 127.0.0.1 in a child process), ``_process.py`` (child processes,

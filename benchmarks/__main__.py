@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from . import _batch, _fanout, _imports, _machine, _memory, _overhead, _report, _scale
+from . import _batch, _fanout, _imports, _machine, _memory, _overhead, _report, _scale, _tracing
 
 SECTIONS: dict[str, Callable[[bool], _report.Section]] = {
     "overhead": _overhead.run,
@@ -23,6 +23,7 @@ SECTIONS: dict[str, Callable[[bool], _report.Section]] = {
     "batch": _batch.run,
     "memory": _memory.run,
     "scale": _scale.run,
+    "tracing": _tracing.run,
 }
 DEFAULT_OUTPUT = Path(__file__).resolve().parent / "RESULTS.md"
 

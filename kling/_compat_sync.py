@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import os
 import threading
 import time
@@ -135,7 +136,9 @@ def run_workers(worker: Callable[[], None], count: int) -> None:
     from concurrent.futures import ThreadPoolExecutor, wait
 
     pool = ThreadPoolExecutor(max_workers=count, thread_name_prefix="kling")
-    futures = [pool.submit(worker) for _ in range(count)]
+    # Each in a copy of the caller's context, as an asyncio task runs: a span current here is
+    # the parent of the workers' requests (``kling._otel``).
+    futures = [pool.submit(contextvars.copy_context().run, worker) for _ in range(count)]
     try:
         wait(futures)
     except BaseException:
@@ -165,7 +168,10 @@ class TaskGroup:
         return self
 
     def start_soon(self, function: Callable[[], None]) -> None:
-        thread = threading.Thread(target=self._run, args=(function,), name="kling", daemon=True)
+        context = contextvars.copy_context()  # as run_workers does
+        thread = threading.Thread(
+            target=context.run, args=(self._run, function), name="kling", daemon=True
+        )
         self._threads.append(thread)
         thread.start()
 

@@ -50,9 +50,18 @@ def decode(response: httpx.Response) -> Any:
     return decode_body(response.content)
 
 
-def parse_response(response: httpx.Response, parse: Callable[[Any], T]) -> T:
-    """``parse(data)`` for a successful envelope; otherwise raise the matching error."""
+def parse_response(
+    response: httpx.Response,
+    parse: Callable[[Any], T],
+    on_envelope: Callable[[dict[str, Any]], None] | None = None,
+) -> T:
+    """``parse(data)`` for a successful envelope; otherwise raise the matching error.
+
+    ``on_envelope`` sees the envelope first, whatever it says (a span notes its request id).
+    """
     body = decode(response)
+    if on_envelope is not None and isinstance(body, dict):
+        on_envelope(body)
     if logger.isEnabledFor(logging.DEBUG):
         request = response.request
         logger.debug(

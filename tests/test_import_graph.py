@@ -157,3 +157,12 @@ def test_no_module_imports_another_modules_private_names() -> None:
         if name.startswith("_") and not name.startswith("__")
     ]
     assert private == []
+
+
+def test_only_the_tracing_switch_imports_the_spans_module() -> None:
+    # kling._otel imports opentelemetry at its top: only kling._tracing may run that import,
+    # once it has found the package, so that a process without it never tries.
+    importers = {
+        edge.source for edge in IMPORTS if edge.target == "kling._otel" and not edge.typing_only
+    }
+    assert importers == {"kling._tracing"}

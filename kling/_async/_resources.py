@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 from kling import _compat_async as _compat
 
+from .. import _tracing
 from .._config import DEFAULT_CONCURRENCY, DEFAULT_THROTTLE_TIMEOUT
 from .._errors import APIConnectionError, DuplicateTaskError, InvalidParameterError, KlingError
 from .._ids import random_external_id
@@ -453,8 +454,9 @@ class AsyncTaskResource(AsyncTaskReader[TaskT]):
             wait.get("max_poll_interval"),
             wait.get("unreachable_timeout", DEFAULT_UNREACHABLE_TIMEOUT),
         )
-        task = await self._create(create, extra_body)
-        return await self.wait(task, **wait)
+        with _tracing.create_and_wait(self._client._tracer, self.row, create):
+            task = await self._create(create, extra_body)
+            return await self.wait(task, **wait)
 
     def _create_as_completed(
         self,

@@ -89,7 +89,8 @@ class AsyncResultFiles:
         # The client (its pool and locks) cannot cross a process: a task arrives unbound.
         private = state.get("__pydantic_private__")
         if private:
-            state["__pydantic_private__"] = {**private, "_client": None}
+            # Nor does a span's record: the task arrives untraced.
+            state["__pydantic_private__"] = {**private, "_client": None, "_trace": None}
         return state
 
 
@@ -110,6 +111,8 @@ class AsyncTask(AsyncResultFiles, TaskBase):
     #: Its kind, when this client created it: ``(row, model, mode or resolution, duration)``,
     #: which Kling's list items do not echo (``kling._eta``).
     _kind: tuple[str, ...] | None = PrivateAttr(default=None)
+    #: The record of its task span, when this client created it and traces (``kling._otel``).
+    _trace: Any = PrivateAttr(default=None)
 
     def __getstate__(self) -> dict[Any, Any]:
         return self._unbound_state(super().__getstate__())

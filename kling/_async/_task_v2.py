@@ -35,6 +35,8 @@ class AsyncV2Task(AsyncResultFiles, V2TaskBase):
     #: Its kind, when this client created it: ``(row, model, mode or resolution, duration)``,
     #: which Kling's list items do not echo (``kling._eta``).
     _kind: tuple[str, ...] | None = PrivateAttr(default=None)
+    #: The record of its task span, when this client created it and traces (``kling._otel``).
+    _trace: Any = PrivateAttr(default=None)
 
     def __getstate__(self) -> dict[Any, Any]:
         return self._unbound_state(super().__getstate__())

@@ -23,6 +23,7 @@ from typing_extensions import Unpack
 
 from kling import _compat_sync as _compat
 
+from .. import _tracing
 from .._auth import KlingAuth
 from .._call_options import NOT_GIVEN, CallOptions
 from .._config import (
@@ -177,6 +178,8 @@ class KlingClient(FamilyProperties):
         call: CallOptions | None = None,
     ) -> None:
         setup_logging()
+        #: Spans per request and task when OpenTelemetry is installed (``kling._tracing``).
+        self._tracer = _tracing.active()
         self._config = config
         #: Legacy calls' auth (the key pair, else the API key), and the new standard's.
         self._auth, self._auth_v2 = auths
@@ -580,6 +583,30 @@ class KlingClient(FamilyProperties):
         ``max_retries + 1`` sends and as many lookups. ``auth`` replaces the legacy auth
         (new-standard calls pass their API-key auth).
         """
+        if self._tracer is None or self._tracer.idle():
+            return self._call(
+                method, path, parse, params, body, idempotent, retry_rate_limits, recover, auth
+            )
+        with self._tracer.call(method, path, body) as span:  # the parent of its sends
+            return span.done(
+                self._call(
+                    method, path, parse, params, body, idempotent, retry_rate_limits, recover, auth
+                )
+            )
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        parse: Callable[[Any], T],
+        params: dict[str, Any] | None,
+        body: dict[str, Any] | None,
+        idempotent: bool,
+        retry_rate_limits: bool,
+        recover: Callable[[], _compat.Awaitable[T | None]] | None,
+        auth: KlingAuth | None,
+    ) -> T:
+        """``_request`` without its span."""
         try:
             return self._send(method, path, params, body, parse, auth)
         except KlingError as exc:
@@ -651,6 +678,22 @@ class KlingClient(FamilyProperties):
     ) -> T:
         """One request, no retry. ``poll=True`` marks a poll of waited-for tasks: it takes the
         limiter's priority lane, so a poll round never queues behind the creates of a batch."""
+        if self._tracer is None or self._tracer.idle():
+            response = self._exchange(method, path, params, body, auth, poll)
+            return parse_response(response, parse)
+        with self._tracer.request(method, path, self._config.base_url) as span:  # CLIENT span
+            return span.parse(self._exchange(method, path, params, body, auth, poll), parse)
+
+    def _exchange(
+        self,
+        method: str,
+        path: str,
+        params: dict[str, Any] | None,
+        body: dict[str, Any] | None,
+        auth: KlingAuth | None,
+        poll: bool,
+    ) -> httpx.Response:
+        """Send one request and return its response, or raise what a failure to get one means."""
         if self._extra_query is not None:  # a call's extra_query, over its own parameters
             params = {**(params or {}), **self._extra_query}
         try:
@@ -691,7 +734,7 @@ class KlingClient(FamilyProperties):
                 f"{method} {path} to {self._config.host} failed: {type(exc).__name__}: {exc}",
                 sent=sent,
             ) from exc
-        return parse_response(response, parse)
+        return response
 
 
 def _headers(*layers: dict[str, str] | None) -> dict[str, str]:

@@ -24,6 +24,7 @@ import httpx
 
 from kling import _compat_sync as _compat
 
+from .. import _tracing
 from .._errors import DownloadError, redact_url
 from .._logging import logger
 from .._paths import check_url, url_problem
@@ -126,9 +127,11 @@ def _fetch(
                 request.headers.pop(name, None)
             with client._limiter:
                 # auth=None: not even an auth set on the caller's http_client goes to a CDN.
-                response = client._http.send(
-                    request, stream=True, auth=None, follow_redirects=False
-                )
+                with _tracing.download(client._tracer, location) as span:
+                    response = client._http.send(
+                        request, stream=True, auth=None, follow_redirects=False
+                    )
+                    span.status(response.status_code)
                 try:
                     if response.status_code in _REDIRECTS and "location" in response.headers:
                         location = _redirect_target(url, request, response)

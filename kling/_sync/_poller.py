@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from kling import _compat_sync as _compat
 
+from .. import _tracing
 from .._charges import check_charge
 from .._errors import APIConnectionError, KlingError, ServerUnreachableError
 from .._logging import logger
@@ -56,6 +57,7 @@ class _Entry:
         "subscribers",
         "task",
         "task_id",
+        "trace",
         "unreachable_since",
     )
 
@@ -67,7 +69,10 @@ class _Entry:
         self.task_id = task.task_id
         #: What the task's create was quoted, when this client created it: held against
         #: Kling's charge once, when the task is seen finished.
-        self.quote: Quote | None = (task.__pydantic_private__ or {}).get("_quote")
+        private = task.__pydantic_private__ or {}
+        self.quote: Quote | None = private.get("_quote")
+        #: The record of its task span (``kling._otel``), ended when the task is seen finished.
+        self.trace = private.get("_trace")
         #: The finished state or the error that ended polling: handed to late subscribers too.
         self.final: AnyAsyncTask | KlingError | None = None
         self.schedule = schedule
@@ -273,7 +278,8 @@ class Poller:
         asked = now
         unreachable: APIConnectionError | None = None
         try:
-            states = self._fetch({entry.task_id: entry.task for entry in batch})
+            with _tracing.poll_round(self._name, (entry.trace for entry in batch)):
+                states = self._fetch({entry.task_id: entry.task for entry in batch})
         except KlingError as exc:
             if not is_retryable(exc, idempotent=True):
                 states = {entry.task_id: exc for entry in batch}
@@ -287,6 +293,7 @@ class Poller:
                 if isinstance(exc, APIConnectionError):
                     unreachable = exc
         now, jitter = _compat.monotonic(), Schedule.jitter()
+        finished = []
         with self._lock:
             for entry in batch:
                 state = states.get(entry.task_id)
@@ -302,6 +309,8 @@ class Poller:
                     entry.due = float("inf")  # never polled again
                     if entry.quote is not None and not isinstance(state, KlingError):
                         check_charge(entry.quote, state)
+                    if entry.trace is not None and not isinstance(state, KlingError):
+                        finished.append((entry.trace, state))
                 else:
                     final = False
                     entry.task = state
@@ -310,6 +319,8 @@ class Poller:
                     if final or subscription.progress:
                         subscription._updates.append((entry.task_id, state))
                         subscription._wakeup.set()
+        for record, state in finished:  # outside the lock: ending a span may export it
+            record.finish(state)
 
     def _unreachable(self, entry: _Entry, cause: APIConnectionError, now: float) -> None:
         """Give up on ``entry`` for the subscriptions that allow no more time out of reach."""
