@@ -584,7 +584,7 @@ class AsyncKlingClient(AsyncFamilyProperties):
             return await self._call(
                 method, path, parse, params, body, idempotent, retry_rate_limits, recover, auth
             )
-        with self._tracer.call(method, path, body) as span:  # the parent of its sends
+        with self._tracer.tracing.call(method, path, body) as span:  # the parent of its sends
             return span.done(
                 await self._call(
                     method, path, parse, params, body, idempotent, retry_rate_limits, recover, auth
@@ -678,7 +678,9 @@ class AsyncKlingClient(AsyncFamilyProperties):
         if self._tracer is None or self._tracer.idle():
             response = await self._exchange(method, path, params, body, auth, poll)
             return parse_response(response, parse)
-        with self._tracer.request(method, path, self._config.base_url) as span:  # CLIENT span
+        with self._tracer.tracing.request(
+            method, path, self._config.base_url
+        ) as span:  # CLIENT span
             return span.parse(await self._exchange(method, path, params, body, auth, poll), parse)
 
     async def _exchange(

@@ -587,7 +587,7 @@ class KlingClient(FamilyProperties):
             return self._call(
                 method, path, parse, params, body, idempotent, retry_rate_limits, recover, auth
             )
-        with self._tracer.call(method, path, body) as span:  # the parent of its sends
+        with self._tracer.tracing.call(method, path, body) as span:  # the parent of its sends
             return span.done(
                 self._call(
                     method, path, parse, params, body, idempotent, retry_rate_limits, recover, auth
@@ -681,7 +681,9 @@ class KlingClient(FamilyProperties):
         if self._tracer is None or self._tracer.idle():
             response = self._exchange(method, path, params, body, auth, poll)
             return parse_response(response, parse)
-        with self._tracer.request(method, path, self._config.base_url) as span:  # CLIENT span
+        with self._tracer.tracing.request(
+            method, path, self._config.base_url
+        ) as span:  # CLIENT span
             return span.parse(self._exchange(method, path, params, body, auth, poll), parse)
 
     def _exchange(

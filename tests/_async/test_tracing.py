@@ -311,7 +311,7 @@ async def test_prompts_stay_out_of_spans_unless_asked_for(
     assert PROMPT not in spans.everything()
     tracing = _tracing.active()
     assert tracing is not None
-    monkeypatch.setattr(tracing, "capture_prompts", True)
+    monkeypatch.setattr(tracing.tracing, "capture_prompts", True)
     spans.clear()
     created = await fake_client.v2.image_to_video.create(
         model="kling-2.5-turbo", first_frame="https://cdn.example/in.png", prompt=PROMPT
