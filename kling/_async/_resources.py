@@ -404,6 +404,18 @@ class AsyncTaskResource(AsyncTaskReader[TaskT]):
     ) -> TaskT:
         # Before anything is read: a missing API key is said before a file is encoded.
         auth = self._auth()
+        # Checked and built once it can be sent soon (``_Shared.creates``): while twice the
+        # requests in flight are ahead of it, a create waits with nothing read or held.
+        async with self._client._shared.creates:
+            return await self._create_now(auth, params, extra_body, retry_rate_limits)
+
+    async def _create_now(
+        self,
+        auth: KlingAuth | None,
+        params: Mapping[str, Any],
+        extra_body: Mapping[str, Any] | None,
+        retry_rate_limits: bool,
+    ) -> TaskT:
         body = await prepare(self.row, params, extra_body)
         # Our own id makes a create idempotent: after a failure that may have created the task
         # anyway, Kling is asked for this id before the create is sent again.

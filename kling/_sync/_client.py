@@ -76,10 +76,16 @@ class _Shared:
     def __init__(
         self,
         limiter: _compat.Limiter,
+        creates: _compat.Limiter,
         pool_defaults: tuple[dict[str, str], httpx.Timeout] | None,
         budget: Budget | None = None,
     ) -> None:
         self.limiter = limiter
+        #: The creates being prepared or sent (twice the requests in flight): the others wait
+        #: before their parameters are checked and their media read, so that ten thousand
+        #: creates started at once neither hold ten thousand bodies in memory nor check them
+        #: all in one turn of the event loop.
+        self.creates = creates
         #: What the creates may spend, shared by the copies as well (``kling._budget``).
         self.budget = budget
         #: The headers and timeout an SDK-owned pool was built with (None for the caller's
@@ -164,7 +170,12 @@ class KlingClient(FamilyProperties):
             config,
             _auths(config),
             http_client,
-            _Shared(_compat.Limiter(config.max_concurrent_requests), pool_defaults, spending),
+            _Shared(
+                _compat.Limiter(config.max_concurrent_requests),
+                _compat.Limiter(2 * config.max_concurrent_requests),
+                pool_defaults,
+                spending,
+            ),
             _headers(default_headers),
         )
 
@@ -294,11 +305,13 @@ class KlingClient(FamilyProperties):
 
     def _spending(self, budget: Budget) -> Self:
         """A copy whose creates spend from ``budget`` (made ``_within`` this client's own, if
-        any): a batch's ``max_units``. It shares the in-flight limit, not the pollers, so that
+        any): a batch's ``max_units``. It shares the in-flight limits, not the pollers, so that
         its tasks are read, and their charges seen, by the copy."""
         clone = object.__new__(type(self))
         clone._owns_http = False
-        shared = _Shared(self._shared.limiter, self._shared.pool_defaults, budget)
+        shared = _Shared(
+            self._shared.limiter, self._shared.creates, self._shared.pool_defaults, budget
+        )
         clone._setup(
             self._config, (self._auth, self._auth_v2), self._http, shared, self._default_headers
         )
