@@ -20,7 +20,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -119,7 +119,9 @@ NO_SPAN = _NoSpan()
 # learn that nothing traces costs nothing next to them.
 
 
-def create_and_wait(tracer: Deferred | None, row: TaskRow, params: dict[str, Any]) -> _NoSpan | Any:
+def create_and_wait(
+    tracer: Deferred | None, row: TaskRow, params: Mapping[str, Any]
+) -> _NoSpan | Any:
     """The ``kling.task.create_and_wait`` span around one create and its wait."""
     if tracer is None or tracer.idle():
         return NO_SPAN

@@ -33,6 +33,7 @@ from .._retry import is_retryable
 from .._rows import NEW_STANDARD, Endpoint, Family, Product, TaskRow, tasks_of
 from ._call import AsyncResource
 from ._prepare import prepare
+from ._waiting import WAIT_OPTIONS
 
 if TYPE_CHECKING:
     from .._auth import KlingAuth
@@ -455,19 +456,20 @@ class AsyncTaskResource(AsyncTaskReader[TaskT]):
         self, params: Mapping[str, Any], extra_body: Mapping[str, Any] | None
     ) -> TaskT:
         """``params`` holds the create's parameters and the wait's options (``timeout``...)."""
-        from ._waiting import WAIT_OPTIONS
-
-        wait = {key: value for key, value in params.items() if key in WAIT_OPTIONS}
-        create = {key: value for key, value in params.items() if key not in WAIT_OPTIONS}
-        # Check the wait options before a task is paid for.
-        Schedule.of(
-            wait.get("timeout", DEFAULT_WAIT_TIMEOUT),
-            wait.get("poll_interval", DEFAULT_POLL_INTERVAL),
-            wait.get("max_poll_interval"),
-            wait.get("unreachable_timeout", DEFAULT_UNREACHABLE_TIMEOUT),
-        )
-        with _tracing.create_and_wait(self._client._tracer, self.row, create):
-            task = await self._create(create, extra_body)
+        auth = self._auth()
+        with _tracing.create_and_wait(self._client._tracer, self.row, params):
+            # At the create gate first, as ``_create``: nothing is checked before its turn.
+            async with self._client._shared.creates:
+                wait = {key: value for key, value in params.items() if key in WAIT_OPTIONS}
+                create = {key: value for key, value in params.items() if key not in WAIT_OPTIONS}
+                # Check the wait options before a task is paid for.
+                Schedule.of(
+                    wait.get("timeout", DEFAULT_WAIT_TIMEOUT),
+                    wait.get("poll_interval", DEFAULT_POLL_INTERVAL),
+                    wait.get("max_poll_interval"),
+                    wait.get("unreachable_timeout", DEFAULT_UNREACHABLE_TIMEOUT),
+                )
+                task = await self._create_now(auth, create, extra_body, True)
             return await self.wait(task, **wait)
 
     def _create_as_completed(
