@@ -225,14 +225,22 @@ def as_completed(
                 assert timeout is not None
                 late = [entry.task for entry in subscription.pending.values()]
                 raise WaitTimeoutError(late[0], timeout, pending=late)
-            for task_id, state in updates:
+            for index, (task_id, state) in enumerate(updates):
                 if isinstance(state, KlingError):
                     raise state
                 if state.is_finished:
                     subscription.discard(task_id)
                     yield state
+                if index % _YIELD_EVERY == _YIELD_EVERY - 1:
+                    # A round may finish thousands of tasks at once: let the loop run between
+                    # them, or the caller's handling of all of them is one long stall.
+                    _compat.sleep(0)
     finally:
         subscription.close()
+
+
+#: Tasks of one round handed back between two turns of the event loop (``as_completed``).
+_YIELD_EVERY = 256
 
 
 def wait_all(
