@@ -25,16 +25,17 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from ._kinds import Kind, kind_of
 from ._logging import logger
 
 if TYPE_CHECKING:
-    from ._rows import TaskRow
+    pass
 
 __all__ = [
     "MIN_SAMPLES",
@@ -48,9 +49,6 @@ __all__ = [
     "takes_estimate",
 ]
 
-#: ``(family or product, model, mode or resolution, duration)``, or a prefix of it: what is
-#: known of a task. ``()`` is any task.
-Kind = tuple[str, ...]
 
 #: Finished tasks a kind needs before its durations make an estimate (else a coarser kind).
 MIN_SAMPLES = 3
@@ -61,21 +59,6 @@ MAX_AGE = 30 * 24 * 3600
 #: At most this many finished tasks, and ids with a known kind, are kept (the newest).
 MAX_SAMPLES = 2000
 _VERSION = 1
-
-
-def kind_of(row: TaskRow, params: Mapping[str, Any]) -> Kind:
-    """The kind of a create of ``row`` with ``params`` (as the user passed them): named by
-    where the row lives on a client (``text_to_video``, ``v2.text_to_video``).
-
-    A parameter left out is recorded as left out (``-``): Kling's default differs per model,
-    and a default guessed wrong would mix kinds.
-    """
-    new = row.standard == "new"
-    model = params.get("model" if new else "model_name")
-    mode = params.get("resolution") if new else params.get("mode") or params.get("resolution")
-    duration = params.get("duration")
-    words = (str(v) if v not in (None, "") else "-" for v in (model, mode, duration))
-    return (".".join(row.attribute), *words)
 
 
 def _label(kind: Kind) -> str:

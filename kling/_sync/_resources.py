@@ -25,6 +25,7 @@ from .. import _tracing
 from .._config import DEFAULT_CONCURRENCY, DEFAULT_THROTTLE_TIMEOUT
 from .._errors import APIConnectionError, DuplicateTaskError, InvalidParameterError, KlingError
 from .._ids import random_external_id
+from .._kinds import kind_of
 from .._logging import logger
 from .._polling import (
     DEFAULT_POLL_INTERVAL,
@@ -36,7 +37,6 @@ from .._retry import is_retryable
 from .._rows import NEW_STANDARD, Endpoint, Family, Product, TaskRow, tasks_of
 from ._call import Resource
 from ._prepare import prepare
-from ._waiting import WAIT_OPTIONS
 
 if TYPE_CHECKING:
     from .._auth import KlingAuth
@@ -437,8 +437,6 @@ class TaskResource(TaskReader[TaskT]):
         )
         task = budgeted(self._client, self.row, params, external_id, send)
         task._quote = _quote_or_none(self.row, params)
-        from .._eta import kind_of
-
         task._kind = kind_of(self.row, params)
         return task
 
@@ -455,6 +453,8 @@ class TaskResource(TaskReader[TaskT]):
         self, params: Mapping[str, Any], extra_body: Mapping[str, Any] | None
     ) -> TaskT:
         """``params`` holds the create's parameters and the wait's options (``timeout``...)."""
+        from ._waiting import WAIT_OPTIONS  # the waiting code comes with the first wait
+
         auth = self._auth()
         with _tracing.create_and_wait(self._client._tracer, self.row, params):
             # At the create gate first, as ``_create``: nothing is checked before its turn.
