@@ -236,7 +236,7 @@ async def as_completed(
         subscription.close()
 
 
-#: Tasks of one round handed back between two turns of the event loop (``as_completed``).
+#: Tasks of one round handed back before other work gets a turn (``as_completed``).
 _YIELD_EVERY = 256
 
 

@@ -84,7 +84,7 @@ class _Shared:
         #: The creates being prepared or sent (twice the requests in flight): the others wait
         #: before their parameters are checked and their media read, so that ten thousand
         #: creates started at once neither hold ten thousand bodies in memory nor check them
-        #: all in one turn of the event loop.
+        #: all at once, before any other work gets a turn.
         self.creates = creates
         #: What the creates may spend, shared by the copies as well (``kling._budget``).
         self.budget = budget
