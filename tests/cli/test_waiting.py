@@ -7,6 +7,7 @@ went with the in-process fake); with --json the same as one document on stdout.
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any
 
 import pytest
@@ -203,8 +204,14 @@ def test_on_a_terminal_the_live_line_says_when_the_task_was_last_seen() -> None:
 def interrupt_the_send(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Ctrl-C while the create is in flight; returns the paths it interrupted."""
     interrupted: list[str] = []
+    owner = threading.current_thread()
+    original = KlingClient._send
 
-    def send(self: object, method: str, path: str, *args: object, **kwargs: object) -> None:
+    def send(self: KlingClient, method: str, path: str, *args: Any, **kwargs: Any) -> Any:
+        if threading.current_thread() is not owner:
+            # A history read an earlier command's wait left running (a thread cannot be
+            # cancelled: it ends with its page) is not this command's create.
+            return original(self, method, path, *args, **kwargs)
         interrupted.append(path)
         raise KeyboardInterrupt
 
