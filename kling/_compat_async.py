@@ -17,7 +17,7 @@ import os
 import sys
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Generator
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 if sys.version_info < (3, 11):
@@ -65,11 +65,52 @@ async def call(callback: Callable[..., Any], *args: Any) -> Any:
     return result
 
 
-async def run_blocking(function: Callable[..., T], *args: Any) -> T:
-    """Run blocking work (reading media files) in a worker thread, off the event loop."""
+async def run_blocking(function: Callable[..., T], *args: Any, alone: bool = False) -> T:
+    """Run blocking work (reading media files) in a worker thread, off the event loop.
+
+    ``alone``: one such call at a time, the others waiting their turn without a thread each
+    (work that the first of many identical calls does for all of them).
+    """
+    work = functools.partial(function, *args)
+    if alone:
+        asyncio = sys.modules.get("asyncio")  # a running asyncio loop has imported it
+        loop = None if asyncio is None else asyncio._get_running_loop()
+        if loop is not None:
+            # A thread of our own, not anyio's pool: the first create needs no anyio.
+            return await loop.run_in_executor(_one_thread(), work)  # type: ignore[no-any-return]
     import anyio.to_thread
 
-    return await anyio.to_thread.run_sync(functools.partial(function, *args))
+    return await anyio.to_thread.run_sync(work, limiter=_alone_limiter() if alone else None)
+
+
+_worker: Any = None
+_alone: Any = None
+
+
+def _one_thread() -> Any:
+    """The process's one worker thread for ``run_blocking(alone=True)`` under asyncio."""
+    global _worker
+    if _worker is None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kling-alone")
+    return _worker
+
+
+def _alone_limiter() -> Any:
+    """The event loop's limiter of one thread for ``run_blocking(alone=True)`` (trio)."""
+    global _alone
+    from anyio import CapacityLimiter
+    from anyio.lowlevel import RunVar
+
+    if _alone is None:
+        _alone = RunVar("kling_run_blocking_alone")
+    try:
+        return _alone.get()
+    except LookupError:
+        limiter = CapacityLimiter(1)
+        _alone.set(limiter)
+        return limiter
 
 
 def open_file(
@@ -107,61 +148,97 @@ class Limiter:
     def __init__(self, total: int) -> None:
         self._free = total
         #: Waiters of the priority lane, then of the ordinary one, each first come first served.
-        self._waiting: tuple[deque[Event], deque[Event]] = (deque(), deque())
+        self._waiting: tuple[deque[_Slot], deque[_Slot]] = (deque(), deque())
         #: The lane whose waiters go first.
         self.priority = _PriorityLane(self)
 
-    async def __aenter__(self) -> None:
-        await self.acquire(priority=False)
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        self.release()
-
-    async def acquire(self, *, priority: bool) -> None:
+    async def acquire(self, priority: bool = False) -> None:
         """Take a slot; wait, in the lane's order, while none is free."""
         first, ordinary = self._waiting
         if self._free and not first and (priority or not ordinary):
             self._free -= 1
             return
         lane = first if priority else ordinary
-        granted = _waiter()
+        granted = _slot()
         lane.append(granted)
         try:
-            await granted.wait()
+            await granted
         except BaseException:
-            if granted.is_set():
-                self.release()  # handed a slot while being cancelled: it goes to the next one
-            else:
-                lane.remove(granted)
+            # Still queued: cancelled where it stands, for ``release`` to pass over (removing it
+            # from the middle of ten thousand would cost each of them a scan). Handed a slot
+            # while being cancelled: the slot goes to the next one.
+            if not granted.cancel() and not granted.cancelled():
+                self.release()
             raise
 
+    # Ten thousand creates started at once all come here in one turn of the loop: one frame
+    # fewer each than an ``__aenter__`` calling ``acquire``.
+    __aenter__ = acquire
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self.release()
+
     def release(self) -> None:
-        """Give the slot back: straight to the first waiter of the first lane that has one."""
+        """Give the slot back: straight to the first waiter of the first lane still waiting."""
         for lane in self._waiting:
-            if lane:
-                lane.popleft().set()
-                return
+            while lane:
+                granted = lane.popleft()
+                if not granted.done():  # a waiter cancelled while queued is passed over
+                    granted.set_result(None)
+                    return
         self._free += 1
 
 
-def _waiter() -> Event:
-    """A one-shot event for one waiter of a :class:`Limiter`: the running library's own.
-
-    Ten thousand creates started at once queue here in one turn of the loop, and anyio's event
-    costs ten times asyncio's to make (it looks the backend up for each one). Both have
-    ``set``, ``is_set`` and ``wait``, all the limiter uses.
-    """
-    trio = sys.modules.get("trio")  # under trio, trio is imported
-    if trio is not None:
-        try:
-            trio.lowlevel.current_task()
-        except RuntimeError:
-            pass  # imported, but this is not trio's loop
-        else:
-            return trio.Event()  # type: ignore[no-any-return]
+if TYPE_CHECKING:
     import asyncio
 
-    return asyncio.Event()  # type: ignore[return-value]
+    _Slot = asyncio.Future[None]
+
+
+def _slot() -> _Slot:
+    """A one-shot future for one waiter of a :class:`Limiter`: the running library's own.
+
+    Ten thousand creates started at once queue here in one turn of the loop: asyncio's bare
+    future is the cheapest thing to park on (its ``Event`` makes a future too, and anyio's
+    looks the backend up for each one). Under trio, a trio event behind the same few methods.
+    """
+    # asyncio's running loop is one C call to find; trio runs none (and asking trio first would
+    # cost every asyncio waiter an exception wherever trio is merely imported: httpcore does).
+    asyncio = sys.modules.get("asyncio")  # a running asyncio loop has imported it
+    loop = None if asyncio is None else asyncio._get_running_loop()
+    if loop is not None:
+        return loop.create_future()  # type: ignore[no-any-return]
+    import trio
+
+    return _TrioSlot(trio.Event())  # type: ignore[return-value]
+
+
+class _TrioSlot:
+    """The part of an asyncio future the :class:`Limiter` uses, over a trio event."""
+
+    __slots__ = ("_cancelled", "_event")
+
+    def __init__(self, event: Any) -> None:
+        self._event = event
+        self._cancelled = False
+
+    def done(self) -> bool:
+        return self._cancelled or bool(self._event.is_set())
+
+    def cancelled(self) -> bool:
+        return self._cancelled
+
+    def cancel(self) -> bool:
+        if self.done():
+            return False
+        self._cancelled = True
+        return True
+
+    def set_result(self, _: None) -> None:
+        self._event.set()
+
+    def __await__(self) -> Generator[Any, None, None]:
+        return self._event.wait().__await__()  # type: ignore[no-any-return]
 
 
 class _PriorityLane:
@@ -173,7 +250,7 @@ class _PriorityLane:
         self._limiter = limiter
 
     async def __aenter__(self) -> None:
-        await self._limiter.acquire(priority=True)
+        await self._limiter.acquire(True)
 
     async def __aexit__(self, *exc_info: object) -> None:
         self._limiter.release()

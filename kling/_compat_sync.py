@@ -53,8 +53,9 @@ def call(callback: Callable[..., Any], *args: Any) -> Any:
     return result
 
 
-def run_blocking(function: Callable[..., T], *args: Any) -> T:
-    """Run blocking work; the sync client simply does it in the calling thread."""
+def run_blocking(function: Callable[..., T], *args: Any, alone: bool = False) -> T:
+    """Run blocking work; the sync client simply does it in the calling thread (``alone``
+    is for the async twin's event loop: threads here share what such work builds)."""
     return function(*args)
 
 

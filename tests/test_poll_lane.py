@@ -69,6 +69,40 @@ async def test_a_waiter_cancelled_as_it_is_handed_the_slot_passes_it_on() -> Non
             pass
 
 
+async def test_a_waiter_cancelled_while_queued_is_passed_over_and_takes_no_slot() -> None:
+    limiter = async_compat.Limiter(1)
+    entered: list[str] = []
+    scope = anyio.CancelScope()
+
+    async def take(name: str) -> None:
+        async with limiter:
+            entered.append(name)
+            await anyio.wait_all_tasks_blocked()
+
+    async def cancelled() -> None:
+        with scope:
+            await take("cancelled")
+
+    await limiter.acquire()
+    async with anyio.create_task_group() as group:
+        for starter in (
+            lambda: group.start_soon(take, "first"),
+            lambda: group.start_soon(cancelled),
+            lambda: group.start_soon(take, "third"),
+        ):
+            starter()
+            await anyio.wait_all_tasks_blocked()
+        scope.cancel()  # the middle waiter gives up while two others still queue around it
+        await anyio.wait_all_tasks_blocked()
+        limiter.release()
+    assert entered == ["first", "third"]
+    with anyio.fail_after(1):  # every slot came back
+        async with limiter:
+            pass
+    assert limiter._free == 1
+    assert not any(limiter._waiting)
+
+
 def test_the_sync_limiter_lets_a_priority_thread_in_before_waiting_ordinary_threads() -> None:
     limiter = sync_compat.Limiter(1)
     order: list[str] = []

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from kling import _compat_async as _compat
 
 from .._files import reads_files
-from .._params._validate import prepare_body
+from .._params._validate import build_validator, builds_validator, prepare_body
 
 if TYPE_CHECKING:
     from .._rows import Endpoint
@@ -26,6 +26,12 @@ async def prepare(
 ) -> dict[str, Any]:
     """Validate ``params`` for ``row`` (either standard) and build the JSON body; raises before
     anything is sent."""
+    if builds_validator(row):
+        # The first check of a kind imports and builds its validator: tens of milliseconds,
+        # once, which would stall every other call running. Off the caller's loop, in one
+        # worker thread at a time: the first creates of a kind, started together, build it once
+        # while the others wait their turn without a thread each.
+        await _compat.run_blocking(build_validator, row, alone=True)
     if reads_files(params):
         # Media files may be megabytes: read and encode them as blocking work.
         return await _compat.run_blocking(prepare_body, row, params, extra_body)

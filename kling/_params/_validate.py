@@ -7,7 +7,7 @@ TypedDicts and rules themselves live in ``_video``, ``_lip_sync``, ``_image``, `
 
 from __future__ import annotations
 
-import functools
+import threading
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, get_args, get_origin
 
@@ -106,12 +106,40 @@ def json_schema(row: Endpoint) -> dict[str, Any]:
     return schema
 
 
-@functools.cache
-def _adapter(params: type) -> TypeAdapter[Any]:
-    # Building a TypeAdapter costs milliseconds per family: do it on first use, not at import.
-    from pydantic import TypeAdapter
+#: Each family's validator, built on first use (milliseconds each: not at import).
+_ADAPTERS: dict[type, TypeAdapter[Any]] = {}
+#: One build at a time: the first creates of a kind, started together, build it once.
+_BUILDING = threading.Lock()
+#: Whether the new-standard model table has been imported (by ``build_validator``).
+_standard_ready = False
 
-    return TypeAdapter(params)
+
+def _adapter(params: type) -> TypeAdapter[Any]:
+    adapter = _ADAPTERS.get(params)
+    if adapter is None:
+        with _BUILDING:
+            adapter = _ADAPTERS.get(params)
+            if adapter is None:
+                from pydantic import TypeAdapter
+
+                adapter = _ADAPTERS[params] = TypeAdapter(params)
+    return adapter
+
+
+def builds_validator(row: Endpoint) -> bool:
+    """Whether checking ``row``'s parameters now would first import and build its validator
+    (15-60 ms of CPU, once per kind in a process): ``build_validator`` does it beforehand."""
+    return row.params not in _ADAPTERS or (isinstance(row, Product) and not _standard_ready)
+
+
+def build_validator(row: Endpoint) -> None:
+    """Import and build what checking ``row``'s parameters needs (nothing when it is built)."""
+    global _standard_ready
+    _adapter(row.params)
+    if isinstance(row, Product) and not _standard_ready:
+        from . import _standard_models  # noqa: F401
+
+        _standard_ready = True
 
 
 def _without_none(value: Any) -> Any:

@@ -453,12 +453,13 @@ class TaskResource(TaskReader[TaskT]):
         self, params: Mapping[str, Any], extra_body: Mapping[str, Any] | None
     ) -> TaskT:
         """``params`` holds the create's parameters and the wait's options (``timeout``...)."""
-        from ._waiting import WAIT_OPTIONS  # the waiting code comes with the first wait
-
-        auth = self._auth()
         with _tracing.create_and_wait(self._client._tracer, self.row, params):
-            # At the create gate first, as ``_create``: nothing is checked before its turn.
+            # At the create gate first, as ``_create``: nothing is checked before its turn, and
+            # ten thousand calls started at once each do as little as they can before parking.
             with self._client._shared.creates:
+                from ._waiting import WAIT_OPTIONS  # the waiting code comes with the first wait
+
+                auth = self._auth()
                 wait = {key: value for key, value in params.items() if key in WAIT_OPTIONS}
                 create = {key: value for key, value in params.items() if key not in WAIT_OPTIONS}
                 # Check the wait options before a task is paid for.
