@@ -20,6 +20,7 @@ __all__ = [
     "DEFAULT_POLL_INTERVAL",
     "DEFAULT_UNREACHABLE_TIMEOUT",
     "DEFAULT_WAIT_TIMEOUT",
+    "TASKS_PER_TURN",
     "Schedule",
     "oldest_created",
     "task_age",
@@ -33,6 +34,10 @@ DEFAULT_MAX_POLL_INTERVAL = 15.0
 #: server that is gone should not hold a caller until the wait's deadline.
 DEFAULT_UNREACHABLE_TIMEOUT = 30.0
 _AGE_FRACTION = 0.1
+#: Work the SDK does for each of many tasks at once (a wait's start, a poll round's end) lets
+#: other work run after this many: ten thousand tasks at a few microseconds each would
+#: otherwise hold everything else back for tens of milliseconds.
+TASKS_PER_TURN = 1000
 #: Intervals are shortened by up to this fraction, never lengthened, so that waiters spread
 #: out without breaking the promise above.
 _JITTER = 0.2

@@ -1,7 +1,9 @@
-"""A round that finishes thousands of tasks at once hands them back across turns of the loop.
+"""Work over thousands of tasks at once is spread across turns of the loop.
 
 Without it, ``as_completed`` (and ``wait_all``, which reads it) handed back every task a round
-finished in one turn: at 10,000 tasks the caller's event loop stood still for about 100 ms.
+finished in one turn, and a wait's start (subscribing every task) and a round's end (settling
+every state) each took one turn too: at 10,000 tasks the caller's event loop stood still for
+about 100 ms each time.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ from typing import Any
 
 import anyio
 import anyio.lowlevel
+import pytest
 import respx
 
 from kling import AsyncKlingClient
+from kling._async._poller import AsyncPoller, AsyncSubscription
 from tests._async.conftest import BASE_URL, SECRET_KEY
 from tests._async.test_v2 import record, video
 from tests._helpers import ok
@@ -52,3 +56,47 @@ async def test_tasks_finished_in_one_round_are_handed_back_across_loop_turns() -
     assert len(at_yield) == N
     # The loop ran other tasks while the 600 were handed back, not only before and after.
     assert at_yield[-1] > at_yield[0]
+
+
+MANY = 2500  # three turns' worth (kling._polling.TASKS_PER_TURN)
+
+
+@pytest.mark.parametrize("step", ["subscribe", "settle"])
+async def test_a_wait_for_thousands_subscribes_and_settles_them_across_loop_turns(
+    monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
+    ids = [f"8000000000{i:08d}" for i in range(MANY)]
+    turns = 0
+    at_step: list[int] = []
+
+    async def ticker() -> None:
+        nonlocal turns
+        while True:
+            turns += 1
+            await anyio.lowlevel.checkpoint()
+
+    owner, name = (AsyncSubscription, "add") if step == "subscribe" else (AsyncPoller, "_settle")
+    original = getattr(owner, name)
+
+    def spy(*args: Any) -> Any:
+        at_step.append(turns)
+        return original(*args)
+
+    monkeypatch.setattr(owner, name, spy)
+    with respx.mock(base_url=BASE_URL) as api:
+        page = {"result": [record(i, "succeeded", outputs=[video()]) for i in ids]}
+        api.post("/tasks").mock(side_effect=lambda request: ok({**page, "has_more": False}))
+        async with AsyncKlingClient(api_key=SECRET_KEY) as client:
+            now = int(time.time() * 1000)
+            tasks: list[Any] = [
+                client._v2_task({**record(i, "processing"), "create_time": now}) for i in ids
+            ]
+            async with anyio.create_task_group() as group:
+                group.start_soon(ticker)
+                done = await client.v2.tasks.wait_all(tasks, poll_interval=0.01)
+                group.cancel_scope.cancel()
+    assert [task.task_id for task in done] == ids
+    # A thousand tasks a turn, and the loop ran other work between them (trio may run the
+    # ticker before or after the waiter within a turn: over two turns it has run).
+    assert len(at_step) == 3
+    assert at_step[0] < at_step[2]

@@ -19,7 +19,7 @@ from .. import _tracing
 from .._charges import check_charge
 from .._errors import APIConnectionError, KlingError, ServerUnreachableError
 from .._logging import logger
-from .._polling import Schedule, task_age
+from .._polling import TASKS_PER_TURN, Schedule, task_age
 from .._retry import is_retryable
 
 if TYPE_CHECKING:
@@ -151,6 +151,8 @@ class AsyncSubscription:
         """Stop waiting for every task of this subscription."""
         for task_id in list(self.pending):
             self._poller._discard(self, task_id)
+        with self._poller._lock:  # one closed before its tasks were all added holds none
+            self._poller._subscriptions.discard(self)
 
 
 class AsyncPoller:
@@ -291,7 +293,23 @@ class AsyncPoller:
                 states = {}
                 if isinstance(exc, APIConnectionError):
                     unreachable = exc
-        now, jitter = _compat.monotonic(), Schedule.jitter()
+        jitter = Schedule.jitter()
+        for start in range(0, len(batch), TASKS_PER_TURN):
+            if start:
+                await _compat.sleep(0)  # a round of thousands settles over several turns
+            self._settle(batch[start : start + TASKS_PER_TURN], states, unreachable, asked, jitter)
+
+    def _settle(
+        self,
+        batch: list[_Entry],
+        states: dict[str, AnyAsyncTask | KlingError],
+        unreachable: APIConnectionError | None,
+        asked: float,
+        jitter: float,
+    ) -> None:
+        """Hand the fresh states of a round's ``batch`` to their subscribers; reschedule the
+        entries still running."""
+        now = _compat.monotonic()
         finished = []
         with self._lock:
             for entry in batch:

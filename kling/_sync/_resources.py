@@ -31,6 +31,7 @@ from .._polling import (
     DEFAULT_POLL_INTERVAL,
     DEFAULT_UNREACHABLE_TIMEOUT,
     DEFAULT_WAIT_TIMEOUT,
+    TASKS_PER_TURN,
     Schedule,
 )
 from .._retry import is_retryable
@@ -240,6 +241,8 @@ class TaskReader(Resource, Generic[TaskT]):
         groups: dict[TaskReader[Any], builtins.list[int]] = {}
         for index, task in enumerate(tasks):
             groups.setdefault(call._reader_for(task), []).append(index)
+            if index % TASKS_PER_TURN == TASKS_PER_TURN - 1:
+                _compat.sleep(0)
         results: builtins.list[Any] = [None] * len(tasks)
         jobs = iter(groups.items())
 
@@ -302,7 +305,10 @@ class TaskReader(Resource, Generic[TaskT]):
         """Where ``task``'s state is read: this reader, or the one of the task's source."""
         if isinstance(task, str):
             return self
-        source: str | None = getattr(task, "_family", NEW_STANDARD)
+        # Read where pydantic keeps private attributes: its __getattr__ for them costs
+        # microseconds, and wait_all asks for each of ten thousand tasks.
+        private = getattr(task, "__pydantic_private__", None) or {}
+        source: str | None = private.get("_family", NEW_STANDARD)
         if source is None:  # a legacy task whose family nobody recorded
             if self.source == NEW_STANDARD:
                 raise InvalidParameterError(

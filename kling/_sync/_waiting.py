@@ -18,7 +18,7 @@ from typing_extensions import TypedDict
 from kling import _compat_sync as _compat
 
 from .._errors import InvalidParameterError, KlingError, TaskFailedError, WaitTimeoutError
-from .._polling import Schedule
+from .._polling import TASKS_PER_TURN, Schedule
 
 if TYPE_CHECKING:
     from ._client import KlingClient
@@ -216,9 +216,14 @@ def as_completed(
     if not pending:
         return
     subscription = resource._poller().subscribe(
-        pending.values(), schedule, deadline, unreachable_timeout=unreachable_timeout
+        (), schedule, deadline, unreachable_timeout=unreachable_timeout
     )
     try:
+        waiting = list(pending.values())
+        for start in range(0, len(waiting), TASKS_PER_TURN):
+            if start:
+                _compat.sleep(0)
+            subscription.add(waiting[start : start + TASKS_PER_TURN])
         while subscription.pending:
             updates = subscription.next()
             if not updates:
@@ -295,7 +300,9 @@ def _known_states(resource: Waits, tasks: Sequence[AnyAsyncTask | str]) -> dict[
     ids = [t for t in tasks if isinstance(t, str) and t not in known]
     fetched = resource._get_each(ids) if ids else {}
     states: dict[str, AnyAsyncTask] = {}
-    for item in tasks:
+    for index, item in enumerate(tasks):
+        if index % TASKS_PER_TURN == TASKS_PER_TURN - 1:
+            _compat.sleep(0)
         task_id = item.task_id if isinstance(item, known_types) else item
         state = known.get(task_id) or fetched.get(task_id)
         if isinstance(state, KlingError):
