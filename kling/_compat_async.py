@@ -274,7 +274,11 @@ class TaskGroup:
     calls ``on_error`` first, as the sync twin (whose threads cannot be cancelled) does.
     """
 
-    def __init__(self, on_error: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self, on_error: Callable[[], None] | None = None, *, join_after_errors: bool = False
+    ) -> None:
+        """``join_after_errors``: for the sync twin, whose threads are left to end on their own
+        after an error in the block unless this is set; tasks here are always waited for."""
         import anyio
 
         self._on_error = on_error

@@ -157,11 +157,16 @@ class TaskGroup:
     Threads cannot be cancelled: on the first error (in a thread or in the block, Ctrl-C
     included) ``on_error`` is called so that the caller can tell its threads to stop, and an
     error in the block returns at once without waiting for them (they are daemon threads, so
-    they never hold up the interpreter's exit).
+    they never hold up the interpreter's exit). With ``join_after_errors``, an exception in
+    the block waits for them as the end of the block does (their work must end soon once
+    told to); Ctrl-C still returns at once.
     """
 
-    def __init__(self, on_error: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self, on_error: Callable[[], None] | None = None, *, join_after_errors: bool = False
+    ) -> None:
         self._on_error = on_error
+        self._join_after_errors = join_after_errors
         self._threads: list[threading.Thread] = []
         self._errors: list[BaseException] = []
 
@@ -194,6 +199,9 @@ class TaskGroup:
     def __exit__(self, kind: object, error: BaseException | None, traceback: object) -> None:
         if error is not None:
             self._stop()
+            if self._join_after_errors and isinstance(error, Exception):
+                for thread in self._threads:
+                    thread.join()  # the block's error is the one raised
             return
         try:
             for thread in self._threads:

@@ -6,6 +6,7 @@ for both clients: the async twin yields inside a request, the sync twin reads in
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,7 +16,7 @@ import httpx
 import pytest
 import respx
 
-from kling import AsyncKlingClient, KlingClient
+from kling import AsyncKlingClient, KlingClient, TaskFailedError
 from kling import _compat_async as _compat_async
 from kling import _compat_sync as _compat_sync
 from tests._async.conftest import ACCESS_KEY, BASE_URL, SECRET_KEY, FakeClock
@@ -109,3 +110,50 @@ def test_the_sync_wait_polls_before_its_history_arrives(
     assert order.index("task polled") < order.index("history answered")
     # The wait ended with the read it started: nothing of it runs on behind the caller.
     assert order[-1] == "history answered"
+
+
+def test_a_sync_wait_that_fails_returns_only_after_its_history_page(
+    api: respx.MockRouter, clock: FakeClock
+) -> None:
+    order: list[str] = []
+    polled = threading.Event()
+
+    def page(request: httpx.Request) -> httpx.Response:
+        order.append("history asked")
+        polled.wait(HOLD)
+        time.sleep(0.05)  # the poll's failure reaches the wait meanwhile
+        order.append("history answered")
+        return ok([finished("h1")])
+
+    def poll(request: httpx.Request) -> httpx.Response:
+        polled.set()
+        return ok(task("t1", "failed", task_status_msg="blocked"))
+
+    api.get(PATH).mock(side_effect=page)
+    api.get(f"{PATH}/t1").mock(side_effect=poll)
+    with KlingClient(ACCESS_KEY, SECRET_KEY) as client:
+        given = client._task(task("t1"), family="text_to_video")
+        with pytest.raises(TaskFailedError):
+            client.text_to_video.wait(given, on_progress=lambda t, e, estimate: None)
+        order.append("wait returned")
+    # Nothing the wait started is still sending once it has raised.
+    assert order == ["history asked", "history answered", "wait returned"]
+
+
+@pytest.mark.parametrize("sync", [False, True])
+async def test_a_history_page_that_fails_is_not_retried(
+    api: respx.MockRouter, clock: FakeClock, sync: bool
+) -> None:
+    pages = api.get(PATH).mock(return_value=httpx.Response(503, json={"code": 5000}))
+    api.get(f"{PATH}/t1").mock(return_value=ok(finished("t1")))
+    if sync:
+        with KlingClient(ACCESS_KEY, SECRET_KEY) as client:
+            given = client._task(task("t1"), family="text_to_video")
+            done = client.text_to_video.wait(given, on_progress=lambda t, e, estimate: None)
+    else:
+        async with AsyncKlingClient(ACCESS_KEY, SECRET_KEY) as aclient:
+            agiven = aclient._task(task("t1"), family="text_to_video")
+            done = await aclient.text_to_video.wait(agiven, on_progress=lambda t, e, estimate: None)
+    assert done.is_succeeded
+    # An estimate is not worth retrying for: one request, and the wait still succeeds.
+    assert pages.call_count == 1

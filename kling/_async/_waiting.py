@@ -120,8 +120,10 @@ async def wait(
             resource, current, schedule, start, deadline, timeout, unreachable_timeout, on_progress
         )
     assert on_progress is not None
-    # The history is read beside the polls, never before the first.
-    async with _compat.TaskGroup() as group:
+    # The history is read beside the polls, never before the first; a wait that fails
+    # returns once the page in flight has come back (short: see AsyncEstimator.refresh), so
+    # that no request of the wait is sent after it returned.
+    async with _compat.TaskGroup(join_after_errors=True) as group:
         group.start_soon(estimator.refresh)
         try:
             return await _follow(

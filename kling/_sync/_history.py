@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = [
     "HISTORY_PAGE_SIZE",
     "HISTORY_TASKS",
+    "HISTORY_TIMEOUT",
     "Estimator",
     "history_of",
     "last_to_finish",
@@ -43,6 +44,9 @@ __all__ = [
 #: How many of the newest tasks a refresh reads, and in pages of how many.
 HISTORY_TASKS = 1000
 HISTORY_PAGE_SIZE = 500
+#: Seconds a history page may take, with no retry: an estimate is not worth waiting for, and
+#: a wait that ends returns only once the page in flight has come back.
+HISTORY_TIMEOUT = 10.0
 
 
 def history_of(client: KlingClient) -> History:
@@ -95,7 +99,8 @@ class Estimator:
             return
         done: float | None = None
         try:
-            reader: Any = tasks_of(self._client, source)
+            client = self._client.with_options(max_retries=0, timeout=HISTORY_TIMEOUT)
+            reader: Any = tasks_of(client, source)
             options: dict[str, Any] = {"page_size": HISTORY_PAGE_SIZE, "limit": HISTORY_TASKS}
             if source == NEW_STANDARD:
                 options["status"] = "succeeded"

@@ -123,8 +123,10 @@ def wait(
             resource, current, schedule, start, deadline, timeout, unreachable_timeout, on_progress
         )
     assert on_progress is not None
-    # The history is read beside the polls, never before the first.
-    with _compat.TaskGroup() as group:
+    # The history is read beside the polls, never before the first; a wait that fails
+    # returns once the page in flight has come back (short: see Estimator.refresh), so
+    # that no request of the wait is sent after it returned.
+    with _compat.TaskGroup(join_after_errors=True) as group:
         group.start_soon(estimator.refresh)
         try:
             return _follow(
