@@ -97,6 +97,17 @@ def _one_thread() -> Any:
     return _worker
 
 
+def _forget_thread() -> None:
+    # A forked child has none of its parent's threads: work sent to the parent's executor
+    # would wait forever. The child makes its own when it needs one.
+    global _worker
+    _worker = None
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows
+    os.register_at_fork(after_in_child=_forget_thread)
+
+
 def _alone_limiter() -> Any:
     """The event loop's limiter of one thread for ``run_blocking(alone=True)`` (trio)."""
     global _alone

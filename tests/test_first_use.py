@@ -8,6 +8,9 @@ runs in a worker thread, one at a time, so the creates started together build it
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 
 import anyio
@@ -81,3 +84,31 @@ def test_the_sync_client_builds_the_validator_once_across_threads(
                 thread.join()
             assert api.calls.call_count == 8
     assert len(built) == 1
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX")
+def test_a_forked_child_builds_its_first_validator_in_a_thread_of_its_own() -> None:
+    # The parent's build thread does not exist in a forked child: a child sending its first
+    # build there would wait forever.
+    code = """
+import asyncio, os, sys, httpx
+from kling import AsyncKlingClient
+from kling._params import _validate
+ANSWER = httpx.Response(200, json={"code": 0, "message": "ok", "request_id": "r",
+    "data": {"task_id": "t1", "task_status": "submitted", "created_at": 1, "updated_at": 1}})
+async def create() -> None:
+    transport = httpx.MockTransport(lambda request: ANSWER)
+    async with httpx.AsyncClient(transport=transport) as http:
+        client = AsyncKlingClient(api_key="k", http_client=http)
+        await client.text_to_video.create(prompt="a corgi")
+asyncio.run(create())
+_validate._ADAPTERS.clear()  # the child has a kind to build again
+pid = os.fork()
+if pid == 0:
+    asyncio.run(create())
+    os._exit(0)
+_, status = os.waitpid(pid, 0)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=30)
+    assert result.returncode == 0, result.stderr.decode()
