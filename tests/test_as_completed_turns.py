@@ -25,6 +25,13 @@ from tests._helpers import ok
 N = 600
 
 
+def young_tasks(client: AsyncKlingClient, ids: list[str]) -> list[Any]:
+    """Running tasks created just now: a young task is polled at once (an old one, after a
+    tenth of its age)."""
+    now = int(time.time() * 1000)
+    return [client._v2_task({**record(i, "processing"), "create_time": now}) for i in ids]
+
+
 class Turns:
     """Counts the turns other work gets while the code under test runs beside it."""
 
@@ -47,12 +54,7 @@ async def test_tasks_finished_in_one_round_are_handed_back_across_loop_turns() -
         page = {"result": finished, "has_more": False}
         api.post("/tasks").mock(side_effect=lambda request: ok(page))
         async with AsyncKlingClient(api_key=SECRET_KEY) as client:
-            # Created just now: a young task is polled at once (an old one, after a tenth of
-            # its age).
-            now = int(time.time() * 1000)
-            tasks: list[Any] = [
-                client._v2_task({**record(i, "processing"), "create_time": now}) for i in ids
-            ]
+            tasks = young_tasks(client, ids)
             async with anyio.create_task_group() as group:
                 group.start_soon(turns.tick)
                 async for _ in client.v2.tasks.as_completed(tasks, poll_interval=0.01):
@@ -86,10 +88,7 @@ async def test_a_wait_for_thousands_subscribes_and_settles_them_across_loop_turn
         page = {"result": [record(i, "succeeded", outputs=[video()]) for i in ids]}
         api.post("/tasks").mock(side_effect=lambda request: ok({**page, "has_more": False}))
         async with AsyncKlingClient(api_key=SECRET_KEY) as client:
-            now = int(time.time() * 1000)
-            tasks: list[Any] = [
-                client._v2_task({**record(i, "processing"), "create_time": now}) for i in ids
-            ]
+            tasks = young_tasks(client, ids)
             async with anyio.create_task_group() as group:
                 group.start_soon(turns.tick)
                 done = await client.v2.tasks.wait_all(tasks, poll_interval=0.01)
