@@ -169,6 +169,17 @@ def list_field() -> Any:
     return Field(default_factory=_empty_list)
 
 
+def empty_when_missing() -> Any:
+    """The default of a nested model field (annotated with ``none_to_empty_dict``) that Kling
+    may omit: ``None``, validated into an empty model by the enclosing model's own validator.
+
+    A ``default_factory`` of the nested class would build that class's validator too on first
+    use (a second schema of the same models, ~1 ms at start-up) and run it for every omitted
+    field; ``None`` is also never copied, as a mutable default would be.
+    """
+    return Field(default=None, validate_default=True)
+
+
 class TaskResult(KlingModel):
     """What a finished task produced; every list is empty rather than missing."""
 
@@ -227,12 +238,8 @@ class TaskBase(TaskShortcuts, KlingModel):
     task_id: str
     task_status: str = "submitted"
     task_status_msg: str | None = ""
-    task_info: Annotated[TaskInfo, BeforeValidator(none_to_empty_dict)] = Field(
-        default_factory=TaskInfo
-    )
-    task_result: Annotated[TaskResult, BeforeValidator(none_to_empty_dict)] = Field(
-        default_factory=TaskResult
-    )
+    task_info: Annotated[TaskInfo, BeforeValidator(none_to_empty_dict)] = empty_when_missing()
+    task_result: Annotated[TaskResult, BeforeValidator(none_to_empty_dict)] = empty_when_missing()
     watermark_info: WatermarkInfo | None = None
     final_unit_deduction: str | None = None
     created_at: Timestamp = None

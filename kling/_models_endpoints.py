@@ -8,7 +8,7 @@ making their classes.
 
 from typing import Annotated
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator
 
 from ._models import (
     Audio,
@@ -16,6 +16,7 @@ from ._models import (
     Seconds,
     TaskResult,
     Timestamp,
+    empty_when_missing,
     list_field,
     none_to_empty_dict,
     none_to_empty_list,
@@ -147,9 +148,7 @@ class Speech(KlingModel):
 
     task_id: str | None = None
     task_status: str | None = None
-    task_result: Annotated[TaskResult, BeforeValidator(none_to_empty_dict)] = Field(
-        default_factory=TaskResult
-    )
+    task_result: Annotated[TaskResult, BeforeValidator(none_to_empty_dict)] = empty_when_missing()
     created_at: Timestamp = None
     updated_at: Timestamp = None
 
@@ -182,8 +181,8 @@ class ImageRecognition(KlingModel):
     """The result of ``image_recognize``: what the image contains, with mask URLs."""
 
     task_id: str | None = None
-    task_result: Annotated[RecognitionResult, BeforeValidator(none_to_empty_dict)] = Field(
-        default_factory=RecognitionResult
+    task_result: Annotated[RecognitionResult, BeforeValidator(none_to_empty_dict)] = (
+        empty_when_missing()
     )
 
     @property

@@ -8,9 +8,15 @@ Apart from the task models: only code that opens a session makes these classes.
 import base64
 from typing import Annotated
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator
 
-from ._models import KlingModel, list_field, none_to_empty_dict, none_to_empty_list
+from ._models import (
+    KlingModel,
+    empty_when_missing,
+    list_field,
+    none_to_empty_dict,
+    none_to_empty_list,
+)
 from .masks import decode_rle, mask_png
 
 __all__ = [
@@ -111,9 +117,7 @@ class SelectionMasks(KlingModel):
 class SelectionResult(SelectionAnswer):
     """``add-selection`` and ``delete-selection``: the frame's masks (``res``)."""
 
-    res: Annotated[SelectionMasks, BeforeValidator(none_to_empty_dict)] = Field(
-        default_factory=SelectionMasks
-    )
+    res: Annotated[SelectionMasks, BeforeValidator(none_to_empty_dict)] = empty_when_missing()
 
     @property
     def masks(self) -> list[MaskedObject]:
@@ -132,8 +136,8 @@ class SelectionPreviewFiles(KlingModel):
 class SelectionPreview(SelectionAnswer):
     """``preview-selection``: URLs of the masked video, its cover and the tracking output."""
 
-    res: Annotated[SelectionPreviewFiles, BeforeValidator(none_to_empty_dict)] = Field(
-        default_factory=SelectionPreviewFiles
+    res: Annotated[SelectionPreviewFiles, BeforeValidator(none_to_empty_dict)] = (
+        empty_when_missing()
     )
 
     @property
