@@ -67,7 +67,10 @@ class Library:
     """What one item is called in messages (``element``)."""
 
 
-@dataclass(frozen=True, kw_only=True)
+# The rows are the table's own objects, each made once: they compare and hash by identity, and
+# print by name (a generated repr would print every field, the TypedDict and rules included).
+# Each generated method is compiled when the module is imported, on every first call's path.
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class Endpoint:
     """An endpoint that takes a validated body: what it takes and how the body is built."""
 
@@ -101,6 +104,14 @@ class Endpoint:
         """``text-to-video`` for ``text_to_video``."""
         return self.command or self.name.replace("_", "-")
 
+    @property
+    def route(self) -> str:
+        """Where calls go, for people: ``/v1/videos/text2video``, ``/text-to-video/{model}``."""
+        return self.path
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name}: {self.route}>"
+
 
 @dataclass(frozen=True)
 class Selections:
@@ -115,7 +126,7 @@ class Selections:
     preview_path: str
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class TaskRow(Endpoint):
     """An endpoint that creates tasks, of either standard: create, get, wait."""
 
@@ -134,11 +145,6 @@ class TaskRow(Endpoint):
         """Where its tasks are read: the family's name, or :data:`NEW_STANDARD`."""
         return self.name
 
-    @property
-    def route(self) -> str:
-        """Where creates go, for people: ``/v1/videos/text2video``, ``/text-to-video/{model}``."""
-        return self.path
-
     def create_path(self, params: Mapping[str, Any]) -> str:
         """The path a create with validated ``params`` is sent to."""
         return self.path
@@ -148,7 +154,7 @@ class TaskRow(Endpoint):
         return body
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class Family(TaskRow):
     """A task family of the legacy (``/v1``) API: create, get, list, wait."""
 
@@ -157,7 +163,7 @@ class Family(TaskRow):
     selections: Selections | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class Product(TaskRow):
     """A product of the new standard (API 2.0): created with ``POST {path}/{model}``.
 

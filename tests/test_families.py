@@ -19,7 +19,7 @@ import pytest
 import kling._params
 from kling import AsyncKlingClient, KlingClient
 from kling._async import _generated_families as async_resources
-from kling._families import ENDPOINTS, FAMILIES, Family
+from kling._families import ENDPOINTS, FAMILIES, PRODUCTS, Family
 from kling._sync import _generated_families as sync_resources
 from kling.testing import FakeKling, Timing
 
@@ -299,3 +299,9 @@ def test_a_row_whose_typed_dict_is_not_exported_is_refused(
     unasync = _load_generator()
     assert unasync.main(["--check", "--root", str(root)]) == 2
     assert "kling._params does not export _Hidden" in capsys.readouterr().err
+
+
+def test_a_row_prints_as_its_name_and_route() -> None:
+    assert repr(FAMILIES["text_to_video"]) == "<Family text_to_video: /v1/videos/text2video>"
+    assert repr(PRODUCTS["image_to_video"]) == "<Product image_to_video: /image-to-video/{model}>"
+    assert repr(ENDPOINTS["tts"]) == "<Endpoint tts: /v1/audio/tts>"

@@ -27,7 +27,8 @@ _SHORT = ("5", "10")
 _V3_DURATIONS = tuple(str(n) for n in range(3, 16))
 
 
-@dataclass(frozen=True)
+# eq and repr as for the endpoint table's rows (kling/_rows.py): one object per row, by name.
+@dataclass(frozen=True, eq=False, repr=False)
 class LegacyModel:
     """One ``model_name`` on one family, and what it takes."""
 
@@ -85,6 +86,9 @@ class LegacyModel:
     """The pages this row's values come from."""
     cites: Mapping[str, tuple[Source, ...]] = field(default_factory=dict)
     """Attribute -> its own sources, where one value has a source the row's others lack."""
+
+    def __repr__(self) -> str:
+        return f"<LegacyModel {self.family} {self.model}>"
 
     def sources_of(self, attribute: str) -> tuple[Source, ...]:
         """The sources of one of this row's values (``"durations"``, ``"cfg_scale"``...)."""
