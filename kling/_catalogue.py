@@ -208,7 +208,7 @@ def _legacy_use(row: LegacyModel) -> ModelUse:
     from ._families import FAMILIES
     from ._params._legacy_models import DEFAULT_MODELS
 
-    params = FAMILIES[row.family].params
+    params = FAMILIES[row.family].typed_dict
     sources: dict[str, tuple[Source, ...]] = {}
     derived: set[str] = set()
 
@@ -281,7 +281,7 @@ def _legacy_use(row: LegacyModel) -> ModelUse:
 def _new_use(row: ModelRules) -> ModelUse:
     from ._families import PRODUCTS
 
-    params = PRODUCTS[row.product].params
+    params = PRODUCTS[row.product].typed_dict
     keys = ("durations", "resolutions", "audio", "prompt_max")
     sources = {key: row.sources_of(key) for key in keys}
     sources["counts"] = row.sources_of("contents")

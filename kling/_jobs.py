@@ -692,7 +692,7 @@ def _localize(
 ) -> dict[str, Any]:
     """Media fields' file names become Paths (under ``base_dir``); every other value, a prompt
     that happens to name a file included, stays as written."""
-    hints = _hints(row.params)
+    hints = _hints(row.typed_dict)
     return {
         key: _walk(hints[key], value, base_dir, relative_to, key) if key in hints else value
         for key, value in params.items()

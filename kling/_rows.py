@@ -15,8 +15,10 @@ its state is read (a legacy family's own endpoints, or ``/tasks`` for every prod
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, ClassVar, Literal
 from urllib.parse import quote
 
@@ -79,12 +81,14 @@ class Endpoint:
     name: str
     """The key: the client attribute (``text_to_video``) and the CLI's family name."""
     path: str
-    params: type
-    """The TypedDict of the keyword arguments."""
+    params: str
+    """The name in ``kling._params`` of the TypedDict of the keyword arguments
+    (:attr:`typed_dict`)."""
     summary: str
     """One sentence for docstrings and ``--help``."""
-    rules: tuple[Check, ...] = ()
-    """Cross-field checks, run in order after the type checks pass."""
+    rules: tuple[str, ...] = ()
+    """The names of the cross-field checks (:attr:`checks`), in the module that defines the
+    TypedDict; run in order after the type checks pass."""
     top_level: frozenset[str] | None = None
     """When set, only these keys stay at the top of the body; the rest go under ``input``."""
     arguments: tuple[str, ...] = ()
@@ -103,6 +107,22 @@ class Endpoint:
     def command_name(self) -> str:
         """``text-to-video`` for ``text_to_video``."""
         return self.command or self.name.replace("_", "-")
+
+    # By name, so that reading the table imports no family's parameters: a create imports its
+    # own family's module when it first checks parameters, not every family's TypedDicts.
+    @cached_property
+    def typed_dict(self) -> type:
+        """The TypedDict :attr:`params` names, imported on first use."""
+        from ._params._exports import find
+
+        typed_dict: type = find(self.params)
+        return typed_dict
+
+    @cached_property
+    def checks(self) -> tuple[Check, ...]:
+        """The checks :attr:`rules` names, from the module of :attr:`typed_dict`."""
+        module = sys.modules[self.typed_dict.__module__]
+        return tuple(getattr(module, name) for name in self.rules)
 
     @property
     def route(self) -> str:

@@ -33,6 +33,8 @@ FLAVOURS: dict[str, dict[str, str]] = {
 # Run with the checkout first on sys.path: prints what the templates need of each family.
 _DESCRIBE = """
 import json
+import sys
+from typing_extensions import is_typeddict
 import kling._params as params
 from kling._families import FAMILIES, PRODUCTS
 
@@ -44,9 +46,13 @@ def exported(row, name):
 
 
 def typed_dict(row):
-    name = row.params.__name__
-    if getattr(params, name, None) is not row.params:
-        raise SystemExit(f"{row.name}: kling._params does not export {name}")
+    name = row.params
+    if name not in params.__all__ or not is_typeddict(getattr(params, name, None)):
+        raise SystemExit(f"{row.name}: kling._params does not export a TypedDict {name}")
+    module = sys.modules[row.typed_dict.__module__]
+    for rule in row.rules:
+        if not callable(getattr(module, rule, None)):
+            raise SystemExit(f"{row.name}: {module.__name__} has no rule {rule}")
     return name
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typing_extensions import is_typeddict
 
 import kling._params
 from kling import AsyncKlingClient, KlingClient
@@ -94,13 +95,13 @@ def test_the_table_holds_every_family_and_synchronous_endpoint() -> None:
         "custom_elements",
     }
     for row in ENDPOINTS.values():
-        # The generated signatures import each TypedDict from kling._params.
-        assert getattr(kling._params, row.params.__name__) is row.params
+        # The generated signatures import each TypedDict from kling._params, by its row's name.
+        assert row.typed_dict.__name__ == row.params
         assert row.summary.endswith(".")
         assert "\n" not in row.summary
-        fields = inspect.get_annotations(row.params)
+        fields = inspect.get_annotations(row.typed_dict)
         for argument in row.arguments:
-            assert argument in row.params.__annotations__ or argument in fields
+            assert argument in row.typed_dict.__annotations__ or argument in fields
 
 
 @pytest.mark.parametrize("name", list(FAMILIES))
@@ -112,7 +113,7 @@ def test_each_family_has_a_typed_resource_whose_signatures_name_its_typed_dict(
     prefix = "Async" if module is async_resources else ""
     cls = getattr(module, prefix + "".join(part.title() for part in name.split("_")))
     assert cls.row is family
-    typed = family.params.__name__
+    typed = family.params
     assert str(inspect.signature(cls.create).parameters["params"].annotation) == (
         f"Unpack[{typed}]"
     )
@@ -207,7 +208,7 @@ def _load_generator() -> Any:
 NEW_ROW = """    Family(
         name="text_to_video_beta",
         path="/v1/videos/text2video-beta",
-        params=TextToVideoParams,
+        params="TextToVideoParams",
         summary="Text-to-video tasks, beta.",
         result="videos",
         arguments=("prompt",),
@@ -285,20 +286,53 @@ def test_a_hand_edit_of_a_generated_family_module_fails_the_check(
     assert "kling/_async/_generated_families.py: differs" in capsys.readouterr().err
 
 
-def test_a_row_whose_typed_dict_is_not_exported_is_refused(
-    checkout: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+@pytest.mark.parametrize(
+    ("wrong", "refusal"),
+    [
+        (
+            'params="TextToVideoParam",',
+            "text_to_video_wrong: kling._params does not export a TypedDict TextToVideoParam",
+        ),
+        (
+            'params="prepare_body",',
+            "text_to_video_wrong: kling._params does not export a TypedDict prepare_body",
+        ),
+        (
+            'params="TextToVideoParams",\n        rules=("multi_shot", "camera_contrl"),',
+            "text_to_video_wrong: kling._params._video has no rule camera_contrl",
+        ),
+    ],
+)
+def test_a_row_naming_what_kling_params_lacks_is_refused(
+    checkout: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path, wrong: str, refusal: str
 ) -> None:
+    # Rows name their TypedDict and rules (imported on first use): a typo is caught when the
+    # resources are generated, not by the first user of the family.
     root = tmp_path / "bad"
     shutil.copytree(checkout, root)
     table = root / "kling" / "_families.py"
     text = table.read_text()
-    hidden = "class _Hidden(TextToVideoParams, total=False):\n    pass\n\n\n"
-    row = NEW_ROW.replace("params=TextToVideoParams", "params=_Hidden").replace("_beta", "_hidden")
-    text = text.replace("_FAMILY_ROWS = (\n", hidden + "_FAMILY_ROWS = (\n" + row, 1)
-    table.write_text(text)
+    row = NEW_ROW.replace('params="TextToVideoParams",', wrong).replace("_beta", "_wrong")
+    table.write_text(text.replace("_FAMILY_ROWS = (\n", "_FAMILY_ROWS = (\n" + row, 1))
     unasync = _load_generator()
     assert unasync.main(["--check", "--root", str(root)]) == 2
-    assert "kling._params does not export _Hidden" in capsys.readouterr().err
+    assert refusal in capsys.readouterr().err
+
+
+def test_every_row_names_an_exported_typed_dict_and_rules_beside_it() -> None:
+    rows = [*ENDPOINTS.values(), *PRODUCTS.values()]
+    for row in rows:
+        assert row.params in kling._params.__all__, row
+        assert is_typeddict(row.typed_dict), row
+        assert len(row.checks) == len(row.rules), row
+        assert all(callable(check) for check in row.checks), row
+    # Every name kling._params exports is where its map says.
+    from kling._params._exports import MODULES
+
+    assert set(MODULES) == set(kling._params.__all__)
+    for name in kling._params.__all__:
+        assert getattr(kling._params, name) is not None
+    assert FAMILIES["text_to_video"].checks[0].__name__ == "multi_shot"
 
 
 def test_a_row_prints_as_its_name_and_route() -> None:

@@ -56,6 +56,12 @@ _UNNEEDED = (
     "kling.{}._pagination",
     "kling.{}._download",
     "difflib",
+    # Other families' and the new standard's parameters: a row names its TypedDict and rules.
+    "kling._params._image",
+    "kling._params._audio",
+    "kling._params._general",
+    "kling._params._lip_sync",
+    "kling._params._standard",
 )
 
 

@@ -24,7 +24,6 @@ from .._params._multi_elements import (
     InitSelectionParams,
     selection_points,
 )
-from .._params._rules import one_of
 from .._rows import Endpoint, Selections
 from ._legacy import AsyncFamilyResource
 from ._prepare import prepare
@@ -83,9 +82,9 @@ class AsyncMultiElementsResource(AsyncFamilyResource):
         endpoint = Endpoint(
             name="init_selection",
             path=self._selections.init_path,
-            params=InitSelectionParams,
+            params="InitSelectionParams",
             summary="Start a selection session.",
-            rules=(one_of("video_id", "video_url"),),
+            rules=("selection_video",),
         )
         client = self._client._for_call(extra_headers, extra_query, timeout)
         body = await prepare(endpoint, params, extra_body)

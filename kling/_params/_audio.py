@@ -21,6 +21,7 @@ from ._common import (
     one_decimal,
     params_config,
 )
+from ._rules import one_of
 
 AudioPrompt = Annotated[str, max_chars(200)]
 
@@ -42,6 +43,9 @@ class VideoToAudioParams(TaskOptions, total=False):
     sound_effect_prompt: AudioPrompt
     bgm_prompt: AudioPrompt
     asmr_mode: bool
+
+
+video_source = one_of("video_id", "video_url")
 
 
 @params_config

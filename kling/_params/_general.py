@@ -16,7 +16,7 @@ from typing_extensions import Required, TypedDict
 
 from . import _rulebook as R
 from ._common import CallbackOptions, ImageInput, Url, items, max_chars, params_config
-from ._rules import Params, fail
+from ._rules import Params, fail, one_of
 
 _LISTS = {"image_refer": "element_image_list", "video_refer": "element_video_list"}
 
@@ -97,6 +97,9 @@ class VoiceCreateParams(CallbackOptions, total=False):
     voice_name: Required[Annotated[str, max_chars(20)]]
     voice_url: Url
     video_id: str
+
+
+voice_source = one_of("voice_url", "video_id")
 
 
 def element_references(params: Params) -> None:

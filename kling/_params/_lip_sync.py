@@ -26,7 +26,7 @@ from ._common import (
     max_chars,
     params_config,
 )
-from ._rules import Params, exactly_one, fail, forbid, require
+from ._rules import Params, exactly_one, fail, forbid, one_of, require
 
 Milliseconds = Annotated[int, at_least(0)]
 Volume = Annotated[float, between(0, 2)]
@@ -86,6 +86,9 @@ class IdentifyFaceParams(TypedDict, total=False):
 
     video_id: str
     video_url: Url
+
+
+face_video = one_of("video_id", "video_url")
 
 
 def lip_sync_inputs(params: Params) -> None:

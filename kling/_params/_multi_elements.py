@@ -20,7 +20,7 @@ from ._common import (
     items,
     params_config,
 )
-from ._rules import Params, fail, require
+from ._rules import Params, fail, one_of, require
 
 __all__ = [
     "MAX_FRAMES",
@@ -31,6 +31,7 @@ __all__ = [
     "Point",
     "edit_mode_images",
     "selection_points",
+    "selection_video",
 ]
 
 #: "up to 10 points can be marked on a single frame" (add-selection, ``points``).
@@ -150,3 +151,6 @@ class InitSelectionParams(TypedDict, total=False):
 
     video_id: str
     video_url: Url
+
+
+selection_video = one_of("video_id", "video_url")

@@ -17,7 +17,6 @@ from .._errors import InvalidParameterError
 from .._rows import Endpoint, Product
 from ._common import describe
 from ._legacy_models import check_legacy_model
-from ._standard import merge_extra, standard_body
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -56,8 +55,7 @@ def prepare_body(
     {'prompt': 'a corgi', 'duration': '5'}
     """
     if isinstance(row, Product):
-        body = _standard_body(row, params)
-        return merge_extra(body, extra_body) if extra_body else body
+        return _standard_body(row, params, extra_body)
     checked = validate_params(row, params)
     # A no-op for the endpoints that take no model (the table knows only task families).
     check_legacy_model(row.name, checked)
@@ -67,8 +65,13 @@ def prepare_body(
     return body
 
 
-def _standard_body(product: Product, params: Mapping[str, Any]) -> dict[str, Any]:
-    from ._standard_models import check_model  # 12 ms to import: only for new-standard calls
+def _standard_body(
+    product: Product, params: Mapping[str, Any], extra_body: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    # Only for new-standard calls: the model table takes 12 ms to import, the module of the
+    # products' TypedDicts a legacy create has no use for either.
+    from ._standard import merge_extra, standard_body
+    from ._standard_models import check_model
 
     model = params.get("model")
     if not isinstance(model, str) or not model.strip() or "/" in model:
@@ -78,7 +81,8 @@ def _standard_body(product: Product, params: Mapping[str, Any]) -> dict[str, Any
         )
     checked = validate_params(product, {k: v for k, v in params.items() if k != "model"})
     check_model(product.name, model, checked)
-    return standard_body(checked, prompt_in_contents=product.prompt_in_contents)
+    body = standard_body(checked, prompt_in_contents=product.prompt_in_contents)
+    return merge_extra(body, extra_body) if extra_body else body
 
 
 def validate_params(spec: Endpoint, params: Mapping[str, Any]) -> dict[str, Any]:
@@ -87,42 +91,43 @@ def validate_params(spec: Endpoint, params: Mapping[str, Any]) -> dict[str, Any]
 
     data = _without_none(params)
     try:
-        checked: dict[str, Any] = _adapter(spec.params).validate_python(data)
+        checked: dict[str, Any] = _adapter(spec).validate_python(data)
     except ValidationError as exc:
         raise _translate(exc, spec) from None
-    for key in getattr(spec.params, "__required_keys__", ()):
+    for key in getattr(spec.typed_dict, "__required_keys__", ()):
         value = checked.get(key)
         if isinstance(value, str) and not value.strip():
             raise InvalidParameterError(f"{key}: required, and must not be empty", field=key)
-    for rule in spec.rules:
-        rule(checked)
+    for check in spec.checks:
+        check(checked)
     return checked
 
 
 def json_schema(row: Endpoint) -> dict[str, Any]:
     """The JSON Schema of what ``row``'s parameters accept (MCP tools describe their input with
     it), from the adapter that validates them."""
-    schema: dict[str, Any] = _adapter(row.params).json_schema()
+    schema: dict[str, Any] = _adapter(row).json_schema()
     return schema
 
 
-#: Each family's validator, built on first use (milliseconds each: not at import).
-_ADAPTERS: dict[type, TypeAdapter[Any]] = {}
+#: Each TypedDict's validator by its name in ``kling._params``, built on first use (milliseconds
+#: each: not at import).
+_ADAPTERS: dict[str, TypeAdapter[Any]] = {}
 #: One build at a time: the first creates of a kind, started together, build it once.
 _BUILDING = threading.Lock()
 #: Whether the new-standard model table has been imported (by ``build_validator``).
 _standard_ready = False
 
 
-def _adapter(params: type) -> TypeAdapter[Any]:
-    adapter = _ADAPTERS.get(params)
+def _adapter(row: Endpoint) -> TypeAdapter[Any]:
+    adapter = _ADAPTERS.get(row.params)
     if adapter is None:
         with _BUILDING:
-            adapter = _ADAPTERS.get(params)
+            adapter = _ADAPTERS.get(row.params)
             if adapter is None:
                 from pydantic import TypeAdapter
 
-                adapter = _ADAPTERS[params] = TypeAdapter(params)
+                adapter = _ADAPTERS[row.params] = TypeAdapter(row.typed_dict)
     return adapter
 
 
@@ -135,7 +140,7 @@ def builds_validator(row: Endpoint) -> bool:
 def build_validator(row: Endpoint) -> None:
     """Import and build what checking ``row``'s parameters needs (nothing when it is built)."""
     global _standard_ready
-    _adapter(row.params)
+    _adapter(row)
     if isinstance(row, Product) and not _standard_ready:
         from . import _standard_models  # noqa: F401
 
@@ -225,7 +230,7 @@ def _suggest(loc: Sequence[int | str], spec: Endpoint) -> str | None:
     import difflib  # only for an unknown key: not with every create
 
     parent, name = loc[:-1], str(loc[-1])
-    guess = difflib.get_close_matches(name, _keys_at(spec.params, parent), n=1)
+    guess = difflib.get_close_matches(name, _keys_at(spec.typed_dict, parent), n=1)
     return _path([*parent, guess[0]]) if guess else None
 
 

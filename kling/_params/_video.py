@@ -45,7 +45,15 @@ from ._common import (
 from ._rules import (
     Params,
     fail,
+    one_of,
 )
+
+# The rows of kling._families name their rules in this module (kling._rows.Endpoint.checks):
+# the shared ones are here too.
+from ._rules import camera_control as camera_control
+from ._rules import multi_shot as multi_shot
+from ._rules import prompt_unless_custom_shots as prompt_unless_custom_shots
+from ._rules import voices_need_sound as voices_need_sound
 
 # Known model names, listed for editors; any string is accepted (see OpenString).
 TextToVideoModel = Literal[
@@ -215,6 +223,9 @@ class VideoEffectsParams(TaskOptions, total=False):
     mode: Mode
 
 
+effect_image = one_of("image", "images")
+
+
 @params_config
 class AvatarParams(TaskOptions, total=False):
     """``POST /v1/videos/avatar/image2video``: a photo speaks ``audio_id`` or ``sound_file``."""
@@ -224,6 +235,9 @@ class AvatarParams(TaskOptions, total=False):
     sound_file: AudioInput
     prompt: Prompt
     mode: Mode
+
+
+avatar_audio = one_of("audio_id", "sound_file")
 
 
 @params_config

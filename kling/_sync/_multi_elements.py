@@ -27,7 +27,6 @@ from .._params._multi_elements import (
     InitSelectionParams,
     selection_points,
 )
-from .._params._rules import one_of
 from .._rows import Endpoint, Selections
 from ._legacy import FamilyResource
 from ._prepare import prepare
@@ -86,9 +85,9 @@ class MultiElementsResource(FamilyResource):
         endpoint = Endpoint(
             name="init_selection",
             path=self._selections.init_path,
-            params=InitSelectionParams,
+            params="InitSelectionParams",
             summary="Start a selection session.",
-            rules=(one_of("video_id", "video_url"),),
+            rules=("selection_video",),
         )
         client = self._client._for_call(extra_headers, extra_query, timeout)
         body = prepare(endpoint, params, extra_body)

@@ -67,15 +67,15 @@ class Command:
     def fields(self) -> tuple[Field, ...]:
         """Every option the command shows: the legacy row's, then the product's own."""
         if self.product is None:
-            return fields_of(self.row.params)
+            return fields_of(self.row.typed_dict)
         model = dataclasses.replace(
             MODEL_FIELD, choices=tuple(self.models()), required=self.legacy is None
         )
         if self.legacy is None:
-            return (*fields_of(self.product.params), model)
-        legacy = fields_of(self.legacy.params)
+            return (*fields_of(self.product.typed_dict), model)
+        legacy = fields_of(self.legacy.typed_dict)
         keys = {field.key for field in legacy}
-        extra = [f for f in fields_of(self.product.params) if f.key not in keys]
+        extra = [f for f in fields_of(self.product.typed_dict) if f.key not in keys]
         merged = [_loosened(f, self.product) for f in legacy]
         # Positional arguments of the new standard stand in for the legacy ones.
         mapped = {v2 for legacy_key, v2 in self._positions() if legacy_key != v2}
@@ -94,7 +94,7 @@ class Command:
         """
         model = values.get("model")
         if self.product is None or (model is None and self.legacy is not None):
-            own = fields_of(self.row.params)
+            own = fields_of(self.row.typed_dict)
             self._refuse_foreign(values, {f.key for f in own}, new_standard=False)
             return own, values, None
         if model is None:
@@ -108,7 +108,7 @@ class Command:
         for legacy_key, v2_key in self._positions():
             if legacy_key != v2_key and values.get(legacy_key) is not None:
                 values[v2_key] = values.pop(legacy_key)
-        own = fields_of(self.product.params)
+        own = fields_of(self.product.typed_dict)
         self._refuse_foreign(values, {f.key for f in own} | {"model"}, new_standard=True)
         return own, values, model
 
@@ -141,7 +141,7 @@ class Command:
                 raise typer.BadParameter(
                     f"{field.flag} is an option of the legacy endpoint (--model-name); with "
                     f"--model, the new standard takes: "
-                    + ", ".join(f.flag for f in fields_of(self.product.params)),
+                    + ", ".join(f.flag for f in fields_of(self.product.typed_dict)),
                     param_hint=f"'{field.flag}'",
                 )
             raise typer.BadParameter(
@@ -154,7 +154,7 @@ class Command:
 def _loosened(field: Field, product: Product) -> Field:
     """A legacy field as the merged command reads it: text when the two standards type the
     same option differently (``--duration``: ``"5"`` legacy, ``5`` new), read per route."""
-    other = {f.key: f for f in fields_of(product.params)}.get(field.key)
+    other = {f.key: f for f in fields_of(product.typed_dict)}.get(field.key)
     if other is None or other.kind == field.kind:
         return field
     return dataclasses.replace(field, kind="text", choices=(), open_choices=False)

@@ -435,7 +435,7 @@ def _short_help(endpoint: Command) -> str:
 def _help(endpoint: Command) -> tuple[str, str]:
     """Short help from the row's summary, long help from its TypedDict's docstring."""
     short = _short_help(endpoint)
-    details = (inspect.getdoc(endpoint.row.params) or "").replace("``", "")
+    details = (inspect.getdoc(endpoint.row.typed_dict) or "").replace("``", "")
     product = endpoint.product
     if product is not None:
         models = ", ".join(endpoint.models())
@@ -443,7 +443,7 @@ def _help(endpoint: Command) -> tuple[str, str]:
         positions = dict(zip(product.arguments, endpoint.arguments, strict=False))
         options = ", ".join(
             positions[f.key].upper() if f.key in positions else f.flag
-            for f in fields_of(product.params)
+            for f in fields_of(product.typed_dict)
         )
         if endpoint.legacy is None:
             details += (

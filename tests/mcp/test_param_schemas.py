@@ -25,11 +25,11 @@ def properties(params: type) -> dict[str, Any]:
 
 @pytest.mark.parametrize("row", ROWS, ids=lambda row: f"{type(row).__name__}:{row.name}")
 def test_every_family_endpoint_and_product_has_a_json_schema_of_its_parameters(row: Any) -> None:
-    generated = schema(row.params)
+    generated = schema(row.typed_dict)
     assert generated["type"] == "object"
     assert generated["additionalProperties"] is False  # unknown keys are refused
-    assert set(generated["properties"]) == set(row.params.__annotations__)
-    assert set(generated.get("required", ())) == set(row.params.__required_keys__)
+    assert set(generated["properties"]) == set(row.typed_dict.__annotations__)
+    assert set(generated.get("required", ())) == set(row.typed_dict.__required_keys__)
 
 
 def test_text_to_video_schema_carries_the_limits_and_enums_of_its_validation() -> None:
