@@ -474,8 +474,9 @@ def _routes() -> _Routes:
         static.add(row.path)
         for part in (getattr(row, "selections", None), getattr(row, "library", None)):
             if part is not None:
-                names = [f.name for f in dataclasses.fields(part) if f.name.endswith("path")]
-                static.update(getattr(part, name) for name in names)
+                static.update(
+                    value for name, value in part._asdict().items() if name.endswith("path")
+                )
     return _Routes(
         frozenset(static),
         {row.path: row for row in FAMILIES.values()},
