@@ -62,6 +62,9 @@ _UNNEEDED = (
     "kling._params._general",
     "kling._params._lip_sync",
     "kling._params._standard",
+    # What a download and a selection session check: with the first of them.
+    "kling._paths",
+    "kling._params._multi_elements",
 )
 
 

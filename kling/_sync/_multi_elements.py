@@ -21,12 +21,6 @@ from kling import _compat_sync as _compat
 
 from .._call_options import NOT_GIVEN
 from .._errors import InvalidParameterError
-from .._params._multi_elements import (
-    MAX_FRAMES,
-    MAX_POINTS,
-    InitSelectionParams,
-    selection_points,
-)
 from .._rows import Endpoint, Selections
 from ._legacy import FamilyResource
 from ._prepare import prepare
@@ -44,6 +38,7 @@ if TYPE_CHECKING:
         SelectionPreview,
         SelectionResult,
     )
+    from .._params._multi_elements import InitSelectionParams
 
 __all__ = ["SESSION_LIFETIME", "EditingSession", "MultiElementsResource"]
 
@@ -181,6 +176,9 @@ class EditingSession:
     ) -> SelectionResult:
         """Mark the element under ``points`` (``(x, y)`` fractions of the frame, 1 to 10) on
         frame ``frame_index``; the answer holds the frame's masks (``result.masks``)."""
+        # The selection checks come with the first session, not with every client's families.
+        from .._params._multi_elements import MAX_FRAMES, MAX_POINTS, selection_points
+
         checked = selection_points(frame_index, points)
         marked = self.selections.get(frame_index, [])
         if not marked and len(self.selections) >= MAX_FRAMES:
@@ -215,6 +213,8 @@ class EditingSession:
         timeout: TimeoutTypes = NOT_GIVEN,
     ) -> SelectionResult:
         """Take back points marked on ``frame_index`` (the same coordinates as added)."""
+        from .._params._multi_elements import selection_points
+
         checked = selection_points(frame_index, points)
         result = self._step(
             self._resource._selections.delete_path,

@@ -20,7 +20,6 @@ from pydantic import PrivateAttr
 from .._call_options import NOT_GIVEN
 from .._errors import KlingError
 from .._models import TaskBase
-from .._paths import plan_targets
 
 if TYPE_CHECKING:
     from .._config import TimeoutTypes
@@ -69,7 +68,8 @@ class ResultFiles:
         replaces the client's for these downloads' requests (the extra headers of the call
         that got the task never go to the file's host).
         """
-        from ._download import download_url  # with the first download, not the first task
+        from .._paths import plan_targets  # with the first download, not the first task
+        from ._download import download_url
 
         if self._client is None:
             raise KlingError("this task is not bound to a client; fetch it with the client first")
