@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 
@@ -41,8 +40,9 @@ class _NotGiven:
 NOT_GIVEN: Any = _NotGiven()
 
 
-@dataclass(frozen=True, eq=False)
-class CallOptions:
+# A NamedTuple, not a frozen dataclass: the module comes with every client, and a dataclass
+# compiles its methods at import.
+class CallOptions(NamedTuple):
     """The options of one call, checked. ``key`` hashes, so that waits share polls by it."""
 
     headers: tuple[tuple[str, str], ...] = ()

@@ -134,7 +134,8 @@ def _env(name: str) -> str | None:
     return value if value not in (None, "") else None
 
 
-@dataclass(frozen=True)
+# repr=False: its own __repr__ below (no credentials); a generated one is compiled at import.
+@dataclass(frozen=True, repr=False)
 class ClientConfig:
     """Resolved, validated settings shared by a client and the copies ``with_options`` makes."""
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from ._errors import InvalidParameterError
 
@@ -43,8 +43,9 @@ TASKS_PER_TURN = 1000
 _JITTER = 0.2
 
 
-@dataclass(frozen=True)
-class Schedule:
+# A NamedTuple, not a frozen dataclass: every create imports this module, and a dataclass
+# compiles its methods at import (kling/_rows.py's Library says the same).
+class Schedule(NamedTuple):
     """The polling schedule of one wait; ``Schedule.of(...)`` validates the options."""
 
     poll_interval: float = DEFAULT_POLL_INTERVAL

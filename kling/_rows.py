@@ -145,7 +145,9 @@ class Selections(NamedTuple):
     preview_path: str
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+# No __init__ of its own: only its subclasses are made, and each generated __init__ is compiled
+# at import, on a first create's path.
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False, init=False)
 class TaskRow(Endpoint):
     """An endpoint that creates tasks, of either standard: create, get, wait."""
 

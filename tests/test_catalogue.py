@@ -122,9 +122,7 @@ def test_a_rows_sources_come_through_per_value() -> None:
 def test_a_changed_row_changes_the_catalogue() -> None:
     row = LEGACY_MODELS["text_to_video", "kling-v1"]
     with pytest.MonkeyPatch.context() as patch:
-        patch.setitem(
-            LEGACY_MODELS, ("text_to_video", "kling-v1"), dataclasses.replace(row, durations=("5",))
-        )
+        patch.setitem(LEGACY_MODELS, ("text_to_video", "kling-v1"), row._replace(durations=("5",)))
         assert legacy_use("text_to_video", "kling-v1").durations == (5,)
     assert legacy_use("text_to_video", "kling-v1").durations == (5, 10)
 

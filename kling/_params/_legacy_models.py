@@ -15,8 +15,8 @@ keeps the reading that refuses less: it must never refuse what Kling would take.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from .._evidence import Source, page
 from . import _rulebook as R
@@ -27,9 +27,10 @@ _SHORT = ("5", "10")
 _V3_DURATIONS = tuple(str(n) for n in range(3, 16))
 
 
-# eq and repr as for the endpoint table's rows (kling/_rows.py): one object per row, by name.
-@dataclass(frozen=True, eq=False, repr=False)
-class LegacyModel:
+# A NamedTuple, not a frozen dataclass: a create of any legacy family imports this table, and
+# a 29-field dataclass compiles its methods at import (~1 ms of a first create, a fifth of that
+# for a NamedTuple). Nothing hashes or unpacks a row; it prints by name.
+class LegacyModel(NamedTuple):
     """One ``model_name`` on one family, and what it takes."""
 
     family: str
@@ -84,7 +85,7 @@ class LegacyModel:
     """Durations without reference images or a video (kling-video-o1: 5 or 10)."""
     sources: tuple[Source, ...] = ()
     """The pages this row's values come from."""
-    cites: Mapping[str, tuple[Source, ...]] = field(default_factory=dict)
+    cites: Mapping[str, tuple[Source, ...]] = MappingProxyType({})
     """Attribute -> its own sources, where one value has a source the row's others lack."""
 
     def __repr__(self) -> str:
