@@ -2,8 +2,12 @@
 
 Every sample is a fresh interpreter (``python -c``) that times only the statement, with
 ``time.perf_counter`` inside the child, so interpreter start-up is left out of both sides.
-Statements take turns sample by sample, so noise hits them alike; bytecode caches are warm
-(one untimed run of each statement first). The figure is the median.
+Statements take turns round by round, each round timing every statement once (every other
+round in reverse order), so noise hits them alike; bytecode caches are warm (one untimed run of
+each statement first). A row's figure is the median, over the rounds, of the statement's time
+divided by its baseline's in the same round: on a machine whose speed drifts, single samples
+here move by a third, and a ratio of two medians can pair a fast round's baseline with a slow
+round's statement. The medians of both sides are shown beside it.
 
 Moving work out of import only pays if it is not paid twice later: the "first create" rows run
 a whole first call of each client (import, client, one create answered by
@@ -21,7 +25,7 @@ import sys
 import time
 
 from ._machine import ROOT
-from ._report import Row, Section, fmt, md_table, ratio_row
+from ._report import Row, Section, fmt, md_table, paired_ratio_row
 
 FLOOR = "import httpx, pydantic"
 CLIENT_FLOOR = "import httpx, pydantic; httpx.AsyncClient()"
@@ -152,7 +156,7 @@ def sample_command(argv: list[str]) -> float:
 
 
 def run(quick: bool) -> Section:
-    samples = 10 if quick else 15
+    samples = 11 if quick else 21
     statements: list[str] = []
     for _, statement, baseline, _ in CASES:
         statements += [s for s in (statement, baseline) if s not in statements]
@@ -165,22 +169,23 @@ def run(quick: bool) -> Section:
         sample_command(list(command))
     times: dict[str, list[float]] = {s: [] for s in statements}
     command_times: dict[tuple[str, ...], list[float]] = {c: [] for c in commands}
-    for _ in range(samples):
-        for statement in statements:
+    for round_ in range(samples):
+        # Every other round in reverse order: neither side of a pair always runs first.
+        step = 1 if round_ % 2 == 0 else -1
+        for statement in statements[::step]:
             times[statement].append(sample(statement))
-        for command in commands:
+        for command in commands[::step]:
             command_times[command].append(sample_command(list(command)))
 
     section = Section("import", "Start-up time")
     rows: list[Row] = []
     for label, statement, baseline, target in CASES:
-        base = statistics.median(times[baseline])
-        value = statistics.median(times[statement])
-        rows.append(ratio_row("import", label, base, value, "ms", limit=target))
+        pairs = (times[baseline], times[statement])
+        rows.append(paired_ratio_row("import", label, *pairs, "ms", limit=target))
     for label, argv, baseline, target in COMMANDS:
-        base = statistics.median(command_times[("-c", baseline)])
-        value = statistics.median(command_times[tuple(["-m", *argv])])
-        rows.append(ratio_row("import", label, base, value, "ms", limit=target))
+        command = ("-m", *argv)
+        pairs = (command_times[("-c", baseline)], command_times[command])
+        rows.append(paired_ratio_row("import", label, *pairs, "ms", limit=target))
     section.rows = rows
     detail = [
         [
@@ -203,7 +208,7 @@ def run(quick: bool) -> Section:
     section.details = [
         (__doc__ or "").split("\n\n", 1)[1].strip(),
         "",
-        f"{samples} samples per statement. Targets: each `kling` import at most 1.15x the floor "
+        f"{samples} rounds. Targets: each `kling` import at most 1.15x the floor "
         f"(`{FLOOR}`); a client ready to call at most 1.5x `{CLIENT_FLOOR}` (building the "
         "`httpx.AsyncClient`, whose SSL context dominates, and the first resource access); "
         "`kling --version` at most 1.5x a process that imports httpx and pydantic, `kling --help` "

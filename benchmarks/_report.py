@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +58,34 @@ def ratio_row(
         name,
         fmt(baseline, unit),
         fmt(sdk, unit),
+        ratio,
+        f"<= {limit:.2f}x" if limit is not None else "",
+        None if limit is None else ratio <= limit,
+    )
+
+
+def paired_ratio_row(
+    section: str,
+    name: str,
+    baselines: Sequence[float],
+    sdks: Sequence[float],
+    unit: str,
+    *,
+    limit: float | None = None,
+) -> Row:
+    """A row of samples taken in pairs (``sdks[i]`` right after ``baselines[i]``): the medians
+    of each side shown, the figure the median of the pairs' ratios.
+
+    A machine whose speed drifts between rounds moves both samples of a pair alike, so the
+    per-pair ratio cancels it; the ratio of the two medians can pair a fast round's baseline
+    with a slow round's SDK sample.
+    """
+    ratio = statistics.median(s / b for b, s in zip(baselines, sdks, strict=True))
+    return Row(
+        section,
+        name,
+        fmt(statistics.median(baselines), unit),
+        fmt(statistics.median(sdks), unit),
         ratio,
         f"<= {limit:.2f}x" if limit is not None else "",
         None if limit is None else ratio <= limit,
