@@ -50,9 +50,12 @@ def ratio_row(
     unit: str,
     *,
     limit: float | None = None,
+    ratio: float | None = None,
 ) -> Row:
-    """A row whose figure is ``sdk / baseline``, passing when at most ``limit``."""
-    ratio = sdk / baseline if baseline > 0 else float("inf")
+    """A row whose figure is ``ratio`` (by default ``sdk / baseline``), passing when at most
+    ``limit``."""
+    if ratio is None:
+        ratio = sdk / baseline if baseline > 0 else float("inf")
     return Row(
         section,
         name,
@@ -73,23 +76,16 @@ def paired_ratio_row(
     *,
     limit: float | None = None,
 ) -> Row:
-    """A row of samples taken in pairs (``sdks[i]`` right after ``baselines[i]``): the medians
-    of each side shown, the figure the median of the pairs' ratios.
+    """A row of samples taken in pairs (``sdks[i]`` in the same round as ``baselines[i]``):
+    the medians of each side shown, the figure the median of the pairs' ratios.
 
     A machine whose speed drifts between rounds moves both samples of a pair alike, so the
     per-pair ratio cancels it; the ratio of the two medians can pair a fast round's baseline
     with a slow round's SDK sample.
     """
     ratio = statistics.median(s / b for b, s in zip(baselines, sdks, strict=True))
-    return Row(
-        section,
-        name,
-        fmt(statistics.median(baselines), unit),
-        fmt(statistics.median(sdks), unit),
-        ratio,
-        f"<= {limit:.2f}x" if limit is not None else "",
-        None if limit is None else ratio <= limit,
-    )
+    median = statistics.median
+    return ratio_row(section, name, median(baselines), median(sdks), unit, limit=limit, ratio=ratio)
 
 
 def fmt(value: float, unit: str) -> str:
