@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from ._evidence import page
+from ._params._legacy_models import DEFAULT_MODELS
 from ._params._rulebook import rg
 from ._prices import MODEL_NAMES, USD_PER_UNIT, Price, find_price, prices_of
 from ._rows import Endpoint, Product
@@ -264,8 +265,6 @@ def _unknown_length(model: str, feature: str, why: str) -> Quote:
 
 
 def _legacy_video(family: str, params: Mapping[str, Any]) -> Quote:
-    from ._params._legacy_models import DEFAULT_MODELS
-
     model = str(params.get("model_name", DEFAULT_MODELS.get(family, "")))
     priced = _model_name("video", model)
     if priced is None:
@@ -309,8 +308,6 @@ def _omni_feature(priced: str, *, video_input: bool, audio: bool) -> str:
 
 
 def _image_model(family: str, params: Mapping[str, Any]) -> tuple[str, str | None]:
-    from ._params._legacy_models import DEFAULT_MODELS
-
     model = str(params.get("model_name", DEFAULT_MODELS.get(family, "")))
     return model, _model_name("image", model)
 

@@ -113,10 +113,8 @@ async def budgeted(
     budget = client._shared.budget
     if budget is None:
         return await send()
-    from .._quote import quote_for
-
     path = row.create_path(params) if isinstance(row, (Family, Product)) else row.path
-    entry = budget._reserve(key, quote_for(row, params), f"the create {path}")
+    entry = budget._reserve(key, _quoter()(row, params), f"the create {path}")
     try:
         result = await send()
     except BaseException as exc:
@@ -126,12 +124,19 @@ async def budgeted(
     return result
 
 
-def _quote_or_none(row: TaskRow, params: Mapping[str, Any]) -> Quote | None:
-    """The quote of a create that went through, for the charge check of its wait."""
+@functools.cache
+def _quoter() -> Callable[[Endpoint, Mapping[str, Any]], Quote]:
+    """``kling._quote.quote_for``: imported with the first create, not the client; looked up
+    once, since an import statement in ``_quote_or_none`` would cost each create a microsecond."""
     from .._quote import quote_for
 
+    return quote_for
+
+
+def _quote_or_none(row: TaskRow, params: Mapping[str, Any]) -> Quote | None:
+    """The quote of a create that went through, for the charge check of its wait."""
     try:
-        return quote_for(row, params)
+        return _quoter()(row, params)
     except Exception:  # the task exists and is paid for: never lose it to a quote
         logger.debug("no quote for a %s create", row.name, exc_info=True)
         return None

@@ -87,12 +87,16 @@ def _standard_body(
 
 def validate_params(spec: Endpoint, params: Mapping[str, Any]) -> dict[str, Any]:
     """``params`` type-checked against ``spec``'s TypedDict and run through its rules."""
-    from pydantic_core import ValidationError  # with the validator: not to read the table
-
     data = _without_none(params)
     try:
         checked: dict[str, Any] = _adapter(spec).validate_python(data)
-    except ValidationError as exc:
+    except Exception as exc:
+        # Imported on a refusal only: an import statement here costs every create a
+        # microsecond, and at the top it would come with reading the table.
+        from pydantic_core import ValidationError
+
+        if not isinstance(exc, ValidationError):
+            raise
         raise _translate(exc, spec) from None
     for key in getattr(spec.typed_dict, "__required_keys__", ()):
         value = checked.get(key)
