@@ -76,11 +76,12 @@ class Limiter:
     ``with limiter.priority:``, whose waiting threads are let in first: a poll round never
     queues behind the creates of a batch."""
 
-    __slots__ = ("_condition", "_first", "_free", "priority")
+    __slots__ = ("_condition", "_first", "_free", "_waiting", "priority")
 
     def __init__(self, total: int) -> None:
         self._free = total
         self._first = 0  # threads waiting in the priority lane
+        self._waiting = 0  # threads waiting in either lane
         self._condition = threading.Condition(threading.Lock())
         #: The lane whose waiters go first.
         self.priority = _PriorityLane(self)
@@ -99,7 +100,11 @@ class Limiter:
                 self._first += 1
             try:
                 while not self._free or (not priority and self._first):
-                    self._condition.wait()
+                    self._waiting += 1
+                    try:
+                        self._condition.wait()
+                    finally:
+                        self._waiting -= 1
                 self._free -= 1
             finally:
                 if priority:
@@ -109,7 +114,10 @@ class Limiter:
         """Give the slot back."""
         with self._condition:
             self._free += 1
-            self._condition.notify_all()
+            # Every request passes here twice: notify_all checks the lock's owner even when
+            # nobody waits.
+            if self._waiting:
+                self._condition.notify_all()
 
 
 class _PriorityLane:
