@@ -25,7 +25,7 @@ import binascii
 import os
 import stat
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TypeAlias
 
 from ._errors import InvalidParameterError
@@ -408,10 +408,12 @@ def _jpeg_size(data: bytes) -> tuple[int, int] | None:
 
 def reads_files(value: object) -> bool:
     """Whether preparing ``value`` (params, at any depth) will read a local file."""
-    if isinstance(value, os.PathLike):
-        return True
     if isinstance(value, dict):
-        return any(reads_files(v) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return any(reads_files(v) for v in value)
-    return False
+        values: Iterable[object] = value.values()
+    elif isinstance(value, (list, tuple)):
+        values = value
+    else:
+        return isinstance(value, os.PathLike)
+    # Every create asks, and most of its values are strings: those are passed over without a
+    # call or the PathLike check (an ABC's).
+    return any(not isinstance(v, str) and reads_files(v) for v in values)

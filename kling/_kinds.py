@@ -23,9 +23,12 @@ def kind_of(row: TaskRow, params: Mapping[str, Any]) -> Kind:
     A parameter left out is recorded as left out (``-``): Kling's default differs per model,
     and a default guessed wrong would mix kinds.
     """
-    new = row.standard == "new"
-    model = params.get("model" if new else "model_name")
-    mode = params.get("resolution") if new else params.get("mode") or params.get("resolution")
-    duration = params.get("duration")
-    words = (str(v) if v not in (None, "") else "-" for v in (model, mode, duration))
-    return (".".join(row.attribute), *words)
+    if row.standard == "new":
+        model, mode = params.get("model"), params.get("resolution")
+    else:
+        model, mode = params.get("model_name"), params.get("mode") or params.get("resolution")
+    return (row.place, _word(model), _word(mode), _word(params.get("duration")))
+
+
+def _word(value: object) -> str:
+    return "-" if value is None or value == "" else str(value)

@@ -161,6 +161,11 @@ class TaskRow(Endpoint):
         """Where a client keeps the row's resource: ``("text_to_video",)``."""
         return (self.name,)
 
+    @cached_property
+    def place(self) -> str:
+        """:attr:`attribute` as a dotted name: ``text_to_video``, ``v2.text_to_video``."""
+        return ".".join(self.attribute)
+
     @property
     def source(self) -> str:
         """Where its tasks are read: the family's name, or :data:`NEW_STANDARD`."""
